@@ -1,0 +1,13 @@
+"""Errors a user can read: each says what went wrong and with which file."""
+
+
+class SmpError(Exception):
+    """Base class for every error SMP Studio reports to the user."""
+
+
+class PhotoError(SmpError):
+    """A photo could not be used (unreadable, damaged, too large, ...)."""
+
+
+class SettingsError(SmpError):
+    """A setting, hairline file or parameter is out of range or malformed."""

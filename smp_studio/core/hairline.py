@@ -1,0 +1,307 @@
+"""The hairline: an editable smooth curve through control points.
+
+A :class:`Hairline` is plain data (control points in image pixels plus the
+direction the face lies in), with pure hit tests and edit operations that
+return new hairlines, so any editor can keep them on an undo stack.
+Templates are placed from the head outline; irregularity is added on top,
+reproducibly from a seed, and never changes the control points themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from smp_studio.core.errors import SettingsError
+
+#: Template shapes in head coordinates: u across the head (-1 left .. 1 right),
+#: v along the face direction (0 head centre .. 1 front edge of the outline).
+#: Per view, because a top-down photo foreshortens the forehead differently from
+#: a front one. Points are listed left to right.
+TEMPLATES = {
+    "juvenile": [(-0.80, 0.50), (-0.55, 0.66), (0.0, 0.74), (0.55, 0.66), (0.80, 0.50)],
+    "mature": [(-0.78, 0.30), (-0.52, 0.52), (-0.22, 0.64), (0.0, 0.66), (0.22, 0.64), (0.52, 0.52), (0.78, 0.30)],
+    "conservative": [(-0.74, 0.16), (-0.50, 0.40), (-0.20, 0.53), (0.0, 0.55), (0.20, 0.53), (0.50, 0.40), (0.74, 0.16)],
+    "feminine": [(-0.84, 0.52), (-0.60, 0.70), (-0.30, 0.77), (0.0, 0.78), (0.30, 0.77), (0.60, 0.70), (0.84, 0.52)],
+    "edge-up": [(-0.80, 0.42), (-0.74, 0.66), (-0.35, 0.68), (0.0, 0.68), (0.35, 0.68), (0.74, 0.66), (0.80, 0.42)],
+}
+TEMPLATE_NAMES = tuple(TEMPLATES)
+
+#: How far toward the face the template sits in each view (1 = as in TEMPLATES).
+VIEW_REACH = {"topdown": 1.0, "front": -0.15, "side": 0.55, "back": 1.0}
+
+
+@dataclass(frozen=True)
+class Hairline:
+    """Control points of the hairline and which way the face is.
+
+    Parameters
+    ----------
+    points : ndarray (N, 2) of float
+        Control points ``(x, y)`` in image pixels, in order along the line.
+    face_dir : tuple of float
+        Unit vector from the treated scalp toward the face (the side of the
+        line that is *not* treated). ``(0, 1)``: the face is down in the image.
+    style : str
+        The template it came from (informative).
+
+    Examples
+    --------
+    >>> h = Hairline(np.array([[0.0, 10.0], [50.0, 20.0], [100.0, 10.0]]))
+    >>> h.nearest_point((49, 21), radius=5)
+    1
+    >>> h.insert_point(0, (25.0, 16.0)).points.shape
+    (4, 2)
+    """
+
+    points: np.ndarray
+    face_dir: tuple = (0.0, 1.0)
+    style: str = "custom"
+    extras: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        pts = np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
+        if len(pts) < 2:
+            raise SettingsError("a hairline needs at least 2 control points")
+        if not np.isfinite(pts).all():
+            raise SettingsError("hairline control points must be finite numbers")
+        object.__setattr__(self, "points", pts)
+        fx, fy = map(float, self.face_dir)
+        n = math.hypot(fx, fy)
+        if n == 0 or not math.isfinite(n):
+            raise SettingsError("the face direction of a hairline must be a non-zero vector")
+        object.__setattr__(self, "face_dir", (fx / n, fy / n))
+
+    # --- geometry -----------------------------------------------------------
+    def curve(self, samples_per_segment: int = 24) -> np.ndarray:
+        """The smooth curve through the control points, (M, 2) ``(x, y)``.
+
+        Centripetal Catmull-Rom: passes through every point, never loops or
+        overshoots at sharp corners.
+        """
+        return catmull_rom(self.points, samples_per_segment)
+
+    def nearest_point(self, xy, radius: float) -> int | None:
+        """Index of the control point within ``radius`` pixels of ``xy``, or None."""
+        d = np.hypot(*(self.points - np.asarray(xy, float)).T)
+        i = int(np.argmin(d))
+        return i if d[i] <= radius else None
+
+    def nearest_segment(self, xy, radius: float) -> int | None:
+        """Index ``i`` of the curve segment between points i and i+1 near ``xy``."""
+        p = np.asarray(xy, float)
+        best, best_d = None, radius
+        for i in range(len(self.points) - 1):
+            seg = catmull_rom(self.points, 16, only_segment=i)
+            d = float(np.min(_dist_to_polyline(p, seg)))
+            if d <= best_d:
+                best, best_d = i, d
+        return best
+
+    # --- edits (each returns a new Hairline) ----------------------------------
+    def move_point(self, i: int, xy) -> "Hairline":
+        pts = self.points.copy()
+        pts[i] = xy
+        return replace(self, points=pts)
+
+    def insert_point(self, segment: int, xy) -> "Hairline":
+        """Insert a control point at ``xy`` after point ``segment``."""
+        pts = np.insert(self.points, segment + 1, np.asarray(xy, float), axis=0)
+        return replace(self, points=pts)
+
+    def delete_point(self, i: int) -> "Hairline":
+        if len(self.points) <= 2:
+            raise SettingsError("a hairline keeps at least 2 control points")
+        return replace(self, points=np.delete(self.points, i, axis=0))
+
+    def mirrored(self, axis_point, *, keep: str = "left", asymmetry_px: float = 0.0, rng=None) -> "Hairline":
+        """Make the line symmetric about the head's midline.
+
+        The half on the ``keep`` side (in the across-head direction) is
+        reflected onto the other side; ``asymmetry_px`` adds a small natural
+        difference (up to ~2 mm looks natural) to the reflected half.
+        """
+        f = np.array(self.face_dir)
+        across = np.array([-f[1], f[0]])  # perpendicular to the face direction
+        c = np.asarray(axis_point, float)
+        u = (self.points - c) @ across
+        v = (self.points - c) @ f
+        side = u <= 0 if keep == "left" else u >= 0
+        if side.sum() == 0:
+            return self
+        ku, kv = u[side], v[side]
+        mid = np.abs(ku) < 1e-6
+        ref_u, ref_v = -ku[~mid], kv[~mid].copy()
+        if asymmetry_px:
+            rng = np.random.default_rng(rng)
+            ref_v = ref_v + rng.uniform(-asymmetry_px, asymmetry_px, ref_v.shape)
+        all_u = np.concatenate([ku, ref_u])
+        all_v = np.concatenate([kv, ref_v])
+        order = np.argsort(all_u)
+        pts = c + np.outer(all_u[order], across) + np.outer(all_v[order], f)
+        return replace(self, points=pts)
+
+    # --- irregularity ------------------------------------------------------------
+    def irregular_curve(self, *, macro_px: float, wavelength_px: float, rng=None,
+                        samples_per_segment: int = 24) -> np.ndarray:
+        """The curve with gentle waves (macro-irregularity) along its normal.
+
+        Smooth random waves of amplitude ``macro_px`` and about
+        ``wavelength_px`` between crests, reproducible from ``rng``.
+        """
+        c = self.curve(samples_per_segment)
+        if macro_px <= 0 or len(c) < 3:
+            return c
+        rng = np.random.default_rng(rng)
+        seglen = np.hypot(*np.diff(c, axis=0).T)
+        s = np.concatenate([[0.0], np.cumsum(seglen)])
+        total = max(s[-1], 1e-6)
+        n_waves = max(int(total / max(wavelength_px, 1.0)) + 2, 3)
+        knots = np.linspace(0, total, n_waves)
+        amp = rng.normal(0, 1, n_waves)
+        off = np.interp(s, knots, amp)
+        # Smooth the piecewise-linear noise into waves.
+        k = max(int(len(off) / n_waves), 1)
+        off = np.convolve(np.pad(off, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), "same")[k:-k]
+        off = off / max(np.abs(off).max(), 1e-6) * macro_px
+        tang = np.gradient(c, axis=0)
+        tang /= np.maximum(np.hypot(*tang.T), 1e-9)[:, None]
+        normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
+        return c + normal * off[:, None]
+
+    # --- serialisation ----------------------------------------------------------
+    def to_dict(self) -> dict:
+        d = dict(self.extras)
+        d.update({"points": self.points.round(3).tolist(), "face_dir": list(self.face_dir), "style": self.style})
+        return d
+
+    @classmethod
+    def from_dict(cls, d) -> "Hairline":
+        if not isinstance(d, dict) or "points" not in d:
+            raise SettingsError('a hairline must be a JSON object with "points": [[x, y], ...]')
+        pts = d["points"]
+        if not isinstance(pts, list) or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(v, (int, float)) for v in p) for p in pts
+        ):
+            raise SettingsError('hairline "points" must be a list of [x, y] number pairs')
+        face = d.get("face_dir", [0.0, 1.0])
+        if not (isinstance(face, (list, tuple)) and len(face) == 2):
+            raise SettingsError('hairline "face_dir" must be [dx, dy]')
+        extras = {k: v for k, v in d.items() if k not in ("points", "face_dir", "style")}
+        return cls(np.array(pts, float), tuple(face), str(d.get("style", "custom")), extras)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Hairline":
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise SettingsError(f"the hairline file is not valid JSON ({e.msg}, line {e.lineno})") from None
+        return cls.from_dict(d)
+
+
+@dataclass(frozen=True)
+class HeadFrame:
+    """Where the head is: centre, half-breadth and half-length along the face direction."""
+
+    center: tuple
+    half_across: float
+    half_along: float
+    face_dir: tuple = (0.0, 1.0)
+
+    def to_image(self, u, v) -> np.ndarray:
+        f = np.array(self.face_dir)
+        across = np.array([-f[1], f[0]])
+        c = np.array(self.center)
+        u, v = np.asarray(u, float), np.asarray(v, float)
+        return c + np.outer(u * self.half_across, across) + np.outer(v * self.half_along, f)
+
+
+def head_frame(head_mask: np.ndarray, face_dir=(0.0, 1.0)) -> HeadFrame:
+    """The head's frame from its mask (pixels along and across the face direction)."""
+    ys, xs = np.nonzero(head_mask)
+    if xs.size == 0:
+        h, w = head_mask.shape
+        return HeadFrame((w / 2, h / 2), w / 2, h / 2, tuple(face_dir))
+    f = np.asarray(face_dir, float)
+    f /= np.hypot(*f)
+    across = np.array([-f[1], f[0]])
+    pts = np.stack([xs, ys], 1).astype(np.float64)
+    u, v = pts @ across, pts @ f
+    ulo, uhi = np.percentile(u, [1, 99])
+    vlo, vhi = np.percentile(v, [1, 99])
+    cu, cv = (ulo + uhi) / 2, (vlo + vhi) / 2
+    center = cu * across + cv * f
+    return HeadFrame((float(center[0]), float(center[1])), (uhi - ulo) / 2, (vhi - vlo) / 2, (float(f[0]), float(f[1])))
+
+
+def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> Hairline:
+    """Place a template hairline on the head.
+
+    Parameters
+    ----------
+    name : {'juvenile', 'mature', 'conservative', 'feminine', 'edge-up'}
+    frame : HeadFrame
+        From :func:`head_frame` on the segmentation's head mask.
+    view : {'topdown', 'front', 'side', 'back'}, keyword-only
+
+    Examples
+    --------
+    >>> fr = HeadFrame((100.0, 100.0), 80.0, 90.0)
+    >>> h = template_hairline("mature", fr)
+    >>> bool(h.points[3, 1] > h.points[0, 1])  # the midline sits nearer the face than the temples
+    True
+    """
+    if name not in TEMPLATES:
+        raise SettingsError(f"unknown hairline template {name!r}; choose one of {', '.join(TEMPLATES)}")
+    if view not in VIEW_REACH:
+        raise SettingsError(f"unknown view {view!r}; choose one of {', '.join(VIEW_REACH)}")
+    uv = np.array(TEMPLATES[name], float)
+    reach = VIEW_REACH[view]
+    # For a front view the hairline lies above the head's centre (the face fills the rest).
+    v = uv[:, 1] * reach if reach >= 0 else (uv[:, 1] - 0.55) * 0.9 + reach
+    pts = frame.to_image(uv[:, 0], v)
+    return Hairline(pts, frame.face_dir, name)
+
+
+def catmull_rom(points, samples_per_segment: int = 24, *, only_segment: int | None = None) -> np.ndarray:
+    """Centripetal Catmull-Rom spline through ``points`` (N, 2); open, ends clamped."""
+    p = np.asarray(points, float)
+    if len(p) == 2:
+        t = np.linspace(0, 1, samples_per_segment + 1)[:, None]
+        return p[0] * (1 - t) + p[1] * t
+    ext = np.vstack([2 * p[0] - p[1], p, 2 * p[-1] - p[-2]])
+    out = []
+    segs = range(len(p) - 1) if only_segment is None else [only_segment]
+    for i in segs:
+        P0, P1, P2, P3 = ext[i], ext[i + 1], ext[i + 2], ext[i + 3]
+
+        def tj(ti, a, b):
+            return ti + max(np.hypot(*(b - a)) ** 0.5, 1e-6)
+
+        t0 = 0.0
+        t1 = tj(t0, P0, P1)
+        t2 = tj(t1, P1, P2)
+        t3 = tj(t2, P2, P3)
+        last = i == len(p) - 2 or only_segment is not None
+        t = np.linspace(t1, t2, samples_per_segment + 1 if last else samples_per_segment, endpoint=last)[:, None]
+        A1 = (t1 - t) / (t1 - t0) * P0 + (t - t0) / (t1 - t0) * P1
+        A2 = (t2 - t) / (t2 - t1) * P1 + (t - t1) / (t2 - t1) * P2
+        A3 = (t3 - t) / (t3 - t2) * P2 + (t - t2) / (t3 - t2) * P3
+        B1 = (t2 - t) / (t2 - t0) * A1 + (t - t0) / (t2 - t0) * A2
+        B2 = (t3 - t) / (t3 - t1) * A2 + (t - t1) / (t3 - t1) * A3
+        out.append((t2 - t) / (t2 - t1) * B1 + (t - t1) / (t2 - t1) * B2)
+    return np.vstack(out)
+
+
+def _dist_to_polyline(p, poly) -> np.ndarray:
+    a, b = poly[:-1], poly[1:]
+    ab = b - a
+    t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
+    proj = a + ab * t[:, None]
+    return np.hypot(*(p - proj).T)

@@ -1,0 +1,286 @@
+"""Find the head, bald skin, thinning and dense hair on a scalp photo.
+
+Classical and training-free: it works at a fixed working resolution (so hair
+texture is measured at a head-relative scale whatever the camera), learns the
+client's own skin colour from the photo, and scores hair by fine texture,
+darkness and colour difference from that skin. The result is a first draft the
+artist corrects; their strokes come back in as ``hints``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.scale import Scale
+
+BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
+CLASS_NAMES = {BACKGROUND: "background", BALD: "bald skin", THINNING: "thinning", HAIR: "dense hair"}
+
+#: Hint values in a hints image (0 = no hint).
+HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
+
+WORK_SIZE = 320  # long side of the working image, in pixels
+SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
+THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
+
+
+@dataclass(frozen=True, eq=False)
+class Segmentation:
+    """Per-pixel classes and a soft hair-density map, at the photo's size.
+
+    Attributes
+    ----------
+    labels : ndarray of uint8, (H, W)
+        0 background, 1 bald skin, 2 thinning, 3 dense hair.
+    hair_density : ndarray of float32, (H, W)
+        0 (bare skin) .. 1 (dense hair) inside the head; 0 outside.
+    head_breadth_px : float
+        Widest horizontal extent of the head, in photo pixels.
+    skin_lab, hair_lab : tuple of float
+        Robust CIE Lab colours of the client's skin and hair (``hair_lab`` is
+        None where no dense hair was found).
+    """
+
+    labels: np.ndarray
+    hair_density: np.ndarray
+    head_breadth_px: float
+    skin_lab: tuple | None
+    hair_lab: tuple | None
+
+    @property
+    def head_mask(self) -> np.ndarray:
+        return self.labels != BACKGROUND
+
+    def estimated_scale(self) -> Scale:
+        """Pixels per mm from the head breadth, assuming a typical adult head."""
+        return Scale.from_head_breadth(self.head_breadth_px)
+
+    def class_areas_px(self) -> dict[str, int]:
+        counts = np.bincount(self.labels.ravel(), minlength=4)
+        return {CLASS_NAMES[k]: int(counts[k]) for k in CLASS_NAMES}
+
+    def bald_fraction(self) -> float:
+        """Share of the head that is bald skin plus half the thinning area."""
+        c = np.bincount(self.labels.ravel(), minlength=4).astype(float)
+        head = c[1:].sum()
+        return float((c[BALD] + 0.5 * c[THINNING]) / head) if head else 0.0
+
+
+def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
+    """Segment a scalp photo into background, bald skin, thinning and dense hair.
+
+    Parameters
+    ----------
+    rgb : ndarray (H, W, 3)
+        The photo, RGB, any dtype (uint8 expected).
+    hints : ndarray (H, W) of uint8, optional, keyword-only
+        Artist strokes: 1 skin, 2 hair, 3 exclude (not scalp), 0 nothing.
+        Marked pixels keep their meaning and steer the colour models.
+    face_exclude : bool, keyword-only
+        Treat a detected face (eyes and below) as background.
+
+    Returns
+    -------
+    Segmentation
+
+    Examples
+    --------
+    >>> img = np.full((200, 200, 3), 90, np.uint8)
+    >>> _ = cv2.circle(img, (100, 100), 70, (215, 170, 150), -1)
+    >>> seg = segment(img)
+    >>> int(seg.labels[100, 100]), int(seg.labels[5, 5])
+    (1, 0)
+    """
+    rgb = np.asarray(rgb)
+    if rgb.dtype != np.uint8:
+        from smp_studio.core.photo import to_rgb8
+
+        rgb = to_rgb8(rgb)
+    H, W = rgb.shape[:2]
+    f = WORK_SIZE / max(H, W)
+    w, h = max(int(round(W * f)), 8), max(int(round(H * f)), 8)
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    small_hints = None
+    if hints is not None:
+        small_hints = cv2.resize(np.asarray(hints, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    L = lab[..., 0]
+    texture = _texture(L)
+    head = _head_mask(small, lab, texture, small_hints, face_exclude)
+
+    skin_lab = _skin_model(lab, texture, head, small_hints)
+    density = _hair_density(lab, texture, skin_lab, head)
+    if small_hints is not None:
+        density = _apply_hints(density, small_hints)
+    density *= head
+
+    hair_px = head & (density > HAIR_FROM)
+    hair_lab = None
+    if hair_px.sum() > 20:
+        # The darker half of dense-hair pixels: skin showing between hairs lightens the rest.
+        Ls = L[hair_px]
+        sel = Ls <= np.median(Ls)
+        hair_lab = tuple(float(np.median(lab[..., c][hair_px][sel])) for c in range(3))
+
+    labels_small = np.where(density >= HAIR_FROM, HAIR, np.where(density >= THINNING_FROM, THINNING, BALD))
+    labels_small = np.where(head, labels_small, BACKGROUND).astype(np.uint8)
+    labels_small = _smooth_labels(labels_small)
+
+    labels = cv2.resize(labels_small, (W, H), interpolation=cv2.INTER_NEAREST)
+    dens = cv2.resize(density.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    dens[labels == BACKGROUND] = 0
+    if hints is not None:
+        hints = np.asarray(hints)
+        labels[hints == HINT_EXCLUDE] = BACKGROUND
+        labels[hints == HINT_SKIN] = BALD
+        labels[hints == HINT_HAIR] = HAIR
+        dens[hints == HINT_SKIN] = 0
+        dens[hints == HINT_HAIR] = 1
+        dens[hints == HINT_EXCLUDE] = 0
+    cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
+    breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
+    return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+
+
+def _texture(L: np.ndarray) -> np.ndarray:
+    """Fine-scale contrast (hair strands), in L units, locally averaged."""
+    fine = np.abs(L - cv2.GaussianBlur(L, (0, 0), 1.2))
+    return cv2.GaussianBlur(fine, (0, 0), 2.5)
+
+
+def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
+    h, w = lab.shape[:2]
+    mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = ((xx - w / 2) / (0.42 * w)) ** 2 + ((yy - h / 2) / (0.42 * h)) ** 2
+    mask[r < 1.0] = cv2.GC_PR_FGD
+    mask[r < 0.08] = cv2.GC_FGD
+    # Borders are only *probably* background: heads often leave the frame.
+    b = max(2, int(0.02 * min(h, w)))
+    mask[:b, :] = cv2.GC_PR_BGD
+    mask[-b:, :] = cv2.GC_PR_BGD
+    mask[:, :b] = cv2.GC_PR_BGD
+    mask[:, -b:] = cv2.GC_PR_BGD
+    face = _face_box(small) if face_exclude else None
+    if face is not None:
+        x, y, fw, fh = face
+        # Eyes and below: the face is never treated; the forehead above stays.
+        mask[y + int(0.3 * fh) :, max(x - fw // 8, 0) : x + fw + fw // 8] = cv2.GC_BGD
+    if hints is not None:
+        mask[(hints == HINT_SKIN) | (hints == HINT_HAIR)] = cv2.GC_FGD
+        mask[hints == HINT_EXCLUDE] = cv2.GC_BGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    feat = small
+    try:
+        cv2.grabCut(feat, mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+    except cv2.error:  # a uniform image: nothing to separate
+        return r < 1.0
+    head = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    head = _largest_component(head)
+    head = _fill_holes(head)
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
+    return head
+
+
+_FACE_CASCADE = None
+
+
+def _face_box(small):
+    """The largest frontal face, (x, y, w, h) in working pixels, or None."""
+    global _FACE_CASCADE
+    if _FACE_CASCADE is None:
+        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+        _FACE_CASCADE = cv2.CascadeClassifier(path)
+        if _FACE_CASCADE.empty():
+            return None
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    faces = _FACE_CASCADE.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
+    if len(faces) == 0:
+        return None
+    return max(faces, key=lambda f: f[2] * f[3])
+
+
+def _skin_model(lab, texture, head, hints) -> tuple | None:
+    """Robust Lab colour of the client's bare skin, or None if none is visible."""
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    if hints is not None and (hints == HINT_SKIN).sum() > 10:
+        cand = hints == HINT_SKIN
+    else:
+        # Bare skin is smooth at the working scale and warmer than hair, shadow and shine.
+        cand = head & (texture < SMOOTH_MAX) & (a > 6) & (b > 2) & (L > 22)
+        if cand.sum() < 0.03 * max(head.sum(), 1):
+            return None
+    # Between-hair glimpses are darker; shine is lighter: keep the middle.
+    Lc = L[cand]
+    lo, hi = np.percentile(Lc, [30, 85])
+    core = cand & (L >= lo) & (L <= hi)
+    if core.sum() < 10:
+        core = cand
+    return tuple(float(np.median(c[core])) for c in (L, a, b))
+
+
+def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    # Fine texture in absolute L units at the head-relative working scale: smooth skin
+    # stays under ~1.5 even with pores; hair strands and stubble are well above.
+    t = np.clip((texture - SMOOTH_MAX) / 3.0, 0, 1)
+    if skin_lab is None:  # no bare skin seen: everything textured or dark is hair
+        dark = np.clip((55.0 - L) / 30.0, 0, 1)
+        d = np.clip(0.7 * t + 0.6 * dark + 0.2, 0, 1)
+        return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
+    Ls, as_, bs = skin_lab
+    # Darker than skin beyond what shading does; shading keeps skin's hue and chroma.
+    dark = np.clip((Ls - L - 10.0) / max(Ls * 0.45, 12.0), 0, 1)
+    chroma = np.hypot(a - as_, b - bs)
+    # Colour unlike skin is hair unless it is shine, which is brighter than skin,
+    # whitish and smooth; short stubble is smooth too but not brighter.
+    not_shine = np.maximum(np.clip(t * 2.5, 0, 1), np.clip((Ls + 6.0 - L) / 6.0, 0, 1))
+    colour = np.clip((chroma - 7.0) / 14.0, 0, 1) * not_shine
+    # Shaded skin: darker, but with skin's hue and little texture.
+    hue_like_skin = np.clip(1.0 - chroma / 12.0, 0, 1) * (t < 0.15)
+    dark = dark * (1.0 - 0.8 * hue_like_skin)
+    d = np.clip(0.6 * t + 0.6 * dark + 0.35 * colour, 0, 1)
+    shine = (L > Ls + 8) & (t < 0.3)
+    d[shine] *= 0.3
+    return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
+
+
+def _apply_hints(density, hints) -> np.ndarray:
+    d = density.copy()
+    # Spread each stroke's meaning a little, so a few clicks correct a region.
+    for value, target in ((HINT_SKIN, 0.0), (HINT_HAIR, 1.0)):
+        m = (hints == value).astype(np.float32)
+        if not m.any():
+            continue
+        w = np.clip(cv2.GaussianBlur(m, (0, 0), 4.0) * 4.0, 0, 1)
+        d = d * (1 - w) + target * w
+    return d
+
+
+def _smooth_labels(labels: np.ndarray) -> np.ndarray:
+    return cv2.medianBlur(labels, 5)
+
+
+def _largest_component(mask: np.ndarray) -> np.ndarray:
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return mask.astype(bool)
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return cc == best
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    inv = (~mask).astype(np.uint8)
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    h, w = mask.shape
+    out = mask.copy()
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if x > 0 and y > 0 and x + bw < w and y + bh < h:
+            out[cc == i] = True
+    return out

@@ -1,0 +1,171 @@
+"""Every simulation parameter, with its default and its allowed range.
+
+The numbers come from ``shared/domain.md``: sources disagree, so each is a
+setting with a sensible default, never a constant. Settings serialise to a
+plain dict (projects, export metadata) and validate on the way in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from smp_studio.core.errors import SettingsError
+
+TREATMENTS = ("full", "density", "hairline", "crown", "scar")
+VIEWS = ("topdown", "front", "side", "back")
+STATES = ("healed", "fresh", "aged")
+TEMPLATES = ("juvenile", "mature", "conservative", "feminine", "edge-up")
+
+#: name -> (min, max) for numeric settings.
+RANGES = {
+    "density_per_cm2": (20.0, 400.0),
+    "dot_size_mm": (0.10, 0.60),
+    "size_variation": (0.0, 0.6),
+    "opacity_variation": (0.0, 0.6),
+    "position_jitter": (0.0, 0.35),
+    "transition_mm": (0.0, 20.0),
+    "hairline_density": (0.05, 1.0),
+    "hairline_size": (0.3, 1.0),
+    "hairline_opacity": (0.2, 1.0),
+    "scatter_mm": (0.0, 8.0),
+    "scatter_density": (0.0, 0.5),
+    "macro_irregularity_mm": (0.0, 6.0),
+    "macro_wavelength_mm": (3.0, 60.0),
+    "blend_mm": (0.0, 40.0),
+    "hairline_band_mm": (5.0, 80.0),
+    "crown_radius_mm": (10.0, 120.0),
+    "dilution": (0.0, 0.9),
+    "sessions": (1, 4),
+    "session": (1, 4),
+    "hairline_step_mm": (0.0, 6.0),
+    "aged_years": (0.0, 20.0),
+    "seed": (0, 2**63 - 1),
+    "px_per_mm": (0.05, 1000.0),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parameters of one simulation (see ``shared/domain.md`` for the ranges).
+
+    Examples
+    --------
+    >>> s = Settings(density_per_cm2=120, session=2)
+    >>> Settings.from_dict(s.to_dict()) == s
+    True
+    >>> Settings(density_per_cm2=5)
+    Traceback (most recent call last):
+    ...
+    smp_studio.core.errors.SettingsError: density_per_cm2 = 5 is outside 20.0..400.0
+    """
+
+    treatment: str = "full"
+    view: str = "topdown"
+    hairline_template: str = "mature"
+    # Dots: body density and the healed impression size.
+    density_per_cm2: float = 100.0
+    dot_size_mm: float = 0.30
+    size_variation: float = 0.25
+    opacity_variation: float = 0.22
+    position_jitter: float = 0.12
+    # Hairline: a transition band that is sparser, finer and lighter, single dots ahead of it.
+    transition_mm: float = 8.0
+    hairline_density: float = 0.35
+    hairline_size: float = 0.7
+    hairline_opacity: float = 0.6
+    scatter_mm: float = 3.0
+    scatter_density: float = 0.10
+    macro_irregularity_mm: float = 1.2
+    macro_wavelength_mm: float = 14.0
+    # Zones.
+    blend_mm: float = 12.0
+    hairline_band_mm: float = 25.0
+    crown_radius_mm: float = 45.0
+    # Pigment: hair colour "#rrggbb" or "auto"; dilution None = chosen from hair and skin.
+    hair_color: str = "auto"
+    dilution: float | None = None
+    # Sessions and state.
+    sessions: int = 3
+    session: int = 3
+    session_density: tuple = (0.55, 0.85, 1.0, 1.0)
+    session_darkness: tuple = (0.70, 0.88, 1.0, 1.0)
+    hairline_step_mm: float = 2.0
+    state: str = "healed"
+    aged_years: float = 5.0
+    # Reproducibility and scale (None = estimated from the head outline).
+    seed: int = 1
+    px_per_mm: float | None = None
+    extras: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        for name, choices in (("treatment", TREATMENTS), ("view", VIEWS), ("state", STATES),
+                              ("hairline_template", TEMPLATES)):
+            v = getattr(self, name)
+            if v not in choices:
+                raise SettingsError(f"{name} = {v!r} is not one of {', '.join(choices)}")
+        for name, (lo, hi) in RANGES.items():
+            v = getattr(self, name)
+            if v is None and name in ("dilution", "px_per_mm"):
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise SettingsError(f"{name} must be a number, not {v!r}")
+            if not (lo <= v <= hi):
+                raise SettingsError(f"{name} = {v} is outside {lo}..{hi}")
+        if self.session > self.sessions:
+            raise SettingsError(f"session {self.session} is after the last of {self.sessions} sessions")
+        for name in ("session_density", "session_darkness"):
+            v = getattr(self, name)
+            if len(v) < self.sessions or not all(isinstance(x, (int, float)) and 0 < x <= 1 for x in v):
+                raise SettingsError(f"{name} needs {self.sessions} fractions in (0, 1]")
+            object.__setattr__(self, name, tuple(float(x) for x in v))
+        if self.hair_color != "auto":
+            parse_hex(self.hair_color)
+
+    @property
+    def session_fraction(self) -> float:
+        """Share of the final impressions placed by the end of this session."""
+        return self.session_density[self.session - 1]
+
+    @property
+    def session_darkness_factor(self) -> float:
+        return self.session_darkness[self.session - 1]
+
+    @property
+    def hairline_offset_mm(self) -> float:
+        """Early sessions start higher: the line comes down by a step per session."""
+        return self.hairline_step_mm * (self.sessions - self.session)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        d = dict(self.extras)
+        d.update({k: v for k, v in asdict(self).items() if k != "extras"})
+        d["session_density"] = list(self.session_density)
+        d["session_darkness"] = list(self.session_darkness)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Settings":
+        """Settings from a dict; unknown keys are kept (in ``extras``) for round trips."""
+        if not isinstance(d, dict):
+            raise SettingsError("settings must be a JSON object")
+        known = {f.name for f in fields(cls)} - {"extras"}
+        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in known}
+        extras = {k: v for k, v in d.items() if k not in known}
+        try:
+            return cls(**kw, extras=extras)
+        except TypeError as e:
+            raise SettingsError(f"malformed settings: {e}") from None
+
+
+def parse_hex(color: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` as an (r, g, b) tuple.
+
+    >>> parse_hex("#1a2B3c")
+    (26, 43, 60)
+    """
+    s = str(color).strip().lstrip("#")
+    if len(s) != 6 or any(c not in "0123456789abcdefABCDEF" for c in s):
+        raise SettingsError(f"colour {color!r} is not of the form #rrggbb")
+    return int(s[0:2], 16), int(s[2:4], 16), int(s[4:6], 16)

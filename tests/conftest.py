@@ -1,0 +1,63 @@
+import os
+import sys
+from pathlib import Path
+
+# Before anything can import Qt: every test runs headless.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVDATA = ROOT.parent / "shared" / "devdata"
+SAMPLES = ROOT / "sample_photos"
+
+
+@pytest.fixture
+def samples_dir():
+    return SAMPLES
+
+
+@pytest.fixture
+def devdata():
+    if not DEVDATA.is_dir():
+        pytest.skip("../shared/devdata is not present on this machine")
+    return DEVDATA
+
+
+def synthetic_head(size=400, *, skin=(214, 168, 140), hair=(45, 35, 30), bg=(70, 95, 140),
+                   bald_radius=0.28, seed=0):
+    """A top-down 'head': a disc of skin, a ring of textured hair, known masks.
+
+    Returns the RGB image and the true labels (0 background, 1 bald, 3 hair).
+    """
+    rng = np.random.default_rng(seed)
+    h = w = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    r = np.hypot(xx - w / 2, yy - h / 2) / size
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = bg
+    head = r < 0.42
+    bald = r < bald_radius
+    img[head] = skin
+    # Hair: many thin dark strands over the ring, which is what hair looks like up close.
+    ring = head & ~bald
+    strands = np.zeros((h, w), np.float32)
+    import cv2
+
+    for _ in range(size * 12):
+        x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
+        ang = rng.uniform(0, np.pi)
+        ln = rng.uniform(4, 14) * size / 400
+        x1, y1 = x0 + ln * np.cos(ang), y0 + ln * np.sin(ang)
+        cv2.line(strands, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, 1)
+    strands = np.clip(strands + 0.35, 0, 1) * ring
+    img = img * (1 - strands[..., None]) + np.array(hair, np.float32) * strands[..., None]
+    img += rng.normal(0, 2.0, img.shape)
+    labels = np.zeros((h, w), np.uint8)
+    labels[head] = 3
+    labels[bald] = 1
+    return np.clip(img, 0, 255).astype(np.uint8), labels
+
+
+sys.modules.setdefault("smp_test_helpers", sys.modules[__name__])
