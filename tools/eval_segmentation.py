@@ -41,8 +41,9 @@ def spearman(x, y) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def norwood_tracking(root: Path, step: int = 1) -> dict:
-    rows = list(csv.DictReader(open(root / "scalp_photos" / "labels.csv")))[::step]
+def norwood_tracking(root: Path, step: int = 1, views=None) -> dict:
+    rows = [r for r in csv.DictReader(open(root / "scalp_photos" / "labels.csv")) if views is None or r["view"] in views]
+    rows = rows[::step]
     by_view = defaultdict(list)
     for r in rows:
         seg = segment(load_photo(root / "scalp_photos" / r["file"]).rgb)

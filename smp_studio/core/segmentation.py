@@ -23,6 +23,7 @@ CLASS_NAMES = {BACKGROUND: "background", BALD: "bald skin", THINNING: "thinning"
 HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 
 WORK_SIZE = 320  # long side of the working image, in pixels
+GRABCUT_SIZE = 120  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 
@@ -120,10 +121,11 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
 
     hair_px = head & (density > HAIR_FROM)
     hair_lab = None
-    if hair_px.sum() > 20:
-        # The darker half of dense-hair pixels: skin showing between hairs lightens the rest.
+    if hair_px.sum() > 0.015 * max(head.sum(), 1):  # a few dark pixels are not a fringe
+        # The darkest quarter of dense-hair pixels is the shaft colour; skin showing
+        # between the hairs lightens the rest.
         Ls = L[hair_px]
-        sel = Ls <= np.median(Ls)
+        sel = Ls <= np.percentile(Ls, 25)
         hair_lab = tuple(float(np.median(lab[..., c][hair_px][sel])) for c in range(3))
 
     labels_small = np.where(density >= HAIR_FROM, HAIR, np.where(density >= THINNING_FROM, THINNING, BALD))
@@ -174,12 +176,17 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         mask[(hints == HINT_SKIN) | (hints == HINT_HAIR)] = cv2.GC_FGD
         mask[hints == HINT_EXCLUDE] = cv2.GC_BGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    feat = small
+    # The graph cut's time varies wildly with the background; a smaller grid bounds it.
+    g = GRABCUT_SIZE / max(h, w)
+    gs = (max(int(round(w * g)), 8), max(int(round(h * g)), 8))
+    gmask = cv2.resize(mask, gs, interpolation=cv2.INTER_NEAREST)
     try:
-        cv2.grabCut(feat, mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+        cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
+                    cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a uniform image: nothing to separate
         return r < 1.0
-    head = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
+    head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
     head = _largest_component(head)
     head = _fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
@@ -240,13 +247,17 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # Colour unlike skin is hair unless it is shine, which is brighter than skin,
     # whitish and smooth; short stubble is smooth too but not brighter.
     not_shine = np.maximum(np.clip(t * 2.5, 0, 1), np.clip((Ls + 6.0 - L) / 6.0, 0, 1))
-    colour = np.clip((chroma - 7.0) / 14.0, 0, 1) * not_shine
+    colour = np.clip((chroma - 5.0) / 10.0, 0, 1) * not_shine
     # Shaded skin: darker, but with skin's hue and little texture.
     hue_like_skin = np.clip(1.0 - chroma / 12.0, 0, 1) * (t < 0.15)
     dark = dark * (1.0 - 0.8 * hue_like_skin)
-    d = np.clip(0.6 * t + 0.6 * dark + 0.35 * colour, 0, 1)
-    shine = (L > Ls + 8) & (t < 0.3)
-    d[shine] *= 0.3
+    d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour, 0, 1)
+    # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
+    # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
+    # so the highlight's rim goes too.
+    brighter = np.clip((L - Ls - 2.0) / 8.0, 0, 1)
+    warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), (t < 0.3).astype(np.float32))
+    d *= 1.0 - 0.85 * brighter * warm_or_smooth
     return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
 
 
@@ -284,3 +295,36 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
         if x > 0 and y > 0 and x + bw < w and y + bh < h:
             out[cc == i] = True
     return out
+
+
+def from_labels(labels, rgb) -> Segmentation:
+    """A Segmentation from a (corrected) label image: 0 bg, 1 bald, 2 thinning, 3 hair.
+
+    The soft density follows the classes, softened over a few pixels, and the
+    skin and hair colours are measured from the photo under them.
+    """
+    labels = np.asarray(labels)
+    rgb = np.asarray(rgb)
+    if labels.shape != rgb.shape[:2]:
+        raise ValueError(f"labels are {labels.shape[1]}x{labels.shape[0]} but the photo is {rgb.shape[1]}x{rgb.shape[0]}")
+    if labels.dtype.kind not in "ui" or labels.size and labels.max() > 3:
+        raise ValueError("labels must hold only 0 (background), 1 (bald), 2 (thinning), 3 (dense hair)")
+    labels = labels.astype(np.uint8)
+    dens = np.array([0.0, 0.0, 0.4, 1.0], np.float32)[labels]
+    sig = max(labels.shape) / WORK_SIZE
+    dens = cv2.GaussianBlur(dens, (0, 0), sig) * (labels != BACKGROUND)
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+    def robust(mask, pct=None):
+        if mask.sum() < 10:
+            return None
+        px = lab[mask]
+        if pct is not None:
+            px = px[px[:, 0] <= np.percentile(px[:, 0], pct)]
+        return tuple(float(v) for v in np.median(px, axis=0))
+
+    skin = robust(labels == BALD)
+    hair = robust(labels == HAIR, 25) if (labels == HAIR).sum() > 0.015 * max((labels != BACKGROUND).sum(), 1) else None
+    cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
+    breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(labels.shape[1])
+    return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin, hair)

@@ -1,0 +1,301 @@
+"""smp-studio-cli: the headless command line, on the Qt-free core alone.
+
+Every command exits 0 on success and otherwise prints one clear line on
+stderr and exits non-zero (1: the input or settings, 2: the command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from smp_studio import __version__
+
+
+def _photo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("photo", nargs="?", help="the client's photo (JPEG, PNG, TIFF, WebP, HEIC)")
+    p.add_argument("--sample", metavar="NAME", help="use a bundled sample photo instead (see `samples`)")
+
+
+def _design_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("design")
+    g.add_argument("--settings", metavar="JSON", help="settings file (from a previous export); options below override it")
+    g.add_argument("--treatment", choices=["full", "density", "hairline", "crown", "scar"])
+    g.add_argument("--view", choices=["topdown", "front", "side", "back"], help="how the photo was taken")
+    g.add_argument("--template", dest="hairline_template",
+                   choices=["juvenile", "mature", "conservative", "feminine", "edge-up"], help="hairline template")
+    g.add_argument("--hairline", metavar="JSON", help="hairline file: {\"points\": [[x, y], ...], \"face_dir\": [0, 1]}")
+    g.add_argument("--save-hairline", metavar="JSON", help="write the hairline used (to edit and pass back)")
+    g.add_argument("--labels", metavar="PNG", help="corrected segmentation (as written by `segment`)")
+    g.add_argument("--scar-mask", metavar="PNG", help="scar treatment: white where the scar is")
+    g.add_argument("--density", dest="density_per_cm2", type=float, metavar="PER_CM2", help="impressions per cm² (default 100)")
+    g.add_argument("--dot-size", dest="dot_size_mm", type=float, metavar="MM", help="healed impression size (default 0.30)")
+    g.add_argument("--hair-color", metavar="#RRGGBB", help="hair colour to match (default: sampled from the photo)")
+    g.add_argument("--dilution", type=float, help="pigment dilution 0..0.9 (default: from hair and skin)")
+    g.add_argument("--session", type=int, help="show the result after this session (default: the last)")
+    g.add_argument("--sessions", type=int, help="number of sessions planned (default 3)")
+    g.add_argument("--state", choices=["healed", "fresh", "aged"], help="default healed")
+    g.add_argument("--years", dest="aged_years", type=float, help="for --state aged (default 5)")
+    g.add_argument("--seed", type=int, help="layout seed: the same seed gives the same result")
+    g.add_argument("--scale", dest="px_per_mm", type=float, metavar="PX_PER_MM", help="pixels per mm (default: estimated)")
+    g.add_argument("--calibrate", metavar="X0,Y0,X1,Y1,MM", help="scale from two points and their real distance")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="smp-studio-cli",
+        description="Simulate scalp micropigmentation (SMP) on a photo, headless. "
+                    "Every image it writes is a simulation and says so unless told otherwise.")
+    ap.add_argument("--version", action="version", version=f"smp-studio {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("segment", help="classify pixels: background, bald skin, thinning, dense hair")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="LABELS.png",
+                   help="8-bit PNG, photo size: 0 background, 1 bald skin, 2 thinning, 3 dense hair")
+    s.add_argument("--overlay", metavar="OVERLAY.png", help="also write the photo with the classes tinted")
+    s.add_argument("--hints", metavar="HINTS.png", help="artist strokes: 1 skin, 2 hair, 3 exclude, 0 none")
+
+    s = sub.add_parser("simulate", help="render the simulated SMP result")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="AFTER.png", help=".png or .jpg")
+    _design_args(s)
+
+    s = sub.add_parser("compare", help="before/after split or side-by-side")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="COMPARE.png")
+    s.add_argument("--mode", choices=["split", "side-by-side"], default="split")
+    s.add_argument("--position", type=float, default=0.5, help="split: divider position 0..1 (default 0.5)")
+    s.add_argument("--no-label", action="store_true",
+                   help="leave out the 'Simulation' label (recorded in the image's settings)")
+    _design_args(s)
+
+    s = sub.add_parser("info", help="size, scale estimate and the area of each class in cm²")
+    _photo_args(s)
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--scale", dest="px_per_mm", type=float, metavar="PX_PER_MM")
+
+    sub.add_parser("samples", help="list the bundled sample photos")
+
+    s = sub.add_parser("bench", help="time the engine at 12 and 24 MP, as multiples of one blur pass")
+    s.add_argument("--sizes", default="12,24", help="megapixels to test (default 12,24)")
+    s.add_argument("--repeat", type=int, default=3)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    from smp_studio.core.errors import SmpError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except SmpError as e:
+        print(f"smp-studio-cli: {e}", file=sys.stderr)
+    except FileNotFoundError as e:
+        print(f"smp-studio-cli: {e.filename or e}: no such file", file=sys.stderr)
+    except (OSError, ValueError) as e:
+        print(f"smp-studio-cli: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("smp-studio-cli: interrupted", file=sys.stderr)
+        return 130
+    return 1
+
+
+# --- helpers -----------------------------------------------------------------------
+
+def _load(args):
+    from smp_studio.core.errors import SmpError
+    from smp_studio.core.photo import load_photo
+    from smp_studio.resources import sample_photo
+
+    if args.sample and args.photo:
+        raise SmpError("give a photo or --sample, not both")
+    if args.sample:
+        try:
+            return load_photo(sample_photo(args.sample))
+        except FileNotFoundError as e:
+            raise SmpError(str(e)) from None
+    if not args.photo:
+        raise SmpError("no photo given (a path, or --sample NAME)")
+    return load_photo(args.photo)
+
+
+def _read_png_mask(path, photo, what):
+    from PIL import Image
+
+    from smp_studio.core.errors import SmpError
+
+    try:
+        with Image.open(path) as im:
+            a = np.asarray(im.convert("L"))
+    except FileNotFoundError:
+        raise SmpError(f"{path}: no such file") from None
+    except OSError as e:
+        raise SmpError(f"{path}: not a readable PNG ({e})") from None
+    if a.shape != photo.rgb.shape[:2]:
+        raise SmpError(f"{path}: {what} is {a.shape[1]}x{a.shape[0]} but the photo is {photo.width}x{photo.height}")
+    return a
+
+
+def _simulation(args, photo):
+    from smp_studio.core.errors import SettingsError, SmpError
+    from smp_studio.core.hairline import Hairline
+    from smp_studio.core.scale import Scale
+    from smp_studio.core.segmentation import from_labels
+    from smp_studio.core.settings import Settings
+    from smp_studio.core.simulation import Simulation
+
+    base = {}
+    if args.settings:
+        try:
+            base = json.loads(Path(args.settings).read_text())
+        except json.JSONDecodeError as e:
+            raise SettingsError(f"{args.settings}: not valid JSON ({e.msg}, line {e.lineno})") from None
+    for key in ("treatment", "view", "hairline_template", "density_per_cm2", "dot_size_mm", "hair_color", "dilution",
+                "session", "sessions", "state", "aged_years", "seed", "px_per_mm"):
+        v = getattr(args, key, None)
+        if v is not None:
+            base[key] = v
+    if "sessions" in base and "session" not in base:
+        base["session"] = base["sessions"]
+    if args.calibrate:
+        try:
+            x0, y0, x1, y1, mm = (float(v) for v in args.calibrate.split(","))
+        except ValueError:
+            raise SettingsError("--calibrate takes X0,Y0,X1,Y1,MM, e.g. 100,200,400,200,50") from None
+        base["px_per_mm"] = Scale.from_calibration((x0, y0), (x1, y1), mm).px_per_mm
+    settings = Settings.from_dict(base)
+    seg = None
+    if args.labels:
+        try:
+            seg = from_labels(_read_png_mask(args.labels, photo, "the label image"), photo.rgb)
+        except ValueError as e:
+            raise SmpError(f"{args.labels}: {e}") from None
+    hairline = None
+    if args.hairline:
+        try:
+            hairline = Hairline.from_json(Path(args.hairline).read_text())
+        except SettingsError as e:
+            raise SettingsError(f"{args.hairline}: {e}") from None
+    scar = _read_png_mask(args.scar_mask, photo, "the scar mask") > 127 if args.scar_mask else None
+    sim = Simulation(photo, settings, segmentation=seg, hairline=hairline, scar_mask=scar)
+    if args.save_hairline and sim.hairline is not None:
+        Path(args.save_hairline).write_text(sim.hairline.to_json())
+    return sim
+
+
+def _record(sim, **extra) -> dict:
+    d = sim.settings.to_dict()
+    d["px_per_mm"] = sim.scale.px_per_mm
+    d["scale_source"] = sim.scale.source
+    d["photo"] = sim.photo.name
+    d["software"] = f"smp-studio {__version__}"
+    if sim.hairline is not None:
+        d["hairline"] = sim.hairline.to_dict()
+    d.update(extra)
+    return d
+
+
+# --- commands ------------------------------------------------------------------------
+
+def cmd_segment(args) -> int:
+    from PIL import Image
+
+    from smp_studio.core.imageio import _atomic_write, save_image
+    from smp_studio.core.segmentation import segment
+
+    photo = _load(args)
+    hints = _read_png_mask(args.hints, photo, "the hint image") if args.hints else None
+    seg = segment(photo.rgb, hints=hints)
+    out = Path(args.output)
+    _atomic_write(out, lambda f: Image.fromarray(seg.labels, "L").save(f, format="PNG"))
+    if args.overlay:
+        from smp_studio.core.overlay import overlay
+
+        save_image(args.overlay, overlay(photo.rgb, seg.labels))
+    areas = seg.class_areas_px()
+    print(f"{out}: {photo.width}x{photo.height}, bald {areas['bald skin']} px, thinning {areas['thinning']} px, "
+          f"dense hair {areas['dense hair']} px")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from smp_studio.core.imageio import save_image
+
+    photo = _load(args)
+    sim = _simulation(args, photo)
+    after = sim.render()
+    save_image(args.output, after, settings=_record(sim, label="none (plain simulated photo)"))
+    print(f"{args.output}: {len(sim.session_dots())} impressions over {sim.treatment_area_cm2():.0f} cm² "
+          f"(session {sim.settings.session} of {sim.settings.sessions}, {sim.settings.state})")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from smp_studio.core import compare
+    from smp_studio.core.imageio import save_image
+
+    photo = _load(args)
+    sim = _simulation(args, photo)
+    after = sim.render()
+    label = not args.no_label
+    if args.mode == "split":
+        img = compare.split(photo.rgb, after, args.position, label=label)
+    else:
+        img = compare.side_by_side(photo.rgb, after, label=label)
+    save_image(args.output, img, settings=_record(sim, simulation_label=label, compare=args.mode))
+    print(f"{args.output}: {args.mode}" + ("" if label else " WITHOUT the simulation label (recorded)"))
+    return 0
+
+
+def cmd_info(args) -> int:
+    from smp_studio.core.scale import Scale
+    from smp_studio.core.segmentation import segment
+
+    photo = _load(args)
+    seg = segment(photo.rgb)
+    scale = Scale(args.px_per_mm, "given") if args.px_per_mm else seg.estimated_scale()
+    areas = {k: round(scale.px_area_to_cm2(v), 1) for k, v in seg.class_areas_px().items()}
+    info = {
+        "photo": photo.name, "width": photo.width, "height": photo.height, "format": photo.format,
+        "px_per_mm": round(scale.px_per_mm, 3), "scale_source": scale.source,
+        "area_cm2": areas, "bald_fraction": round(seg.bald_fraction(), 3),
+    }
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{photo.name}: {photo.width}x{photo.height} {photo.format}")
+    print(f"scale: {scale.px_per_mm:.2f} px/mm ({scale.source}; assumes a 15 cm head breadth, calibrate for accuracy)")
+    for k, v in areas.items():
+        print(f"  {k:<11} {v:8.1f} cm²")
+    print(f"bald share of the head: {info['bald_fraction']:.0%}")
+    return 0
+
+
+def cmd_samples(args) -> int:
+    from smp_studio.resources import sample_attribution, sample_photos
+
+    for p in sample_photos():
+        print(p.name)
+    print(sample_attribution())
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from smp_studio.bench import run
+
+    sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
+    run(sizes, repeat=args.repeat)
+    return 0
+
+
+_COMMANDS = {"segment": cmd_segment, "simulate": cmd_simulate, "compare": cmd_compare, "info": cmd_info,
+             "samples": cmd_samples, "bench": cmd_bench}
+
+if __name__ == "__main__":
+    sys.exit(main())

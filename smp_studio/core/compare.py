@@ -1,0 +1,90 @@
+"""Before/after images: a split at a divider and a labelled side-by-side.
+
+Both carry a visible "Simulation" label by default; turning it off is an
+explicit ``label=False`` that the caller records with the export.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+DISCLAIMER = "Simulation - not a guarantee of results"  # ASCII: every bundled font has it
+
+
+@functools.cache
+def _font(px: int):
+    try:
+        return ImageFont.load_default(size=px)
+    except TypeError:  # Pillow built without FreeType: the small bitmap font still labels
+        return ImageFont.load_default()
+
+
+def _label(draw: ImageDraw.ImageDraw, xy, text: str, px: int, anchor: str = "la") -> None:
+    font = _font(px)
+    x0, y0, x1, y1 = draw.textbbox(xy, text, font=font, anchor=anchor)
+    pad = max(px // 3, 3)
+    draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), fill=(0, 0, 0, 150))
+    draw.text(xy, text, font=font, fill=(255, 255, 255, 255), anchor=anchor)
+
+
+def _finish(img: np.ndarray, labels, banner: bool) -> np.ndarray:
+    h, w = img.shape[:2]
+    px = max(12, int(round(min(h, w) * 0.035)))
+    base = Image.fromarray(img).convert("RGBA")
+    over = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(over)
+    for xy, text, anchor in labels:
+        _label(d, xy, text, px, anchor)
+    if banner:
+        _label(d, (w // 2, h - px), DISCLAIMER, px, "ms")
+    return np.asarray(Image.alpha_composite(base, over).convert("RGB"))
+
+
+def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label: bool = True) -> np.ndarray:
+    """Before on the left of a divider at ``position`` (0..1 of the width), after on the right.
+
+    Examples
+    --------
+    >>> b = np.zeros((100, 200, 3), np.uint8); a = np.full_like(b, 200)
+    >>> out = split(b, a, 0.25, label=False)
+    >>> int(out[50, 10, 0]), int(out[50, 150, 0])
+    (0, 200)
+    """
+    if before.shape != after.shape:
+        raise ValueError(f"before {before.shape} and after {after.shape} differ in size")
+    h, w = before.shape[:2]
+    x = int(round(np.clip(position, 0.0, 1.0) * w))
+    out = after.copy()
+    out[:, :x] = before[:, :x]
+    lw = max(1, w // 400)
+    out[:, max(x - lw, 0) : x + lw] = 255
+    if not label:
+        return out
+    px = max(12, int(round(min(h, w) * 0.035)))
+    m = px
+    labels = []
+    if x > 6 * px:
+        labels.append(((m, m), "Before", "la"))
+    if w - x > 10 * px:
+        labels.append(((w - m, m), "After (simulation)", "ra"))
+    return _finish(out, labels, True)
+
+
+def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
+                 titles=("Before", "After (simulation)"), gap: int | None = None) -> np.ndarray:
+    """Before and after next to each other, with titles and the disclaimer."""
+    if before.shape != after.shape:
+        raise ValueError(f"before {before.shape} and after {after.shape} differ in size")
+    h, w = before.shape[:2]
+    g = max(4, w // 100) if gap is None else gap
+    out = np.full((h, 2 * w + g, 3), 255, np.uint8)
+    out[:, :w] = before
+    out[:, w + g :] = after
+    if not label:
+        return out
+    px = max(12, int(round(min(h, w) * 0.035)))
+    labels = [((px, px), titles[0], "la"), ((w + g + px, px), titles[1], "la")]
+    return _finish(out, labels, True)

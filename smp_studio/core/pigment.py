@@ -1,0 +1,78 @@
+"""One grey-black pigment, and how much to dilute it for this client.
+
+Dilution (more water = lighter) is chosen so that a healed impression's core
+matches the client's hair lightness on their skin: dark hair on fair skin
+wants strong pigment, grey or fair hair wants it well diluted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.settings import Settings, parse_hex
+
+#: Healed carbon pigment seen through the skin: near black, slightly cool (sRGB).
+PIGMENT_HEALED = (44, 46, 53)
+#: Fresh: sits higher, not yet settled or partly lost with the scabs: darker, neutral.
+PIGMENT_FRESH = (24, 24, 27)
+#: Years of UV and immune clearance shift what remains toward blue-grey.
+PIGMENT_AGED = (78, 88, 108)
+DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
+
+
+@dataclass(frozen=True)
+class Pigment:
+    """Pigment colour (sRGB) and dilution for one render."""
+
+    color: tuple
+    dilution: float
+    hair_rgb: tuple
+    skin_rgb: tuple
+
+    @property
+    def strength(self) -> float:
+        return 1.0 - self.dilution
+
+
+def lab_to_rgb(lab) -> tuple[int, int, int]:
+    a = np.array(lab, np.float32).reshape(1, 1, 3)
+    rgb = cv2.cvtColor(a, cv2.COLOR_Lab2RGB)[0, 0]
+    return tuple(int(v) for v in np.clip(rgb * 255 + 0.5, 0, 255))
+
+
+def rgb_to_lab(rgb) -> tuple[float, float, float]:
+    a = np.array(rgb, np.float32).reshape(1, 1, 3) / 255.0
+    return tuple(float(v) for v in cv2.cvtColor(a, cv2.COLOR_RGB2Lab)[0, 0])
+
+
+def choose_dilution(hair_rgb, skin_rgb) -> float:
+    """Dilution (0 = full strength .. 0.9) for this hair and skin.
+
+    As artists choose it: from the hair colour first (black hair: nearly
+    neat pigment; brown: some water; grey or blond: much more), then a little
+    stronger on darker skin, where diluted pigment would not show at all.
+
+    >>> choose_dilution((40, 32, 28), (225, 180, 160)) < choose_dilution((170, 165, 160), (225, 180, 160))
+    True
+    """
+    Lh = rgb_to_lab(hair_rgb)[0]
+    Ls = rgb_to_lab(skin_rgb)[0]
+    strength = float(np.interp(Lh, [22.0, 45.0, 72.0], [0.88, 0.7, 0.45]))
+    strength += float(np.clip((62.0 - Ls) / 100.0, 0.0, 0.15))
+    return float(np.clip(1.0 - strength, 0.03, 0.9))
+
+
+def pigment_for(settings: Settings, hair_lab, skin_lab) -> Pigment:
+    """The pigment for these settings and this client's hair and skin."""
+    if settings.hair_color != "auto":
+        hair = parse_hex(settings.hair_color)
+    elif hair_lab is not None:
+        hair = lab_to_rgb(hair_lab)
+    else:
+        hair = DEFAULT_HAIR
+    skin = lab_to_rgb(skin_lab) if skin_lab is not None else (200, 160, 140)
+    dil = settings.dilution if settings.dilution is not None else choose_dilution(hair, skin)
+    return Pigment(PIGMENT_HEALED, float(dil), hair, skin)

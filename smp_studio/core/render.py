@@ -1,0 +1,225 @@
+"""Render impressions onto the photo: soft, irregular, under the skin.
+
+Each impression is a soft Gaussian lobe plus a smaller offset lobe (so no two
+look alike), splatted with sub-pixel accuracy and blurred per size bin (a few
+blur passes however many dots). Pigment sits under the skin: it multiplies the
+diffuse light in (approximately) linear light, so skin texture shows through,
+and the specular shine, which sits on the surface, stays on top of it.
+
+The same call renders the full-resolution export and a screen preview (any
+crop and scale of the photo): dot sizes and coverage are defined in photo
+pixels and scaled with the view, so both look the same at the same zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.dots import Dots
+from smp_studio.core.pigment import PIGMENT_AGED, PIGMENT_FRESH, PIGMENT_HEALED, Pigment, rgb_to_lab
+from smp_studio.core.scale import Scale
+from smp_studio.core.settings import Settings
+
+MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
+#: Photos do not resolve single pixels (lens, demosaicing, JPEG): a dot drawn
+#: sharper than the photo's own detail looks pasted on, so no dot is sharper
+#: than this, in photo pixels.
+OPTICAL_SIGMA = 0.8
+SIGMA_PER_RADIUS = 1 / 1.2  # a soft dot of radius r ~ a Gaussian of this sigma
+
+
+@dataclass(frozen=True)
+class View:
+    """Which part of the photo an output image shows.
+
+    Output pixel ``(u, v)`` shows photo point ``(x0 + u / scale, y0 + v / scale)``.
+    """
+
+    x0: float = 0.0
+    y0: float = 0.0
+    scale: float = 1.0
+
+    def to_output(self, xy: np.ndarray) -> np.ndarray:
+        return (np.asarray(xy, np.float64) - (self.x0, self.y0)) * self.scale
+
+    def crop(self, rgb: np.ndarray, out_size: tuple[int, int]) -> np.ndarray:
+        """The photo resampled for this view (area-averaged when shrinking)."""
+        ow, oh = out_size
+        if self.x0 == 0 and self.y0 == 0 and self.scale == 1.0 and rgb.shape[1] == ow and rgb.shape[0] == oh:
+            return rgb
+        if self.scale < 1.0:
+            H, W = rgb.shape[:2]
+            x0, y0 = max(int(np.floor(self.x0)), 0), max(int(np.floor(self.y0)), 0)
+            x1 = min(int(np.ceil(self.x0 + ow / self.scale)) + 1, W)
+            y1 = min(int(np.ceil(self.y0 + oh / self.scale)) + 1, H)
+            sub = rgb[y0:y1, x0:x1]
+            sw, sh = max(int(round((x1 - x0) * self.scale)), 1), max(int(round((y1 - y0) * self.scale)), 1)
+            small = cv2.resize(sub, (sw, sh), interpolation=cv2.INTER_AREA)
+            fx, fy = sw / (x1 - x0), sh / (y1 - y0)
+            M = np.float32([[1, 0, -(self.x0 - x0) * fx], [0, 1, -(self.y0 - y0) * fy]])
+            return cv2.warpAffine(small, M, (ow, oh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        M = np.float32([[self.scale, 0, -self.x0 * self.scale], [0, self.scale, -self.y0 * self.scale]])
+        return cv2.warpAffine(rgb, M, (ow, oh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def state_factors(settings: Settings) -> dict:
+    """How the chosen state changes every impression (size, opacity, colour, redness)."""
+    darkness = settings.session_darkness_factor
+    if settings.state == "fresh":
+        return {"size": 1.3, "opacity": 1.35 * darkness, "color": PIGMENT_FRESH, "redness": 1.0}
+    if settings.state == "aged":
+        n = settings.aged_years
+        k = min(n / 15.0, 1.0) * 0.6
+        color = tuple(int(round((1 - k) * a + k * b)) for a, b in zip(PIGMENT_HEALED, PIGMENT_AGED))
+        return {"size": 1.0 + 0.035 * n, "opacity": float(np.exp(-0.055 * n)) * darkness, "color": color, "redness": 0.0}
+    return {"size": 1.0, "opacity": darkness, "color": PIGMENT_HEALED, "redness": 0.0}
+
+
+def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings, scale: Scale,
+           view: View = View(), occlusion: bool = True, visibility: np.ndarray | None = None) -> np.ndarray:
+    """Composite the impressions onto ``base``.
+
+    Parameters
+    ----------
+    base : ndarray uint8 (h, w, 3)
+        The photo as seen through ``view`` (the whole photo at ``View()``).
+    dots : Dots
+        Impressions for the session and state to show (see ``Dots.for_session``).
+    pigment : Pigment
+    settings : Settings
+        ``state`` and ``aged_years`` pick fresh / healed / aged.
+    scale : Scale
+        Of the photo (not of the view).
+    view : View, keyword-only
+    occlusion : bool, keyword-only
+        Hide pigment under hair strands that lie over it.
+    visibility : ndarray float32 (h, w), optional, keyword-only
+        How much skin shows at each output pixel (1 bare .. 0 covered by
+        dense hair), in the view's geometry; pigment only shows through skin.
+
+    Returns
+    -------
+    ndarray uint8 (h, w, 3)
+    """
+    h, w = base.shape[:2]
+    st = state_factors(settings)
+    s = view.scale
+    if len(dots) == 0:
+        return base.copy()
+    p = view.to_output(dots.xy)
+    r = dots.size_mm.astype(np.float64) * 0.5 * st["size"] * scale.px_per_mm * s
+    sigma_ink = r * SIGMA_PER_RADIUS  # how much ink the dot holds
+    sigma = np.maximum(sigma_ink, OPTICAL_SIGMA * s)  # how it is drawn
+    margin = 3 * max(float(sigma.max()), MIN_SIGMA) + 2
+    inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
+    if not inside.any():
+        return base.copy()
+    p, r, sigma, sigma_ink = p[inside], r[inside], sigma[inside], sigma_ink[inside]
+    opacity = np.clip(dots.opacity[inside] * st["opacity"] * pigment.strength, 0, 0.97)
+    sat = dots.satellite[inside]
+
+    # Region of interest in output pixels.
+    bx0 = int(max(np.floor(p[:, 0].min() - margin), 0))
+    by0 = int(max(np.floor(p[:, 1].min() - margin), 0))
+    bx1 = int(min(np.ceil(p[:, 0].max() + margin), w))
+    by1 = int(min(np.ceil(p[:, 1].max() + margin), h))
+    if bx1 <= bx0 or by1 <= by0:
+        return base.copy()
+    rw, rh = bx1 - bx0, by1 - by0
+    p = p - (bx0, by0)
+
+    # Integrated coverage per lobe, so a dot keeps its ink when it is smaller than a pixel.
+    peak = -np.log1p(-opacity)
+    area = 2 * np.pi * sigma_ink**2
+    main_w = peak * area * (1 - 0.5 * sat[:, 2])
+    sat_w = peak * area * sat[:, 2]
+    sat_p = p + sat[:, :2] * r[:, None]
+    sat_sigma = sigma * 0.75
+    cover = _splat_blurred(
+        np.vstack([p, sat_p]), np.concatenate([main_w, sat_w]), np.concatenate([sigma, sat_sigma]), (rh, rw))
+    alpha = 1.0 - np.exp(-cover)
+
+    roi = base[by0:by1, bx0:bx1]
+    lin = (roi.astype(np.float32) / 255.0) ** 2
+    if occlusion:
+        alpha *= 1.0 - _hair_occlusion(roi, scale.px_per_mm * s)
+    if visibility is not None:
+        alpha *= visibility[by0:by1, bx0:bx1]
+    # Specular shine rides on the surface: split it off, add it back above the pigment.
+    skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
+    mn = lin.min(axis=2)
+    spec = np.clip(mn - 1.3 * float(skin_lin.min()) - 0.02, 0, None)
+    spec = cv2.GaussianBlur(spec, (0, 0), max(1.0, 0.6 * scale.px_per_mm * s))
+    spec = np.minimum(spec, mn)
+    diffuse = lin - spec[..., None]
+
+    pig_lin = (np.array(st["color"], np.float32) / 255.0) ** 2
+    trans = np.clip(pig_lin / np.maximum(skin_lin, 1e-4), 0, 1)  # what a full dot lets through
+    a3 = alpha[..., None]
+    out = diffuse * (1 - a3 * (1 - trans)) + spec[..., None]
+    if st["redness"] > 0:
+        out = _redden(out, cover, sigma, pigment)
+    result = base.copy()
+    result[by0:by1, bx0:bx1] = np.clip(np.sqrt(np.clip(out, 0, 1)) * 255 + 0.5, 0, 255).astype(np.uint8)
+    return result
+
+
+def _splat_blurred(p, weight, sigma, shape, n_bins: int = 5) -> np.ndarray:
+    """Sum of Gaussians: bilinear splats binned by sigma, one blur per bin."""
+    h, w = shape
+    sig_eff = np.maximum(sigma, MIN_SIGMA)
+    # Each lobe keeps its integrated weight; a narrower-than-bin sigma is absorbed by the bin's blur.
+    logs = np.log(sig_eff)
+    lo, hi = float(logs.min()), float(logs.max())
+    edges = np.linspace(lo, hi + 1e-6, n_bins + 1) if hi - lo > 0.05 else np.array([lo, hi + 1e-6])
+    which = np.clip(np.searchsorted(edges, logs, side="right") - 1, 0, len(edges) - 2)
+    out = np.zeros((h, w), np.float32)
+    for b in range(len(edges) - 1):
+        sel = which == b
+        if not sel.any():
+            continue
+        acc = _bilinear_splat(p[sel], weight[sel], (h, w))
+        sb = float(np.exp(logs[sel]).mean())
+        out += cv2.GaussianBlur(acc, (0, 0), sb)
+    return out
+
+
+def _bilinear_splat(p, weight, shape) -> np.ndarray:
+    h, w = shape
+    x, y = p[:, 0] - 0.5, p[:, 1] - 0.5  # pixel centres at +0.5
+    ix, iy = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
+    fx, fy = x - ix, y - iy
+    idx, val = [], []
+    for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
+        xx, yy = ix + dx, iy + dy
+        ok = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
+        idx.append(yy[ok] * w + xx[ok])
+        val.append((weight * wt)[ok])
+    acc = np.bincount(np.concatenate(idx), np.concatenate(val), minlength=h * w)
+    return acc.astype(np.float32).reshape(h, w)
+
+
+def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """0..1: how much a hair strand covers each pixel (thin dark or light lines)."""
+    if px_per_mm < 1.5:  # strands are sub-pixel at this zoom: leave it to the averaging
+        return np.zeros(roi.shape[:2], np.float32)
+    gray = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
+    k = max(3, int(round(0.45 * px_per_mm)) | 1)
+    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker)
+    th = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker)
+    strength = cv2.max(bh, th).astype(np.float32)
+    return np.clip((strength - 10.0) / 25.0, 0, 1)
+
+
+def _redden(out, cover, sigma, pigment: Pigment) -> np.ndarray:
+    """Fresh: redness around the impressions for 24-48 h, strongest on light skin."""
+    halo = cv2.GaussianBlur(cover, (0, 0), max(3.0 * float(np.median(sigma)), 1.5))
+    halo = np.clip(halo * 1.5, 0, 1)
+
+    light = np.clip((rgb_to_lab(pigment.skin_rgb)[0] - 30.0) / 40.0, 0.15, 1.0)
+    k = (halo * light)[..., None]
+    return out * (1 - k * np.array([0.0, 0.32, 0.26], np.float32))

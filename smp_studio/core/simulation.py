@@ -1,0 +1,180 @@
+"""A whole simulation, stage by stage, recomputing only what a change touches.
+
+Photo -> segmentation -> scale -> hairline -> zone -> dots -> pigment -> image.
+Changing the state, session or tone re-renders only; changing the density or
+seed re-places the dots; moving the hairline rebuilds the zone. This is what
+keeps a live preview interactive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from smp_studio.core.dots import Dots, place_dots
+from smp_studio.core.hairline import Hairline, head_frame, template_hairline
+from smp_studio.core.photo import Photo
+from smp_studio.core.pigment import Pigment, pigment_for
+from smp_studio.core.render import View, render
+from smp_studio.core.scale import Scale
+from smp_studio.core.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.settings import Settings
+from smp_studio.core.zones import Zone, treatment_zone
+
+VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
+
+#: Settings that only change how dots are drawn, not where they are.
+RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
+               "session_density", "hairline_step_mm"}
+#: Settings that change the zone (everything else changes only the dots).
+ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
+             "macro_wavelength_mm", "px_per_mm", "hairline_template"}
+
+
+class Simulation:
+    """One client photo and the design on it.
+
+    Parameters
+    ----------
+    photo : Photo
+    settings : Settings, optional
+    segmentation : Segmentation, optional
+        A corrected segmentation (default: computed automatically).
+    hairline : Hairline, optional
+        Default: the settings' template placed on the head.
+    scar_mask : ndarray bool, optional
+        For the scar treatment.
+
+    Examples
+    --------
+    >>> from smp_studio.resources import sample_photo
+    >>> from smp_studio.core.photo import load_photo
+    >>> sim = Simulation(load_photo(sample_photo()), Settings(seed=3))
+    >>> after = sim.render()
+    >>> after.shape == sim.photo.rgb.shape and bool((after != sim.photo.rgb).any())
+    True
+    """
+
+    def __init__(self, photo: Photo, settings: Settings | None = None, *, segmentation: Segmentation | None = None,
+                 hairline: Hairline | None = None, scar_mask=None, crown_center=None):
+        self.photo = photo
+        self.settings = settings or Settings()
+        self._seg = segmentation
+        self._hairline = hairline
+        self.scar_mask = scar_mask
+        self.crown_center = crown_center
+        self._zone: Zone | None = None
+        self._dots: Dots | None = None
+        self._visibility: tuple[np.ndarray, float] | None = None
+
+    # --- stages ---------------------------------------------------------------
+    @property
+    def segmentation(self) -> Segmentation:
+        if self._seg is None:
+            self._seg = segment(self.photo.rgb)
+        return self._seg
+
+    @property
+    def scale(self) -> Scale:
+        if self.settings.px_per_mm is not None:
+            return Scale(self.settings.px_per_mm, "given")
+        return self.segmentation.estimated_scale()
+
+    @property
+    def hairline(self) -> Hairline | None:
+        """The hairline in use (a template until the artist sets one)."""
+        if self._hairline is None and self.settings.view != "back":
+            frame = head_frame(self.segmentation.labels != BACKGROUND)
+            self._hairline = template_hairline(self.settings.hairline_template, frame, view=self.settings.view)
+        return self._hairline
+
+    @property
+    def zone(self) -> Zone:
+        if self._zone is None:
+            self._zone = treatment_zone(self.segmentation, self.settings, self.scale, hairline=self.hairline,
+                                        scar_mask=self.scar_mask, crown_center=self.crown_center)
+        return self._zone
+
+    @property
+    def dots(self) -> Dots:
+        """Every impression of the finished treatment."""
+        if self._dots is None:
+            self._dots = place_dots(self.zone, self.settings, self.scale, photo_rgb=self.photo.rgb)
+        return self._dots
+
+    def visibility(self, view: View, out_size) -> np.ndarray:
+        """How much bare skin shows (1) versus hair over it (0), for a view."""
+        if self._visibility is None:
+            dens = self.segmentation.hair_density
+            f = min(1.0, VISIBILITY_SIZE / max(dens.shape))
+            small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else dens
+            # Dense hair hides the skin, thinning hair lets most of it through.
+            vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
+            self._visibility = (vis.astype(np.float32), small.shape[1] / dens.shape[1])
+        vis, f = self._visibility
+        return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
+
+    @property
+    def pigment(self) -> Pigment:
+        seg = self.segmentation
+        return pigment_for(self.settings, seg.hair_lab, seg.skin_lab)
+
+    # --- edits -----------------------------------------------------------------
+    def update(self, **changes) -> None:
+        """Change settings; keeps every stage the change does not touch."""
+        new = replace(self.settings, **changes)
+        changed = {k for k in changes if getattr(self.settings, k) != getattr(new, k)}
+        self.settings = new
+        if changed & ZONE_KEYS:
+            self._zone = None
+            if "hairline_template" in changed or "view" in changed:
+                self._hairline = None
+        if changed - RENDER_ONLY:
+            self._dots = None
+            if changed - RENDER_ONLY - {"seed", "density_per_cm2", "dot_size_mm", "size_variation",
+                                        "opacity_variation", "position_jitter"}:
+                self._zone = None
+
+    def set_hairline(self, hairline: Hairline | None) -> None:
+        self._hairline = hairline
+        self._zone = None
+        self._dots = None
+
+    def set_segmentation(self, seg: Segmentation) -> None:
+        self._seg = seg
+        self._visibility = None
+        self._zone = None
+        self._dots = None
+
+    def set_scar_mask(self, mask) -> None:
+        self.scar_mask = mask
+        self._zone = None
+        self._dots = None
+
+    # --- output ------------------------------------------------------------------
+    def session_dots(self) -> Dots:
+        return self.dots.for_session(self.settings)
+
+    def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, **overrides) -> np.ndarray:
+        """The simulated photo (whole, full resolution) or a view of it.
+
+        ``overrides`` are render-only settings (state, session, ...) for this
+        image alone, e.g. ``render(state="fresh", session=1)``.
+        """
+        settings = replace(self.settings, **overrides) if overrides else self.settings
+        if overrides and set(overrides) - RENDER_ONLY:
+            raise ValueError(f"only render settings can be overridden here: {sorted(set(overrides) - RENDER_ONLY)}")
+        view = view or View()
+        if out_size is None:
+            out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
+        base = view.crop(self.photo.rgb, out_size)
+        dots = self.dots.for_session(settings)
+        seg = self.segmentation
+        pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
+        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view,
+                      visibility=self.visibility(view, out_size))
+
+    def treatment_area_cm2(self) -> float:
+        return self.scale.px_area_to_cm2(self.zone.area_px())

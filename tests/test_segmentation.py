@@ -1,0 +1,118 @@
+import numpy as np
+import pytest
+
+from conftest import synthetic_head
+from smp_studio.core.photo import load_photo
+from smp_studio.core.segmentation import BACKGROUND, BALD, HAIR, HINT_HAIR, HINT_SKIN, THINNING, from_labels, segment
+
+
+def iou(a, b):
+    return (a & b).sum() / max((a | b).sum(), 1)
+
+
+@pytest.mark.parametrize(
+    "skin,hair,bg,bald_iou,hair_iou",
+    [
+        ((214, 168, 140), (45, 35, 30), (70, 95, 140), 0.7, 0.6),  # light skin, dark hair, blue shirt
+        ((110, 72, 50), (25, 20, 18), (200, 200, 195), 0.7, 0.6),  # dark skin, black hair, pale wall
+        # Sparse light-grey strands over light skin differ from it mostly in colour: the
+        # hardest case, with a lower floor (a known weakness; the artist's brush fixes it).
+        ((225, 185, 165), (200, 200, 198), (40, 60, 90), 0.5, 0.3),
+    ],
+)
+def test_synthetic_head_classes_match_truth(skin, hair, bg, bald_iou, hair_iou):
+    img, truth = synthetic_head(skin=skin, hair=hair, bg=bg)
+    seg = segment(img)
+    assert iou(seg.labels == BACKGROUND, truth == 0) > 0.85
+    assert iou(seg.labels == BALD, truth == 1) > bald_iou
+    found_hair = (seg.labels == HAIR) | (seg.labels == THINNING)
+    assert iou(found_hair, truth == 3) > hair_iou
+
+
+def test_density_map_is_soft_and_ordered():
+    img, truth = synthetic_head()
+    seg = segment(img)
+    d = seg.hair_density
+    assert d.dtype == np.float32 and d.min() >= 0 and d.max() <= 1
+    assert d[truth == 3].mean() > d[truth == 1].mean() + 0.3
+    assert np.all(d[seg.labels == BACKGROUND] == 0)
+
+
+def test_scale_estimate_from_head_breadth():
+    img, truth = synthetic_head(size=400)  # head diameter 0.84 * 400 = 336 px
+    s = segment(img).estimated_scale()
+    assert s.source == "estimate"
+    assert s.px_per_mm == pytest.approx(336 / 150, rel=0.12)
+
+
+def test_hints_correct_a_region():
+    img, truth = synthetic_head()
+    seg = segment(img)
+    hints = np.zeros(truth.shape, np.uint8)
+    hints[190:210, 190:210] = HINT_HAIR  # the artist says: this bald patch is hair
+    hints[60:70, 195:205] = HINT_SKIN
+    seg2 = segment(img, hints=hints)
+    assert (seg2.labels[195:205, 195:205] == HAIR).all()
+    assert seg2.hair_density[200, 200] > seg.hair_density[200, 200] + 0.5
+    assert seg2.labels[65, 200] == BALD
+
+
+def test_labels_are_photo_sized_for_any_resolution():
+    img, _ = synthetic_head(size=300)
+    big = np.repeat(np.repeat(img, 3, 0), 2, 1)  # 900 x 600, not square
+    seg = segment(big)
+    assert seg.labels.shape == big.shape[:2] and seg.labels.dtype == np.uint8
+
+
+def test_from_labels_measures_colours_from_the_photo():
+    img, truth = synthetic_head()
+    seg = from_labels(truth, img)
+    assert seg.skin_lab[0] > 60  # the light skin
+    assert seg.hair_lab is not None and seg.hair_lab[0] < 35
+    with pytest.raises(ValueError, match="0 \\(background\\)"):
+        from_labels(np.full_like(truth, 7), img)
+
+
+@pytest.mark.parametrize(
+    "name,at_least_bald",
+    [("topdown-norwood7-fair-skin.jpg", 0.8), ("topdown-norwood7-dark-skin.jpg", 0.75), ("topdown-norwood6-shaved-look.jpg", 0.7)],
+)
+def test_bald_samples_are_mostly_bald(samples_dir, name, at_least_bald):
+    seg = segment(load_photo(samples_dir / name).rgb)
+    assert seg.bald_fraction() >= at_least_bald
+    c = seg.labels[280:360, 280:360]  # crown centre of a top-down photo
+    assert (c == BALD).mean() > 0.8
+
+
+def test_thinning_crown_has_hair_around_bald_centre(samples_dir):
+    seg = segment(load_photo(samples_dir / "crown-norwood4-diffuse-thinning.jpg").rgb)
+    centre = seg.hair_density[250:350, 280:380].mean()
+    rim = seg.hair_density[60:120, 200:440].mean()
+    assert rim > centre + 0.25
+
+
+@pytest.mark.devdata
+def test_devdata_face_parsing_iou(devdata):
+    """Sanity bars on a slice of the development set (full figures: tools/eval_segmentation.py)."""
+    import sys
+
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parents[1] / "tools"
+    sys.path.insert(0, str(tools))
+    from eval_segmentation import face_parsing_iou
+
+    r = face_parsing_iou(devdata, limit=40)
+    assert r["skin"] > 0.6 and r["background"] > 0.55 and r["hair"] > 0.4, r
+
+
+@pytest.mark.devdata
+def test_devdata_bald_fraction_tracks_norwood(devdata):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from eval_segmentation import norwood_tracking
+
+    r = norwood_tracking(devdata, step=5, views=("topdown",))
+    assert r["topdown"]["spearman"] > 0.4, r
