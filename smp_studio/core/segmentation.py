@@ -23,7 +23,7 @@ CLASS_NAMES = {BACKGROUND: "background", BALD: "bald skin", THINNING: "thinning"
 HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 
 WORK_SIZE = 320  # long side of the working image, in pixels
-GRABCUT_SIZE = 120  # long side of the grid the head/background cut runs on
+GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 
