@@ -75,7 +75,7 @@ def test_from_labels_measures_colours_from_the_photo():
 
 @pytest.mark.parametrize(
     "name,at_least_bald",
-    [("topdown-norwood7-fair-skin.jpg", 0.8), ("topdown-norwood7-dark-skin.jpg", 0.75), ("topdown-norwood6-shaved-look.jpg", 0.7)],
+    [("topdown-norwood7-fair-skin.jpg", 0.8), ("topdown-norwood7-dark-skin.jpg", 0.7), ("topdown-norwood6-shaved-look.jpg", 0.7)],
 )
 def test_bald_samples_are_mostly_bald(samples_dir, name, at_least_bald):
     seg = segment(load_photo(samples_dir / name).rgb)
@@ -116,3 +116,13 @@ def test_devdata_bald_fraction_tracks_norwood(devdata):
 
     r = norwood_tracking(devdata, step=5, views=("topdown",))
     assert r["topdown"]["spearman"] > 0.4, r
+
+
+def test_same_photo_same_segmentation(samples_dir):
+    import cv2
+
+    rgb = load_photo(samples_dir / "topdown-norwood6-grey-hair.jpg").rgb
+    a = segment(rgb)
+    cv2.randu(np.zeros((10, 10), np.float32), 0, 1)  # disturb OpenCV's global RNG in between
+    b = segment(rgb)
+    assert np.array_equal(a.labels, b.labels) and np.array_equal(a.hair_density, b.hair_density)

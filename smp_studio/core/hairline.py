@@ -125,7 +125,7 @@ class Hairline:
         difference (up to ~2 mm looks natural) to the reflected half.
         """
         f = np.array(self.face_dir)
-        across = np.array([-f[1], f[0]])  # perpendicular to the face direction
+        across = across_dir(f)
         c = np.asarray(axis_point, float)
         u = (self.points - c) @ across
         v = (self.points - c) @ f
@@ -175,7 +175,8 @@ class Hairline:
     # --- serialisation ----------------------------------------------------------
     def to_dict(self) -> dict:
         d = dict(self.extras)
-        d.update({"points": self.points.round(3).tolist(), "face_dir": list(self.face_dir), "style": self.style})
+        d.update({"points": self.points.tolist(),  # exact: a saved line reproduces the image
+                  "face_dir": list(self.face_dir), "style": self.style})
         return d
 
     @classmethod
@@ -216,7 +217,7 @@ class HeadFrame:
 
     def to_image(self, u, v) -> np.ndarray:
         f = np.array(self.face_dir)
-        across = np.array([-f[1], f[0]])
+        across = across_dir(f)
         c = np.array(self.center)
         u, v = np.asarray(u, float), np.asarray(v, float)
         return c + np.outer(u * self.half_across, across) + np.outer(v * self.half_along, f)
@@ -230,7 +231,7 @@ def head_frame(head_mask: np.ndarray, face_dir=(0.0, 1.0)) -> HeadFrame:
         return HeadFrame((w / 2, h / 2), w / 2, h / 2, tuple(face_dir))
     f = np.asarray(face_dir, float)
     f /= np.hypot(*f)
-    across = np.array([-f[1], f[0]])
+    across = across_dir(f)
     pts = np.stack([xs, ys], 1).astype(np.float64)
     u, v = pts @ across, pts @ f
     ulo, uhi = np.percentile(u, [1, 99])
@@ -267,6 +268,12 @@ def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> 
     v = uv[:, 1] * reach if reach >= 0 else (uv[:, 1] - 0.55) * 0.9 + reach
     pts = frame.to_image(uv[:, 0], v)
     return Hairline(pts, frame.face_dir, name)
+
+
+def across_dir(face_dir) -> np.ndarray:
+    """Unit vector across the head: image-right when the face is down the image."""
+    f = np.asarray(face_dir, float)
+    return np.array([f[1], -f[0]])
 
 
 def catmull_rom(points, samples_per_segment: int = 24, *, only_segment: int | None = None) -> np.ndarray:

@@ -29,6 +29,7 @@ MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
 #: than this, in photo pixels.
 OPTICAL_SIGMA = 0.8
 SIGMA_PER_RADIUS = 1 / 1.2  # a soft dot of radius r ~ a Gaussian of this sigma
+BINS_PER_OCTAVE = 5  # sigma bins: each costs one blur pass
 
 
 @dataclass(frozen=True)
@@ -121,15 +122,17 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     opacity = np.clip(dots.opacity[inside] * st["opacity"] * pigment.strength, 0, 0.97)
     sat = dots.satellite[inside]
 
-    # Region of interest in output pixels.
+    # Region of interest in output pixels, and a padded one to accumulate in so that
+    # dots just outside the view still cast their tails into it (crop == export crop).
     bx0 = int(max(np.floor(p[:, 0].min() - margin), 0))
     by0 = int(max(np.floor(p[:, 1].min() - margin), 0))
     bx1 = int(min(np.ceil(p[:, 0].max() + margin), w))
     by1 = int(min(np.ceil(p[:, 1].max() + margin), h))
     if bx1 <= bx0 or by1 <= by0:
         return base.copy()
-    rw, rh = bx1 - bx0, by1 - by0
-    p = p - (bx0, by0)
+    pad = int(np.ceil(margin))
+    rw, rh = bx1 - bx0 + 2 * pad, by1 - by0 + 2 * pad
+    p = p - (bx0 - pad, by0 - pad)
 
     # Integrated coverage per lobe, so a dot keeps its ink when it is smaller than a pixel.
     peak = -np.log1p(-opacity)
@@ -140,6 +143,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     sat_sigma = sigma * 0.75
     cover = _splat_blurred(
         np.vstack([p, sat_p]), np.concatenate([main_w, sat_w]), np.concatenate([sigma, sat_sigma]), (rh, rw))
+    cover = cover[pad:-pad, pad:-pad] if pad else cover
     alpha = 1.0 - np.exp(-cover)
 
     roi = base[by0:by1, bx0:bx1]
@@ -152,9 +156,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     mn = lin.min(axis=2)
     spec = np.clip(mn - 1.3 * float(skin_lin.min()) - 0.02, 0, None)
-    spec = cv2.GaussianBlur(spec, (0, 0), max(1.0, 0.6 * scale.px_per_mm * s))
-    spec = np.minimum(spec, mn)
     diffuse = lin - spec[..., None]
+    # A clipped highlight hides how bright the shine really was: the sensor would
+    # still clip over the pigment, so near-white pixels get their shine raised.
+    spec = spec * (1.0 + 3.0 * np.clip((mn - 0.75) / 0.25, 0, 1))
 
     pig_lin = (np.array(st["color"], np.float32) / 255.0) ** 2
     trans = np.clip(pig_lin / np.maximum(skin_lin, 1e-4), 0, 1)  # what a full dot lets through
@@ -167,23 +172,20 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     return result
 
 
-def _splat_blurred(p, weight, sigma, shape, n_bins: int = 5) -> np.ndarray:
-    """Sum of Gaussians: bilinear splats binned by sigma, one blur per bin."""
+def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
+    """Sum of Gaussians: bilinear splats binned by sigma, one blur per bin.
+
+    Bins sit on a fixed grid (a fifth of an octave), not on the dots in view,
+    so a crop and the whole image blur each dot identically.
+    """
     h, w = shape
-    sig_eff = np.maximum(sigma, MIN_SIGMA)
-    # Each lobe keeps its integrated weight; a narrower-than-bin sigma is absorbed by the bin's blur.
-    logs = np.log(sig_eff)
-    lo, hi = float(logs.min()), float(logs.max())
-    edges = np.linspace(lo, hi + 1e-6, n_bins + 1) if hi - lo > 0.05 else np.array([lo, hi + 1e-6])
-    which = np.clip(np.searchsorted(edges, logs, side="right") - 1, 0, len(edges) - 2)
+    logs = np.log2(np.maximum(sigma, MIN_SIGMA))
+    which = np.round(logs * BINS_PER_OCTAVE).astype(np.int64)
     out = np.zeros((h, w), np.float32)
-    for b in range(len(edges) - 1):
+    for b in np.unique(which):
         sel = which == b
-        if not sel.any():
-            continue
         acc = _bilinear_splat(p[sel], weight[sel], (h, w))
-        sb = float(np.exp(logs[sel]).mean())
-        out += cv2.GaussianBlur(acc, (0, 0), sb)
+        out += cv2.GaussianBlur(acc, (0, 0), float(2.0 ** (b / BINS_PER_OCTAVE)))
     return out
 
 

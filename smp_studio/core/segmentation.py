@@ -180,6 +180,9 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     g = GRABCUT_SIZE / max(h, w)
     gs = (max(int(round(w * g)), 8), max(int(round(h * g)), 8))
     gmask = cv2.resize(mask, gs, interpolation=cv2.INTER_NEAREST)
+    # GrabCut seeds its colour models from OpenCV's global RNG: fix it, so the
+    # same photo always gives the same segmentation (and the same simulation).
+    cv2.setRNGSeed(0x5EED)
     try:
         cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
                     cv2.GC_INIT_WITH_MASK)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.errors import SettingsError
-from smp_studio.core.hairline import Hairline, head_frame
+from smp_studio.core.hairline import Hairline, across_dir, head_frame
 from smp_studio.core.scale import Scale
 from smp_studio.core.segmentation import BACKGROUND, Segmentation
 from smp_studio.core.settings import Settings
@@ -53,17 +53,27 @@ class Zone:
     def sample(self, xy: np.ndarray, which: str = "weight") -> np.ndarray:
         """Bilinear samples of a map at photo-pixel points ``xy`` (N, 2)."""
         m = self.weight if which == "weight" else self.depth_mm
-        p = np.asarray(xy, np.float32) * self.factor
-        mx = p[:, 0].reshape(1, -1)
-        my = p[:, 1].reshape(1, -1)
-        out = cv2.remap(m, mx - 0.5 + 0.5 * self.factor, my - 0.5 + 0.5 * self.factor,
+        p = np.asarray(xy, np.float32).reshape(-1, 2) * self.factor
+        n = len(p)
+        if n == 0:
+            return np.zeros(0, np.float32)
+        cols = 4096  # remap maps must stay under 32767 on a side
+        pad = (-n) % cols if n > cols else 0
+        p = np.pad(p, ((0, pad), (0, 0))) if pad else p
+        shape = (-1, cols) if n > cols else (1, -1)
+        off = -0.5 + 0.5 * self.factor  # photo pixel centres onto zone pixel centres
+        out = cv2.remap(m, p[:, 0].reshape(shape) + off, p[:, 1].reshape(shape) + off,
                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                         borderValue=0.0 if which == "weight" else FAR)
-        return out.ravel()
+        return out.ravel()[:n]
 
-    def area_px(self, threshold: float = 0.05) -> float:
-        """Treated area in photo pixels (where the weight is meaningful)."""
-        return float((self.weight > threshold).sum()) / self.factor**2
+    def area_px(self) -> float:
+        """Treated area in photo pixels, counted at full-density equivalent.
+
+        A fading edge counts in proportion to its density, so the figure
+        matches the number of impressions the quote is for.
+        """
+        return float(self.weight.sum(dtype=np.float64)) / self.factor**2
 
     def bbox(self) -> tuple[int, int, int, int] | None:
         """(x0, y0, x1, y1) in photo pixels of the non-zero weight, or None."""
@@ -152,7 +162,7 @@ def _signed_depth(curve, face_dir, shape, f, px_per_mm) -> np.ndarray:
     h, w = shape
     c = np.asarray(curve) * f
     fd = np.asarray(face_dir, float)
-    across = np.array([-fd[1], fd[0]])
+    across = across_dir(fd)
     far = 4.0 * (h + w)
     # Close the line into the region behind it: run the ends out sideways, then back.
     a, b = c[0], c[-1]
