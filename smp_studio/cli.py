@@ -90,8 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
+    from smp_studio._memory import tune_allocator
     from smp_studio.core.errors import SmpError
 
+    tune_allocator()
     try:
         return _COMMANDS[args.command](args)
     except SmpError as e:

@@ -176,8 +176,7 @@ def _on_hair(rgb, xy, candidates, scale) -> np.ndarray:
     k = max(3, int(round(scale.mm_to_px(0.5))) | 1)
     ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
-    strands = cv2.dilate(strands, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
     xi = np.clip(np.round(p[:, 0]).astype(int) - x0, 0, x1 - x0 - 1)
     yi = np.clip(np.round(p[:, 1]).astype(int) - y0, 0, y1 - y0 - 1)
-    hit[idx] = strands[yi, xi] > 14
+    hit[idx] = strands[yi, xi] > 22  # a strand with real contrast at that very spot
     return hit

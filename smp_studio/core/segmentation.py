@@ -120,13 +120,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
     density *= head
 
     hair_px = head & (density > HAIR_FROM)
-    hair_lab = None
-    if hair_px.sum() > 0.015 * max(head.sum(), 1):  # a few dark pixels are not a fringe
-        # The darkest quarter of dense-hair pixels is the shaft colour; skin showing
-        # between the hairs lightens the rest.
-        Ls = L[hair_px]
-        sel = Ls <= np.percentile(Ls, 25)
-        hair_lab = tuple(float(np.median(lab[..., c][hair_px][sel])) for c in range(3))
+    hair_lab = shaft_colour(lab, hair_px, skin_lab) if hair_px.sum() > 0.015 * max(head.sum(), 1) else None
 
     labels_small = np.where(density >= HAIR_FROM, HAIR, np.where(density >= THINNING_FROM, THINNING, BALD))
     labels_small = np.where(head, labels_small, BACKGROUND).astype(np.uint8)
@@ -146,6 +140,21 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
     return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+
+
+def shaft_colour(lab: np.ndarray, hair_px: np.ndarray, skin_lab) -> tuple | None:
+    """Robust Lab colour of the hair shafts (not the skin showing between them).
+
+    The quarter of dense-hair pixels that differ most from the skin: the
+    darkest ones for dark hair, the whitest for grey or white hair.
+    """
+    px = lab[hair_px]
+    if len(px) < 10:
+        return None
+    ref = np.array(skin_lab if skin_lab is not None else (60.0, 15.0, 18.0), np.float32)
+    de = np.linalg.norm(px - ref, axis=1)
+    sel = px[de >= np.percentile(de, 75)]
+    return tuple(float(v) for v in np.median(sel, axis=0))
 
 
 def _texture(L: np.ndarray) -> np.ndarray:
@@ -318,16 +327,14 @@ def from_labels(labels, rgb) -> Segmentation:
     dens = cv2.GaussianBlur(dens, (0, 0), sig) * (labels != BACKGROUND)
     lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
 
-    def robust(mask, pct=None):
+    def robust(mask):
         if mask.sum() < 10:
             return None
-        px = lab[mask]
-        if pct is not None:
-            px = px[px[:, 0] <= np.percentile(px[:, 0], pct)]
-        return tuple(float(v) for v in np.median(px, axis=0))
+        return tuple(float(v) for v in np.median(lab[mask], axis=0))
 
     skin = robust(labels == BALD)
-    hair = robust(labels == HAIR, 25) if (labels == HAIR).sum() > 0.015 * max((labels != BACKGROUND).sum(), 1) else None
+    hair_px = labels == HAIR
+    hair = shaft_colour(lab, hair_px, skin) if hair_px.sum() > 0.015 * max((labels != BACKGROUND).sum(), 1) else None
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(labels.shape[1])
     return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin, hair)

@@ -68,6 +68,7 @@ class Simulation:
         self._zone: Zone | None = None
         self._dots: Dots | None = None
         self._visibility: tuple[np.ndarray, float] | None = None
+        self._view_cache: tuple | None = None  # (view, size, base, visibility) of the last view
 
     # --- stages ---------------------------------------------------------------
     @property
@@ -145,6 +146,7 @@ class Simulation:
     def set_segmentation(self, seg: Segmentation) -> None:
         self._seg = seg
         self._visibility = None
+        self._view_cache = None
         self._zone = None
         self._dots = None
 
@@ -169,12 +171,16 @@ class Simulation:
         view = view or View()
         if out_size is None:
             out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
-        base = view.crop(self.photo.rgb, out_size)
+        key = (view, tuple(out_size))
+        if self._view_cache is None or self._view_cache[0] != key:
+            # Resampling the photo for a view is the same until the view changes: a slider
+            # drag re-renders the dots only.
+            self._view_cache = (key, view.crop(self.photo.rgb, out_size), self.visibility(view, out_size))
+        _, base, vis = self._view_cache
         dots = self.dots.for_session(settings)
         seg = self.segmentation
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
-        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view,
-                      visibility=self.visibility(view, out_size))
+        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
 
     def treatment_area_cm2(self) -> float:
         return self.scale.px_area_to_cm2(self.zone.area_px())

@@ -1,0 +1,103 @@
+"""Benchmark: engine stages at 12 and 24 MP, as multiples of one blur pass.
+
+The machines are shared and noisy, so every figure is a ratio to one
+``cv2.GaussianBlur`` 5x5 pass over the same image, measured in the same run
+(median of ``repeat`` runs each). Targets are from the issue tracker, at 12 MP.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from smp_studio.core.dots import place_dots
+from smp_studio.core.photo import Photo, load_photo
+from smp_studio.core.render import View, render
+from smp_studio.core.scale import Scale
+from smp_studio.core.segmentation import segment
+from smp_studio.core.settings import Settings
+from smp_studio.core.simulation import Simulation
+from smp_studio.core.zones import FAR, Zone
+from smp_studio.resources import sample_photo
+
+TARGETS = {"segmentation": 25.0, "render 200k dots": 25.0, "preview re-render": 2.5}
+PREVIEW = (1600, 1000)  # a typical canvas
+
+
+def _median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def make_photo(megapixels: float, rng=0) -> np.ndarray:
+    """A sample scalp photo upscaled to ``megapixels`` (4:3), with fine sensor noise."""
+    src = load_photo(sample_photo()).rgb
+    w = int(round(np.sqrt(megapixels * 1e6 * 4 / 3)))
+    h = int(round(w * 3 / 4))
+    big = cv2.resize(src, (w, h), interpolation=cv2.INTER_CUBIC)
+    noise = np.random.default_rng(rng).integers(-3, 4, size=(h, w, 1), dtype=np.int16)
+    return np.clip(big.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
+
+def run(sizes=(12.0, 24.0), repeat: int = 3, out=print) -> dict:
+    results = {}
+    for mp in sizes:
+        rgb = make_photo(mp)
+        h, w = rgb.shape[:2]
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "photo.jpg"
+            cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+            ref = _median_time(lambda: cv2.GaussianBlur(rgb, (5, 5), 0), max(repeat, 5))
+            rows = {"one 5x5 blur pass (reference)": ref}
+            rows["load (JPEG decode)"] = _median_time(lambda: load_photo(path), repeat)
+        rows["segmentation"] = _median_time(lambda: segment(rgb), repeat)
+
+        # 200,000 impressions over the whole frame at 100/cm²: pick the scale that makes it so.
+        scale = Scale(float(np.sqrt(w * h / (2000.0 * 100.0))))
+        zone = Zone(np.ones((h // 8, w // 8), np.float32), np.full((h // 8, w // 8), FAR, np.float32), (w // 8) / w, None)
+        settings = Settings(density_per_cm2=100)
+        dots = place_dots(zone, settings, scale, rng=1)
+        rows[f"dot placement ({len(dots) // 1000}k dots)"] = _median_time(lambda: place_dots(zone, settings, scale, rng=1), repeat)
+        from smp_studio.core.pigment import Pigment
+
+        pig = Pigment((44, 46, 53), 0.2, (40, 32, 28), (200, 160, 140))
+        rows["render 200k dots"] = _median_time(
+            lambda: render(rgb, dots, pigment=pig, settings=settings, scale=scale), repeat)
+
+        # The live preview: a real simulation, fitted to a canvas; a state change re-renders only.
+        sim = Simulation(Photo.from_array(rgb), Settings(seed=1))
+        _ = sim.dots
+        fit = min(PREVIEW[0] / w, PREVIEW[1] / h)
+        view, size = View(0, 0, fit), (int(w * fit), int(h * fit))
+        sim.render(view, size)
+        states = iter(["fresh", "healed"] * (repeat + 2))
+        rows["preview re-render"] = _median_time(lambda: (sim.update(state=next(states)), sim.render(view, size)), repeat)
+
+        def density_change(k=iter(range(100, 100 + 10 * (repeat + 2), 10))):
+            sim.update(density_per_cm2=float(next(k)))
+            sim.render(view, size)
+
+        rows["preview after a density change (re-place + render)"] = _median_time(density_change, repeat)
+        results[mp] = rows
+        out(f"\n{mp:g} MP ({w}x{h}), {len(sim.dots)} impressions in the simulated design")
+        out(f"  {'stage':<52} {'seconds':>8} {'x blur':>8}  target")
+        for name, t in rows.items():
+            tgt = TARGETS.get(name)
+            mark = "" if tgt is None or mp != 12 else (f"<= {tgt:g}  " + ("ok" if t / ref <= tgt else "OVER"))
+            out(f"  {name:<52} {t:8.3f} {t / ref:8.1f}  {mark}")
+    return results
+
+
+if __name__ == "__main__":
+    from smp_studio._memory import tune_allocator
+
+    tune_allocator()
+    run()
