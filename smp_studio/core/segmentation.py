@@ -145,15 +145,20 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
 def shaft_colour(lab: np.ndarray, hair_px: np.ndarray, skin_lab) -> tuple | None:
     """Robust Lab colour of the hair shafts (not the skin showing between them).
 
-    The quarter of dense-hair pixels that differ most from the skin: the
-    darkest ones for dark hair, the whitest for grey or white hair.
+    The quarter of dense-hair pixels furthest from the skin along the way the
+    hair typically differs from it: the darkest for dark hair, the whitest for
+    grey or white hair (stray highlights in dark stubble do not count).
     """
     px = lab[hair_px]
     if len(px) < 10:
         return None
     ref = np.array(skin_lab if skin_lab is not None else (60.0, 15.0, 18.0), np.float32)
-    de = np.linalg.norm(px - ref, axis=1)
-    sel = px[de >= np.percentile(de, 75)]
+    direction = np.median(px, axis=0) - ref
+    norm = float(np.linalg.norm(direction))
+    if norm < 1e-3:
+        return tuple(float(v) for v in np.median(px, axis=0))
+    along = (px - ref) @ (direction / norm)
+    sel = px[along >= np.percentile(along, 75)]
     return tuple(float(v) for v in np.median(sel, axis=0))
 
 
@@ -338,3 +343,35 @@ def from_labels(labels, rgb) -> Segmentation:
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(labels.shape[1])
     return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin, hair)
+
+
+#: Brush edit value meaning "no edit here" in an edit layer.
+NO_EDIT = 255
+_CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
+
+
+def with_edits(seg: Segmentation, edits: np.ndarray | None) -> Segmentation:
+    """The segmentation with the artist's brush edits on top.
+
+    ``edits`` holds a class (0 exclude/background, 1 bald, 2 thinning, 3 hair)
+    where the artist painted and ``NO_EDIT`` elsewhere.
+    """
+    if edits is None:
+        return seg
+    painted = edits != NO_EDIT
+    if not painted.any():
+        return seg
+    labels = np.where(painted, edits, seg.labels).astype(np.uint8)
+    dens = np.where(painted, _CLASS_DENSITY[np.minimum(edits, 3)], seg.hair_density).astype(np.float32)
+    cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
+    breadth = float(cols[-1] - cols[0] + 1) if cols.size else seg.head_breadth_px
+    return Segmentation(labels, dens, breadth, seg.skin_lab, seg.hair_lab)
+
+
+def hints_from_edits(edits: np.ndarray | None) -> np.ndarray | None:
+    """Brush edits as hints for re-running detection (skin, hair, exclude)."""
+    if edits is None:
+        return None
+    lut = np.zeros(256, np.uint8)
+    lut[BACKGROUND], lut[BALD], lut[THINNING], lut[HAIR] = HINT_EXCLUDE, HINT_SKIN, 0, HINT_HAIR
+    return lut[edits]

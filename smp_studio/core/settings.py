@@ -95,6 +95,7 @@ class Settings:
     # Reproducibility and scale (None = estimated from the head outline).
     seed: int = 1
     px_per_mm: float | None = None
+    scale_source: str = "given"  # of px_per_mm: "given" (typed in) or "calibration" (a drawn line)
     extras: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -118,6 +119,8 @@ class Settings:
             if len(v) < self.sessions or not all(isinstance(x, (int, float)) and 0 < x <= 1 for x in v):
                 raise SettingsError(f"{name} needs {self.sessions} fractions in (0, 1]")
             object.__setattr__(self, name, tuple(float(x) for x in v))
+        if self.scale_source not in ("given", "calibration"):
+            raise SettingsError(f"scale_source = {self.scale_source!r} is not one of given, calibration")
         if self.hair_color != "auto":
             parse_hex(self.hair_color)
 

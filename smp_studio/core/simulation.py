@@ -27,7 +27,7 @@ VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 
 #: Settings that only change how dots are drawn, not where they are.
 RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
-               "session_density", "hairline_step_mm"}
+               "session_density", "hairline_step_mm", "scale_source"}
 #: Settings that change the zone (everything else changes only the dots).
 ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
              "macro_wavelength_mm", "px_per_mm", "hairline_template"}
@@ -80,7 +80,7 @@ class Simulation:
     @property
     def scale(self) -> Scale:
         if self.settings.px_per_mm is not None:
-            return Scale(self.settings.px_per_mm, "given")
+            return Scale(self.settings.px_per_mm, self.settings.scale_source)
         return self.segmentation.estimated_scale()
 
     @property

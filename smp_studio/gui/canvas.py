@@ -1,0 +1,403 @@
+"""The photo canvas: zoom, pan, compare modes and the tools' mouse handling.
+
+It renders only what is visible, at screen resolution, through the core's
+``Simulation.render(view, size)``; the full-resolution image is an export.
+"""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from smp_studio.core.render import View
+from smp_studio.gui import painting
+from smp_studio.gui.document import BRUSH_CLASSES, Document
+
+TOOLS = ("hairline", "brush", "calibrate", "eyedropper", "pan")
+COMPARE_MODES = ("after", "split", "side-by-side", "before")
+BRUSH_COLORS = {1: QColor(255, 70, 70), 2: QColor(255, 210, 0), 3: QColor(0, 150, 255), 0: QColor(230, 230, 230),
+                "scar": QColor(200, 0, 255)}
+MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
+
+
+class Canvas(QWidget):
+    cursorMoved = Signal(float, float)  # photo pixels
+    calibrationDrawn = Signal(QPointF, QPointF)  # photo pixels
+    viewChanged = Signal()
+    colorPicked = Signal(str)
+
+    def __init__(self, doc: Document, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(320, 240)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.zoom = 1.0  # widget pixels per photo pixel
+        self.ox = self.oy = 0.0  # photo point at the widget's top-left
+        self.tool = "hairline"
+        self.compare = "after"
+        self.split_pos = 0.5
+        self.overlay = False
+        self.overlay_opacity = 0.4
+        self.brush_class = 1
+        self.brush_px = 24.0  # radius on screen
+        self._holding_before = False
+        self._space = False
+        self._drag = None  # the gesture in progress
+        self._mouse = None
+        self._design_v = self._mask_v = 0
+        self._cache: dict[str, tuple] = {}
+        self.last_render_ms = 0.0
+        self.paint_count = 0
+        doc.photoChanged.connect(self._on_photo)
+        doc.designChanged.connect(self._on_design)
+        doc.masksChanged.connect(self._on_masks)
+        doc.hairlineChanged.connect(self.update)
+
+    # --- geometry --------------------------------------------------------------------
+    def to_widget(self, x: float, y: float, pane_x: float = 0.0) -> QPointF:
+        return QPointF((x - self.ox) * self.zoom + pane_x, (y - self.oy) * self.zoom)
+
+    def to_photo(self, pos: QPointF) -> tuple[float, float]:
+        px = pos.x() - self._pane_x(pos)
+        return self.ox + px / self.zoom, self.oy + pos.y() / self.zoom
+
+    def _pane_width(self) -> float:
+        return self.width() / 2 if self.compare == "side-by-side" else self.width()
+
+    def _pane_x(self, pos: QPointF) -> float:
+        if self.compare == "side-by-side" and pos.x() >= self.width() / 2:
+            return self.width() / 2
+        return 0.0
+
+    def fit(self) -> None:
+        if not self.doc.has_photo:
+            return
+        W, H = self.doc.photo.size
+        pw = self._pane_width()
+        self.zoom = max(min(pw / W, self.height() / H) * 0.98, MIN_ZOOM)
+        self.ox = -(pw / self.zoom - W) / 2
+        self.oy = -(self.height() / self.zoom - H) / 2
+        self._view_changed()
+
+    def actual_size(self) -> None:
+        self.zoom_about(1.0, QPointF(self._pane_width() / 2, self.height() / 2))
+
+    def zoom_about(self, zoom: float, anchor: QPointF) -> None:
+        zoom = float(np.clip(zoom, MIN_ZOOM, MAX_ZOOM))
+        px, py = self.to_photo(anchor)
+        ax = anchor.x() - self._pane_x(anchor)
+        self.zoom = zoom
+        self.ox = px - ax / zoom
+        self.oy = py - anchor.y() / zoom
+        self._view_changed()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.ox -= dx / self.zoom
+        self.oy -= dy / self.zoom
+        self._view_changed()
+
+    def _view_changed(self):
+        self.viewChanged.emit()
+        self.update()
+
+    # --- state changes -------------------------------------------------------------------
+    def set_tool(self, tool: str) -> None:
+        assert tool in TOOLS, tool
+        self.tool = tool
+        cursors = {"pan": Qt.CursorShape.OpenHandCursor, "eyedropper": Qt.CursorShape.CrossCursor,
+                   "calibrate": Qt.CursorShape.CrossCursor, "brush": Qt.CursorShape.BlankCursor}
+        self.setCursor(cursors.get(tool, Qt.CursorShape.ArrowCursor))
+        self.update()
+
+    def set_compare(self, mode: str) -> None:
+        assert mode in COMPARE_MODES, mode
+        keep_center = self.to_photo(QPointF(self._pane_width() / 2, self.height() / 2))
+        self.compare = mode
+        # keep the same photo point in the middle of the (new) pane
+        self.ox = keep_center[0] - self._pane_width() / 2 / self.zoom
+        self.oy = keep_center[1] - self.height() / 2 / self.zoom
+        self._view_changed()
+
+    def _on_photo(self):
+        self._cache.clear()
+        self.fit()
+
+    def _on_design(self):
+        self._design_v += 1
+        self.update()
+
+    def _on_masks(self):
+        self._mask_v += 1
+        self.update()
+
+    # --- painting --------------------------------------------------------------------------
+    def _visible(self, pane_w: float):
+        """(widget rect, View, out size) of the photo's visible part in one pane."""
+        W, H = self.doc.photo.size
+        wx0 = max(0.0, -self.ox * self.zoom)
+        wy0 = max(0.0, -self.oy * self.zoom)
+        wx1 = min(pane_w, (W - self.ox) * self.zoom)
+        wy1 = min(float(self.height()), (H - self.oy) * self.zoom)
+        if wx1 - wx0 < 1 or wy1 - wy0 < 1:
+            return None
+        dpr = self.devicePixelRatioF()
+        view = View(self.ox + wx0 / self.zoom, self.oy + wy0 / self.zoom, self.zoom * dpr)
+        size = (max(int(round((wx1 - wx0) * dpr)), 1), max(int(round((wy1 - wy0) * dpr)), 1))
+        return QRectF(wx0, wy0, wx1 - wx0, wy1 - wy0), view, size
+
+    def _image(self, which: str, view: View, size) -> np.ndarray:
+        key = (view, size, self._design_v if which == "after" else 0)
+        hit = self._cache.get(which)
+        if hit and hit[0] == key:
+            return hit[1]
+        t = time.perf_counter()
+        if which == "after":
+            img = self.doc.sim.render(view, size)
+        else:
+            img = view.crop(self.doc.photo.rgb, size)
+        self.last_render_ms = (time.perf_counter() - t) * 1000
+        self._cache[which] = (key, img)
+        return img
+
+    def _overlay_image(self, view: View, size):
+        key = (view, size, self._mask_v, self.overlay_opacity)
+        hit = self._cache.get("overlay")
+        if hit and hit[0] == key:
+            return hit[1]
+        labels = self.doc.segmentation.labels
+        M = np.float32([[view.scale, 0, -view.x0 * view.scale], [0, view.scale, -view.y0 * view.scale]])
+        lab = cv2.warpAffine(labels, M, size, flags=cv2.INTER_NEAREST, borderValue=0)
+        scar = None
+        if self.doc.scar is not None:
+            scar = cv2.warpAffine(self.doc.scar.astype(np.uint8), M, size, flags=cv2.INTER_NEAREST) > 0
+        img = painting.labels_overlay(lab, self.overlay_opacity, scar)
+        self._cache["overlay"] = (key, img)
+        return img
+
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(38, 40, 44))
+        if not self.doc.has_photo:
+            p.setPen(QColor(200, 200, 200))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Open a client photo (Ctrl+O) or drop one here")
+            return
+        mode = "before" if self._holding_before else self.compare
+        pane_w = self._pane_width()
+        vis = self._visible(pane_w)
+        if vis is not None:
+            rect, view, size = vis
+            dpr = self.devicePixelRatioF()
+            if mode == "side-by-side":
+                for which, dx in (("before", 0.0), ("after", pane_w)):
+                    qi = painting.rgb_to_qimage(self._image(which, view, size))
+                    qi.setDevicePixelRatio(dpr)
+                    p.setClipRect(QRectF(dx, 0, pane_w, self.height()))
+                    p.drawImage(rect.topLeft() + QPointF(dx, 0), qi)
+                p.setClipping(False)
+            elif mode == "split":
+                x = self.split_pos * self.width()
+                for which, clip in (("before", QRectF(0, 0, x, self.height())),
+                                    ("after", QRectF(x, 0, self.width() - x, self.height()))):
+                    qi = painting.rgb_to_qimage(self._image(which, view, size))
+                    qi.setDevicePixelRatio(dpr)
+                    p.setClipRect(clip)
+                    p.drawImage(rect.topLeft(), qi)
+                p.setClipping(False)
+            else:
+                qi = painting.rgb_to_qimage(self._image("before" if mode == "before" else "after", view, size))
+                qi.setDevicePixelRatio(dpr)
+                p.drawImage(rect.topLeft(), qi)
+            if self.overlay:
+                ov = self._overlay_image(view, size)
+                ov.setDevicePixelRatio(dpr)
+                p.drawImage(rect.topLeft(), ov)
+        self._paint_tools(p, mode, pane_w)
+        self.paint_count += 1
+
+    def _paint_tools(self, p: QPainter, mode: str, pane_w: float) -> None:
+        dx = pane_w if mode == "side-by-side" else 0.0
+
+        def tw(x, y):
+            return self.to_widget(x, y, dx)
+
+        if mode == "split":
+            painting.draw_divider(p, self.split_pos * self.width(), self.height())
+            painting.draw_tag(p, 10, 10, "Before")
+            painting.draw_tag(p, self.width() - 10, 10, "After (simulation)", align_right=True)
+        elif mode == "side-by-side":
+            painting.draw_tag(p, 10, 10, "Before")
+            painting.draw_tag(p, pane_w + 10, 10, "After (simulation)")
+        elif mode == "before":
+            painting.draw_tag(p, 10, 10, "Before")
+        else:
+            painting.draw_tag(p, 10, 10, "Simulation")
+        h = self.doc.hairline
+        if h is not None and self.tool == "hairline" and mode != "before":
+            active = self._drag[1] if self._drag and self._drag[0] == "point" else None
+            painting.draw_hairline(p, h, tw, active=active)
+        if self.tool == "brush" and self._mouse is not None:
+            painting.draw_brush_cursor(p, self._mouse, self.brush_px, BRUSH_COLORS[self.brush_class])
+        if self._drag and self._drag[0] == "measure":
+            a, b = self._drag[1], self._drag[2]
+            length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
+            painting.draw_measure_line(p, tw(*a), tw(*b), f"{length:.0f} px")
+
+    # --- mouse ---------------------------------------------------------------------------
+    def _handle_radius_photo(self) -> float:
+        return painting.HANDLE_RADIUS * 1.6 / self.zoom
+
+    def mousePressEvent(self, e):
+        if not self.doc.has_photo:
+            return
+        pos = e.position()
+        xy = self.to_photo(pos)
+        btn = e.button()
+        if btn == Qt.MouseButton.MiddleButton or (btn == Qt.MouseButton.LeftButton and (self._space or self.tool == "pan")):
+            self._drag = ("pan", pos)
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if self.compare == "split" and btn == Qt.MouseButton.LeftButton and abs(pos.x() - self.split_pos * self.width()) < 8:
+            self._drag = ("divider",)
+            return
+        if self.tool == "hairline":
+            self._press_hairline(xy, btn)
+        elif self.tool == "brush" and btn == Qt.MouseButton.LeftButton:
+            layer = "scar" if self.brush_class == "scar" else "labels"
+            log: list = []
+            r = self.brush_px / self.zoom
+            self.doc.paint(layer, self.brush_class, xy, xy, r, log)
+            self._drag = ("stroke", layer, xy, log)
+        elif self.tool == "calibrate" and btn == Qt.MouseButton.LeftButton:
+            self._drag = ("measure", xy, xy)
+        elif self.tool == "eyedropper" and btn == Qt.MouseButton.LeftButton:
+            self._pick_color(xy)
+
+    def _press_hairline(self, xy, btn):
+        h = self.doc.hairline
+        if h is None:
+            return
+        i = h.nearest_point(xy, self._handle_radius_photo())
+        if btn == Qt.MouseButton.RightButton:
+            if i is not None and len(h.points) > 2:
+                self.doc.commit_hairline(h, h.delete_point(i), "Delete hairline point")
+            return
+        if btn != Qt.MouseButton.LeftButton:
+            return
+        if i is None:
+            seg = h.nearest_segment(xy, self._handle_radius_photo() * 1.5)
+            if seg is None:
+                return
+            inserted = h.insert_point(seg, xy)
+            self.doc.preview_hairline(inserted)
+            self._drag = ("point", seg + 1, h, "Insert hairline point")
+            return
+        self._drag = ("point", i, h, "Move hairline point")
+
+    def mouseMoveEvent(self, e):
+        pos = e.position()
+        self._mouse = pos
+        if self.doc.has_photo:
+            xy = self.to_photo(pos)
+            self.cursorMoved.emit(*xy)
+        d = self._drag
+        if d is None:
+            if self.tool == "brush":
+                self.update()
+            return
+        if d[0] == "pan":
+            delta = pos - d[1]
+            self._drag = ("pan", pos)
+            self.pan_by(delta.x(), delta.y())
+        elif d[0] == "divider":
+            self.split_pos = float(np.clip(pos.x() / max(self.width(), 1), 0.0, 1.0))
+            self.update()
+        elif d[0] == "point":
+            cur = self.doc.hairline
+            self.doc.preview_hairline(cur.move_point(d[1], xy))
+        elif d[0] == "stroke":
+            _, layer, last, log = d
+            self.doc.paint(layer, self.brush_class, last, xy, self.brush_px / self.zoom, log)
+            self._drag = ("stroke", layer, xy, log)
+        elif d[0] == "measure":
+            self._drag = ("measure", d[1], xy)
+            self.update()
+
+    def mouseReleaseEvent(self, e):
+        d, self._drag = self._drag, None
+        if d is None:
+            return
+        if d[0] == "pan":
+            self.set_tool(self.tool)
+        elif d[0] == "point":
+            _, _, before, text = d
+            self.doc.commit_hairline(before, self.doc.hairline, text)
+        elif d[0] == "stroke":
+            _, layer, _, log = d
+            names = {v: k for k, v in BRUSH_CLASSES.items()}
+            self.doc.end_stroke(layer, log, f"Paint {names.get(self.brush_class, 'mask').lower()}")
+        elif d[0] == "measure":
+            a, b = d[1], d[2]
+            if np.hypot(b[0] - a[0], b[1] - a[1]) >= 2:
+                self.calibrationDrawn.emit(QPointF(*a), QPointF(*b))
+        self.update()
+
+    def leaveEvent(self, e):
+        self._mouse = None
+        self.update()
+
+    def wheelEvent(self, e):
+        if not self.doc.has_photo:
+            return
+        steps = e.angleDelta().y() / 120.0
+        self.zoom_about(self.zoom * (1.2 ** steps), e.position())
+
+    def _pick_color(self, xy):
+        x, y = int(np.clip(xy[0], 0, self.doc.photo.width - 1)), int(np.clip(xy[1], 0, self.doc.photo.height - 1))
+        r = max(2, int(round(2 / max(self.zoom, 1e-3))))
+        patch = self.doc.photo.rgb[max(y - r, 0) : y + r + 1, max(x - r, 0) : x + r + 1].reshape(-1, 3)
+        c = np.median(patch, axis=0).astype(int)
+        self.colorPicked.emit("#%02x%02x%02x" % tuple(c))
+
+    # --- keys -------------------------------------------------------------------------------
+    def keyPressEvent(self, e):
+        if e.isAutoRepeat():
+            return
+        k = e.key()
+        if k == Qt.Key.Key_Space:
+            self._space = True
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        elif k == Qt.Key.Key_Backslash:
+            self._holding_before = True
+            self.update()
+        elif k in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.tool == "hairline" and self._mouse is not None:
+            h = self.doc.hairline
+            i = h.nearest_point(self.to_photo(self._mouse), self._handle_radius_photo()) if h else None
+            if i is not None and len(h.points) > 2:
+                self.doc.commit_hairline(h, h.delete_point(i), "Delete hairline point")
+        else:
+            super().keyPressEvent(e)
+
+    def keyReleaseEvent(self, e):
+        if e.isAutoRepeat():
+            return
+        if e.key() == Qt.Key.Key_Space:
+            self._space = False
+            self.set_tool(self.tool)
+        elif e.key() == Qt.Key.Key_Backslash:
+            self._holding_before = False
+            self.update()
+        else:
+            super().keyReleaseEvent(e)
+
+    def resizeEvent(self, e):
+        first = e.oldSize().width() <= 0
+        if first and self.doc.has_photo:
+            self.fit()
+        super().resizeEvent(e)
