@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bench", help="time the engine at 12 and 24 MP, as multiples of one blur pass")
     s.add_argument("--sizes", default="12,24", help="megapixels to test (default 12,24)")
     s.add_argument("--repeat", type=int, default=3)
+    s.add_argument("--no-gui", action="store_true", help="skip the GUI drag benchmark")
     return ap
 
 
@@ -292,8 +293,15 @@ def cmd_samples(args) -> int:
 def cmd_bench(args) -> int:
     from smp_studio.bench import run
 
+    import subprocess
+
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
     run(sizes, repeat=args.repeat)
+    if not args.no_gui:
+        # In its own process: this one stays free of Qt.
+        r = subprocess.run([sys.executable, "-m", "smp_studio.gui.bench", "12"], check=False)
+        if r.returncode != 0:
+            print("GUI benchmark could not run (is PySide6 installed?)", file=sys.stderr)
     return 0
 
 

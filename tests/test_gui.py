@@ -263,3 +263,63 @@ def test_shortcuts_are_bound(win):
     keys = {a.shortcut().toString() for a in win.findChildren(type(win.open_act))}
     for k in ("Ctrl+O", "Ctrl+S", "Ctrl+Z", "Ctrl+Shift+Z", "F", "1", "B", "H"):
         assert k in keys, k
+
+
+def test_hairline_is_drawn_as_a_line_not_a_filled_shape(win):
+    win.set_compare("split")  # the divider handle leaves a white brush on the painter
+    h = win.doc.hairline
+    c = h.curve(16)
+    (x0, y0), (x1, y1) = h.points[0], h.points[len(h.points) // 2]
+    # a point inside the bowl between the line's ends and its lowest point
+    inside = widget_pos(win, (x0 + x1) / 2 + 30, (y0 + y1) / 2)
+    img = canvas_pixels(win)
+    assert not (img[inside.y() - 2 : inside.y() + 3, inside.x() - 2 : inside.x() + 3] > 245).all()
+
+
+def test_space_drag_pans_and_middle_button_too(win):
+    win.canvas.setFocus()
+    ox = win.canvas.ox
+    QTest.keyPress(win.canvas, Qt.Key.Key_Space)
+    drag(win.canvas, QPoint(400, 400), QPoint(500, 400))
+    QTest.keyRelease(win.canvas, Qt.Key.Key_Space)
+    assert win.canvas.ox == pytest.approx(ox - 100 / win.canvas.zoom, abs=1)
+    assert win.doc.undo.count() == 0  # panning is not an edit
+    ox, oy = win.canvas.ox, win.canvas.oy
+    drag(win.canvas, QPoint(400, 400), QPoint(400, 300), button=Qt.MouseButton.MiddleButton)
+    assert win.canvas.ox == pytest.approx(ox)
+    assert win.canvas.oy == pytest.approx(oy + 100 / win.canvas.zoom, abs=1)
+
+
+def test_mirror_keeps_the_hairline_symmetric(win):
+    win.panel.mirror.setChecked(True)
+    h = win.doc.hairline
+    x, y = h.points[0]
+    drag(win.canvas, widget_pos(win, x, y), widget_pos(win, x, y - 40))
+    pts = win.doc.hairline.points
+    assert pts[0, 1] == pytest.approx(pts[-1, 1], abs=1.0)  # the right temple followed the left one
+    assert pts[0, 1] == pytest.approx(y - 40, abs=3)
+
+
+def test_rerun_detection_uses_the_strokes_in_the_background(win, qtbot):
+    win.set_tool("brush")
+    win.panel.brush_class.setCurrentText("Exclude")
+    drag(win.canvas, widget_pos(win, 600, 60), widget_pos(win, 630, 120))
+    with qtbot.waitSignal(win.jobs.finished, timeout=20000):
+        win.panel.redetectRequested.emit()
+        assert win.progress.isVisible()
+    assert win.doc.undo.count() == 2  # the stroke, then the detection: each undoable
+    assert win.doc.segmentation.labels[90, 615] == 0
+    win.undo_act.trigger()
+    assert win.doc.undo.index() == 1
+
+
+def test_dropping_a_photo_opens_it(win, qtbot, samples_dir):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(samples_dir / "front-norwood4-hairline.jpg"))])
+    ev = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, md, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(win.photoLoaded, timeout=20000):
+        win.dropEvent(ev)
+    assert win.doc.photo.name == "front-norwood4-hairline.jpg"

@@ -48,6 +48,7 @@ def draw_hairline(p: QPainter, h: Hairline, to_widget, *, active: int | None = N
         q = to_widget(x, y)
         path.moveTo(q) if i == 0 else path.lineTo(q)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setBrush(Qt.BrushStyle.NoBrush)  # an open line: never filled, whatever was drawn before
     p.setPen(QPen(QColor(0, 0, 0, 140), 4))
     p.drawPath(path)
     p.setPen(QPen(HAIRLINE_COLOR, 2))
