@@ -118,3 +118,15 @@ def test_from_array_any_dtype():
     p = Photo.from_array(np.linspace(0, 1, 100, dtype=np.float64).reshape(10, 10))
     assert p.rgb.dtype == np.uint8 and p.rgb.shape == (10, 10, 3)
     assert p.rgb[-1, -1, 0] == 255
+
+
+@pytest.mark.parametrize("ext", ["tif", "png"])
+def test_16bit_rgb_from_scanners_and_raw_converters(tmp_path, ext):
+    import cv2
+
+    a = np.zeros((30, 40, 3), np.uint16)
+    a[:, :20] = (65535, 32768, 0)  # RGB
+    f = tmp_path / f"deep.{ext}"
+    cv2.imwrite(str(f), cv2.cvtColor(a, cv2.COLOR_RGB2BGR))
+    p = load_photo(f)
+    assert p.rgb.dtype == np.uint8 and p.rgb[5, 5].tolist() == [255, 128, 0]
