@@ -17,7 +17,7 @@ from smp_studio import __version__
 
 
 def _photo_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("photo", nargs="?", help="the client's photo (JPEG, PNG, TIFF, WebP, HEIC)")
+    p.add_argument("photo", nargs="?", help="the client's photo (JPEG, PNG, TIFF, WebP, HEIC) or a project (.smpx)")
     p.add_argument("--sample", metavar="NAME", help="use a bundled sample photo instead (see `samples`)")
 
 
@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave out the 'Simulation' label (recorded in the image's settings)")
     _design_args(s)
 
+    s = sub.add_parser("project", help="make a project file (.smpx) from a photo and a design")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="PROJECT.smpx")
+    s.add_argument("--notes", default="", help="client notes to keep with the design")
+    _design_args(s)
+
     s = sub.add_parser("info", help="size, scale estimate and the area of each class in cm²")
     _photo_args(s)
     s.add_argument("--json", action="store_true", help="machine-readable output")
@@ -125,7 +131,16 @@ def _load(args):
             raise SmpError(str(e)) from None
     if not args.photo:
         raise SmpError("no photo given (a path, or --sample NAME)")
+    if _is_project(args.photo):
+        from smp_studio.core.project import load_project
+
+        args._project = load_project(args.photo)
+        return args._project.photo
     return load_photo(args.photo)
+
+
+def _is_project(path) -> bool:
+    return str(path).lower().endswith(".smpx")
 
 
 def _read_png_mask(path, photo, what):
@@ -153,10 +168,11 @@ def _simulation(args, photo):
     from smp_studio.core.settings import Settings
     from smp_studio.core.simulation import Simulation
 
-    base = {}
+    project = getattr(args, "_project", None)
+    base = project.settings.to_dict() if project is not None else {}
     if args.settings:
         try:
-            base = json.loads(Path(args.settings).read_text())
+            base.update(json.loads(Path(args.settings).read_text()))
         except json.JSONDecodeError as e:
             raise SettingsError(f"{args.settings}: not valid JSON ({e.msg}, line {e.lineno})") from None
     for key in ("treatment", "view", "hairline_template", "density_per_cm2", "dot_size_mm", "hair_color", "dilution",
@@ -174,19 +190,21 @@ def _simulation(args, photo):
         base["px_per_mm"] = Scale.from_calibration((x0, y0), (x1, y1), mm).px_per_mm
         base["scale_source"] = "calibration"
     settings = Settings.from_dict(base)
-    seg = None
+    seg = project.segmentation() if project is not None else None
     if args.labels:
         try:
             seg = from_labels(_read_png_mask(args.labels, photo, "the label image"), photo.rgb)
         except ValueError as e:
             raise SmpError(f"{args.labels}: {e}") from None
-    hairline = None
+    hairline = project.hairline if project is not None else None
     if args.hairline:
         try:
             hairline = Hairline.from_json(Path(args.hairline).read_text())
         except SettingsError as e:
             raise SettingsError(f"{args.hairline}: {e}") from None
-    scar = _read_png_mask(args.scar_mask, photo, "the scar mask") > 127 if args.scar_mask else None
+    scar = project.scar if project is not None else None
+    if args.scar_mask:
+        scar = _read_png_mask(args.scar_mask, photo, "the scar mask") > 127
     sim = Simulation(photo, settings, segmentation=seg, hairline=hairline, scar_mask=scar)
     if args.save_hairline and sim.hairline is not None:
         Path(args.save_hairline).write_text(sim.hairline.to_json())
@@ -210,14 +228,15 @@ def _record(sim, **extra) -> dict:
 def cmd_segment(args) -> int:
     from PIL import Image
 
-    from smp_studio.core.imageio import _atomic_write, save_image
+    from smp_studio.core.atomic import atomic_write
+    from smp_studio.core.imageio import save_image
     from smp_studio.core.segmentation import segment
 
     photo = _load(args)
     hints = _read_png_mask(args.hints, photo, "the hint image") if args.hints else None
     seg = segment(photo.rgb, hints=hints)
     out = Path(args.output)
-    _atomic_write(out, lambda f: Image.fromarray(seg.labels, "L").save(f, format="PNG"))
+    atomic_write(out, lambda f: Image.fromarray(seg.labels, "L").save(f, format="PNG"))
     if args.overlay:
         from smp_studio.core.overlay import overlay
 
@@ -257,13 +276,37 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_project(args) -> int:
+    from smp_studio.core.errors import SmpError
+    from smp_studio.core.project import Project, save_project
+
+    if not str(args.output).lower().endswith(".smpx"):
+        raise SmpError(f"{args.output}: a project file ends in .smpx")
+    photo = _load(args)
+    sim = _simulation(args, photo)
+    old = getattr(args, "_project", None)
+    auto = old.auto_seg if old is not None else sim.segmentation
+    edits = old.edits if old is not None else None
+    proj = Project(photo, auto, sim.settings, sim.hairline, edits, sim.scar_mask,
+                   args.notes or (old.notes if old is not None else ""), extras=old.extras if old is not None else {})
+    save_project(proj, args.output)
+    print(f"{args.output}: {photo.name}, {len(sim.session_dots())} impressions, seed {sim.settings.seed}")
+    return 0
+
+
 def cmd_info(args) -> int:
     from smp_studio.core.scale import Scale
     from smp_studio.core.segmentation import segment
 
     photo = _load(args)
-    seg = segment(photo.rgb)
-    scale = Scale(args.px_per_mm, "given") if args.px_per_mm else seg.estimated_scale()
+    project = getattr(args, "_project", None)
+    seg = project.segmentation() if project is not None else segment(photo.rgb)
+    if args.px_per_mm:
+        scale = Scale(args.px_per_mm, "given")
+    elif project is not None and project.settings.px_per_mm is not None:
+        scale = Scale(project.settings.px_per_mm, project.settings.scale_source)
+    else:
+        scale = seg.estimated_scale()
     areas = {k: round(scale.px_area_to_cm2(v), 1) for k, v in seg.class_areas_px().items()}
     info = {
         "photo": photo.name, "width": photo.width, "height": photo.height, "format": photo.format,
@@ -306,6 +349,7 @@ def cmd_bench(args) -> int:
 
 
 _COMMANDS = {"segment": cmd_segment, "simulate": cmd_simulate, "compare": cmd_compare, "info": cmd_info,
+             "project": cmd_project,
              "samples": cmd_samples, "bench": cmd_bench}
 
 if __name__ == "__main__":

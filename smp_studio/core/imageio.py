@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from smp_studio.core.atomic import atomic_write
 from smp_studio.core.errors import SmpError
 
 SETTINGS_KEY = "smp-studio:settings"
@@ -34,10 +33,10 @@ def save_image(path, rgb: np.ndarray, *, settings: dict | None = None, quality: 
         kw = {"format": "PNG", "pnginfo": info, "compress_level": 6}
     else:
         kw = {"format": "JPEG", "quality": quality, "subsampling": 0}
-    _atomic_write(path, lambda f: im.save(f, **kw))
+    atomic_write(path, lambda f: im.save(f, **kw))
     if ext != ".png" and settings is not None:
         side = path.with_name(path.name + ".json")
-        _atomic_write(side, lambda f: f.write(json.dumps(settings, indent=2, sort_keys=True).encode()))
+        atomic_write(side, lambda f: f.write(json.dumps(settings, indent=2, sort_keys=True).encode()))
     return path
 
 
@@ -50,22 +49,3 @@ def read_settings(path) -> dict | None:
         return json.loads(text) if text else None
     side = path.with_name(path.name + ".json")
     return json.loads(side.read_text()) if side.is_file() else None
-
-
-def _atomic_write(path: Path, write) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise SmpError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

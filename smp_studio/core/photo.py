@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +138,7 @@ def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXE
         raise PhotoError(
             f"{name}: more than the {max_pixels / 1e6:.0f} megapixel limit (a decompression bomb or not a photo)"
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error) as e:
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error) as e:
         msg = str(e).lower()
         if "truncat" in msg or isinstance(e, EOFError) or "premature" in msg:
             raise PhotoError(f"{name}: the file is truncated (incomplete download or copy?)") from None
