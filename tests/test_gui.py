@@ -15,7 +15,8 @@ SAMPLE = "topdown-norwood6-shaved-look.jpg"
 @pytest.fixture
 def win(qtbot, tmp_path, samples_dir):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)  # isolated per test
-    w = MainWindow(settings)
+    w = MainWindow(settings, recovery_dir=str(tmp_path / "recovery"))
+    w.confirm_discard = lambda: "discard"  # no modal question at teardown
     qtbot.addWidget(w)
     w.resize(1300, 850)
     w.show()
@@ -246,7 +247,7 @@ def test_recent_files_and_window_state_are_remembered(win, tmp_path, samples_dir
     win.resize(760, 520)  # fits the offscreen screen (which clamps restored geometry), above the minimum
     win.close()
     s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w2 = MainWindow(s)
+    w2 = MainWindow(s, recovery_dir=str(tmp_path / "recovery"))
     qtbot.addWidget(w2)
     assert w2.size().width() == 760
     assert w2.recent_menu.actions()[0].text() == SAMPLE

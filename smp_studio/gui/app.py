@@ -32,7 +32,8 @@ def main(argv=None) -> int:
 
     win = MainWindow()
     win.show()
-    win.open_photo(args.photo or sample_photo())
+    if args.photo or not win.offer_recovery():
+        win.open_photo(args.photo or sample_photo())
     return app.exec()
 
 

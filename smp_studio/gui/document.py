@@ -28,6 +28,7 @@ class Document(QObject):
     """One photo and the design on it."""
 
     photoChanged = Signal()
+    dirtyChanged = Signal(bool)
     designChanged = Signal()  # anything that changes the simulated image
     masksChanged = Signal()  # segmentation edits or scar mask (the overlay)
     hairlineChanged = Signal()
@@ -42,7 +43,13 @@ class Document(QObject):
         self.edits: np.ndarray | None = None  # NO_EDIT where the artist has not painted
         self.scar: np.ndarray | None = None
         self.mirror = False
+        self.notes = ""
+        self.project_path: str | None = None
+        self.created = ""
+        self.extras: dict = {}
+        self._notes_dirty = False
         self._gesture = 0
+        self.undo.cleanChanged.connect(self._on_clean_changed)
 
     # --- loading ------------------------------------------------------------------
     def set_photo(self, photo: Photo, seg: Segmentation, path: str | None = None,
@@ -51,8 +58,59 @@ class Document(QObject):
         self.photo, self.path, self.auto_seg = photo, path, seg
         self.edits = None
         self.scar = None
+        self.notes, self.project_path, self.created, self.extras = "", None, "", {}
         self.sim = Simulation(photo, settings or Settings(), segmentation=seg)
+        self._reset_history()
+
+    def set_project(self, project, path: str | None) -> None:
+        """An opened (or recovered) project: exactly the design that was saved."""
+        self.photo, self.path, self.auto_seg = project.photo, None, project.auto_seg
+        self.edits, self.scar = project.edits, project.scar
+        self.notes, self.created, self.extras = project.notes, project.created, dict(project.extras)
+        self.project_path = path
+        self.sim = project.simulation()
+        self._reset_history()
+
+    def to_project(self):
+        """A snapshot of the design, safe to save from another thread."""
+        from smp_studio.core.project import Project
+
+        return Project(self.photo, self.auto_seg, self.sim.settings, self.sim.hairline,
+                       None if self.edits is None else self.edits.copy(),
+                       None if self.scar is None else self.scar.copy(),
+                       self.notes, self.created, "", dict(self.extras))
+
+    def set_notes(self, text: str) -> None:
+        if text != self.notes:
+            self.notes = text
+            was = self.dirty
+            self._notes_dirty = True
+            if not was:
+                self.dirtyChanged.emit(True)
+
+    @property
+    def dirty(self) -> bool:
+        return self.has_photo and (not self.undo.isClean() or self._notes_dirty)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        # From the signal's own argument: the stack may be mid-destruction here.
+        self.dirtyChanged.emit(self.has_photo and (not clean or self._notes_dirty))
+
+    def mark_unsaved(self) -> None:
+        self._notes_dirty = True
+        self.dirtyChanged.emit(True)
+
+    def mark_saved(self, path: str | None = None) -> None:
+        if path is not None:
+            self.project_path = path
+        self._notes_dirty = False
+        self.undo.setClean()
+        self.dirtyChanged.emit(self.dirty)
+
+    def _reset_history(self) -> None:
+        self._notes_dirty = False
         self.undo.clear()
+        self.undo.setClean()
         self.photoChanged.emit()
         self.masksChanged.emit()
         self.hairlineChanged.emit()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from smp_studio.core.settings import TEMPLATES
@@ -221,6 +221,14 @@ class DesignPanel(QScrollArea):
         f.addRow("Treated area", self.area_label)
         f.addRow("Impressions", self.count_label)
         col.addWidget(g)
+
+        g = QGroupBox("Client notes")
+        v = QVBoxLayout(g)
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("Wishes, skin notes, agreed plan... (saved with the project)")
+        self.notes.setMaximumHeight(110)
+        v.addWidget(self.notes)
+        col.addWidget(g)
         col.addStretch(1)
 
         doc.designChanged.connect(self.refresh)
@@ -257,6 +265,12 @@ class DesignPanel(QScrollArea):
 
     def _brush(self, *_):
         self.brushChanged.emit(BRUSH_CLASSES[self.brush_class.currentText()], float(self.brush_size.value()))
+
+    def set_notes(self, text: str) -> None:
+        if self.notes.toPlainText() != text:
+            self.notes.blockSignals(True)
+            self.notes.setPlainText(text)
+            self.notes.blockSignals(False)
 
     def refresh(self):
         """Show the document's current settings (no signals while doing so)."""

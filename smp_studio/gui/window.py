@@ -20,8 +20,93 @@ from smp_studio.gui.panel import COMPARE, DesignPanel
 from smp_studio.gui.worker import Jobs
 from smp_studio.resources import resources_dir, sample_attribution
 
-PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp);;All files (*)"
+PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp *.smpx);;"
+                "SMP Studio projects (*.smpx);;All files (*)")
+PROJECT_FILTER = "SMP Studio project (*.smpx)"
 MAX_RECENT = 8
+AUTOSAVE_MS = 60_000  # a recovery copy after each minute with changes
+
+
+class RecoveryFolder:
+    """Recovery copies of unsaved designs, one per running studio.
+
+    Each copy is ``<pid>-<start time>.smpx`` with a ``.json`` note of the
+    project it belongs to. A copy whose studio is no longer running is an
+    orphan: what a crash left behind.
+    """
+
+    def __init__(self, folder: str):
+        import os
+        import time
+
+        self.folder = Path(folder)
+        self.me = f"{os.getpid()}-{int(time.time() * 1000)}"
+
+    @property
+    def mine(self) -> Path:
+        return self.folder / f"{self.me}.smpx"
+
+    def write(self, project, origin: str) -> None:
+        import json
+
+        from smp_studio.core.atomic import atomic_write
+        from smp_studio.core.project import save_project
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        save_project(project, self.mine)
+        atomic_write(self.mine.with_suffix(".json"), json.dumps({"origin": origin}).encode())
+
+    def orphans(self) -> list[tuple[str, str]]:
+        """(copy, original project path or "") of crashed sessions, newest first."""
+        import json
+        import os
+
+        if not self.folder.is_dir():
+            return []
+        out = []
+        for f in self.folder.glob("*.smpx"):
+            if f.stem == self.me:
+                continue
+            pid = f.stem.split("-", 1)[0]
+            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+                continue  # another studio is running and owns it
+            try:
+                origin = json.loads(f.with_suffix(".json").read_text()).get("origin", "")
+            except (OSError, ValueError):
+                origin = ""
+            out.append((f.stat().st_mtime, str(f), origin if isinstance(origin, str) else ""))
+        return [(p, o) for _, p, o in sorted(out, reverse=True)]
+
+    def adopt(self, path: str) -> None:
+        """A restored copy becomes this session's (replaced by the next autosave)."""
+        src = Path(path)
+        try:
+            src.replace(self.mine)
+            src.with_suffix(".json").replace(self.mine.with_suffix(".json"))
+        except OSError:
+            pass
+
+    def remove(self, path: str) -> None:
+        for f in (Path(path), Path(path).with_suffix(".json")):
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                pass
+
+    def discard(self) -> None:
+        self.remove(str(self.mine))
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ErrorBanner(QWidget):
@@ -50,9 +135,17 @@ class ErrorBanner(QWidget):
 class MainWindow(QMainWindow):
     photoLoaded = Signal()
 
-    def __init__(self, settings: QSettings | None = None):
+    def __init__(self, settings: QSettings | None = None, recovery_dir: str | None = None):
         super().__init__()
         self.qsettings = settings or QSettings()
+        if recovery_dir is None:
+            from PySide6.QtCore import QStandardPaths
+
+            base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+            recovery_dir = str(Path(base) / "recovery")
+        self.recovery = RecoveryFolder(recovery_dir)
+        # Asked before work would be lost; tests and scripts may replace it.
+        self.confirm_discard = self._ask_discard
         self.setWindowTitle("SMP Studio")
         icon = resources_dir() / "icon.svg"
         if icon.is_file():
@@ -80,6 +173,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self._restore()
+        from PySide6.QtCore import QTimer
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self._autosaved_index = None
 
     # --- construction -------------------------------------------------------------------
     def _build_status(self):
@@ -112,12 +212,18 @@ class MainWindow(QMainWindow):
     def _build_actions(self):
         m = self.menuBar()
         f = m.addMenu("&File")
-        self.open_act = self._act("&Open photo...", self.open_dialog, QKeySequence.StandardKey.Open, "Open a client photo")
+        self.open_act = self._act("&Open...", self.open_dialog, QKeySequence.StandardKey.Open,
+                                  "Open a client photo or a saved project")
         f.addAction(self.open_act)
         self.recent_menu = f.addMenu("Open &recent")
-        self.save_act = self._act("&Save simulated image...", self.save_image, QKeySequence.StandardKey.Save,
-                                  "Save the full-resolution simulation with its settings")
-        f.addAction(self.save_act)
+        self.save_act = self._act("&Save project", self.save_project, QKeySequence.StandardKey.Save,
+                                  "Save the design (photo, areas, hairline, settings, notes) in one file")
+        self.save_as_act = self._act("Save project &as...", self.save_project_as, QKeySequence("Ctrl+Shift+S"),
+                                     "Save the design under a new name")
+        self.export_act = self._act("&Export image...", self.save_image, QKeySequence("Ctrl+E"),
+                                    "Save the full-resolution simulation with its settings")
+        for a in (self.save_act, self.save_as_act, self.export_act):
+            f.addAction(a)
         f.addSeparator()
         f.addAction(self._act("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -180,6 +286,10 @@ class MainWindow(QMainWindow):
         p.brushChanged.connect(self._set_brush)
         p.redetectRequested.connect(self.redetect)
         d.designChanged.connect(self._update_status)
+        d.dirtyChanged.connect(lambda _: self._update_title())
+        d.photoChanged.connect(self._update_title)
+        p.notes.textChanged.connect(lambda: d.set_notes(p.notes.toPlainText()))
+        d.photoChanged.connect(lambda: p.set_notes(d.notes))
         self.jobs.started.connect(self._job_started)
         self.jobs.progress.connect(lambda k, f, m: (self.progress.setValue(int(f * 100)), self.statusBar().showMessage(m)))
         self.jobs.finished.connect(self._job_ended)
@@ -192,9 +302,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_photo(path)
 
-    def open_photo(self, path) -> None:
-        """Load and segment in the background; the window stays responsive."""
+    def open_photo(self, path, *, confirmed: bool = False) -> None:
+        """Open a photo (loaded and segmented in the background) or a project."""
         path = str(path)
+        if not confirmed and not self.maybe_save():
+            return
+        if path.lower().endswith(".smpx"):
+            self.open_project(path, confirmed=True)
+            return
 
         def work(progress):
             progress(0.05, f"Loading {Path(path).name}...")
@@ -208,13 +323,143 @@ class MainWindow(QMainWindow):
             photo, seg = result
             self.doc.set_photo(photo, seg, path)
             self.banner.hide()
-            self.setWindowTitle(f"{photo.name} - SMP Studio")
             self._add_recent(path)
             self.qsettings.setValue("last_dir", str(Path(path).parent))
             self.statusBar().showMessage(f"Opened {photo.name} ({photo.width}x{photo.height})", 5000)
             self.photoLoaded.emit()
 
         self.jobs.start("load", work, done, f"Opening {Path(path).name}")
+
+    def open_project(self, path, *, confirmed: bool = False, recovered_from: str | None = None) -> None:
+        from smp_studio.core.project import load_project
+
+        path = str(path)
+        if not confirmed and not self.maybe_save():
+            return
+
+        def work(progress):
+            progress(0.1, f"Opening {Path(path).name}...")
+            return load_project(path)
+
+        def done(project):
+            target = recovered_from if recovered_from is not None else path
+            self.doc.set_project(project, None if recovered_from == "" else target)
+            self.banner.hide()
+            if recovered_from is not None:
+                self.recovery.adopt(path)  # now this session's copy, replaced by the next autosave
+                self.doc.mark_unsaved()  # a recovered design is not saved anywhere yet
+                self.statusBar().showMessage("Recovered the design from the last session: save it to keep it", 10000)
+            else:
+                self._add_recent(path)
+                self.statusBar().showMessage(f"Opened project {Path(path).name}", 5000)
+            self.photoLoaded.emit()
+
+        self.jobs.start("load", work, done, f"Opening {Path(path).name}")
+
+    # --- saving ----------------------------------------------------------------------------
+    def save_project(self) -> bool:
+        if not self.doc.has_photo:
+            return False
+        if self.doc.project_path is None:
+            return self.save_project_as()
+        return self.save_project_to(self.doc.project_path)
+
+    def save_project_as(self) -> bool:
+        if not self.doc.has_photo:
+            return False
+        start = self.doc.project_path or str(Path(self.qsettings.value("last_dir", str(Path.home())))
+                                             / (Path(self.doc.photo.name).stem + ".smpx"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".smpx"):
+            path += ".smpx"
+        return self.save_project_to(path)
+
+    def save_project_to(self, path: str) -> bool:
+        """Save now (on this thread: the artist waits for Save, and it takes well under a second)."""
+        from smp_studio.core.project import save_project
+
+        project = self.doc.to_project()
+        try:
+            save_project(project, path)
+        except Exception as e:  # disk full, permissions, missing folder: say so, lose nothing
+            self.show_error(f"Could not save {Path(path).name}: {e}")
+            return False
+        self.doc.created = project.created
+        self.doc.mark_saved(path)
+        self._add_recent(path)
+        self.recovery.discard()
+        self.statusBar().showMessage(f"Saved {Path(path).name}", 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current design (saved, discarded, or none)."""
+        if not self.doc.dirty:
+            return True
+        answer = self.confirm_discard()
+        if answer == "save":
+            return self.save_project()
+        return answer == "discard"
+
+    def _ask_discard(self) -> str:
+        name = Path(self.doc.project_path).name if self.doc.project_path else self.doc.photo.name
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"Save the changes to the design for {name}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("If you don't save, your changes will be lost.")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        r = box.exec()
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            QMessageBox.StandardButton(r), "cancel")
+
+    # --- autosave and recovery --------------------------------------------------------------
+    def autosave(self) -> None:
+        """Write a recovery copy if anything changed since the last one."""
+        if not self.doc.dirty:
+            return
+        marker = (self.doc.undo.index(), self.doc.notes, id(self.doc.sim))
+        if marker == self._autosaved_index:
+            return
+        project = self.doc.to_project()
+        origin = self.doc.project_path or ""
+
+        def work(progress):
+            progress(0.2, "Autosaving a recovery copy...")
+            self.recovery.write(project, origin)
+            return marker
+
+        self.jobs.start("autosave", work, lambda m: setattr(self, "_autosaved_index", m), "")
+
+    def offer_recovery(self, ask=None) -> bool:
+        """After a crash: offer the newest recovery copy. True if one was restored."""
+        found = self.recovery.orphans()
+        if not found:
+            return False
+        path, origin = found[0]
+        ask = ask or self._ask_restore
+        if ask(path, origin):
+            self.open_project(path, confirmed=True, recovered_from=origin)
+            return True
+        for p, _ in found:
+            self.recovery.remove(p)
+        return False
+
+    def _ask_restore(self, path, origin) -> bool:
+        what = Path(origin).name if origin else "an unsaved design"
+        r = QMessageBox.question(self, "Restore your work?",
+                                 f"SMP Studio closed unexpectedly. Restore {what} from the last session?",
+                                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return r == QMessageBox.StandardButton.Yes
+
+    def _update_title(self):
+        if not self.doc.has_photo:
+            self.setWindowTitle("SMP Studio")
+            return
+        name = Path(self.doc.project_path).name if self.doc.project_path else self.doc.photo.name
+        self.setWindowTitle(f"{name}{'*' if self.doc.dirty else ''} - SMP Studio")
+        self.setWindowModified(self.doc.dirty)
 
     def redetect(self):
         if not self.doc.has_photo:
@@ -271,7 +516,7 @@ class MainWindow(QMainWindow):
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
 
-    def dropEvent(self, e):
+    def dropEvent(self, e):  # noqa: D401 - Qt override
         urls = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if urls:
             self.open_photo(urls[0])
@@ -385,8 +630,14 @@ class MainWindow(QMainWindow):
         self._fill_recent()
 
     def closeEvent(self, e):
+        if not self.maybe_save():
+            e.ignore()
+            return
+        self.autosave_timer.stop()
         self.qsettings.setValue("geometry", self.saveGeometry())
         self.qsettings.setValue("window_state", self.saveState())
         self._cancel_jobs()
+        self.jobs.cancel("autosave")
         self.jobs.wait(5000)
+        self.recovery.discard()  # a clean exit leaves no recovery copy behind
         super().closeEvent(e)
