@@ -45,6 +45,18 @@ def _design_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--calibrate", metavar="X0,Y0,X1,Y1,MM", help="scale from two points and their real distance")
 
 
+def _export_args(p: argparse.ArgumentParser, label: bool = True) -> None:
+    g = p.add_argument_group("export")
+    g.add_argument("--width", type=int, help="resize to this width in pixels (default: full resolution)")
+    g.add_argument("--clinic", metavar="JSON", help="clinic settings (name, logo, prices, disclaimer)")
+    g.add_argument("--anonymise", choices=["blur", "bar", "crop"], help="hide the face and eyes")
+    g.add_argument("--region", action="append", default=[], metavar="X,Y,W,H",
+                   help="also hide this region (repeatable)")
+    if label:
+        g.add_argument("--no-label", action="store_true",
+                       help="leave out the 'Simulation' label (recorded in the file's settings)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="smp-studio-cli",
@@ -64,15 +76,49 @@ def build_parser() -> argparse.ArgumentParser:
     _photo_args(s)
     s.add_argument("-o", "--output", required=True, metavar="AFTER.png", help=".png or .jpg")
     _design_args(s)
+    g = s.add_argument_group("export")
+    g.add_argument("--width", type=int, help="resize to this width in pixels (default: full resolution)")
 
     s = sub.add_parser("compare", help="before/after split or side-by-side")
     _photo_args(s)
     s.add_argument("-o", "--output", required=True, metavar="COMPARE.png")
     s.add_argument("--mode", choices=["split", "side-by-side"], default="split")
     s.add_argument("--position", type=float, default=0.5, help="split: divider position 0..1 (default 0.5)")
-    s.add_argument("--no-label", action="store_true",
-                   help="leave out the 'Simulation' label (recorded in the image's settings)")
+    _export_args(s)
     _design_args(s)
+
+    s = sub.add_parser("handout", help="the patient handout (PDF): before, after, what to expect, plan, price")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="HANDOUT.pdf")
+    s.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    s.add_argument("--clinic", metavar="JSON", help="clinic settings (name, logo, prices, disclaimer)")
+    s.add_argument("--notes", help="client notes (default: the project's)")
+    s.add_argument("--date", default="", help="date to print, e.g. 2026-11-21 (default: none)")
+    _design_args(s)
+
+    s = sub.add_parser("animate", help="a wipe from before to after: .mp4, .gif or .webp")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="WIPE.mp4")
+    s.add_argument("--seconds", type=float, default=4.0)
+    s.add_argument("--fps", type=int, default=20)
+    _export_args(s)
+    _design_args(s)
+
+    s = sub.add_parser("anonymise", help="hide the face and eyes on a photo (for marketing)")
+    _photo_args(s)
+    s.add_argument("-o", "--output", required=True, metavar="OUT.png")
+    s.add_argument("--mode", choices=["blur", "bar", "crop"], default="blur")
+    s.add_argument("--region", action="append", default=[], metavar="X,Y,W,H", help="also hide this region")
+    s.add_argument("--no-detect", action="store_true", help="only the regions given, no face detection")
+
+    s = sub.add_parser("batch", help="render many photos or projects with one preset, on every core")
+    s.add_argument("inputs", nargs="+", metavar="FOLDER_OR_FILE", help="folders, photos and .smpx projects")
+    s.add_argument("--preset", required=True, help="a bundled preset name or a preset JSON file (see `presets`)")
+    s.add_argument("--out", required=True, metavar="DIR", help="where to write (created if missing)")
+    s.add_argument("--clinic", metavar="JSON", help="clinic settings for branding")
+    s.add_argument("--workers", type=int, help="processes (default: one per core)")
+
+    sub.add_parser("presets", help="list the bundled presets")
 
     s = sub.add_parser("project", help="make a project file (.smpx) from a photo and a design")
     _photo_args(s)
@@ -248,31 +294,121 @@ def cmd_segment(args) -> int:
 
 
 def cmd_simulate(args) -> int:
+    from smp_studio.core.exports import resize_width
     from smp_studio.core.imageio import save_image
 
     photo = _load(args)
     sim = _simulation(args, photo)
-    after = sim.render()
+    after = resize_width(sim.render(), args.width)
     save_image(args.output, after, settings=_record(sim, label="none (plain simulated photo)"))
     print(f"{args.output}: {len(sim.session_dots())} impressions over {sim.treatment_area_cm2():.0f} cm² "
           f"(session {sim.settings.session} of {sim.settings.sessions}, {sim.settings.state})")
     return 0
 
 
+def _clinic(args):
+    from smp_studio.core.clinic import Clinic
+
+    return Clinic.load(args.clinic) if getattr(args, "clinic", None) else Clinic()
+
+
+def _regions(args):
+    from smp_studio.core.anonymise import Region
+
+    return [Region.parse(r) for r in getattr(args, "region", [])]
+
+
 def cmd_compare(args) -> int:
-    from smp_studio.core import compare
+    from smp_studio.core.exports import export_image
     from smp_studio.core.imageio import save_image
 
     photo = _load(args)
     sim = _simulation(args, photo)
-    after = sim.render()
     label = not args.no_label
-    if args.mode == "split":
-        img = compare.split(photo.rgb, after, args.position, label=label)
-    else:
-        img = compare.side_by_side(photo.rgb, after, label=label)
-    save_image(args.output, img, settings=_record(sim, simulation_label=label, compare=args.mode))
+    img = export_image(sim, args.mode, width=args.width, label=label, brand=_clinic(args).name,
+                       anonymise_mode=args.anonymise or ("blur" if args.region else None), regions=_regions(args),
+                       split_position=args.position)
+    save_image(args.output, img, settings=_record(sim, simulation_label=label, compare=args.mode,
+                                                  anonymised=bool(args.anonymise or args.region)))
     print(f"{args.output}: {args.mode}" + ("" if label else " WITHOUT the simulation label (recorded)"))
+    return 0
+
+
+def cmd_handout(args) -> int:
+    from smp_studio.core.handout import prepare, write_handout
+
+    photo = _load(args)
+    sim = _simulation(args, photo)
+    project = getattr(args, "_project", None)
+    notes = args.notes if args.notes is not None else (project.notes if project is not None else "")
+    data = prepare(sim, notes=notes, date=args.date)
+    write_handout(args.output, data, _clinic(args), paper=args.paper, settings=_record(sim))
+    print(f"{args.output}: 3 pages ({args.paper.upper()}), {data.area_cm2:.0f} cm², {data.impressions:,} impressions")
+    return 0
+
+
+def cmd_animate(args) -> int:
+    from smp_studio.core.anonymise import anonymise
+    from smp_studio.core.animation import wipe_frames, write_animation
+    from smp_studio.core.compare import _brand_band
+
+    photo = _load(args)
+    sim = _simulation(args, photo)
+    before, after = photo.rgb, sim.render()
+    if args.anonymise or args.region:
+        before, found = anonymise(before, mode=args.anonymise or "blur", regions=_regions(args))
+        after, _ = anonymise(after, mode=args.anonymise or "blur", regions=found, detect_faces=False)
+    width = args.width or (480 if str(args.output).lower().endswith(".gif") else 720)
+    frames = wipe_frames(before, after, seconds=args.seconds, fps=args.fps, label=not args.no_label, width=width)
+    brand = _clinic(args).name
+    if brand:
+        px = max(12, int(round(min(frames[0].shape[:2]) * 0.035)))
+        frames = [_brand_band(f, brand, px) for f in frames]
+        if frames[0].shape[0] % 2:
+            frames = [f[:-1] for f in frames]
+    write_animation(args.output, frames, fps=args.fps)
+    print(f"{args.output}: {len(frames)} frames at {args.fps} fps" + ("" if not args.no_label else ", WITHOUT the simulation label"))
+    return 0
+
+
+def cmd_anonymise(args) -> int:
+    from smp_studio.core.anonymise import anonymise
+    from smp_studio.core.imageio import save_image
+
+    photo = _load(args)
+    img, found = anonymise(photo.rgb, mode=args.mode, regions=_regions(args), detect_faces=not args.no_detect)
+    save_image(args.output, img)
+    kinds = ", ".join(sorted({r.kind for r in found})) or "nothing found: add --region X,Y,W,H"
+    print(f"{args.output}: {args.mode}; hid {len(found)} region(s) ({kinds})")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    from smp_studio.core.batch import run_batch, summary
+    from smp_studio.core.exports import load_preset
+
+    pr = load_preset(args.preset)
+    preset = {"name": pr.name, "settings": pr.settings, "exports": list(pr.exports), "format": pr.format,
+              "width": pr.width, "label": pr.label, "anonymise": pr.anonymise}
+    clinic = _clinic(args).to_dict() if args.clinic else None
+
+    def progress(done, total, outcome):
+        bar = "#" * int(30 * done / total)
+        mark = "ok" if outcome.ok else "FAILED"
+        print(f"\r[{bar:<30}] {done}/{total} {Path(outcome.input).name[:40]:<40} {mark}", end="", file=sys.stderr,
+              flush=True)
+
+    results = run_batch(args.inputs, preset, args.out, workers=args.workers, clinic=clinic, progress=progress)
+    print(file=sys.stderr)
+    print(summary(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_presets(args) -> int:
+    from smp_studio.core.exports import builtin_presets, load_preset
+
+    for name in builtin_presets():
+        print(f"{name:<20} {load_preset(name).description}")
     return 0
 
 
@@ -349,7 +485,8 @@ def cmd_bench(args) -> int:
 
 
 _COMMANDS = {"segment": cmd_segment, "simulate": cmd_simulate, "compare": cmd_compare, "info": cmd_info,
-             "project": cmd_project,
+             "project": cmd_project, "handout": cmd_handout, "animate": cmd_animate, "anonymise": cmd_anonymise,
+             "batch": cmd_batch, "presets": cmd_presets,
              "samples": cmd_samples, "bench": cmd_bench}
 
 if __name__ == "__main__":

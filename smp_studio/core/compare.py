@@ -30,7 +30,7 @@ def _label(draw: ImageDraw.ImageDraw, xy, text: str, px: int, anchor: str = "la"
     draw.text(xy, text, font=font, fill=(255, 255, 255, 255), anchor=anchor)
 
 
-def _finish(img: np.ndarray, labels, banner: bool) -> np.ndarray:
+def _finish(img: np.ndarray, labels, banner: bool, brand: str = "") -> np.ndarray:
     h, w = img.shape[:2]
     px = max(12, int(round(min(h, w) * 0.035)))
     base = Image.fromarray(img).convert("RGBA")
@@ -40,10 +40,30 @@ def _finish(img: np.ndarray, labels, banner: bool) -> np.ndarray:
         _label(d, xy, text, px, anchor)
     if banner:
         _label(d, (w // 2, h - px), DISCLAIMER, px, "ms")
-    return np.asarray(Image.alpha_composite(base, over).convert("RGB"))
+    out = np.asarray(Image.alpha_composite(base, over).convert("RGB"))
+    return _brand_band(out, brand, px) if brand else out
 
 
-def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label: bool = True) -> np.ndarray:
+def _brand_band(img: np.ndarray, brand: str, px: int) -> np.ndarray:
+    """The clinic's name in a band under the image: the same place on every export."""
+    h, w = img.shape[:2]
+    band_h = int(px * 2.2)
+    band = Image.new("RGB", (w, band_h), (38, 40, 44))
+    d = ImageDraw.Draw(band)
+    d.text((px, band_h // 2), brand, font=_font(px), fill=(255, 255, 255), anchor="lm")
+    return np.vstack([img, np.asarray(band)])
+
+
+def labelled(after: np.ndarray, *, label: bool = True, brand: str = "") -> np.ndarray:
+    """The simulated image alone, with the "Simulation" label (and the clinic band)."""
+    if not label:
+        return _brand_band(after, brand, max(12, int(round(min(after.shape[:2]) * 0.035)))) if brand else after.copy()
+    px = max(12, int(round(min(after.shape[:2]) * 0.035)))
+    return _finish(after, [((px, px), "Simulation", "la")], True, brand)
+
+
+def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label: bool = True,
+          brand: str = "") -> np.ndarray:
     """Before on the left of a divider at ``position`` (0..1 of the width), after on the right.
 
     Examples
@@ -62,7 +82,7 @@ def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label
     lw = max(1, w // 400)
     out[:, max(x - lw, 0) : x + lw] = 255
     if not label:
-        return out
+        return _brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
     px = max(12, int(round(min(h, w) * 0.035)))
     m = px
     labels = []
@@ -70,11 +90,11 @@ def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label
         labels.append(((m, m), "Before", "la"))
     if w - x > 10 * px:
         labels.append(((w - m, m), "After (simulation)", "ra"))
-    return _finish(out, labels, True)
+    return _finish(out, labels, True, brand)
 
 
 def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
-                 titles=("Before", "After (simulation)"), gap: int | None = None) -> np.ndarray:
+                 titles=("Before", "After (simulation)"), gap: int | None = None, brand: str = "") -> np.ndarray:
     """Before and after next to each other, with titles and the disclaimer."""
     if before.shape != after.shape:
         raise ValueError(f"before {before.shape} and after {after.shape} differ in size")
@@ -84,7 +104,7 @@ def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
     out[:, :w] = before
     out[:, w + g :] = after
     if not label:
-        return out
+        return _brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
     px = max(12, int(round(min(h, w) * 0.035)))
     labels = [((px, px), titles[0], "la"), ((w + g + px, px), titles[1], "la")]
-    return _finish(out, labels, True)
+    return _finish(out, labels, True, brand)
