@@ -220,9 +220,11 @@ class MainWindow(QMainWindow):
                                   "Save the design (photo, areas, hairline, settings, notes) in one file")
         self.save_as_act = self._act("Save project &as...", self.save_project_as, QKeySequence("Ctrl+Shift+S"),
                                      "Save the design under a new name")
-        self.export_act = self._act("&Export image...", self.save_image, QKeySequence("Ctrl+E"),
-                                    "Save the full-resolution simulation with its settings")
-        for a in (self.save_act, self.save_as_act, self.export_act):
+        self.export_act = self._act("&Export...", self.open_export_dialog, QKeySequence("Ctrl+E"),
+                                    "Images, comparisons, the patient handout (PDF) or a wipe animation")
+        self.clinic_act = self._act("&Clinic settings...", self.open_clinic_dialog, None,
+                                    "Clinic name, logo, price table and disclaimer for exports")
+        for a in (self.save_act, self.save_as_act, self.export_act, self.clinic_act):
             f.addAction(a)
         f.addSeparator()
         f.addAction(self._act("&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -471,6 +473,30 @@ class MainWindow(QMainWindow):
             return segment(rgb, hints=hints)
 
         self.jobs.start("detect", work, lambda seg: self.doc.set_auto_segmentation(seg), "Re-running detection")
+
+    def clinic(self):
+        from smp_studio.gui.clinic_dialog import load_clinic
+
+        return load_clinic(self.qsettings)
+
+    def open_export_dialog(self):
+        if not self.doc.has_photo:
+            return None
+        from smp_studio.gui.export_dialog import ExportDialog
+
+        dlg = ExportDialog(self, self.clinic())
+        self.export_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_clinic_dialog(self):
+        from smp_studio.gui.clinic_dialog import ClinicDialog, save_clinic
+
+        dlg = ClinicDialog(self, self.clinic())
+        dlg.accepted.connect(lambda: save_clinic(self.qsettings, dlg.result_clinic))
+        self.clinic_dialog = dlg
+        dlg.open()
+        return dlg
 
     def save_image(self):
         if not self.doc.has_photo:

@@ -1,0 +1,243 @@
+"""The Export dialog: what to make, previewed before it is written.
+
+Everything is rendered by the core's export functions (the same pixels as the
+CLI and batch); full-resolution work runs in the background.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QMessageBox, QSpinBox, QVBoxLayout,
+)
+
+from smp_studio import __version__
+from smp_studio.core.clinic import Clinic
+from smp_studio.gui.painting import rgb_to_qimage
+
+KINDS = {
+    "Simulated image": ("after", "image"),
+    "Before/after split": ("split", "image"),
+    "Side by side": ("side-by-side", "image"),
+    "Fresh (session 1) vs healed": ("fresh-vs-healed", "image"),
+    "Patient handout (PDF)": ("handout", "pdf"),
+    "Wipe animation": ("wipe", "animation"),
+}
+FORMATS = {"image": ["png", "jpg"], "pdf": ["pdf"], "animation": ["mp4", "gif", "webp"]}
+PREVIEW_WIDTH = 640
+
+
+class ExportDialog(QDialog):
+    def __init__(self, window, clinic: Clinic):
+        super().__init__(window)
+        self.win, self.doc, self.clinic = window, window.doc, clinic
+        self.setWindowTitle("Export")
+        self.setMinimumWidth(980)
+        # Asked before the simulation label is left out; tests may replace it.
+        self.confirm_no_label = self._ask_no_label
+        form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        self.kind.setToolTip("What to make")
+        form.addRow("Export", self.kind)
+        self.format = QComboBox()
+        form.addRow("Format", self.format)
+        row = QHBoxLayout()
+        self.full = QCheckBox("Full resolution")
+        self.full.setChecked(True)
+        self.width = QSpinBox()
+        self.width.setRange(200, 12000)
+        self.width.setValue(1600)
+        self.width.setSuffix(" px wide")
+        self.width.setEnabled(False)
+        row.addWidget(self.full)
+        row.addWidget(self.width)
+        form.addRow("Size", row)
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "Letter"])
+        form.addRow("Paper", self.paper)
+        self.years = QDoubleSpinBox()
+        self.years.setRange(1, 20)
+        self.years.setValue(self.doc.settings.aged_years)
+        self.years.setSuffix(" years")
+        self.years.setToolTip("The handout shows how the result ages after this long")
+        form.addRow("Aged view", self.years)
+        self.anon = QComboBox()
+        self.anon.addItems(["Keep as is", "Blur face and eyes", "Bar over the eyes", "Crop below the scalp"])
+        self.anon.setToolTip("Hide who the client is (for marketing)")
+        form.addRow("Anonymise", self.anon)
+        self.brand = QCheckBox(f"Clinic name under the image ({clinic.name or 'set it in Clinic settings'})")
+        self.brand.setChecked(bool(clinic.name))
+        self.brand.setEnabled(bool(clinic.name))
+        form.addRow("Branding", self.brand)
+        self.label = QCheckBox("Label it as a simulation")
+        self.label.setChecked(True)
+        self.label.setToolTip("On by default: exports are simulations, not promises")
+        form.addRow("Honesty", self.label)
+
+        self.preview = QLabel("Preparing the preview...")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(520, 400)
+        self.preview.setStyleSheet("background: #26282c; color: #ddd;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_btn = self.buttons.addButton("Export...", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.rejected.connect(self.reject)
+        self.export_btn.clicked.connect(self._choose_and_export)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)
+        main = QHBoxLayout()
+        main.addLayout(left)
+        main.addWidget(self.preview, 1)
+        outer = QVBoxLayout(self)
+        outer.addLayout(main, 1)
+        outer.addWidget(self.buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.update_preview)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.full.toggled.connect(lambda on: (self.width.setEnabled(not on), self._timer.start()))
+        for w in (self.width, self.anon, self.brand, self.years):
+            sig = w.valueChanged if hasattr(w, "valueChanged") else (w.toggled if hasattr(w, "toggled") else
+                                                                       w.currentIndexChanged)
+            sig.connect(lambda *_: self._timer.start())
+        self.label.toggled.connect(self._label_toggled)
+        self.preview_image: np.ndarray | None = None
+        self.last_path: str | None = None
+        self._kind_changed()
+
+    # --- state ---------------------------------------------------------------------------
+    @property
+    def what(self) -> tuple[str, str]:
+        return KINDS[self.kind.currentText()]
+
+    def anonymise_mode(self) -> str | None:
+        return [None, "blur", "bar", "crop"][self.anon.currentIndex()]
+
+    def _kind_changed(self):
+        kind, family = self.what
+        self.format.clear()
+        self.format.addItems(FORMATS[family])
+        self.paper.setEnabled(family == "pdf")
+        self.years.setEnabled(family == "pdf")
+        self.anon.setEnabled(family != "pdf")
+        self.brand.setEnabled(bool(self.clinic.name) and family != "pdf")
+        self.label.setEnabled(family != "pdf")  # a handout is always labelled
+        self._timer.start()
+
+    def _label_toggled(self, on: bool):
+        if not on and not self.confirm_no_label():
+            self.label.blockSignals(True)
+            self.label.setChecked(True)
+            self.label.blockSignals(False)
+            return
+        self._timer.start()
+
+    def _ask_no_label(self) -> bool:
+        r = QMessageBox.warning(
+            self, "Leave out the simulation label?",
+            "Without the label, people may take this image for a real result. The choice will be recorded in "
+            "the exported file. Leave the label out?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return r == QMessageBox.StandardButton.Yes
+
+    # --- preview --------------------------------------------------------------------------
+    def render(self, width: int | None):
+        """The export's image (or, for a PDF or an animation, its key picture)."""
+        from smp_studio.core.animation import wipe_frames
+        from smp_studio.core.anonymise import anonymise
+        from smp_studio.core.exports import export_image
+
+        sim = self.doc.sim
+        kind, family = self.what
+        brand = self.clinic.name if self.brand.isChecked() and self.brand.isEnabled() else ""
+        if family == "image":
+            return export_image(sim, kind, width=width, label=self.label.isChecked(), brand=brand,
+                                anonymise_mode=self.anonymise_mode())
+        if family == "animation":
+            before, after = sim.photo.rgb, sim.render()
+            mode = self.anonymise_mode()
+            if mode:
+                before, found = anonymise(before, mode=mode)
+                after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
+            frames = wipe_frames(before, after, seconds=1.0, fps=8, label=self.label.isChecked(), width=width)
+            return frames[len(frames) * 3 // 4]
+        return export_image(sim, "side-by-side", width=width, label=True)
+
+    def update_preview(self):
+        if not self.doc.has_photo:
+            return
+        img = self.render(PREVIEW_WIDTH)
+        self.preview_image = img
+        pm = QPixmap.fromImage(rgb_to_qimage(img))
+        self.preview.setPixmap(pm.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation))
+
+    # --- export ---------------------------------------------------------------------------
+    def _choose_and_export(self):
+        kind, family = self.what
+        ext = self.format.currentText()
+        stem = Path(self.doc.photo.name).stem
+        start = Path(self.win.qsettings.value("export_dir", str(Path.home()))) / f"{stem}-{kind}.{ext}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export", str(start), f"{ext.upper()} (*.{ext})")
+        if path:
+            if not path.lower().endswith("." + ext):
+                path += "." + ext
+            self.win.qsettings.setValue("export_dir", str(Path(path).parent))
+            self.export_to(path)
+            self.accept()
+
+    def export_to(self, path: str) -> None:
+        """Render at the chosen size in the background and write ``path``."""
+        from smp_studio.core.animation import wipe_frames, write_animation
+        from smp_studio.core.anonymise import anonymise
+        from smp_studio.core.handout import prepare, write_handout
+        from smp_studio.core.imageio import save_image
+
+        kind, family = self.what
+        width = None if self.full.isChecked() else self.width.value()
+        label = self.label.isChecked() or family == "pdf"
+        sim = self.doc.sim
+        record = dict(sim.settings.to_dict(), px_per_mm=sim.scale.px_per_mm, photo=self.doc.photo.name,
+                      export=kind, simulation_label=label, anonymised=bool(self.anonymise_mode()),
+                      software=f"smp-studio {__version__}")
+        if sim.hairline is not None:
+            record["hairline"] = sim.hairline.to_dict()
+        paper = self.paper.currentText().lower()
+        years = float(self.years.value())
+        notes = self.doc.notes
+        clinic = self.clinic
+        mode = self.anonymise_mode()
+        image = self.render if family == "image" else None
+        self.last_path = path
+
+        def work(progress):
+            progress(0.05, f"Exporting {Path(path).name}...")
+            if family == "image":
+                save_image(path, image(width), settings=record)
+            elif family == "pdf":
+                data = prepare(sim, aged_years=years, notes=notes, date=_dt.date.today().isoformat())
+                progress(0.7, "Writing the handout...")
+                write_handout(path, data, clinic, paper=paper, settings=record)
+            else:
+                before, after = sim.photo.rgb, sim.render()
+                if mode:
+                    before, found = anonymise(before, mode=mode)
+                    after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
+                w = width or (480 if path.lower().endswith(".gif") else 720)
+                frames = wipe_frames(before, after, label=label, width=w)
+                progress(0.5, "Encoding the animation...")
+                write_animation(path, frames)
+            return path
+
+        self.win.jobs.start("export", work,
+                            lambda p: self.win.statusBar().showMessage(f"Exported {Path(p).name}", 6000),
+                            f"Exporting {Path(path).name}")
