@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from smp_studio.core.errors import SmpError
@@ -124,7 +124,3 @@ def summary(results: list[Outcome]) -> str:
             name = Path(r.input).name
             lines.append(f"  {r.error}" if r.error.startswith(name) else f"  {name}: {r.error}")
     return "\n".join(lines)
-
-
-def as_dict(o: Outcome) -> dict:
-    return asdict(o)

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from smp_studio.core.errors import PhotoError
+from smp_studio.core.files import read_user_file
 
 try:  # HEIC/HEIF from phones
     import pillow_heif
@@ -95,18 +96,7 @@ def load_photo(path, *, max_pixels: int = MAX_PIXELS) -> Photo:
     """
     path = Path(path)
     label = path.name or str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PhotoError(f"{label}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PhotoError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise PhotoError(f"{label}: is a folder, not a photo") from None
-    except PermissionError:
-        raise PhotoError(f"{label}: permission denied") from None
-    except OSError as e:
-        raise PhotoError(f"{label}: cannot be read ({e.strerror or e})") from None
+    data = read_user_file(path, max_bytes=MAX_FILE_BYTES, error=PhotoError, what="photo")
     return decode_photo(data, name=label, max_pixels=max_pixels)
 
 

@@ -35,6 +35,7 @@ from PIL import Image
 from smp_studio import __version__
 from smp_studio.core.atomic import atomic_write
 from smp_studio.core.errors import PhotoError, SettingsError, SmpError
+from smp_studio.core.files import read_user_file
 from smp_studio.core.hairline import Hairline
 from smp_studio.core.photo import Photo, decode_photo
 from smp_studio.core.segmentation import NO_EDIT, Segmentation, with_edits
@@ -141,17 +142,7 @@ def load_project(path) -> Project:
     """Read a project file; raises :class:`ProjectError` with a specific reason."""
     path = Path(path)
     label = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_TOTAL_BYTES:
-            raise ProjectError(f"{label}: the file is larger than any project ({size // 2**20} MB)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise ProjectError(f"{label}: is a folder, not a project") from None
-    except OSError as e:
-        raise ProjectError(f"{label}: cannot be read ({e.strerror or e})") from None
+    raw = read_user_file(path, max_bytes=MAX_TOTAL_BYTES, error=ProjectError, what="project")
     return project_from_bytes(raw, label)
 
 

@@ -201,9 +201,6 @@ class Document(QObject):
         return h.mirrored(frame.center, keep="left")
 
     # --- brush ------------------------------------------------------------------------------
-    def effective_labels(self) -> np.ndarray | None:
-        return self.segmentation.labels if self.sim else None
-
     def paint(self, layer: str, value, xy0, xy1, radius: float, patch_log: list) -> None:
         """Paint a round brush segment from xy0 to xy1 (photo pixels) into a layer.
 

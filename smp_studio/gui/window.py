@@ -498,33 +498,6 @@ class MainWindow(QMainWindow):
         dlg.open()
         return dlg
 
-    def save_image(self):
-        if not self.doc.has_photo:
-            return
-        start = str(Path(self.qsettings.value("last_dir", str(Path.home()))) / (Path(self.doc.photo.name).stem + "-smp.png"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save simulated image", start, "PNG (*.png);;JPEG (*.jpg)")
-        if path:
-            self.export_to(path)
-
-    def export_to(self, path: str) -> None:
-        """Render at full resolution in the background and write the file."""
-        from smp_studio.core.imageio import save_image
-
-        sim = self.doc.sim
-        record = dict(sim.settings.to_dict(), px_per_mm=sim.scale.px_per_mm, photo=self.doc.photo.name,
-                      software=f"smp-studio {__version__}")
-        if sim.hairline is not None:
-            record["hairline"] = sim.hairline.to_dict()
-
-        def work(progress):
-            progress(0.1, "Rendering at full resolution...")
-            img = sim.render()
-            progress(0.8, "Writing...")
-            save_image(path, img, settings=record)
-            return path
-
-        self.jobs.start("export", work, lambda p: self.statusBar().showMessage(f"Saved {p}", 5000), "Saving")
-
     def _add_recent(self, path: str):
         recent = [p for p in self.qsettings.value("recent", [], type=list) if p != path]
         recent.insert(0, path)
