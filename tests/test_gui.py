@@ -324,3 +324,11 @@ def test_dropping_a_photo_opens_it(win, qtbot, samples_dir):
     with qtbot.waitSignal(win.photoLoaded, timeout=20000):
         win.dropEvent(ev)
     assert win.doc.photo.name == "front-norwood4-hairline.jpg"
+
+
+def test_typing_notes_does_not_trigger_single_key_shortcuts(win, qtbot):
+    win.panel.notes.setFocus()
+    tool, zoom = win.canvas.tool, win.canvas.zoom
+    QTest.keyClicks(win.panel.notes, "bhf1 ok")
+    assert win.panel.notes.toPlainText() == "bhf1 ok"
+    assert win.canvas.tool == tool and win.canvas.zoom == zoom
