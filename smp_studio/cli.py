@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--clinic", metavar="JSON", help="clinic settings (name, logo, prices, disclaimer)")
     s.add_argument("--notes", help="client notes (default: the project's)")
     s.add_argument("--date", default="", help="date to print, e.g. 2026-11-21 (default: none)")
+    s.add_argument("--price", default="", help="this client's price estimate, e.g. '£1,800' (default: from the clinic's table)")
     _design_args(s)
 
     s = sub.add_parser("animate", help="a wipe from before to after: .mp4, .gif or .webp")
@@ -341,7 +342,7 @@ def cmd_handout(args) -> int:
     sim = _simulation(args, photo)
     project = getattr(args, "_project", None)
     notes = args.notes if args.notes is not None else (project.notes if project is not None else "")
-    data = prepare(sim, notes=notes, date=args.date)
+    data = prepare(sim, notes=notes, date=args.date, price=args.price)
     write_handout(args.output, data, _clinic(args), paper=args.paper, settings=_record(sim))
     print(f"{args.output}: 3 pages ({args.paper.upper()}), {data.area_cm2:.0f} cm², {data.impressions:,} impressions")
     return 0

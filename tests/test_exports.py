@@ -69,9 +69,11 @@ def test_handout_uses_the_project_notes_and_logo(tmp_path, sim):
     proj = tmp_path / "p.smpx"
     save_project(Project(sim.photo, sim.segmentation, sim.settings, notes="From the project notes"), proj)
     (tmp_path / "c.json").write_text(json.dumps({"name": "Logo Clinic", "logo": str(logo)}))
-    assert main(["handout", str(proj), "-o", str(tmp_path / "h.pdf"), "--clinic", str(tmp_path / "c.json")]) == 0
+    assert main(["handout", str(proj), "-o", str(tmp_path / "h.pdf"), "--clinic", str(tmp_path / "c.json"),
+                 "--price", "£1,750 (package)"]) == 0
     reader, pages = pdf_text(tmp_path / "h.pdf")
     assert "From the project notes" in pages[2]
+    assert "£1,750 (package)" in pages[0]  # the artist's figure for this client
     assert len(reader.pages[0].images) >= 5  # the logo too
     data = prepare(sim)
     assert data.healed.shape == data.before.shape and (data.healed != data.before).any()

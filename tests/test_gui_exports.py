@@ -90,3 +90,43 @@ def test_clinic_settings_are_stored_once_and_edited_in_a_dialog(win, tmp_path):
     assert again.isVisible() and "numbers" in again.error.text()  # a bad row is said, nothing saved
     again.reject()
     assert win.clinic().prices[0].price == 1200
+
+
+def test_a_region_drawn_on_the_photo_is_hidden_in_exports_and_saved(win, qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PIL import Image
+
+    win.set_tool("privacy")
+    c = win.canvas
+
+    def at(x, y):
+        q = c.to_widget(x, y)
+        return QPoint(int(q.x()), int(q.y()))
+
+    # away from the labels, which are drawn last and stay readable
+    QTest.mousePress(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(200, 250))
+    QTest.mouseMove(c, at(320, 300))
+    QTest.mouseMove(c, at(440, 370))
+    QTest.mouseRelease(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(440, 370))
+    (r,) = win.doc.privacy_regions
+    assert (r.x, r.y) == pytest.approx((200, 250), abs=3) and r.w == pytest.approx(240, abs=4)
+    dlg = win.open_export_dialog()
+    assert "1 drawn" in dlg.regions_label.text()
+    dlg.label.setChecked(True)
+    export(qtbot, dlg, tmp_path / "a.png")
+    import cv2
+
+    def detail(a):  # fine detail: what a blur takes away
+        g = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return np.abs(g - cv2.GaussianBlur(g, (0, 0), 2.0))
+
+    out = np.asarray(Image.open(tmp_path / "a.png").convert("RGB"))
+    inner = np.s_[r.y + 10 : r.y + r.h - 10, r.x + 10 : r.x + r.w - 10]
+    assert detail(out)[inner].mean() < 0.3 * detail(win.doc.sim.render())[inner].mean()  # blurred away
+    outside = np.s_[100:200, 100:200]
+    assert np.abs(detail(out)[outside].mean() - detail(win.doc.sim.render())[outside].mean()) < 0.5
+    win.save_project_to(str(tmp_path / "p.smpx"))
+    from smp_studio.core.project import load_project
+
+    assert load_project(tmp_path / "p.smpx").extras["privacy_regions"] == [[r.x, r.y, r.w, r.h]]

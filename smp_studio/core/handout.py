@@ -49,9 +49,10 @@ class HandoutData:
     notes: str
     photo_name: str
     date: str
+    price: str = ""  # this client's estimate, when the artist sets one; else the clinic's table
 
 
-def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str = "") -> HandoutData:
+def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str = "", price: str = "") -> HandoutData:
     """Render every image the handout shows (cropped to the head)."""
     s = sim.settings
     years = s.aged_years if aged_years is None else aged_years
@@ -74,7 +75,7 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         fresh_s1=crop(sim.render(state="fresh", session=1)), healed_s1=crop(sim.render(session=1)),
         aged=crop(sim.render(state="aged", aged_years=years)), aged_years=years,
         area_cm2=sim.treatment_area_cm2(), impressions=counts[-1], density=s.density_per_cm2, sessions=s.sessions,
-        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date)
+        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price)
 
 
 def _close_box(sim):
@@ -207,7 +208,9 @@ def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", setti
         ("Sessions", f"{d.sessions}, a few weeks apart (see page 2)"),
     ]
     tier, price = clinic.quote(d.area_cm2)
-    if tier is not None:
+    if d.price.strip():
+        rows.append(("Price estimate", f"{d.price.strip()}  (the clinic confirms the final price)"))
+    elif tier is not None:
         rows.append(("Price estimate", f"{price}  ({tier.label}; the clinic confirms the final price)"))
     y -= 7 * mm
     for k, v in rows:

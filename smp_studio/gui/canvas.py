@@ -18,7 +18,7 @@ from smp_studio.core.render import View
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 
-TOOLS = ("hairline", "brush", "calibrate", "eyedropper", "pan")
+TOOLS = ("hairline", "brush", "calibrate", "eyedropper", "pan", "privacy")
 COMPARE_MODES = ("after", "split", "side-by-side", "before")
 BRUSH_COLORS = {1: QColor(255, 70, 70), 2: QColor(255, 210, 0), 3: QColor(0, 150, 255), 0: QColor(230, 230, 230),
                 "scar": QColor(200, 0, 255)}
@@ -30,6 +30,7 @@ class Canvas(QWidget):
     calibrationDrawn = Signal(QPointF, QPointF)  # photo pixels
     viewChanged = Signal()
     colorPicked = Signal(str)
+    regionDrawn = Signal(float, float, float, float)  # x, y, w, h in photo pixels
 
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
@@ -112,7 +113,8 @@ class Canvas(QWidget):
         assert tool in TOOLS, tool
         self.tool = tool
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "eyedropper": Qt.CursorShape.CrossCursor,
-                   "calibrate": Qt.CursorShape.CrossCursor, "brush": Qt.CursorShape.BlankCursor}
+                   "calibrate": Qt.CursorShape.CrossCursor, "brush": Qt.CursorShape.BlankCursor,
+                   "privacy": Qt.CursorShape.CrossCursor}
         self.setCursor(cursors.get(tool, Qt.CursorShape.ArrowCursor))
         self.update()
 
@@ -244,6 +246,13 @@ class Canvas(QWidget):
             painting.draw_hairline(p, h, tw, active=active)
         if self.tool == "brush" and self._mouse is not None:
             painting.draw_brush_cursor(p, self._mouse, self.brush_px, BRUSH_COLORS[self.brush_class])
+        if self.tool == "privacy" or (self._drag and self._drag[0] == "rect"):
+            rects = [(r.x, r.y, r.w, r.h) for r in self.doc.privacy_regions]
+            if self._drag and self._drag[0] == "rect":
+                (x0, y0), (x1, y1) = self._drag[1], self._drag[2]
+                rects.append((min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)))
+            for x, y, w, h in rects:
+                painting.draw_hidden_region(p, QRectF(tw(x, y), tw(x + w, y + h)))
         if self._drag and self._drag[0] == "measure":
             a, b = self._drag[1], self._drag[2]
             length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
@@ -276,6 +285,8 @@ class Canvas(QWidget):
             self._drag = ("stroke", layer, xy, log)
         elif self.tool == "calibrate" and btn == Qt.MouseButton.LeftButton:
             self._drag = ("measure", xy, xy)
+        elif self.tool == "privacy" and btn == Qt.MouseButton.LeftButton:
+            self._drag = ("rect", xy, xy)
         elif self.tool == "eyedropper" and btn == Qt.MouseButton.LeftButton:
             self._pick_color(xy)
 
@@ -325,8 +336,8 @@ class Canvas(QWidget):
             _, layer, last, log = d
             self.doc.paint(layer, self.brush_class, last, xy, self.brush_px / self.zoom, log)
             self._drag = ("stroke", layer, xy, log)
-        elif d[0] == "measure":
-            self._drag = ("measure", d[1], xy)
+        elif d[0] in ("measure", "rect"):
+            self._drag = (d[0], d[1], xy)
             self.update()
 
     def mouseReleaseEvent(self, e):
@@ -346,6 +357,10 @@ class Canvas(QWidget):
             a, b = d[1], d[2]
             if np.hypot(b[0] - a[0], b[1] - a[1]) >= 2:
                 self.calibrationDrawn.emit(QPointF(*a), QPointF(*b))
+        elif d[0] == "rect":
+            (x0, y0), (x1, y1) = d[1], d[2]
+            if abs(x1 - x0) >= 4 and abs(y1 - y0) >= 4:
+                self.regionDrawn.emit(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
         self.update()
 
     def leaveEvent(self, e):

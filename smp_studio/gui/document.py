@@ -124,6 +124,26 @@ class Document(QObject):
     def settings(self) -> Settings:
         return self.sim.settings if self.sim else Settings()
 
+    # --- regions hidden in exports (saved with the project) -------------------------
+    @property
+    def privacy_regions(self):
+        from smp_studio.core.anonymise import Region
+
+        return [Region(*map(int, r), "manual") for r in self.extras.get("privacy_regions", [])
+                if isinstance(r, list) and len(r) == 4]
+
+    def add_privacy_region(self, x, y, w, h) -> None:
+        regions = list(self.extras.get("privacy_regions", []))
+        regions.append([int(round(x)), int(round(y)), int(round(w)), int(round(h))])
+        self.extras["privacy_regions"] = regions
+        self.mark_unsaved()
+        self.masksChanged.emit()
+
+    def clear_privacy_regions(self) -> None:
+        if self.extras.pop("privacy_regions", None):
+            self.mark_unsaved()
+            self.masksChanged.emit()
+
     @property
     def hairline(self) -> Hairline | None:
         return self.sim.hairline if self.sim else None
@@ -194,11 +214,15 @@ class Document(QObject):
         self.hairlineChanged.emit()
         self.designChanged.emit()
 
+    #: Left/right difference kept when mirroring: up to ~2 mm looks natural.
+    MIRROR_ASYMMETRY_MM = 1.0
+
     def _mirrored(self, h: Hairline) -> Hairline:
         if not self.mirror:
             return h
         frame = head_frame(self.segmentation.labels != BACKGROUND, h.face_dir)
-        return h.mirrored(frame.center, keep="left")
+        return h.mirrored(frame.center, keep="left", asymmetry_px=self.scale.mm_to_px(self.MIRROR_ASYMMETRY_MM),
+                          rng=self.settings.seed)
 
     # --- brush ------------------------------------------------------------------------------
     def paint(self, layer: str, value, xy0, xy1, radius: float, patch_log: list) -> None:

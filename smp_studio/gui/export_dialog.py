@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QMessageBox, QSpinBox, QVBoxLayout,
+    QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout,
 )
 
 from smp_studio import __version__
@@ -68,10 +68,23 @@ class ExportDialog(QDialog):
         self.years.setSuffix(" years")
         self.years.setToolTip("The handout shows how the result ages after this long")
         form.addRow("Aged view", self.years)
+        self.price = QLineEdit()
+        area = self.doc.sim.treatment_area_cm2() if self.doc.sim else 0.0
+        self.price.setPlaceholderText(clinic.quote(area)[1] or "from the clinic's price table")
+        self.price.setToolTip("This client's estimate for the handout; empty = the clinic's price table")
+        form.addRow("Price estimate", self.price)
         self.anon = QComboBox()
         self.anon.addItems(["Keep as is", "Blur face and eyes", "Bar over the eyes", "Crop below the scalp"])
         self.anon.setToolTip("Hide who the client is (for marketing)")
         form.addRow("Anonymise", self.anon)
+        row = QHBoxLayout()
+        self.regions_label = QLabel()
+        clear = QPushButton("Clear")
+        clear.setToolTip("Forget the regions drawn with Tools > Hide region")
+        clear.clicked.connect(lambda: (self.doc.clear_privacy_regions(), self._regions_changed()))
+        row.addWidget(self.regions_label, 1)
+        row.addWidget(clear)
+        form.addRow("Hidden regions", row)
         self.brand = QCheckBox(f"Clinic name under the image ({clinic.name or 'set it in Clinic settings'})")
         self.brand.setChecked(bool(clinic.name))
         self.brand.setEnabled(bool(clinic.name))
@@ -112,6 +125,7 @@ class ExportDialog(QDialog):
         self.label.toggled.connect(self._label_toggled)
         self.preview_image: np.ndarray | None = None
         self.last_path: str | None = None
+        self._regions_changed()
         self._kind_changed()
 
     # --- state ---------------------------------------------------------------------------
@@ -120,7 +134,15 @@ class ExportDialog(QDialog):
         return KINDS[self.kind.currentText()]
 
     def anonymise_mode(self) -> str | None:
-        return [None, "blur", "bar", "crop"][self.anon.currentIndex()]
+        mode = [None, "blur", "bar", "crop"][self.anon.currentIndex()]
+        # Regions the artist drew are always hidden: drawing one says so.
+        return mode or ("blur" if self.doc.privacy_regions else None)
+
+    def _regions_changed(self):
+        n = len(self.doc.privacy_regions)
+        self.regions_label.setText(f"{n} drawn on the photo (hidden in exports)" if n else
+                                   "none (Tools > Hide region to draw some)")
+        self._timer.start()
 
     def _kind_changed(self):
         kind, family = self.what
@@ -128,6 +150,7 @@ class ExportDialog(QDialog):
         self.format.addItems(FORMATS[family])
         self.paper.setEnabled(family == "pdf")
         self.years.setEnabled(family == "pdf")
+        self.price.setEnabled(family == "pdf")
         self.anon.setEnabled(family != "pdf")
         self.brand.setEnabled(bool(self.clinic.name) and family != "pdf")
         self.label.setEnabled(family != "pdf")  # a handout is always labelled
@@ -161,12 +184,12 @@ class ExportDialog(QDialog):
         brand = self.clinic.name if self.brand.isChecked() and self.brand.isEnabled() else ""
         if family == "image":
             return export_image(sim, kind, width=width, label=self.label.isChecked(), brand=brand,
-                                anonymise_mode=self.anonymise_mode())
+                                anonymise_mode=self.anonymise_mode(), regions=self.doc.privacy_regions)
         if family == "animation":
             before, after = sim.photo.rgb, sim.render()
             mode = self.anonymise_mode()
             if mode:
-                before, found = anonymise(before, mode=mode)
+                before, found = anonymise(before, mode=mode, regions=self.doc.privacy_regions)
                 after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
             frames = wipe_frames(before, after, seconds=1.0, fps=8, label=self.label.isChecked(), width=width)
             return frames[len(frames) * 3 // 4]
@@ -214,8 +237,10 @@ class ExportDialog(QDialog):
         paper = self.paper.currentText().lower()
         years = float(self.years.value())
         notes = self.doc.notes
+        price = self.price.text()
         clinic = self.clinic
         mode = self.anonymise_mode()
+        regions = self.doc.privacy_regions
         image = self.render if family == "image" else None
         self.last_path = path
 
@@ -224,13 +249,13 @@ class ExportDialog(QDialog):
             if family == "image":
                 save_image(path, image(width), settings=record)
             elif family == "pdf":
-                data = prepare(sim, aged_years=years, notes=notes, date=_dt.date.today().isoformat())
+                data = prepare(sim, aged_years=years, notes=notes, date=_dt.date.today().isoformat(), price=price)
                 progress(0.7, "Writing the handout...")
                 write_handout(path, data, clinic, paper=paper, settings=record)
             else:
                 before, after = sim.photo.rgb, sim.render()
                 if mode:
-                    before, found = anonymise(before, mode=mode)
+                    before, found = anonymise(before, mode=mode, regions=regions)
                     after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
                 w = width or (480 if path.lower().endswith(".gif") else 720)
                 frames = wipe_frames(before, after, label=label, width=w)

@@ -85,6 +85,17 @@ def draw_measure_line(p: QPainter, a: QPointF, b: QPointF, text: str) -> None:
         p.drawText(r.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
 
+def draw_hidden_region(p: QPainter, r: QRectF) -> None:
+    """A region that exports will blur: hatched, with a dashed outline."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.fillRect(r, QColor(20, 20, 20, 120))
+    p.fillRect(r, Qt.BrushStyle.BDiagPattern)
+    pen = QPen(QColor(255, 255, 255), 1.5, Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(r)
+
+
 def draw_divider(p: QPainter, x: float, height: float) -> None:
     p.setPen(QPen(QColor(0, 0, 0, 120), 4))
     p.drawLine(QPointF(x, 0), QPointF(x, height))

@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
             ("calibrate", "&Calibrate", "K", "Draw a line of known length to set the scale"),
             ("eyedropper", "Hair &tone", "I", "Click the client's hair to match the pigment tone"),
             ("pan", "&Pan", "P", "Drag to move around (or hold Space, or drag with the middle button)"),
+            ("privacy", "Hide &region", "R", "Drag a rectangle over anything that identifies the client: exports blur it"),
         ]:
             a = self._act(label, lambda _=False, n=name: self.set_tool(n), key, tip, True)
             tools.addAction(a)
@@ -282,6 +283,7 @@ class MainWindow(QMainWindow):
         c.cursorMoved.connect(self._show_cursor)
         c.calibrationDrawn.connect(self._ask_calibration)
         c.colorPicked.connect(lambda hex_: d.set_settings("Tone: eyedropper", hair_color=hex_))
+        c.regionDrawn.connect(d.add_privacy_region)
         p.toolRequested.connect(self.set_tool)
         p.compareChanged.connect(self.set_compare)
         p.overlayChanged.connect(self._set_overlay)
