@@ -63,6 +63,8 @@ def test_opens_on_a_photo_with_simulation_drawn(win):
 
 
 def test_dragging_a_hairline_point_moves_the_dots(win, qtbot):
+    win.doc.set_settings(density_per_cm2=200, dilution=0.1)  # a design that is plain to see
+    win.doc.undo.clear()
     h = win.doc.hairline
     mid = len(h.points) // 2
     x, y = h.points[mid]

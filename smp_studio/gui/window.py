@@ -320,7 +320,10 @@ class MainWindow(QMainWindow):
             photo = load_photo(path)
             progress(0.4, "Finding bald and thinning areas...")
             seg = segment(photo.rgb)
-            progress(0.95, "Preparing the simulation...")
+            progress(0.9, "Preparing the simulation...")
+            from smp_studio.core import bluenoise
+
+            bluenoise.tile()  # built once per run: here, not on the UI thread
             return photo, seg
 
         def done(result):
@@ -463,7 +466,6 @@ class MainWindow(QMainWindow):
             return
         name = Path(self.doc.project_path).name if self.doc.project_path else self.doc.photo.name
         self.setWindowTitle(f"{name}{'*' if self.doc.dirty else ''} - SMP Studio")
-        self.setWindowModified(self.doc.dirty)
 
     def redetect(self):
         if not self.doc.has_photo:
