@@ -31,7 +31,9 @@ def run(megapixels: float = 12.0, moves: int = 40, out=print) -> dict:
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        w = MainWindow(QSettings(os.path.join(d, "s.ini"), QSettings.Format.IniFormat))
+        w = MainWindow(QSettings(os.path.join(d, "s.ini"), QSettings.Format.IniFormat),
+                       recovery_dir=os.path.join(d, "recovery"))
+        w.confirm_discard = lambda: "discard"  # the drag leaves changes: no question when closing
         w.resize(1400, 900)
         w.show()
         w.doc.set_photo(Photo.from_array(rgb, "bench"), segment(rgb))
@@ -75,4 +77,4 @@ if __name__ == "__main__":
     from smp_studio._memory import tune_allocator
 
     tune_allocator()
-    run(float(sys.argv[1]) if len(sys.argv) > 1 else 12.0)
+    run(float(sys.argv[1]) if len(sys.argv) > 1 else 12.0, int(sys.argv[2]) if len(sys.argv) > 2 else 40)
