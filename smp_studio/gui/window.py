@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, Qt, Signal
+from PySide6.QtCore import QPointF, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-    QToolButton, QWidget,
+    QSplitter, QToolButton, QVBoxLayout, QWidget,
 )
 
 from smp_studio import __version__
@@ -17,6 +17,7 @@ from smp_studio.core.segmentation import hints_from_edits, segment
 from smp_studio.gui.canvas import Canvas
 from smp_studio.gui.document import Document
 from smp_studio.gui.panel import COMPARE, DesignPanel
+from smp_studio.gui.recovery import RecoveryFolder
 from smp_studio.gui.worker import Jobs
 from smp_studio.resources import resources_dir, sample_attribution
 
@@ -25,88 +26,6 @@ PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.h
 PROJECT_FILTER = "SMP Studio project (*.smpx)"
 MAX_RECENT = 8
 AUTOSAVE_MS = 60_000  # a recovery copy after each minute with changes
-
-
-class RecoveryFolder:
-    """Recovery copies of unsaved designs, one per running studio.
-
-    Each copy is ``<pid>-<start time>.smpx`` with a ``.json`` note of the
-    project it belongs to. A copy whose studio is no longer running is an
-    orphan: what a crash left behind.
-    """
-
-    def __init__(self, folder: str):
-        import os
-        import time
-
-        self.folder = Path(folder)
-        self.me = f"{os.getpid()}-{int(time.time() * 1000)}"
-
-    @property
-    def mine(self) -> Path:
-        return self.folder / f"{self.me}.smpx"
-
-    def write(self, project, origin: str) -> None:
-        import json
-
-        from smp_studio.core.atomic import atomic_write
-        from smp_studio.core.project import save_project
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        save_project(project, self.mine)
-        atomic_write(self.mine.with_suffix(".json"), json.dumps({"origin": origin}).encode())
-
-    def orphans(self) -> list[tuple[str, str]]:
-        """(copy, original project path or "") of crashed sessions, newest first."""
-        import json
-        import os
-
-        if not self.folder.is_dir():
-            return []
-        out = []
-        for f in self.folder.glob("*.smpx"):
-            if f.stem == self.me:
-                continue
-            pid = f.stem.split("-", 1)[0]
-            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-                continue  # another studio is running and owns it
-            try:
-                origin = json.loads(f.with_suffix(".json").read_text()).get("origin", "")
-            except (OSError, ValueError):
-                origin = ""
-            out.append((f.stat().st_mtime, str(f), origin if isinstance(origin, str) else ""))
-        return [(p, o) for _, p, o in sorted(out, reverse=True)]
-
-    def adopt(self, path: str) -> None:
-        """A restored copy becomes this session's (replaced by the next autosave)."""
-        src = Path(path)
-        try:
-            src.replace(self.mine)
-            src.with_suffix(".json").replace(self.mine.with_suffix(".json"))
-        except OSError:
-            pass
-
-    def remove(self, path: str) -> None:
-        for f in (Path(path), Path(path).with_suffix(".json")):
-            try:
-                f.unlink()
-            except FileNotFoundError:
-                pass
-
-    def discard(self) -> None:
-        self.remove(str(self.mine))
-
-
-def _alive(pid: int) -> bool:
-    import os
-
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ErrorBanner(QWidget):
@@ -139,8 +58,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.qsettings = settings or QSettings()
         if recovery_dir is None:
-            from PySide6.QtCore import QStandardPaths
-
             base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
             recovery_dir = str(Path(base) / "recovery")
         self.recovery = RecoveryFolder(recovery_dir)
@@ -157,8 +74,6 @@ class MainWindow(QMainWindow):
         self.panel = DesignPanel(self.doc)
         self.banner = ErrorBanner()
         central = QWidget()
-        from PySide6.QtWidgets import QSplitter, QVBoxLayout
-
         v = QVBoxLayout(central)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
@@ -173,8 +88,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self._restore()
-        from PySide6.QtCore import QTimer
-
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -519,7 +432,7 @@ class MainWindow(QMainWindow):
         if e.mimeData().hasUrls():
             e.acceptProposedAction()
 
-    def dropEvent(self, e):  # noqa: D401 - Qt override
+    def dropEvent(self, e):
         urls = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
         if urls:
             self.open_photo(urls[0])
