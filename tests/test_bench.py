@@ -19,6 +19,9 @@ def test_engine_benchmark_prints_ratios_to_a_blur_pass():
 
 
 def test_gui_drag_benchmark_runs_headless():
+    import pytest
+
+    pytest.importorskip("PySide6")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     r = subprocess.run([sys.executable, "-m", "smp_studio.gui.bench", "0.5", "4"], capture_output=True, text=True,
                        timeout=300, env=env)

@@ -46,7 +46,7 @@ def test_round_trip_renders_the_identical_image(project, tmp_path):
     assert loaded.simulation().scale.source == "calibration"
 
 
-def test_saving_twice_gives_the_same_bytes_but_timestamps(project):
+def test_the_same_design_gives_the_same_bytes(project):
     a = project_bytes(project)
     b = project_bytes(project)
     assert a == b

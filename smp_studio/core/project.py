@@ -111,8 +111,8 @@ def project_bytes(project: Project) -> bytes:
     manifest.update({
         "schema_version": SCHEMA_VERSION,
         "software": f"smp-studio {__version__}",
-        "created": p.created or _now(),
-        "modified": p.modified or _now(),
+        "created": p.created,  # save_project stamps these; serialising alone never invents them
+        "modified": p.modified,
         "photo": {"member": f"photo/original{ext}", "name": p.photo.name, "format": p.photo.format,
                   "width": p.photo.width, "height": p.photo.height,
                   "sha256": hashlib.sha256(photo_bytes).hexdigest()},
