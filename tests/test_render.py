@@ -152,3 +152,16 @@ def test_render_only_changes_keep_the_layout():
     assert sim.dots is dots
     sim.update(density_per_cm2=150)
     assert sim.dots is not dots and len(sim.dots) > len(dots)
+
+
+def test_any_change_through_update_renders_as_a_fresh_simulation_would():
+    """What the studio shows after edits is what a saved project re-renders from scratch."""
+    img, _ = synthetic_head(size=300)
+    ph = Photo.from_array(img)
+    sim = Simulation(ph, Settings(seed=1))
+    sim.render()
+    for change in ({"seed": 5}, {"transition_mm": 3.0}, {"macro_irregularity_mm": 3.0}, {"density_per_cm2": 160},
+                   {"treatment": "hairline"}):
+        sim.update(**change)
+        fresh = Simulation(ph, sim.settings, hairline=sim.hairline)
+        assert np.array_equal(sim.render(), fresh.render()), change

@@ -28,9 +28,10 @@ VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 #: Settings that only change how dots are drawn, not where they are.
 RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
                "session_density", "hairline_step_mm", "scale_source"}
-#: Settings that change the zone (everything else changes only the dots).
+#: Settings the zone depends on (the seed too: it draws the hairline's waves).
+#: Anything else that is not render-only changes the dots alone.
 ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
-             "macro_wavelength_mm", "px_per_mm", "hairline_template"}
+             "macro_wavelength_mm", "px_per_mm", "hairline_template", "seed"}
 
 
 class Simulation:
@@ -128,15 +129,12 @@ class Simulation:
         new = replace(self.settings, **changes)
         changed = {k for k in changes if getattr(self.settings, k) != getattr(new, k)}
         self.settings = new
+        if changed & {"hairline_template", "view"}:
+            self._hairline = None
         if changed & ZONE_KEYS:
             self._zone = None
-            if "hairline_template" in changed or "view" in changed:
-                self._hairline = None
         if changed - RENDER_ONLY:
             self._dots = None
-            if changed - RENDER_ONLY - {"seed", "density_per_cm2", "dot_size_mm", "size_variation",
-                                        "opacity_variation", "position_jitter"}:
-                self._zone = None
 
     def set_hairline(self, hairline: Hairline | None) -> None:
         self._hairline = hairline
