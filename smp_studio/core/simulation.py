@@ -70,6 +70,7 @@ class Simulation:
         self._dots: Dots | None = None
         self._visibility: tuple[np.ndarray, float] | None = None
         self._view_cache: tuple | None = None  # (view, size, base, visibility) of the last view
+        self._session_cache: tuple | None = None  # (layout, session key, that session's dots)
 
     # --- stages ---------------------------------------------------------------
     @property
@@ -154,8 +155,20 @@ class Simulation:
         self._dots = None
 
     # --- output ------------------------------------------------------------------
-    def session_dots(self) -> Dots:
-        return self.dots.for_session(self.settings)
+    def session_dots(self, settings: Settings | None = None) -> Dots:
+        """The impressions placed by the end of the (given or current) session.
+
+        Remembered for the last layout and session: a repaint, the panel and the
+        status bar all ask for them after every change.
+        """
+        settings = settings or self.settings
+        dots = self.dots
+        key = (settings.session_fraction, settings.hairline_offset_mm)
+        # The layout itself, not its id(): a freed layout's id can be reused by the next.
+        c = self._session_cache
+        if c is None or c[0] is not dots or c[1] != key:
+            self._session_cache = c = (dots, key, dots.for_session(settings))
+        return c[2]
 
     def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, **overrides) -> np.ndarray:
         """The simulated photo (whole, full resolution) or a view of it.
@@ -175,7 +188,7 @@ class Simulation:
             # drag re-renders the dots only.
             self._view_cache = (key, view.crop(self.photo.rgb, out_size), self.visibility(view, out_size))
         _, base, vis = self._view_cache
-        dots = self.dots.for_session(settings)
+        dots = self.session_dots(settings)
         seg = self.segmentation
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
         return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)

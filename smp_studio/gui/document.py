@@ -195,7 +195,7 @@ class Document(QObject):
         self.designChanged.emit()
 
     def commit_hairline(self, before: Hairline | None, after: Hairline, text: str = "Edit hairline") -> None:
-        self.undo.push(_HairlineCommand(self, before, self._mirrored(after), text))
+        self.undo.push(_SwapCommand(self._set_hairline, before, self._mirrored(after), text))
 
     def apply_template(self, name: str) -> None:
         if not self.sim:
@@ -206,7 +206,7 @@ class Document(QObject):
         self.undo.beginMacro(f"Hairline template: {name}")
         if before_s.hairline_template != name:
             self.undo.push(_SettingsCommand(self, before_s, replace(before_s, hairline_template=name), "", None))
-        self.undo.push(_HairlineCommand(self, before_h, h, ""))
+        self.undo.push(_SwapCommand(self._set_hairline, before_h, h, ""))
         self.undo.endMacro()
 
     def _set_hairline(self, h: Hairline | None) -> None:
@@ -289,7 +289,7 @@ class Document(QObject):
         self.masksChanged.emit()
 
     def set_auto_segmentation(self, seg: Segmentation, text: str = "Re-run detection") -> None:
-        self.undo.push(_SegCommand(self, self.auto_seg, seg, text))
+        self.undo.push(_SwapCommand(self._apply_auto_seg, self.auto_seg, seg, text))
 
     def _apply_auto_seg(self, seg: Segmentation) -> None:
         self.auto_seg = seg
@@ -319,16 +319,18 @@ class _SettingsCommand(QUndoCommand):
         self.doc._apply_settings(self.before)
 
 
-class _HairlineCommand(QUndoCommand):
-    def __init__(self, doc, before, after, text):
+class _SwapCommand(QUndoCommand):
+    """Swap one piece of state between two values (a hairline, a segmentation)."""
+
+    def __init__(self, apply, before, after, text):
         super().__init__(text)
-        self.doc, self.before, self.after = doc, before, after
+        self.apply, self.before, self.after = apply, before, after
 
     def redo(self):
-        self.doc._set_hairline(self.after)
+        self.apply(self.after)
 
     def undo(self):
-        self.doc._set_hairline(self.before)
+        self.apply(self.before)
 
 
 class _PatchCommand(QUndoCommand):
@@ -348,15 +350,3 @@ class _PatchCommand(QUndoCommand):
 
     def undo(self):
         self._put(self.before)
-
-
-class _SegCommand(QUndoCommand):
-    def __init__(self, doc, before, after, text):
-        super().__init__(text)
-        self.doc, self.before, self.after = doc, before, after
-
-    def redo(self):
-        self.doc._apply_auto_seg(self.after)
-
-    def undo(self):
-        self.doc._apply_auto_seg(self.before)

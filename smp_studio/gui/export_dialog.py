@@ -118,10 +118,9 @@ class ExportDialog(QDialog):
         self._timer.timeout.connect(self.update_preview)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.full.toggled.connect(lambda on: (self.width.setEnabled(not on), self._timer.start()))
-        for w in (self.width, self.anon, self.brand, self.years):
-            sig = w.valueChanged if hasattr(w, "valueChanged") else (w.toggled if hasattr(w, "toggled") else
-                                                                       w.currentIndexChanged)
-            sig.connect(lambda *_: self._timer.start())
+        for signal in (self.width.valueChanged, self.years.valueChanged, self.anon.currentIndexChanged,
+                       self.brand.toggled):
+            signal.connect(lambda *_: self._timer.start())
         self.label.toggled.connect(self._label_toggled)
         self.preview_image: np.ndarray | None = None
         self.last_path: str | None = None

@@ -180,8 +180,8 @@ class DesignPanel(QScrollArea):
         self.overlay_opacity.setRange(10, 90)
         self.overlay_opacity.setValue(40)
         self.overlay_opacity.setToolTip("Overlay opacity")
-        for w in (self.overlay, self.overlay_opacity):
-            (w.toggled if w is self.overlay else w.valueChanged).connect(self._overlay)
+        self.overlay.toggled.connect(self._overlay)
+        self.overlay_opacity.valueChanged.connect(self._overlay)
         row.addWidget(self.overlay)
         row.addWidget(self.overlay_opacity, 1)
         f.addRow("Overlay", row)
@@ -197,8 +197,8 @@ class DesignPanel(QScrollArea):
         self.brush_size.setRange(2, 150)
         self.brush_size.setValue(24)
         self.brush_size.setToolTip("Brush radius on screen")
-        for w in (self.brush_class, self.brush_size):
-            (w.currentIndexChanged if w is self.brush_class else w.valueChanged).connect(self._brush)
+        self.brush_class.currentIndexChanged.connect(self._brush)
+        self.brush_size.valueChanged.connect(self._brush)
         f.addRow("Paint", self.brush_class)
         f.addRow("Size", self.brush_size)
         redo = QPushButton("Re-run detection with my strokes")
