@@ -14,14 +14,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from smp_studio.core.dots import place_dots
-from smp_studio.core.photo import Photo, load_photo
-from smp_studio.core.render import View, render
-from smp_studio.core.scale import Scale
-from smp_studio.core.segmentation import segment
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
-from smp_studio.core.zones import FAR, Zone
+from smp_studio.core.engine.dots import place_dots
+from smp_studio.core.analysis.photo import Photo, load_photo
+from smp_studio.core.engine.render import View, render
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.analysis.segmentation import segment
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.engine.zones import FAR, Zone
 from smp_studio.resources import sample_photo
 
 TARGETS = {"segmentation": 25.0, "render 200k dots": 25.0, "preview re-render": 2.5}
@@ -66,7 +66,7 @@ def run(sizes=(12.0, 24.0), repeat: int = 3, out=print) -> dict:
         settings = Settings(density_per_cm2=100)
         dots = place_dots(zone, settings, scale, rng=1)
         rows[f"dot placement ({len(dots) // 1000}k dots)"] = _median_time(lambda: place_dots(zone, settings, scale, rng=1), repeat)
-        from smp_studio.core.pigment import Pigment
+        from smp_studio.core.engine.pigment import Pigment
 
         pig = Pigment((44, 46, 53), 0.2, (40, 32, 28), (200, 160, 140))
         rows["render 200k dots"] = _median_time(

@@ -166,7 +166,7 @@ def main(argv=None) -> int:
 
 def _load(args):
     from smp_studio.core.errors import SmpError
-    from smp_studio.core.photo import load_photo
+    from smp_studio.core.analysis.photo import load_photo
     from smp_studio.resources import sample_photo
 
     if args.sample and args.photo:
@@ -179,7 +179,7 @@ def _load(args):
     if not args.photo:
         raise SmpError("no photo given (a path, or --sample NAME)")
     if _is_project(args.photo):
-        from smp_studio.core.project import load_project
+        from smp_studio.core.io.project import load_project
 
         args._project = load_project(args.photo)
         return args._project.photo
@@ -209,11 +209,11 @@ def _read_png_mask(path, photo, what):
 
 def _simulation(args, photo):
     from smp_studio.core.errors import SettingsError, SmpError
-    from smp_studio.core.hairline import Hairline
-    from smp_studio.core.scale import Scale
-    from smp_studio.core.segmentation import from_labels
-    from smp_studio.core.settings import Settings
-    from smp_studio.core.simulation import Simulation
+    from smp_studio.core.model.hairline import Hairline
+    from smp_studio.core.model.scale import Scale
+    from smp_studio.core.analysis.segmentation import from_labels
+    from smp_studio.core.model.settings import Settings
+    from smp_studio.core.engine.simulation import Simulation
 
     project = getattr(args, "_project", None)
     base = project.settings.to_dict() if project is not None else {}
@@ -275,9 +275,9 @@ def _record(sim, **extra) -> dict:
 def cmd_segment(args) -> int:
     from PIL import Image
 
-    from smp_studio.core.atomic import atomic_write
-    from smp_studio.core.imageio import save_image
-    from smp_studio.core.segmentation import segment
+    from smp_studio.core.io.atomic import atomic_write
+    from smp_studio.core.io.imageio import save_image
+    from smp_studio.core.analysis.segmentation import segment
 
     photo = _load(args)
     hints = _read_png_mask(args.hints, photo, "the hint image") if args.hints else None
@@ -285,7 +285,7 @@ def cmd_segment(args) -> int:
     out = Path(args.output)
     atomic_write(out, lambda f: Image.fromarray(seg.labels, "L").save(f, format="PNG"))
     if args.overlay:
-        from smp_studio.core.overlay import overlay
+        from smp_studio.core.engine.overlay import overlay
 
         save_image(args.overlay, overlay(photo.rgb, seg.labels))
     areas = seg.class_areas_px()
@@ -295,8 +295,8 @@ def cmd_segment(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from smp_studio.core.exports import resize_width
-    from smp_studio.core.imageio import save_image
+    from smp_studio.core.output.exports import resize_width
+    from smp_studio.core.io.imageio import save_image
 
     photo = _load(args)
     sim = _simulation(args, photo)
@@ -308,20 +308,20 @@ def cmd_simulate(args) -> int:
 
 
 def _clinic(args):
-    from smp_studio.core.clinic import Clinic
+    from smp_studio.core.output.clinic import Clinic
 
     return Clinic.load(args.clinic) if getattr(args, "clinic", None) else Clinic()
 
 
 def _regions(args):
-    from smp_studio.core.anonymise import Region
+    from smp_studio.core.output.anonymise import Region
 
     return [Region.parse(r) for r in getattr(args, "region", [])]
 
 
 def cmd_compare(args) -> int:
-    from smp_studio.core.exports import export_image
-    from smp_studio.core.imageio import save_image
+    from smp_studio.core.output.exports import export_image
+    from smp_studio.core.io.imageio import save_image
 
     photo = _load(args)
     sim = _simulation(args, photo)
@@ -336,7 +336,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_handout(args) -> int:
-    from smp_studio.core.handout import prepare, write_handout
+    from smp_studio.core.output.handout import prepare, write_handout
 
     photo = _load(args)
     sim = _simulation(args, photo)
@@ -349,9 +349,9 @@ def cmd_handout(args) -> int:
 
 
 def cmd_animate(args) -> int:
-    from smp_studio.core.anonymise import anonymise
-    from smp_studio.core.animation import wipe_frames, write_animation
-    from smp_studio.core.compare import _brand_band
+    from smp_studio.core.output.anonymise import anonymise
+    from smp_studio.core.output.animation import wipe_frames, write_animation
+    from smp_studio.core.output.compare import _brand_band
 
     photo = _load(args)
     sim = _simulation(args, photo)
@@ -373,8 +373,8 @@ def cmd_animate(args) -> int:
 
 
 def cmd_anonymise(args) -> int:
-    from smp_studio.core.anonymise import anonymise
-    from smp_studio.core.imageio import save_image
+    from smp_studio.core.output.anonymise import anonymise
+    from smp_studio.core.io.imageio import save_image
 
     photo = _load(args)
     img, found = anonymise(photo.rgb, mode=args.mode, regions=_regions(args), detect_faces=not args.no_detect)
@@ -385,8 +385,8 @@ def cmd_anonymise(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from smp_studio.core.batch import run_batch, summary
-    from smp_studio.core.exports import load_preset
+    from smp_studio.core.output.batch import run_batch, summary
+    from smp_studio.core.output.exports import load_preset
 
     pr = load_preset(args.preset)
     preset = {"name": pr.name, "settings": pr.settings, "exports": list(pr.exports), "format": pr.format,
@@ -406,7 +406,7 @@ def cmd_batch(args) -> int:
 
 
 def cmd_presets(args) -> int:
-    from smp_studio.core.exports import builtin_presets, load_preset
+    from smp_studio.core.output.exports import builtin_presets, load_preset
 
     for name in builtin_presets():
         print(f"{name:<20} {load_preset(name).description}")
@@ -415,7 +415,7 @@ def cmd_presets(args) -> int:
 
 def cmd_project(args) -> int:
     from smp_studio.core.errors import SmpError
-    from smp_studio.core.project import Project, save_project
+    from smp_studio.core.io.project import Project, save_project
 
     if not str(args.output).lower().endswith(".smpx"):
         raise SmpError(f"{args.output}: a project file ends in .smpx")
@@ -432,8 +432,8 @@ def cmd_project(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from smp_studio.core.scale import Scale
-    from smp_studio.core.segmentation import segment
+    from smp_studio.core.model.scale import Scale
+    from smp_studio.core.analysis.segmentation import segment
 
     photo = _load(args)
     project = getattr(args, "_project", None)

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from smp_studio.cli import main
-from smp_studio.core.imageio import read_settings
+from smp_studio.core.io.imageio import read_settings
 
 SAMPLE = "topdown-norwood6-shaved-look.jpg"
 
@@ -43,7 +43,7 @@ def test_simulate_renders_and_records_its_settings(tmp_path, capsys):
                       "--save-hairline", str(tmp_path / "hl.json"))
     assert code == 0 and "impressions" in so
     after = np.asarray(Image.open(out).convert("RGB"))
-    from smp_studio.core.photo import load_photo
+    from smp_studio.core.analysis.photo import load_photo
     from smp_studio.resources import sample_photo
 
     before = load_photo(sample_photo(SAMPLE)).rgb

@@ -8,7 +8,7 @@ import pytest
 
 import smp_studio.core as core
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(core.__path__, "smp_studio.core."))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "smp_studio.core.") if not m.ispkg)
 
 
 @pytest.mark.parametrize("name", MODULES)

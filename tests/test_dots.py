@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 from scipy.spatial import cKDTree
 
-from smp_studio.core import bluenoise
-from smp_studio.core.dots import place_dots, transition
-from smp_studio.core.scale import Scale
-from smp_studio.core.settings import Settings
-from smp_studio.core.zones import FAR, Zone
+from smp_studio.core.engine import bluenoise
+from smp_studio.core.engine.dots import place_dots, transition
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.zones import FAR, Zone
 
 
 def flat_zone(w=400, h=400, depth=None):

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 
 from smp_studio.cli import main
-from smp_studio.core.clinic import Clinic
-from smp_studio.core.exports import Preset, export_image, load_preset
-from smp_studio.core.photo import load_photo
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
+from smp_studio.core.output.clinic import Clinic
+from smp_studio.core.output.exports import Preset, export_image, load_preset
+from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
 
 SAMPLE = "topdown-norwood6-shaved-look.jpg"
 
@@ -61,8 +61,8 @@ def test_handout_has_the_pages_text_and_pictures(tmp_path, paper, size, capsys):
 
 
 def test_handout_uses_the_project_notes_and_logo(tmp_path, sim):
-    from smp_studio.core.handout import prepare, write_handout
-    from smp_studio.core.project import Project, save_project
+    from smp_studio.core.output.handout import prepare, write_handout
+    from smp_studio.core.io.project import Project, save_project
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), (200, 30, 30)).save(logo)
@@ -101,7 +101,7 @@ def test_exports_carry_settings_but_no_camera_metadata(tmp_path):
         with Image.open(out) as o:
             assert not o.getexif()
             assert set(getattr(o, "text", {}) or {}) <= {"smp-studio:settings"}
-        from smp_studio.core.imageio import read_settings
+        from smp_studio.core.io.imageio import read_settings
 
         assert read_settings(out)["seed"] == 1  # the settings that made it are there
 
@@ -125,7 +125,7 @@ def test_width_is_the_finished_images_width(sim):
 
 
 def test_wipe_animation_has_the_frames(tmp_path):
-    from smp_studio.core.animation import read_frames
+    from smp_studio.core.output.animation import read_frames
 
     for ext in ("mp4", "gif", "webp"):
         out = tmp_path / f"w.{ext}"
@@ -151,7 +151,7 @@ def test_wipe_animation_has_the_frames(tmp_path):
 
 
 def test_anonymise_hides_regions_and_crops(tmp_path):
-    from smp_studio.core.anonymise import Region, anonymise
+    from smp_studio.core.output.anonymise import Region, anonymise
 
     rng = np.random.default_rng(0)
     img = rng.integers(0, 255, (200, 300, 3), dtype=np.uint8)
@@ -167,7 +167,7 @@ def test_anonymise_hides_regions_and_crops(tmp_path):
 
 @pytest.mark.devdata
 def test_faces_are_found_on_frontal_photos(devdata):
-    from smp_studio.core.anonymise import detect
+    from smp_studio.core.output.anonymise import detect
 
     faces = [f for f in sorted((devdata / "face_parsing" / "images").glob("*+0+0.jpg"))]
     hits = sum(any(r.kind == "face" for r in detect(load_photo(f).rgb)) for f in faces)
@@ -175,7 +175,7 @@ def test_faces_are_found_on_frontal_photos(devdata):
 
 
 def test_no_face_is_invented_on_scalp_photos(samples_dir):
-    from smp_studio.core.anonymise import detect
+    from smp_studio.core.output.anonymise import detect
 
     for f in samples_dir.glob("topdown-*.jpg"):
         assert detect(load_photo(f).rgb) == [], f.name

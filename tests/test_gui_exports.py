@@ -6,7 +6,7 @@ import pytest
 pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from smp_studio.core.imageio import read_settings  # noqa: E402
+from smp_studio.core.io.imageio import read_settings  # noqa: E402
 from smp_studio.gui.window import MainWindow  # noqa: E402
 
 
@@ -56,9 +56,9 @@ def test_turning_the_label_off_needs_a_confirmed_choice_that_is_recorded(win, qt
 def test_handout_and_animation_from_the_studio(win, qtbot, tmp_path):
     from pypdf import PdfReader
 
-    from smp_studio.core.animation import read_frames
+    from smp_studio.core.output.animation import read_frames
     from smp_studio.gui.clinic_dialog import save_clinic
-    from smp_studio.core.clinic import Clinic
+    from smp_studio.core.output.clinic import Clinic
 
     save_clinic(win.qsettings, Clinic(name="Studio Clinic"))
     win.panel.notes.setPlainText("Notes typed in the studio")
@@ -127,6 +127,6 @@ def test_a_region_drawn_on_the_photo_is_hidden_in_exports_and_saved(win, qtbot, 
     outside = np.s_[100:200, 100:200]
     assert np.abs(detail(out)[outside].mean() - detail(win.doc.sim.render())[outside].mean()) < 0.5
     win.save_project_to(str(tmp_path / "p.smpx"))
-    from smp_studio.core.project import load_project
+    from smp_studio.core.io.project import load_project
 
     assert load_project(tmp_path / "p.smpx").extras["privacy_regions"] == [[r.x, r.y, r.w, r.h]]

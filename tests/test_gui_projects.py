@@ -74,7 +74,7 @@ def test_ctrl_s_on_a_saved_project_saves_in_place(win, tmp_path):
     win.doc.set_settings(density_per_cm2=180)
     assert win.doc.dirty
     win.save_act.trigger()  # Ctrl+S: no dialog, the same file
-    from smp_studio.core.project import load_project
+    from smp_studio.core.io.project import load_project
 
     assert load_project(path).settings.density_per_cm2 == 180 and not win.doc.dirty
 
@@ -95,7 +95,7 @@ def test_opening_another_photo_asks_about_unsaved_changes(win, qtbot, tmp_path, 
     assert asked == [1]
     assert (win.doc.photo.name == other.name) == opened
     if answer == "save":
-        from smp_studio.core.project import load_project
+        from smp_studio.core.io.project import load_project
 
         assert load_project(tmp_path / "mine.smpx").settings.density_per_cm2 == 150
 
@@ -123,7 +123,7 @@ def test_autosave_writes_a_recovery_copy_and_a_clean_exit_removes_it(win, tmp_pa
     QApplication.processEvents()
     copies = list(rec.glob("*.smpx"))
     assert len(copies) == 1
-    from smp_studio.core.project import load_project
+    from smp_studio.core.io.project import load_project
 
     assert load_project(copies[0]).settings.density_per_cm2 == 150
     assert win.autosave_timer.isActive() and win.autosave_timer.interval() == 60_000

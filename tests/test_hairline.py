@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from smp_studio.core import SettingsError
-from smp_studio.core.hairline import Hairline, HeadFrame, catmull_rom, head_frame, template_hairline
+from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
+from smp_studio.core.model.hairline import Hairline, catmull_rom
 
 
 def line():

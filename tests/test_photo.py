@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from smp_studio.core import PhotoError, load_photo
-from smp_studio.core.photo import Photo
+from smp_studio.core.analysis.photo import Photo
 
 
 def _save(tmp_path, name, im, **kw):

@@ -12,13 +12,14 @@ import pytest
 
 from conftest import synthetic_head
 from smp_studio.core.errors import SmpError
-from smp_studio.core.photo import Photo, load_photo
-from smp_studio.core.project import (
+from smp_studio.core.analysis.photo import Photo, load_photo
+from smp_studio.core.io.project import (
     SCHEMA_VERSION, Project, ProjectError, load_project, project_bytes, project_from_bytes, save_project,
 )
-from smp_studio.core.segmentation import NO_EDIT, segment
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
+from smp_studio.core.analysis.edits import NO_EDIT
+from smp_studio.core.analysis.segmentation import segment
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def test_hostile_projects_get_a_specific_error_and_write_nothing(project, tmp_pa
 
 def test_fuzzed_projects_and_photos_end_in_a_load_or_a_clear_error(project, tmp_path):
     """Truncation, bit flips and wrong headers, fixed seed, bounded count."""
-    from smp_studio.core.photo import decode_photo
+    from smp_studio.core.analysis.photo import decode_photo
 
     rng = np.random.default_rng(20261121)
     valid = project_bytes(project)
@@ -210,9 +211,9 @@ def test_fuzzed_projects_and_photos_end_in_a_load_or_a_clear_error(project, tmp_
 
 KILL_SCRIPT = r"""
 import sys, numpy as np
-from smp_studio.core.photo import Photo
-from smp_studio.core.project import Project, save_project
-from smp_studio.core.segmentation import segment
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.io.project import Project, save_project
+from smp_studio.core.analysis.segmentation import segment
 rng = np.random.default_rng(0)
 rgb = rng.integers(0, 255, (1000, 1000, 3), dtype=np.uint8)  # incompressible: ~0.3 s a save
 seg = segment(rgb)

@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 
 from conftest import synthetic_head
-from smp_studio.core.dots import place_dots
-from smp_studio.core.photo import Photo, load_photo
-from smp_studio.core.pigment import Pigment, choose_dilution, pigment_for
-from smp_studio.core.render import View, render
-from smp_studio.core.scale import Scale
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
-from smp_studio.core.zones import FAR, Zone
+from smp_studio.core.engine.dots import place_dots
+from smp_studio.core.analysis.photo import Photo, load_photo
+from smp_studio.core.engine.pigment import Pigment, choose_dilution, pigment_for
+from smp_studio.core.engine.render import View, render
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.engine.zones import FAR, Zone
 
 SKIN = (205, 160, 135)
 

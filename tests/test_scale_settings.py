@@ -1,7 +1,7 @@
 import pytest
 
 from smp_studio.core import Scale, SettingsError
-from smp_studio.core.settings import Settings
+from smp_studio.core.model.settings import Settings
 
 
 def test_calibration_from_two_points():

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from conftest import synthetic_head
-from smp_studio.core.photo import load_photo
-from smp_studio.core.segmentation import BACKGROUND, BALD, HAIR, HINT_HAIR, HINT_SKIN, THINNING, from_labels, segment
+from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, HAIR, HINT_HAIR, HINT_SKIN, THINNING, from_labels, segment
 
 
 def iou(a, b):

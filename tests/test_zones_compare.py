@@ -2,14 +2,15 @@ import numpy as np
 import pytest
 
 from conftest import synthetic_head
-from smp_studio.core import SettingsError, compare
-from smp_studio.core.hairline import Hairline
-from smp_studio.core.photo import Photo
-from smp_studio.core.scale import Scale
-from smp_studio.core.segmentation import from_labels
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
-from smp_studio.core.zones import treatment_zone
+from smp_studio.core import SettingsError
+from smp_studio.core.output import compare
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.analysis.segmentation import from_labels
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.engine.zones import treatment_zone
 
 
 @pytest.fixture

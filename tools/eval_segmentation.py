@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from smp_studio.core import load_photo
-from smp_studio.core.segmentation import segment
+from smp_studio.core.analysis.segmentation import segment
 
 
 def face_parsing_iou(root: Path, limit: int | None = None) -> dict[str, float]:

@@ -5,9 +5,9 @@ import sys
 import cv2
 import numpy as np
 
-from smp_studio.core.photo import load_photo
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
+from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
 
 out = sys.argv[1]
 rows = []

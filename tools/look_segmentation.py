@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core import load_photo
-from smp_studio.core.segmentation import segment
+from smp_studio.core.analysis.segmentation import segment
 
 COLORS = np.array([[0, 0, 0], [255, 80, 80], [255, 220, 0], [0, 160, 255]], np.uint8)
 

@@ -21,8 +21,8 @@ def run(megapixels: float = 12.0, moves: int = 40, out=print) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from smp_studio.bench import make_photo
-    from smp_studio.core.photo import Photo
-    from smp_studio.core.segmentation import segment
+    from smp_studio.core.analysis.photo import Photo
+    from smp_studio.core.analysis.segmentation import segment
     from smp_studio.gui.window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
-from smp_studio.core.render import View
+from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 

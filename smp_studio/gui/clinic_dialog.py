@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
-from smp_studio.core.clinic import Clinic, PriceRow
+from smp_studio.core.output.clinic import Clinic, PriceRow
 from smp_studio.core.errors import SettingsError
 
 SETTINGS_KEY = "clinic"

@@ -13,12 +13,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from smp_studio.core.hairline import Hairline, head_frame, template_hairline
-from smp_studio.core.photo import Photo
-from smp_studio.core.scale import Scale
-from smp_studio.core.segmentation import BACKGROUND, NO_EDIT, Segmentation, with_edits
-from smp_studio.core.settings import Settings
-from smp_studio.core.simulation import Simulation
+from smp_studio.core.analysis.head import head_frame, template_hairline
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.analysis.edits import NO_EDIT, with_edits
+from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.simulation import Simulation
 
 #: Brush classes: what the artist can paint.
 BRUSH_CLASSES = {"Bald skin": 1, "Thinning": 2, "Hair": 3, "Exclude": 0, "Scar": "scar"}
@@ -73,7 +75,7 @@ class Document(QObject):
 
     def to_project(self):
         """A snapshot of the design, safe to save from another thread."""
-        from smp_studio.core.project import Project
+        from smp_studio.core.io.project import Project
 
         return Project(self.photo, self.auto_seg, self.sim.settings, self.sim.hairline,
                        None if self.edits is None else self.edits.copy(),
@@ -127,7 +129,7 @@ class Document(QObject):
     # --- regions hidden in exports (saved with the project) -------------------------
     @property
     def privacy_regions(self):
-        from smp_studio.core.anonymise import Region
+        from smp_studio.core.output.anonymise import Region
 
         return [Region(*map(int, r), "manual") for r in self.extras.get("privacy_regions", [])
                 if isinstance(r, list) and len(r) == 4]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from smp_studio import __version__
-from smp_studio.core.clinic import Clinic
+from smp_studio.core.output.clinic import Clinic
 from smp_studio.gui.painting import rgb_to_qimage
 
 KINDS = {
@@ -174,9 +174,9 @@ class ExportDialog(QDialog):
     # --- preview --------------------------------------------------------------------------
     def render(self, width: int | None):
         """The export's image (or, for a PDF or an animation, its key picture)."""
-        from smp_studio.core.animation import wipe_frames
-        from smp_studio.core.anonymise import anonymise
-        from smp_studio.core.exports import export_image
+        from smp_studio.core.output.animation import wipe_frames
+        from smp_studio.core.output.anonymise import anonymise
+        from smp_studio.core.output.exports import export_image
 
         sim = self.doc.sim
         kind, family = self.what
@@ -219,10 +219,10 @@ class ExportDialog(QDialog):
 
     def export_to(self, path: str) -> None:
         """Render at the chosen size in the background and write ``path``."""
-        from smp_studio.core.animation import wipe_frames, write_animation
-        from smp_studio.core.anonymise import anonymise
-        from smp_studio.core.handout import prepare, write_handout
-        from smp_studio.core.imageio import save_image
+        from smp_studio.core.output.animation import wipe_frames, write_animation
+        from smp_studio.core.output.anonymise import anonymise
+        from smp_studio.core.output.handout import prepare, write_handout
+        from smp_studio.core.io.imageio import save_image
 
         kind, family = self.what
         width = None if self.full.isChecked() else self.width.value()

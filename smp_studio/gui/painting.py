@@ -10,8 +10,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
-from smp_studio.core.hairline import Hairline
-from smp_studio.core.overlay import CLASS_COLORS
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.engine.overlay import CLASS_COLORS
 
 HANDLE_RADIUS = 6.0  # widget pixels
 HAIRLINE_COLOR = QColor(40, 200, 255)

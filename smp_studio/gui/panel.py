@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from smp_studio.core.settings import TEMPLATES
+from smp_studio.core.model.settings import TEMPLATES
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 
 TREATMENTS = {"Full shaved look": "full", "Density (thinning)": "density", "Hairline only": "hairline",

@@ -7,8 +7,8 @@ import os
 import time
 from pathlib import Path
 
-from smp_studio.core.atomic import atomic_write
-from smp_studio.core.project import save_project
+from smp_studio.core.io.atomic import atomic_write
+from smp_studio.core.io.project import save_project
 
 
 class RecoveryFolder:

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (
 )
 
 from smp_studio import __version__
-from smp_studio.core.photo import load_photo
-from smp_studio.core.segmentation import hints_from_edits, segment
+from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.analysis.edits import hints_from_edits
+from smp_studio.core.analysis.segmentation import segment
 from smp_studio.gui.canvas import Canvas
 from smp_studio.gui.document import Document
 from smp_studio.gui.panel import COMPARE, DesignPanel
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
             progress(0.4, "Finding bald and thinning areas...")
             seg = segment(photo.rgb)
             progress(0.9, "Preparing the simulation...")
-            from smp_studio.core import bluenoise
+            from smp_studio.core.engine import bluenoise
 
             bluenoise.tile()  # built once per run: here, not on the UI thread
             return photo, seg
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
         self.jobs.start("load", work, done, f"Opening {Path(path).name}")
 
     def open_project(self, path, *, confirmed: bool = False, recovered_from: str | None = None) -> None:
-        from smp_studio.core.project import load_project
+        from smp_studio.core.io.project import load_project
 
         path = str(path)
         if not confirmed and not self.maybe_save():
@@ -298,7 +299,7 @@ class MainWindow(QMainWindow):
 
     def save_project_to(self, path: str) -> bool:
         """Save now (on this thread: the artist waits for Save, and it takes well under a second)."""
-        from smp_studio.core.project import save_project
+        from smp_studio.core.io.project import save_project
 
         project = self.doc.to_project()
         try:

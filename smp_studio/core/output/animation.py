@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from smp_studio.core import compare
-from smp_studio.core.atomic import atomic_write
+from smp_studio.core.output import compare
+from smp_studio.core.io.atomic import atomic_write
 from smp_studio.core.errors import SmpError
 
 FORMATS = (".mp4", ".gif", ".webp")

@@ -13,15 +13,16 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from smp_studio.core.dots import Dots, place_dots
-from smp_studio.core.hairline import Hairline, head_frame, template_hairline
-from smp_studio.core.photo import Photo
-from smp_studio.core.pigment import Pigment, pigment_for
-from smp_studio.core.render import View, render
-from smp_studio.core.scale import Scale
-from smp_studio.core.segmentation import BACKGROUND, Segmentation, segment
-from smp_studio.core.settings import Settings
-from smp_studio.core.zones import Zone, treatment_zone
+from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.analysis.head import head_frame, template_hairline
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.engine.pigment import Pigment, pigment_for
+from smp_studio.core.engine.render import View, render
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.zones import Zone, treatment_zone
 
 VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 
@@ -51,7 +52,7 @@ class Simulation:
     Examples
     --------
     >>> from smp_studio.resources import sample_photo
-    >>> from smp_studio.core.photo import load_photo
+    >>> from smp_studio.core.analysis.photo import load_photo
     >>> sim = Simulation(load_photo(sample_photo()), Settings(seed=3))
     >>> after = sim.render()
     >>> after.shape == sim.photo.rgb.shape and bool((after != sim.photo.rgb).any())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.scale import Scale
+from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
 CLASS_NAMES = {BACKGROUND: "background", BALD: "bald skin", THINNING: "thinning", HAIR: "dense hair"}
@@ -26,6 +26,8 @@ WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
+#: The soft hair density that stands for each class where a class is all we know.
+CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +99,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
     """
     rgb = np.asarray(rgb)
     if rgb.dtype != np.uint8:
-        from smp_studio.core.photo import to_rgb8
+        from smp_studio.core.analysis.photo import to_rgb8
 
         rgb = to_rgb8(rgb)
     H, W = rgb.shape[:2]
@@ -327,7 +329,7 @@ def from_labels(labels, rgb) -> Segmentation:
     if labels.dtype.kind not in "ui" or labels.size and labels.max() > 3:
         raise ValueError("labels must hold only 0 (background), 1 (bald), 2 (thinning), 3 (dense hair)")
     labels = labels.astype(np.uint8)
-    dens = np.array([0.0, 0.0, 0.4, 1.0], np.float32)[labels]
+    dens = CLASS_DENSITY[labels]
     sig = max(labels.shape) / WORK_SIZE
     dens = cv2.GaussianBlur(dens, (0, 0), sig) * (labels != BACKGROUND)
     lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
@@ -343,35 +345,3 @@ def from_labels(labels, rgb) -> Segmentation:
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(labels.shape[1])
     return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin, hair)
-
-
-#: Brush edit value meaning "no edit here" in an edit layer.
-NO_EDIT = 255
-_CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
-
-
-def with_edits(seg: Segmentation, edits: np.ndarray | None) -> Segmentation:
-    """The segmentation with the artist's brush edits on top.
-
-    ``edits`` holds a class (0 exclude/background, 1 bald, 2 thinning, 3 hair)
-    where the artist painted and ``NO_EDIT`` elsewhere.
-    """
-    if edits is None:
-        return seg
-    painted = edits != NO_EDIT
-    if not painted.any():
-        return seg
-    labels = np.where(painted, edits, seg.labels).astype(np.uint8)
-    dens = np.where(painted, _CLASS_DENSITY[np.minimum(edits, 3)], seg.hair_density).astype(np.float32)
-    cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
-    breadth = float(cols[-1] - cols[0] + 1) if cols.size else seg.head_breadth_px
-    return Segmentation(labels, dens, breadth, seg.skin_lab, seg.hair_lab)
-
-
-def hints_from_edits(edits: np.ndarray | None) -> np.ndarray | None:
-    """Brush edits as hints for re-running detection (skin, hair, exclude)."""
-    if edits is None:
-        return None
-    lut = np.zeros(256, np.uint8)
-    lut[BACKGROUND], lut[BALD], lut[THINNING], lut[HAIR] = HINT_EXCLUDE, HINT_SKIN, 0, HINT_HAIR
-    return lut[edits]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.settings import Settings, parse_hex
+from smp_studio.core.model.settings import Settings, parse_hex
 
 #: Healed carbon pigment seen through the skin: near black, slightly cool (sRGB).
 PIGMENT_HEALED = (44, 46, 53)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core import bluenoise
-from smp_studio.core.scale import Scale
-from smp_studio.core.settings import Settings
-from smp_studio.core.zones import FAR, Zone
+from smp_studio.core.engine import bluenoise
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+from smp_studio.core.engine.zones import FAR, Zone
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +83,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
 
     Examples
     --------
-    >>> from smp_studio.core.zones import Zone
+    >>> from smp_studio.core.engine.zones import Zone
     >>> z = Zone(np.ones((100, 100), np.float32), np.full((100, 100), 1e6, np.float32), 1.0, None)
     >>> d = place_dots(z, Settings(density_per_cm2=100), Scale(10.0), rng=0)
     >>> 80 < len(d) < 120  # 1 cm² at 10 px/mm

@@ -14,8 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from smp_studio.core import compare
-from smp_studio.core.anonymise import Region, anonymise
+from smp_studio.core.output import compare
+from smp_studio.core.output.anonymise import Region, anonymise
 from smp_studio.core.errors import SettingsError
 
 KINDS = ("after", "split", "side-by-side", "fresh-vs-healed")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from smp_studio.core.atomic import atomic_write
+from smp_studio.core.io.atomic import atomic_write
 from smp_studio.core.errors import SmpError
 
 SETTINGS_KEY = "smp-studio:settings"

@@ -33,13 +33,14 @@ import numpy as np
 from PIL import Image
 
 from smp_studio import __version__
-from smp_studio.core.atomic import atomic_write
+from smp_studio.core.io.atomic import atomic_write
 from smp_studio.core.errors import PhotoError, SettingsError, SmpError
 from smp_studio.core.files import read_user_file
-from smp_studio.core.hairline import Hairline
-from smp_studio.core.photo import Photo, decode_photo
-from smp_studio.core.segmentation import NO_EDIT, Segmentation, with_edits
-from smp_studio.core.settings import Settings
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.analysis.photo import Photo, decode_photo
+from smp_studio.core.analysis.edits import NO_EDIT, with_edits
+from smp_studio.core.analysis.segmentation import Segmentation
+from smp_studio.core.model.settings import Settings
 
 SCHEMA_VERSION = 1
 SUFFIX = ".smpx"
@@ -76,7 +77,7 @@ class Project:
 
     def simulation(self):
         """A :class:`Simulation` that renders exactly what was designed."""
-        from smp_studio.core.simulation import Simulation
+        from smp_studio.core.engine.simulation import Simulation
 
         return Simulation(self.photo, self.settings, segmentation=self.segmentation(), hairline=self.hairline,
                           scar_mask=self.scar)

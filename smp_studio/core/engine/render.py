@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.dots import Dots
-from smp_studio.core.pigment import PIGMENT_AGED, PIGMENT_FRESH, PIGMENT_HEALED, Pigment, rgb_to_lab
-from smp_studio.core.scale import Scale
-from smp_studio.core.settings import Settings
+from smp_studio.core.engine.dots import Dots
+from smp_studio.core.engine.pigment import PIGMENT_AGED, PIGMENT_FRESH, PIGMENT_HEALED, Pigment, rgb_to_lab
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
 
 MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
 #: Photos do not resolve single pixels (lens, demosaicing, JPEG): a dot drawn

@@ -18,10 +18,10 @@ import numpy as np
 from PIL import Image
 
 from smp_studio import __version__
-from smp_studio.core.atomic import atomic_write
-from smp_studio.core.clinic import Clinic
+from smp_studio.core.io.atomic import atomic_write
+from smp_studio.core.output.clinic import Clinic
 from smp_studio.core.errors import SmpError
-from smp_studio.core.segmentation import BACKGROUND
+from smp_studio.core.analysis.segmentation import BACKGROUND
 
 PAPERS = ("a4", "letter")
 

@@ -16,10 +16,11 @@ import cv2
 import numpy as np
 
 from smp_studio.core.errors import SettingsError
-from smp_studio.core.hairline import Hairline, across_dir, head_frame
-from smp_studio.core.scale import Scale
-from smp_studio.core.segmentation import BACKGROUND, Segmentation
-from smp_studio.core.settings import Settings
+from smp_studio.core.analysis.head import head_frame
+from smp_studio.core.model.hairline import Hairline, across_dir
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation
+from smp_studio.core.model.settings import Settings
 
 ZONE_SIZE = 1024
 FAR = 1e6  # "no hairline": every point is far behind it

@@ -45,9 +45,9 @@ def collect_inputs(items) -> list[Path]:
 def render_one(path: str, preset: dict, out_dir: str, clinic: dict | None = None) -> Outcome:
     """Everything the preset asks for, for one input (runs in a worker process)."""
     from smp_studio import __version__
-    from smp_studio.core.clinic import Clinic
-    from smp_studio.core.exports import Preset, export_image
-    from smp_studio.core.imageio import save_image
+    from smp_studio.core.output.clinic import Clinic
+    from smp_studio.core.output.exports import Preset, export_image
+    from smp_studio.core.io.imageio import save_image
 
     try:
         pr = Preset.from_dict(preset, preset.get("name", "batch"))
@@ -72,10 +72,10 @@ def render_one(path: str, preset: dict, out_dir: str, clinic: dict | None = None
 
 def simulation_for(path, settings: dict):
     """A simulation for a photo (with these settings) or a project (its own design, then these)."""
-    from smp_studio.core.photo import load_photo
-    from smp_studio.core.project import load_project
-    from smp_studio.core.settings import Settings
-    from smp_studio.core.simulation import Simulation
+    from smp_studio.core.analysis.photo import load_photo
+    from smp_studio.core.io.project import load_project
+    from smp_studio.core.model.settings import Settings
+    from smp_studio.core.engine.simulation import Simulation
 
     path = Path(path)
     if path.suffix.lower() == ".smpx":

@@ -1,0 +1,108 @@
+"""Where the head is in the photo, and hairline templates placed on it.
+
+The head frame is the head outline's centre and extent along and across the
+direction the face lies in; templates are shapes in that frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from smp_studio.core.errors import SettingsError
+from smp_studio.core.model.hairline import Hairline, across_dir
+from smp_studio.core.model.settings import TEMPLATES
+
+#: Template shapes in head coordinates: u across the head (-1 left .. 1 right),
+#: v along the face direction (0 head centre .. 1 front edge of the outline).
+#: Per view, because a top-down photo foreshortens the forehead differently from
+#: a front one. Points are listed left to right.
+TEMPLATE_SHAPES = {
+    "juvenile": [(-0.80, 0.50), (-0.55, 0.66), (0.0, 0.74), (0.55, 0.66), (0.80, 0.50)],
+    "mature": [(-0.78, 0.30), (-0.52, 0.52), (-0.22, 0.64), (0.0, 0.66), (0.22, 0.64), (0.52, 0.52), (0.78, 0.30)],
+    "conservative": [(-0.74, 0.16), (-0.50, 0.40), (-0.20, 0.53), (0.0, 0.55), (0.20, 0.53), (0.50, 0.40), (0.74, 0.16)],
+    "feminine": [(-0.84, 0.52), (-0.60, 0.70), (-0.30, 0.77), (0.0, 0.78), (0.30, 0.77), (0.60, 0.70), (0.84, 0.52)],
+    "edge-up": [(-0.80, 0.42), (-0.74, 0.66), (-0.35, 0.68), (0.0, 0.68), (0.35, 0.68), (0.74, 0.66), (0.80, 0.42)],
+}
+
+#: How far toward the face the template sits in each view (1 = as in TEMPLATES).
+VIEW_REACH = {"topdown": 1.0, "front": -0.15, "side": 0.55, "back": 1.0}
+
+
+
+@dataclass(frozen=True)
+class HeadFrame:
+    """Where the head is: centre, half-breadth and half-length along the face direction."""
+
+    center: tuple
+    half_across: float
+    half_along: float
+    face_dir: tuple = (0.0, 1.0)
+
+    def to_image(self, u, v) -> np.ndarray:
+        f = np.array(self.face_dir)
+        across = across_dir(f)
+        c = np.array(self.center)
+        u, v = np.asarray(u, float), np.asarray(v, float)
+        return c + np.outer(u * self.half_across, across) + np.outer(v * self.half_along, f)
+
+
+def head_frame(head_mask: np.ndarray, face_dir=(0.0, 1.0)) -> HeadFrame:
+    """The head's frame from its mask (pixels along and across the face direction)."""
+    import cv2
+
+    H, W = head_mask.shape
+    f = min(1.0, 512 / max(H, W))  # the frame's extent needs no more: 24 MP in milliseconds
+    if f < 1.0:
+        small = cv2.resize(head_mask.astype(np.uint8), (max(int(W * f), 1), max(int(H * f), 1)),
+                           interpolation=cv2.INTER_NEAREST)
+        fr = head_frame(small.astype(bool), face_dir)
+        sx, sy = W / small.shape[1], H / small.shape[0]
+        return HeadFrame((fr.center[0] * sx, fr.center[1] * sy), fr.half_across * sx, fr.half_along * sy, fr.face_dir)
+    ys, xs = np.nonzero(head_mask)
+    if xs.size == 0:
+        h, w = head_mask.shape
+        return HeadFrame((w / 2, h / 2), w / 2, h / 2, tuple(face_dir))
+    f = np.asarray(face_dir, float)
+    f /= np.hypot(*f)
+    across = across_dir(f)
+    pts = np.stack([xs, ys], 1).astype(np.float64)
+    u, v = pts @ across, pts @ f
+    ulo, uhi = np.percentile(u, [1, 99])
+    vlo, vhi = np.percentile(v, [1, 99])
+    cu, cv = (ulo + uhi) / 2, (vlo + vhi) / 2
+    center = cu * across + cv * f
+    return HeadFrame((float(center[0]), float(center[1])), (uhi - ulo) / 2, (vhi - vlo) / 2, (float(f[0]), float(f[1])))
+
+
+def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> Hairline:
+    """Place a template hairline on the head.
+
+    Parameters
+    ----------
+    name : {'juvenile', 'mature', 'conservative', 'feminine', 'edge-up'}
+    frame : HeadFrame
+        From :func:`head_frame` on the segmentation's head mask.
+    view : {'topdown', 'front', 'side', 'back'}, keyword-only
+
+    Examples
+    --------
+    >>> fr = HeadFrame((100.0, 100.0), 80.0, 90.0)
+    >>> h = template_hairline("mature", fr)
+    >>> bool(h.points[3, 1] > h.points[0, 1])  # the midline sits nearer the face than the temples
+    True
+    """
+    if name not in TEMPLATE_SHAPES:
+        raise SettingsError(f"unknown hairline template {name!r}; choose one of {', '.join(TEMPLATE_SHAPES)}")
+    if view not in VIEW_REACH:
+        raise SettingsError(f"unknown view {view!r}; choose one of {', '.join(VIEW_REACH)}")
+    uv = np.array(TEMPLATE_SHAPES[name], float)
+    reach = VIEW_REACH[view]
+    # For a front view the hairline lies above the head's centre (the face fills the rest).
+    v = uv[:, 1] * reach if reach >= 0 else (uv[:, 1] - 0.55) * 0.9 + reach
+    pts = frame.to_image(uv[:, 0], v)
+    return Hairline(pts, frame.face_dir, name)
+
+
+assert tuple(TEMPLATE_SHAPES) == TEMPLATES, "every template name in settings has one shape here"
