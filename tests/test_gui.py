@@ -53,6 +53,14 @@ def drag(canvas, a: QPoint, b: QPoint, steps=8, button=Qt.MouseButton.LeftButton
     QTest.mouseRelease(canvas, button, Qt.KeyboardModifier.NoModifier, b)
 
 
+def choose(combo, value):
+    """Pick an entry as the artist does: with the keyboard on the focused box (emits activated)."""
+    combo.setFocus()
+    target = combo.findData(value)
+    while combo.currentIndex() != target:
+        QTest.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up)
+
+
 def test_opens_on_a_photo_with_simulation_drawn(win):
     assert win.doc.has_photo and "shaved-look" in win.windowTitle()
     img = canvas_pixels(win)
@@ -64,7 +72,7 @@ def test_opens_on_a_photo_with_simulation_drawn(win):
 
 def test_dragging_a_hairline_point_moves_the_dots(win, qtbot):
     win.doc.set_settings(density_per_cm2=200, dilution=0.1)  # a design that is plain to see
-    win.doc.undo.clear()
+    n0 = win.doc.history.undo_steps
     h = win.doc.hairline
     mid = len(h.points) // 2
     x, y = h.points[mid]
@@ -81,7 +89,7 @@ def test_dragging_a_hairline_point_moves_the_dots(win, qtbot):
     b = canvas_pixels(win)
     region_after = b[pw.y() - 6 : pw.y() + 6, pw.x() - 6 : pw.x() + 6].astype(float)
     assert region_after.mean() < region_before.mean() - 2  # dots now cover what was in front
-    assert win.doc.undo.count() == 1  # the whole drag is one step
+    assert win.doc.history.undo_steps == n0 + 1  # the whole drag is one step
     win.undo_act.trigger()
     assert win.doc.hairline.points[mid][1] == pytest.approx(y, abs=0.01)
     win.redo_act.trigger()
@@ -111,7 +119,7 @@ def test_brush_stroke_changes_the_mask_and_undoes_as_one_step(win, qtbot):
     drag(win.canvas, widget_pos(win, x - 30, y), widget_pos(win, x + 30, y))
     labels = win.doc.segmentation.labels
     assert (labels[int(y) - 2 : int(y) + 3, int(x) - 25 : int(x) + 25] == 3).all()
-    assert win.doc.undo.count() == 1
+    assert win.doc.history.undo_steps == 1
     # the overlay shows it
     win.panel.overlay.setChecked(True)
     qtbot.wait(20)
@@ -192,7 +200,7 @@ def test_settings_changes_are_undoable_and_update_the_image(win):
     assert n2 > 1.5 * n
     win.panel.session.setValue(1)
     assert len(win.doc.sim.session_dots()) < 0.7 * n2
-    win.panel.state.setCurrentIndex(1)  # fresh
+    choose(win.panel.state_box, "fresh")
     assert win.doc.settings.state == "fresh"
     for _ in range(3):
         win.undo_act.trigger()
@@ -200,7 +208,7 @@ def test_settings_changes_are_undoable_and_update_the_image(win):
     assert win.doc.settings.state == "healed"
 
 
-def test_calibration_sets_the_scale(win):
+def test_calibration_sets_the_scale(win, qtbot):
     win.set_tool("calibrate")
     received = []
     win.canvas.calibrationDrawn.connect(lambda a, b: received.append((a, b)))
@@ -213,7 +221,7 @@ def test_calibration_sets_the_scale(win):
     dlg.accept()
     assert win.doc.scale.px_per_mm == pytest.approx(4.0, rel=0.03)
     assert win.doc.scale.source == "calibration"
-    assert "calibration" in win.scale_status.text()
+    qtbot.waitUntil(lambda: "calibration" in win.scale_status.text(), timeout=2000)  # after the repaint
     win.calibrate(a, a, 10.0)
     assert win.banner.isVisible() and "short" in win.banner.label.text()
 
@@ -286,7 +294,7 @@ def test_space_drag_pans_and_middle_button_too(win):
     drag(win.canvas, QPoint(400, 400), QPoint(500, 400))
     QTest.keyRelease(win.canvas, Qt.Key.Key_Space)
     assert win.canvas.ox == pytest.approx(ox - 100 / win.canvas.zoom, abs=1)
-    assert win.doc.undo.count() == 0  # panning is not an edit
+    assert win.doc.history.undo_steps == 0  # panning is not an edit
     ox, oy = win.canvas.ox, win.canvas.oy
     drag(win.canvas, QPoint(400, 400), QPoint(400, 300), button=Qt.MouseButton.MiddleButton)
     assert win.canvas.ox == pytest.approx(ox)
@@ -311,10 +319,10 @@ def test_rerun_detection_uses_the_strokes_in_the_background(win, qtbot):
     with qtbot.waitSignal(win.jobs.finished, timeout=20000):
         win.panel.redetectRequested.emit()
         assert win.progress.isVisible()
-    assert win.doc.undo.count() == 2  # the stroke, then the detection: each undoable
+    assert win.doc.history.undo_steps == 2  # the stroke, then the detection: each undoable
     assert win.doc.segmentation.labels[90, 615] == 0
     win.undo_act.trigger()
-    assert win.doc.undo.index() == 1
+    assert win.doc.history.undo_steps == 1 and win.doc.history.can_redo
 
 
 def test_dropping_a_photo_opens_it(win, qtbot, samples_dir):
@@ -335,3 +343,43 @@ def test_typing_notes_does_not_trigger_single_key_shortcuts(win, qtbot):
     QTest.keyClicks(win.panel.notes, "bhf1 ok")
     assert win.panel.notes.toPlainText() == "bhf1 ok"
     assert win.canvas.tool == tool and win.canvas.zoom == zoom
+
+
+def test_undo_after_a_template_brings_back_the_edited_hairline(win, qtbot):
+    """Edit the line, apply another template, undo: the artist's edited line returns, not a template."""
+    h = win.doc.hairline
+    mid = len(h.points) // 2
+    x, y = h.points[mid]
+    drag(win.canvas, widget_pos(win, x, y), widget_pos(win, x + 10, y + 50))
+    edited = win.doc.hairline.points.copy()
+    assert edited[mid][1] == pytest.approx(y + 50, abs=3)
+    choose(win.panel.template, "juvenile")
+    QTest.mouseClick(win.panel.template_apply, Qt.MouseButton.LeftButton)
+    assert win.doc.settings.hairline_template == "juvenile"
+    assert not np.allclose(win.doc.hairline.points[: len(edited)], edited[: len(win.doc.hairline.points)])
+    QTest.keySequence(win, "Ctrl+Z")
+    np.testing.assert_allclose(win.doc.hairline.points, edited)
+    # and the photo view: change it and undo, the edited line is still there
+    choose(win.panel.view, "front")
+    QTest.keySequence(win, "Ctrl+Z")
+    np.testing.assert_allclose(win.doc.hairline.points, edited)
+    QTest.keySequence(win, "Ctrl+Shift+Z")
+    assert win.doc.settings.view == "front"
+
+
+def test_mirror_regions_and_notes_are_undoable(win, qtbot):
+    QTest.mouseClick(win.panel.mirror, Qt.MouseButton.LeftButton)
+    assert win.doc.design.mirror
+    win.set_tool("privacy")
+    drag(win.canvas, widget_pos(win, 50, 50), widget_pos(win, 150, 120))
+    assert len(win.doc.privacy_regions) == 1
+    win.panel.notes.setFocus()
+    QTest.keyClicks(win.panel.notes, "prefers soft line")
+    assert win.doc.notes == "prefers soft line"
+    win.canvas.setFocus()
+    QTest.keySequence(win, "Ctrl+Z")
+    assert win.doc.notes == "" and win.panel.notes.toPlainText() == ""
+    QTest.keySequence(win, "Ctrl+Z")
+    assert win.doc.privacy_regions == []
+    QTest.keySequence(win, "Ctrl+Z")
+    assert not win.doc.design.mirror and not win.panel.mirror.isChecked()

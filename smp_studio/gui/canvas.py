@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QWidget
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES, Document
+from smp_studio.gui.viewstate import ViewState
 
-TOOLS = ("hairline", "brush", "calibrate", "eyedropper", "pan", "privacy")
-COMPARE_MODES = ("after", "split", "side-by-side", "before")
 BRUSH_COLORS = {1: QColor(255, 70, 70), 2: QColor(255, 210, 0), 3: QColor(0, 150, 255), 0: QColor(230, 230, 230),
                 "scar": QColor(200, 0, 255)}
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
+ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+DIVIDER_GRAB = 14  # widget pixels either side of the split divider that grab it
 
 
 class Canvas(QWidget):
@@ -31,35 +32,43 @@ class Canvas(QWidget):
     viewChanged = Signal()
     colorPicked = Signal(str)
     regionDrawn = Signal(float, float, float, float)  # x, y, w, h in photo pixels
+    cursorLeft = Signal()
+    renderFailed = Signal(str)
+    painted = Signal()  # after each repaint: figures shown elsewhere follow at most this often
 
-    def __init__(self, doc: Document, parent=None):
+    def __init__(self, doc: Document, state: ViewState | None = None, parent=None):
         super().__init__(parent)
         self.doc = doc
+        self.state = state or ViewState(self)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(320, 240)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.zoom = 1.0  # widget pixels per photo pixel
         self.ox = self.oy = 0.0  # photo point at the widget's top-left
-        self.tool = "hairline"
-        self.compare = "after"
         self.split_pos = 0.5
-        self.overlay = False
-        self.overlay_opacity = 0.4
-        self.brush_class = 1
-        self.brush_px = 24.0  # radius on screen
         self._holding_before = False
         self._space = False
         self._drag = None  # the gesture in progress
+        self._measure = None  # a drawn calibration line, kept while its length is asked for
+        self.selected_point = None  # hairline point the arrow keys nudge
         self._mouse = None
-        self._design_v = self._mask_v = 0
         self._cache: dict[str, tuple] = {}
         self.last_render_ms = 0.0
         self.paint_count = 0
         doc.photoChanged.connect(self._on_photo)
         doc.designChanged.connect(self._on_design)
-        doc.masksChanged.connect(self._on_masks)
+        doc.masksChanged.connect(self.update)
         doc.hairlineChanged.connect(self.update)
+        self.state.changed.connect(self._on_state)
+
+    # The view state is the canvas's single source for these; they are read here, set there.
+    tool = property(lambda self: self.state.tool)
+    compare = property(lambda self: self.state.compare)
+    overlay = property(lambda self: self.state.overlay)
+    overlay_opacity = property(lambda self: self.state.overlay_opacity)
+    brush_class = property(lambda self: self.state.brush_class)
+    brush_px = property(lambda self: self.state.brush_px)
 
     # --- geometry --------------------------------------------------------------------
     def to_widget(self, x: float, y: float, pane_x: float = 0.0) -> QPointF:
@@ -99,6 +108,9 @@ class Canvas(QWidget):
         self.oy = py - anchor.y() / zoom
         self._view_changed()
 
+    def zoom_by(self, factor: float) -> None:
+        self.zoom_about(self.zoom * factor, QPointF(self._pane_width() / 2, self.height() / 2))
+
     def pan_by(self, dx: float, dy: float) -> None:
         self.ox -= dx / self.zoom
         self.oy -= dy / self.zoom
@@ -110,33 +122,34 @@ class Canvas(QWidget):
 
     # --- state changes -------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
-        assert tool in TOOLS, tool
-        self.tool = tool
+        self.state.set(tool=tool)
+
+    def set_compare(self, mode: str) -> None:
+        self.state.set(compare=mode)
+
+    def _on_state(self, name: str) -> None:
+        if name == "tool":
+            self._set_cursor()
+        elif name == "compare":
+            self._refit_after_compare()
+        self.update()
+
+    def _set_cursor(self) -> None:
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "eyedropper": Qt.CursorShape.CrossCursor,
                    "calibrate": Qt.CursorShape.CrossCursor, "brush": Qt.CursorShape.BlankCursor,
                    "privacy": Qt.CursorShape.CrossCursor}
-        self.setCursor(cursors.get(tool, Qt.CursorShape.ArrowCursor))
-        self.update()
+        self.setCursor(cursors.get(self.tool, Qt.CursorShape.ArrowCursor))
 
-    def set_compare(self, mode: str) -> None:
-        assert mode in COMPARE_MODES, mode
-        keep_center = self.to_photo(QPointF(self._pane_width() / 2, self.height() / 2))
-        self.compare = mode
-        # keep the same photo point in the middle of the (new) pane
-        self.ox = keep_center[0] - self._pane_width() / 2 / self.zoom
-        self.oy = keep_center[1] - self.height() / 2 / self.zoom
-        self._view_changed()
+    def _refit_after_compare(self) -> None:
+        # Side by side halves the pane: show the whole photo again in each half.
+        if self.doc.has_photo:
+            self.fit()
 
     def _on_photo(self):
         self._cache.clear()
         self.fit()
 
     def _on_design(self):
-        self._design_v += 1
-        self.update()
-
-    def _on_masks(self):
-        self._mask_v += 1
         self.update()
 
     # --- painting --------------------------------------------------------------------------
@@ -155,7 +168,8 @@ class Canvas(QWidget):
         return QRectF(wx0, wy0, wx1 - wx0, wy1 - wy0), view, size
 
     def _image(self, which: str, view: View, size) -> np.ndarray:
-        key = (view, size, self._design_v if which == "after" else 0)
+        # The design is immutable: the same object means the same image.
+        key = (view, size, id(self.doc.design) if which == "after" else 0)
         hit = self._cache.get(which)
         if hit and hit[0] == key:
             return hit[1]
@@ -165,26 +179,36 @@ class Canvas(QWidget):
         else:
             img = view.crop(self.doc.photo.rgb, size)
         self.last_render_ms = (time.perf_counter() - t) * 1000
-        self._cache[which] = (key, img)
+        self._cache[which] = (key, img, self.doc.design)  # holds the design: its id stays unique
         return img
 
     def _overlay_image(self, view: View, size):
-        key = (view, size, self._mask_v, self.overlay_opacity)
+        seg, scar_mask = self.doc.segmentation, self.doc.scar
+        key = (view, size, id(seg), id(scar_mask), self.overlay_opacity)
         hit = self._cache.get("overlay")
         if hit and hit[0] == key:
             return hit[1]
-        labels = self.doc.segmentation.labels
+        labels = seg.labels
         M = np.float32([[view.scale, 0, -view.x0 * view.scale], [0, view.scale, -view.y0 * view.scale]])
         lab = cv2.warpAffine(labels, M, size, flags=cv2.INTER_NEAREST, borderValue=0)
         scar = None
-        if self.doc.scar is not None:
-            scar = cv2.warpAffine(self.doc.scar.astype(np.uint8), M, size, flags=cv2.INTER_NEAREST) > 0
+        if scar_mask is not None:
+            scar = cv2.warpAffine(scar_mask.astype(np.uint8), M, size, flags=cv2.INTER_NEAREST) > 0
         img = painting.labels_overlay(lab, self.overlay_opacity, scar)
-        self._cache["overlay"] = (key, img)
+        self._cache["overlay"] = (key, img, seg, scar_mask)
         return img
 
     def paintEvent(self, event):
         p = QPainter(self)
+        try:
+            self._paint(p)
+        except Exception as e:  # never out of a paint event: show the photo and say what failed
+            p.end()
+            self._cache.pop("after", None)
+            self.renderFailed.emit(f"Could not draw the simulation: {e}")
+            self.state.set(compare="before") if self.compare != "before" else None
+
+    def _paint(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(38, 40, 44))
         if not self.doc.has_photo:
             p.setPen(QColor(200, 200, 200))
@@ -222,6 +246,7 @@ class Canvas(QWidget):
                 p.drawImage(rect.topLeft(), ov)
         self._paint_tools(p, mode, pane_w)
         self.paint_count += 1
+        self.painted.emit()
 
     def _paint_tools(self, p: QPainter, mode: str, pane_w: float) -> None:
         dx = pane_w if mode == "side-by-side" else 0.0
@@ -244,6 +269,8 @@ class Canvas(QWidget):
         if h is not None and self.tool == "hairline" and mode != "before":
             active = self._drag[1] if self._drag and self._drag[0] == "point" else None
             painting.draw_hairline(p, h, tw, active=active)
+        if self._drag and self._drag[0] == "stroke":
+            painting.draw_stroke(p, [tw(*xy) for xy in self._drag[1]], self.brush_px, BRUSH_COLORS[self.brush_class])
         if self.tool == "brush" and self._mouse is not None:
             painting.draw_brush_cursor(p, self._mouse, self.brush_px, BRUSH_COLORS[self.brush_class])
         if self.tool == "privacy" or (self._drag and self._drag[0] == "rect"):
@@ -253,8 +280,9 @@ class Canvas(QWidget):
                 rects.append((min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)))
             for x, y, w, h in rects:
                 painting.draw_hidden_region(p, QRectF(tw(x, y), tw(x + w, y + h)))
-        if self._drag and self._drag[0] == "measure":
-            a, b = self._drag[1], self._drag[2]
+        measure = self._drag[1:] if self._drag and self._drag[0] == "measure" else self._measure
+        if measure:
+            a, b = measure
             length = float(np.hypot(b[0] - a[0], b[1] - a[1]))
             painting.draw_measure_line(p, tw(*a), tw(*b), f"{length:.0f} px")
 
@@ -268,21 +296,19 @@ class Canvas(QWidget):
         pos = e.position()
         xy = self.to_photo(pos)
         btn = e.button()
+        if self.compare == "split" and btn == Qt.MouseButton.LeftButton \
+                and abs(pos.x() - self.split_pos * self.width()) <= DIVIDER_GRAB:
+            self._drag = ("divider",)  # in every tool: the divider is always on top
+            return
         if btn == Qt.MouseButton.MiddleButton or (btn == Qt.MouseButton.LeftButton and (self._space or self.tool == "pan")):
             self._drag = ("pan", pos)
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
             return
-        if self.compare == "split" and btn == Qt.MouseButton.LeftButton and abs(pos.x() - self.split_pos * self.width()) < 8:
-            self._drag = ("divider",)
-            return
         if self.tool == "hairline":
             self._press_hairline(xy, btn)
         elif self.tool == "brush" and btn == Qt.MouseButton.LeftButton:
-            layer = "scar" if self.brush_class == "scar" else "labels"
-            log: list = []
-            r = self.brush_px / self.zoom
-            self.doc.paint(layer, self.brush_class, xy, xy, r, log)
-            self._drag = ("stroke", layer, xy, log)
+            self._drag = ("stroke", [xy])
+            self.update()
         elif self.tool == "calibrate" and btn == Qt.MouseButton.LeftButton:
             self._drag = ("measure", xy, xy)
         elif self.tool == "privacy" and btn == Qt.MouseButton.LeftButton:
@@ -306,9 +332,12 @@ class Canvas(QWidget):
             if seg is None:
                 return
             inserted = h.insert_point(seg, xy)
+            self.selected_point = seg + 1
             self.doc.preview_hairline(inserted)
             self._drag = ("point", seg + 1, h, "Insert hairline point")
             return
+        self.selected_point = i
+        self.doc.begin_gesture()
         self._drag = ("point", i, h, "Move hairline point")
 
     def mouseMoveEvent(self, e):
@@ -316,7 +345,10 @@ class Canvas(QWidget):
         self._mouse = pos
         if self.doc.has_photo:
             xy = self.to_photo(pos)
-            self.cursorMoved.emit(*xy)
+            if 0 <= xy[0] < self.doc.photo.width and 0 <= xy[1] < self.doc.photo.height:
+                self.cursorMoved.emit(*xy)
+            else:
+                self.cursorLeft.emit()  # no mm readout off the photo
         d = self._drag
         if d is None:
             if self.tool == "brush":
@@ -333,9 +365,8 @@ class Canvas(QWidget):
             cur = self.doc.hairline
             self.doc.preview_hairline(cur.move_point(d[1], xy))
         elif d[0] == "stroke":
-            _, layer, last, log = d
-            self.doc.paint(layer, self.brush_class, last, xy, self.brush_px / self.zoom, log)
-            self._drag = ("stroke", layer, xy, log)
+            d[1].append(xy)
+            self.update()
         elif d[0] in ("measure", "rect"):
             self._drag = (d[0], d[1], xy)
             self.update()
@@ -350,12 +381,14 @@ class Canvas(QWidget):
             _, _, before, text = d
             self.doc.commit_hairline(before, self.doc.hairline, text)
         elif d[0] == "stroke":
-            _, layer, _, log = d
             names = {v: k for k, v in BRUSH_CLASSES.items()}
-            self.doc.end_stroke(layer, log, f"Paint {names.get(self.brush_class, 'mask').lower()}")
+            layer = "scar" if self.brush_class == "scar" else "edits"
+            self.doc.paint_stroke(layer, self.brush_class, d[1], self.brush_px / self.zoom,
+                                  f"Paint {names.get(self.brush_class, 'mask').lower()}")
         elif d[0] == "measure":
             a, b = d[1], d[2]
             if np.hypot(b[0] - a[0], b[1] - a[1]) >= 2:
+                self._measure = (a, b)
                 self.calibrationDrawn.emit(QPointF(*a), QPointF(*b))
         elif d[0] == "rect":
             (x0, y0), (x1, y1) = d[1], d[2]
@@ -365,6 +398,11 @@ class Canvas(QWidget):
 
     def leaveEvent(self, e):
         self._mouse = None
+        self.cursorLeft.emit()
+        self.update()
+
+    def clear_measure(self) -> None:
+        self._measure = None
         self.update()
 
     def wheelEvent(self, e):
@@ -382,15 +420,17 @@ class Canvas(QWidget):
 
     # --- keys -------------------------------------------------------------------------------
     def keyPressEvent(self, e):
-        if e.isAutoRepeat():
-            return
         k = e.key()
+        if e.isAutoRepeat() and k not in ARROWS:
+            return
         if k == Qt.Key.Key_Space:
             self._space = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         elif k == Qt.Key.Key_Backslash:
             self._holding_before = True
             self.update()
+        elif k in ARROWS:
+            self._arrow(ARROWS[k], e.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         elif k in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.tool == "hairline" and self._mouse is not None:
             h = self.doc.hairline
             i = h.nearest_point(self.to_photo(self._mouse), self._handle_radius_photo()) if h else None
@@ -398,6 +438,18 @@ class Canvas(QWidget):
                 self.doc.commit_hairline(h, h.delete_point(i), "Delete hairline point")
         else:
             super().keyPressEvent(e)
+
+    def _arrow(self, d, big) -> None:
+        """Nudge the selected hairline point (1 or 10 photo pixels), or pan the view."""
+        h = self.doc.hairline
+        i = self.selected_point
+        if self.tool == "hairline" and h is not None and i is not None and i < len(h.points):
+            step = 10.0 if big else 1.0
+            x, y = h.points[i]
+            self.doc.commit_hairline(h, h.move_point(i, (x + d[0] * step, y + d[1] * step)), "Nudge hairline point")
+            return
+        f = 0.5 if big else 0.1
+        self.pan_by(-d[0] * self.width() * f, -d[1] * self.height() * f)
 
     def keyReleaseEvent(self, e):
         if e.isAutoRepeat():

@@ -69,6 +69,27 @@ def draw_brush_cursor(p: QPainter, center: QPointF, radius_widget: float, color:
     p.drawEllipse(center, radius_widget, radius_widget)
 
 
+def draw_stroke(p: QPainter, points: list, radius_widget: float, color: QColor) -> None:
+    """The brush stroke in progress, as the mask it will paint (committed on release)."""
+    if not points:
+        return
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    c = QColor(color)
+    c.setAlpha(110)
+    pen = QPen(c, max(2 * radius_widget, 1.0))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    if len(points) == 1:
+        p.drawPoint(points[0])
+    else:
+        path = QPainterPath(points[0])
+        for q in points[1:]:
+            path.lineTo(q)
+        p.drawPath(path)
+
+
 def draw_measure_line(p: QPainter, a: QPointF, b: QPointF, text: str) -> None:
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     p.setPen(QPen(QColor(0, 0, 0, 160), 4))

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QPlainTextEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from smp_studio.core.model.settings import TEMPLATES
+from smp_studio.core.model.labels import choices, field_label
+from smp_studio.core.model.settings import RANGES
 from smp_studio.gui.document import BRUSH_CLASSES, Document
-
-TREATMENTS = {"Full shaved look": "full", "Density (thinning)": "density", "Hairline only": "hairline",
-              "Crown only": "crown", "Scar camouflage": "scar"}
-VIEWS = {"Top-down": "topdown", "Front": "front", "Side": "side", "Back": "back"}
-STATES = {"Healed": "healed", "Fresh (0-2 days)": "fresh", "Aged": "aged"}
-COMPARE = {"After": "after", "Split": "split", "Side by side": "side-by-side", "Before": "before"}
+from smp_studio.gui.viewstate import COMPARE_LABELS, COMPARE_MODES, ViewState
 
 
 class SettingSlider(QWidget):
     """A slider over a float range with its value shown; a whole drag is one undo step."""
 
-    def __init__(self, doc: Document, key: str, lo: float, hi: float, step: float, fmt: str, tip: str):
+    def __init__(self, doc: Document, key: str, step: float, fmt: str, tip: str):
         super().__init__()
+        lo, hi = RANGES[key]  # the one definition of what the setting allows
         self.doc, self.key, self.lo, self.step, self.fmt = doc, key, lo, step, fmt
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, int(round((hi - lo) / step)))
@@ -58,21 +55,18 @@ class SettingSlider(QWidget):
         v = round(self.value(), 6)
         self.label.setText(self.fmt.format(v))
         gesture = self._gesture if self._gesture is not None else self.doc.new_gesture()
-        self.doc.set_settings(f"Change {self.key.replace('_', ' ')}", gesture=gesture, **{self.key: v})
+        self.doc.set_settings(f"Change {field_label(self.key)}", gesture=gesture, **{self.key: v})
 
 
 class DesignPanel(QScrollArea):
     """Right-hand panel. Reads the document on every change; writes through it."""
 
-    toolRequested = Signal(str)
-    compareChanged = Signal(str)
-    overlayChanged = Signal(bool, float)
-    brushChanged = Signal(object, float)
     redetectRequested = Signal()
 
-    def __init__(self, doc: Document, parent=None):
+    def __init__(self, doc: Document, state: ViewState | None = None, parent=None):
         super().__init__(parent)
         self.doc = doc
+        self.state = state or ViewState(self)
         self.setWidgetResizable(True)
         self.setMinimumWidth(360)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -83,36 +77,37 @@ class DesignPanel(QScrollArea):
         # Treatment and hairline
         g = QGroupBox("Treatment")
         f = QFormLayout(g)
-        self.treatment = self._combo(TREATMENTS, "treatment", "What is treated: the whole bald area, only thinning areas, ...")
+        self.treatment = self._combo("treatment", "What is treated: the whole bald area, only thinning areas, ...")
         f.addRow("Type", self.treatment)
-        self.view = self._combo(VIEWS, "view", "How the photo was taken (places the hairline templates)")
+        self.view = self._combo("view", "How the photo was taken (places the hairline templates)")
         f.addRow("Photo view", self.view)
         row = QHBoxLayout()
         self.template = QComboBox()
-        self.template.addItems([t.capitalize() for t in TEMPLATES])
+        for value, label in choices("hairline_template"):
+            self.template.addItem(label, value)
         self.template.setToolTip("Hairline template: juvenile sits lowest, conservative highest; feminine is rounded")
-        apply = QPushButton("Apply")
-        apply.setToolTip("Replace the hairline with this template")
-        apply.clicked.connect(lambda: doc.apply_template(TEMPLATES[self.template.currentIndex()]))
+        self.template_apply = QPushButton("Apply")
+        self.template_apply.setToolTip("Replace the hairline with this template")
+        self.template_apply.clicked.connect(lambda: doc.apply_template(self.template.currentData()))
         row.addWidget(self.template, 1)
-        row.addWidget(apply)
+        row.addWidget(self.template_apply)
         f.addRow("Hairline", row)
         self.mirror = QCheckBox("Mirror left half onto right")
         self.mirror.setToolTip("Keep the hairline symmetric while you edit it")
-        self.mirror.toggled.connect(lambda on: setattr(doc, "mirror", on))
+        self.mirror.toggled.connect(doc.set_mirror)
         f.addRow("", self.mirror)
-        self.irregularity = SettingSlider(doc, "macro_irregularity_mm", 0, 4, 0.1, "{:.1f} mm", "Gentle waves along the line")
+        self.irregularity = SettingSlider(doc, "macro_irregularity_mm", 0.1, "{:.1f} mm", "Gentle waves along the line")
         f.addRow("Irregularity", self.irregularity)
-        self.transition = SettingSlider(doc, "transition_mm", 0, 15, 0.5, "{:.1f} mm", "Width of the soft, sparse hairline band")
+        self.transition = SettingSlider(doc, "transition_mm", 0.5, "{:.1f} mm", "Width of the soft, sparse hairline band")
         f.addRow("Transition", self.transition)
         col.addWidget(g)
 
         # Impressions and pigment
         g = QGroupBox("Impressions")
         f = QFormLayout(g)
-        self.density = SettingSlider(doc, "density_per_cm2", 40, 300, 5, "{:.0f} /cm²", "Impressions per cm² in the body")
+        self.density = SettingSlider(doc, "density_per_cm2", 5, "{:.0f} /cm²", "Impressions per cm² in the body")
         f.addRow("Density", self.density)
-        self.dot_size = SettingSlider(doc, "dot_size_mm", 0.15, 0.45, 0.01, "{:.2f} mm", "Healed impression size")
+        self.dot_size = SettingSlider(doc, "dot_size_mm", 0.01, "{:.2f} mm", "Healed impression size")
         f.addRow("Dot size", self.dot_size)
         layout_btn = QPushButton("New random layout")
         layout_btn.setToolTip("Same design, a different placement of the impressions")
@@ -124,7 +119,7 @@ class DesignPanel(QScrollArea):
         self.tone_auto.clicked.connect(lambda: doc.set_settings("Tone: automatic", hair_color="auto"))
         pick = QPushButton("Pick")
         pick.setToolTip("Eyedropper: click the client's hair on the photo (I)")
-        pick.clicked.connect(lambda: self.toolRequested.emit("eyedropper"))
+        pick.clicked.connect(lambda: self.state.set(tool="eyedropper"))
         self.swatch = QPushButton()
         self.swatch.setToolTip("Choose the hair colour from a swatch")
         self.swatch.clicked.connect(self._choose_color)
@@ -132,7 +127,7 @@ class DesignPanel(QScrollArea):
         row.addWidget(pick)
         row.addWidget(self.swatch, 1)
         f.addRow("Hair tone", row)
-        self.dilution = SettingSlider(doc, "dilution", 0, 0.9, 0.01, "{:.2f}", "More water = lighter impressions")
+        self.dilution = SettingSlider(doc, "dilution", 0.01, "{:.2f}", "More water = lighter impressions")
         self.dilution_auto = QCheckBox("auto")
         self.dilution_auto.setToolTip("Chosen from hair colour and skin tone")
         self.dilution_auto.toggled.connect(self._dilution_auto)
@@ -150,7 +145,7 @@ class DesignPanel(QScrollArea):
         self.session.setToolTip("Result after this session")
         self.session.valueChanged.connect(lambda v: doc.set_settings("Change session", session=v))
         self.sessions = QSpinBox()
-        self.sessions.setRange(1, 4)
+        self.sessions.setRange(*RANGES["sessions"])
         self.sessions.setToolTip("Sessions planned")
         self.sessions.valueChanged.connect(self._sessions_changed)
         row.addWidget(self.session)
@@ -159,19 +154,20 @@ class DesignPanel(QScrollArea):
         row.addStretch(1)
         f.addRow("Session", row)
         row = QHBoxLayout()
-        self.state = self._combo(STATES, "state", "Healed is what the client keeps; fresh is the first days")
+        self.state_box = self._combo("state", "Healed is what the client keeps; fresh is the first days")
         self.years = QDoubleSpinBox()
-        self.years.setRange(0, 20)
+        self.years.setRange(*RANGES["aged_years"])
         self.years.setSuffix(" years")
         self.years.setToolTip("Aged: years after the last session")
         self.years.valueChanged.connect(lambda v: doc.set_settings("Change age", aged_years=float(v)))
-        row.addWidget(self.state, 1)
+        row.addWidget(self.state_box, 1)
         row.addWidget(self.years)
         f.addRow("State", row)
         self.compare = QComboBox()
-        self.compare.addItems(list(COMPARE))
+        for mode in COMPARE_MODES:
+            self.compare.addItem(COMPARE_LABELS[mode], mode)
         self.compare.setToolTip("Before/after: hold \\ to see the photo as it is")
-        self.compare.currentIndexChanged.connect(lambda i: self.compareChanged.emit(list(COMPARE.values())[i]))
+        self.compare.currentIndexChanged.connect(lambda i: self.state.set(compare=COMPARE_MODES[i]))
         f.addRow("Compare", self.compare)
         row = QHBoxLayout()
         self.overlay = QCheckBox("Areas")
@@ -215,7 +211,7 @@ class DesignPanel(QScrollArea):
         self.count_label = QLabel("-")
         cal = QPushButton("Calibrate...")
         cal.setToolTip("Draw a line of known length on the photo (K)")
-        cal.clicked.connect(lambda: self.toolRequested.emit("calibrate"))
+        cal.clicked.connect(lambda: self.state.set(tool="calibrate"))
         f.addRow("Scale", self.scale_label)
         f.addRow("", cal)
         f.addRow("Treated area", self.area_label)
@@ -231,17 +227,31 @@ class DesignPanel(QScrollArea):
         col.addWidget(g)
         col.addStretch(1)
 
+        self.notes.textChanged.connect(lambda: doc.set_notes(self.notes.toPlainText()))
+        doc.notesChanged.connect(lambda: self.set_notes(doc.notes))
+        doc.photoChanged.connect(lambda: self.set_notes(doc.notes))
         doc.designChanged.connect(self.refresh)
+        doc.historyChanged.connect(self.refresh)
         doc.photoChanged.connect(self.refresh)
+        self.state.changed.connect(self._state_changed)
+        self._figures_due = False
         self.refresh()
 
-    def _combo(self, items: dict, key: str, tip: str) -> QComboBox:
+    def _combo(self, key: str, tip: str) -> QComboBox:
         c = QComboBox()
-        c.addItems(list(items))
+        for value, label in choices(key):
+            c.addItem(label, value)
         c.setToolTip(tip)
-        values = list(items.values())
-        c.currentIndexChanged.connect(lambda i: self.doc.set_settings(f"Change {key}", **{key: values[i]}))
+        # activated: only the artist's choice, never the panel showing the design
+        c.activated.connect(lambda i: self.doc.set_settings(f"Change {field_label(key)}", **{key: c.itemData(i)}))
         return c
+
+    def _state_changed(self, name: str) -> None:
+        st = self.state
+        if name == "compare":
+            self.compare.setCurrentIndex(COMPARE_MODES.index(st.compare))
+        elif name == "overlay":
+            self.overlay.setChecked(st.overlay)
 
     def _choose_color(self):
         s = self.doc.settings
@@ -261,10 +271,11 @@ class DesignPanel(QScrollArea):
         self.doc.set_settings("Change sessions", sessions=n, session=min(s.session, n) if s.session != s.sessions else n)
 
     def _overlay(self, *_):
-        self.overlayChanged.emit(self.overlay.isChecked(), self.overlay_opacity.value() / 100)
+        self.state.set(overlay=self.overlay.isChecked(), overlay_opacity=self.overlay_opacity.value() / 100)
 
     def _brush(self, *_):
-        self.brushChanged.emit(BRUSH_CLASSES[self.brush_class.currentText()], float(self.brush_size.value()))
+        self.state.set(brush_class=BRUSH_CLASSES[self.brush_class.currentText()],
+                       brush_px=float(self.brush_size.value()), tool="brush")
 
     def set_notes(self, text: str) -> None:
         if self.notes.toPlainText() != text:
@@ -273,15 +284,17 @@ class DesignPanel(QScrollArea):
             self.notes.blockSignals(False)
 
     def refresh(self):
-        """Show the document's current settings (no signals while doing so)."""
+        """Show the design's settings; the figures follow once the event loop is idle."""
         s = self.doc.settings
-        widgets = [self.treatment, self.view, self.state, self.session, self.sessions, self.years, self.dilution_auto]
-        for w in widgets:
+        d = self.doc.design
+        self.treatment.setCurrentIndex(self.treatment.findData(s.treatment))
+        self.view.setCurrentIndex(self.view.findData(s.view))
+        self.state_box.setCurrentIndex(self.state_box.findData(s.state))
+        self.template.setCurrentIndex(self.template.findData(s.hairline_template))
+        self.mirror.setChecked(d.mirror)
+        widgets = [self.session, self.sessions, self.years, self.dilution_auto]
+        for w in widgets:  # spin boxes have no "changed by the user" signal
             w.blockSignals(True)
-        self.treatment.setCurrentIndex(list(TREATMENTS.values()).index(s.treatment))
-        self.view.setCurrentIndex(list(VIEWS.values()).index(s.view))
-        self.state.setCurrentIndex(list(STATES.values()).index(s.state))
-        self.template.setCurrentIndex(TEMPLATES.index(s.hairline_template))
         self.sessions.setValue(s.sessions)
         self.session.setRange(1, s.sessions)
         self.session.setValue(s.session)
@@ -294,15 +307,30 @@ class DesignPanel(QScrollArea):
         self.transition.set_value(s.transition_mm)
         self.density.set_value(s.density_per_cm2)
         self.dot_size.set_value(s.dot_size_mm)
-        sim = self.doc.sim
-        dil = s.dilution if s.dilution is not None else (sim.pigment.dilution if sim else 0.2)
-        self.dilution.set_value(dil)
         self.dilution.setEnabled(s.dilution is not None)
-        hair = s.hair_color if s.hair_color != "auto" else ("#%02x%02x%02x" % sim.pigment.hair_rgb if sim else "#3c3028")
+        if s.dilution is not None:
+            self.dilution.set_value(s.dilution)
+        self._schedule_figures()
+
+    def _schedule_figures(self) -> None:
+        # Many changes in one burst (a drag's mouse moves) update the figures once.
+        if not self._figures_due:
+            self._figures_due = True
+            QTimer.singleShot(0, self.update_figures)
+
+    def update_figures(self) -> None:
+        """Area, impressions, scale and pigment: derived, so computed only when shown."""
+        self._figures_due = False
+        sim = self.doc.sim
+        s = self.doc.settings
+        if sim is None:
+            return
+        if s.dilution is None:
+            self.dilution.set_value(sim.pigment.dilution)
+        hair = s.hair_color if s.hair_color != "auto" else "#%02x%02x%02x" % sim.pigment.hair_rgb
         self.swatch.setText(("auto " if s.hair_color == "auto" else "") + hair)
         self.swatch.setStyleSheet(f"background: {hair}; color: {'white' if QColor(hair).lightness() < 128 else 'black'}")
-        if sim is not None:
-            sc = sim.scale
-            self.scale_label.setText(f"{sc.px_per_mm:.2f} px/mm ({sc.source})")
-            self.area_label.setText(f"{sim.treatment_area_cm2():.0f} cm²")
-            self.count_label.setText(f"{len(sim.session_dots()):,} (session {s.session} of {s.sessions})")
+        sc = sim.scale
+        self.scale_label.setText(f"{sc.px_per_mm:.2f} px/mm ({sc.source})")
+        self.area_label.setText(f"{sim.treatment_area_cm2():.0f} cm²")
+        self.count_label.setText(f"{len(sim.session_dots()):,} (session {s.session} of {s.sessions})")

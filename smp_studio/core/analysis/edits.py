@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from smp_studio.core.model.design import NO_EDIT
 from smp_studio.core.analysis.segmentation import (
     BACKGROUND, BALD, CLASS_DENSITY, HAIR, HINT_EXCLUDE, HINT_HAIR, HINT_SKIN, THINNING, Segmentation)
 
-#: Brush edit value meaning "no edit here" in an edit layer.
-NO_EDIT = 255
 
 
 def with_edits(seg: Segmentation, edits: np.ndarray | None) -> Segmentation:

@@ -1,9 +1,12 @@
-"""A whole simulation, stage by stage, recomputing only what a change touches.
+"""A whole simulation: a photo, a design on it, and every stage between.
 
-Photo -> segmentation -> scale -> hairline -> zone -> dots -> pigment -> image.
-Changing the state, session or tone re-renders only; changing the density or
-seed re-places the dots; moving the hairline rebuilds the zone. This is what
-keeps a live preview interactive.
+Photo -> detection -> corrected segmentation -> scale -> head frame ->
+hairline -> zone -> dots -> session dots -> pigment -> image.
+
+Each stage is remembered on exactly the values it reads (see :mod:`memo`), so
+assigning a new design recomputes only what the change touched: a slider for
+the healed state re-renders, a new density re-places the dots, a dragged
+hairline rebuilds the zone. That is what keeps a live preview interactive.
 """
 
 from __future__ import annotations
@@ -13,26 +16,22 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.dots import Dots, place_dots
-from smp_studio.core.analysis.head import head_frame, template_hairline
-from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.analysis.edits import with_edits
+from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.engine.memo import Memo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.model.scale import Scale
-from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
-from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import Zone, treatment_zone
+from smp_studio.core.model.design import Design
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.model.layer import Layer
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
 
 VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
-
-#: Settings that only change how dots are drawn, not where they are.
-RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
-               "session_density", "hairline_step_mm", "scale_source"}
-#: Settings the zone depends on (the seed too: it draws the hairline's waves).
-#: Anything else that is not render-only changes the dots alone.
-ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
-             "macro_wavelength_mm", "px_per_mm", "hairline_template", "seed"}
 
 
 class Simulation:
@@ -42,8 +41,11 @@ class Simulation:
     ----------
     photo : Photo
     settings : Settings, optional
+        Shorthand for ``design=Design(settings)``.
+    design : Design, optional
+        The whole design (settings, hairline, corrections, scar, ...).
     segmentation : Segmentation, optional
-        A corrected segmentation (default: computed automatically).
+        The automatic segmentation to use (default: detected on demand).
     hairline : Hairline, optional
         Default: the settings' template placed on the head.
     scar_mask : ndarray bool, optional
@@ -57,141 +59,152 @@ class Simulation:
     >>> after = sim.render()
     >>> after.shape == sim.photo.rgb.shape and bool((after != sim.photo.rgb).any())
     True
+    >>> sim.design = sim.design.with_settings(state="fresh")  # a new design: only the image is redone
+    >>> _ = sim.render(); sim.stage_runs("dots"), sim.stage_runs("session_dots")
+    (1, 1)
     """
 
-    def __init__(self, photo: Photo, settings: Settings | None = None, *, segmentation: Segmentation | None = None,
-                 hairline: Hairline | None = None, scar_mask=None, crown_center=None):
+    def __init__(self, photo: Photo, settings: Settings | None = None, *, design: Design | None = None,
+                 segmentation: Segmentation | None = None, hairline: Hairline | None = None, scar_mask=None,
+                 crown_center=None):
+        if design is None:
+            scar = Layer.from_array(np.asarray(scar_mask, bool), False) if scar_mask is not None else None
+            design = Design(settings or Settings(), hairline, scar=scar, detection=segmentation)
         self.photo = photo
-        self.settings = settings or Settings()
-        self._seg = segmentation
-        self._hairline = hairline
-        self.scar_mask = scar_mask
+        self.design = design
         self.crown_center = crown_center
-        self._zone: Zone | None = None
-        self._dots: Dots | None = None
-        self._visibility: tuple[np.ndarray, float] | None = None
-        self._view_cache: tuple | None = None  # (view, size, base, visibility) of the last view
-        self._session_cache: tuple | None = None  # (layout, session key, that session's dots)
+        self._memo = Memo()
 
-    # --- stages ---------------------------------------------------------------
+    def stage_runs(self, name: str) -> int:
+        """How many times a stage has been computed (the benchmark and tests read it)."""
+        return self._memo.computed.get(name, 0)
+
+    @property
+    def settings(self) -> Settings:
+        return self.design.settings
+
+    # --- stages ---------------------------------------------------------------------------
+    @property
+    def detection(self) -> Segmentation:
+        """The automatic segmentation (the design's, or detected once)."""
+        if self.design.detection is not None:
+            return self.design.detection
+        return self._memo.get("detection", lambda s, rgb: segment(rgb), self.settings, self.photo.rgb)
+
+    @property
+    def edits(self) -> np.ndarray | None:
+        return self._memo.get("edits", lambda s, layer: None if layer is None else layer.array(),
+                              self.settings, self.design.edits)
+
     @property
     def segmentation(self) -> Segmentation:
-        if self._seg is None:
-            self._seg = segment(self.photo.rgb)
-        return self._seg
+        """The automatic segmentation with the artist's corrections on top."""
+        return self._memo.get("segmentation", lambda s, auto, edits: with_edits(auto, edits),
+                              self.settings, self.detection, self.edits)
 
     @property
     def scale(self) -> Scale:
-        if self.settings.px_per_mm is not None:
-            return Scale(self.settings.px_per_mm, self.settings.scale_source)
-        return self.segmentation.estimated_scale()
+        def stage(s, seg):
+            if s.px_per_mm is not None:
+                return Scale(s.px_per_mm, s.scale_source)
+            return seg.estimated_scale()
+
+        return self._memo.get("scale", stage, self.settings, self.segmentation)
+
+    @property
+    def head_frame(self) -> HeadFrame:
+        return self._memo.get("head_frame", lambda s, seg: head_frame(seg.labels != BACKGROUND),
+                              self.settings, self.segmentation)
 
     @property
     def hairline(self) -> Hairline | None:
-        """The hairline in use (a template until the artist sets one)."""
-        if self._hairline is None and self.settings.view != "back":
-            frame = head_frame(self.segmentation.labels != BACKGROUND)
-            self._hairline = template_hairline(self.settings.hairline_template, frame, view=self.settings.view)
-        return self._hairline
+        """The hairline in use: the artist's, or the settings' template placed on the head."""
+        if self.design.hairline is not None:
+            return self.design.hairline
+        if self.settings.view == "back":
+            return None
+        return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
+                              self.settings, self.head_frame)
+
+    @property
+    def scar_mask(self) -> np.ndarray | None:
+        return self._memo.get("scar", lambda s, layer: None if layer is None else layer.array(),
+                              self.settings, self.design.scar)
 
     @property
     def zone(self) -> Zone:
-        if self._zone is None:
-            self._zone = treatment_zone(self.segmentation, self.settings, self.scale, hairline=self.hairline,
-                                        scar_mask=self.scar_mask, crown_center=self.crown_center)
-        return self._zone
+        def stage(s, seg, scale, hairline, scar, crown):
+            return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown)
+
+        return self._memo.get("zone", stage, self.settings, self.segmentation, self.scale, self.hairline,
+                              self.scar_mask, self.crown_center)
 
     @property
     def dots(self) -> Dots:
         """Every impression of the finished treatment."""
-        if self._dots is None:
-            self._dots = place_dots(self.zone, self.settings, self.scale, photo_rgb=self.photo.rgb)
-        return self._dots
+        return self._memo.get("dots", lambda s, zone, scale, rgb: place_dots(zone, s, scale, photo_rgb=rgb),
+                              self.settings, self.zone, self.scale, self.photo.rgb)
 
-    def visibility(self, view: View, out_size) -> np.ndarray:
-        """How much bare skin shows (1) versus hair over it (0), for a view."""
-        if self._visibility is None:
-            dens = self.segmentation.hair_density
+    def session_dots(self, settings: Settings | None = None) -> Dots:
+        """The impressions placed by the end of the (given or current) session."""
+        return self._memo.get("session_dots", lambda s, dots: dots.for_session(s), settings or self.settings,
+                              self.dots)
+
+    def _visibility_map(self) -> tuple[np.ndarray, float]:
+        def stage(s, seg):
+            dens = seg.hair_density
             f = min(1.0, VISIBILITY_SIZE / max(dens.shape))
             small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else dens
             # Dense hair hides the skin, thinning hair lets most of it through.
             vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
-            self._visibility = (vis.astype(np.float32), small.shape[1] / dens.shape[1])
-        vis, f = self._visibility
+            return vis.astype(np.float32), small.shape[1] / dens.shape[1]
+
+        return self._memo.get("visibility", stage, self.settings, self.segmentation)
+
+    def visibility(self, view: View, out_size) -> np.ndarray:
+        """How much bare skin shows (1) versus hair over it (0), for a view."""
+        vis, f = self._visibility_map()
         return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
 
     @property
     def pigment(self) -> Pigment:
-        seg = self.segmentation
-        return pigment_for(self.settings, seg.hair_lab, seg.skin_lab)
+        return self._pigment(self.settings)
 
-    # --- edits -----------------------------------------------------------------
+    def _pigment(self, settings: Settings) -> Pigment:
+        return self._memo.get("pigment", lambda s, seg: pigment_for(s, seg.hair_lab, seg.skin_lab),
+                              settings, self.segmentation)
+
+    # --- headless edits: each makes a new design --------------------------------------------
     def update(self, **changes) -> None:
-        """Change settings; keeps every stage the change does not touch."""
-        new = replace(self.settings, **changes)
-        changed = {k for k in changes if getattr(self.settings, k) != getattr(new, k)}
-        self.settings = new
-        if changed & {"hairline_template", "view"}:
-            self._hairline = None
-        if changed & ZONE_KEYS:
-            self._zone = None
-        if changed - RENDER_ONLY:
-            self._dots = None
+        """Change settings (a new template or view places its own hairline)."""
+        self.design = self.design.with_settings(**changes)
 
     def set_hairline(self, hairline: Hairline | None) -> None:
-        self._hairline = hairline
-        self._zone = None
-        self._dots = None
-
-    def set_segmentation(self, seg: Segmentation) -> None:
-        self._seg = seg
-        self._visibility = None
-        self._view_cache = None
-        self._zone = None
-        self._dots = None
+        self.design = self.design.with_hairline(hairline)
 
     def set_scar_mask(self, mask) -> None:
-        self.scar_mask = mask
-        self._zone = None
-        self._dots = None
+        layer = None if mask is None else Layer.from_array(np.asarray(mask, bool), False)
+        self.design = self.design.with_layer("scar", layer)
 
-    # --- output ------------------------------------------------------------------
-    def session_dots(self, settings: Settings | None = None) -> Dots:
-        """The impressions placed by the end of the (given or current) session.
-
-        Remembered for the last layout and session: a repaint, the panel and the
-        status bar all ask for them after every change.
-        """
-        settings = settings or self.settings
-        dots = self.dots
-        key = (settings.session_fraction, settings.hairline_offset_mm)
-        # The layout itself, not its id(): a freed layout's id can be reused by the next.
-        c = self._session_cache
-        if c is None or c[0] is not dots or c[1] != key:
-            self._session_cache = c = (dots, key, dots.for_session(settings))
-        return c[2]
-
+    # --- output ------------------------------------------------------------------------------
     def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, **overrides) -> np.ndarray:
         """The simulated photo (whole, full resolution) or a view of it.
 
-        ``overrides`` are render-only settings (state, session, ...) for this
-        image alone, e.g. ``render(state="fresh", session=1)``.
+        ``overrides`` are settings for this image alone, e.g.
+        ``render(state="fresh", session=1)``.
         """
         settings = replace(self.settings, **overrides) if overrides else self.settings
-        if overrides and set(overrides) - RENDER_ONLY:
-            raise ValueError(f"only render settings can be overridden here: {sorted(set(overrides) - RENDER_ONLY)}")
         view = view or View()
         if out_size is None:
             out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
-        key = (view, tuple(out_size))
-        if self._view_cache is None or self._view_cache[0] != key:
-            # Resampling the photo for a view is the same until the view changes: a slider
-            # drag re-renders the dots only.
-            self._view_cache = (key, view.crop(self.photo.rgb, out_size), self.visibility(view, out_size))
-        _, base, vis = self._view_cache
+        key = (view.x0, view.y0, view.scale, int(out_size[0]), int(out_size[1]))
+        # Resampling the photo for a view is the same until the view changes: a slider drag
+        # re-renders the dots only.
+        base, vis = self._memo.get("view", lambda s, k, rgb, vmap: (view.crop(rgb, out_size),
+                                                                   self.visibility(view, out_size)),
+                                   settings, key, self.photo.rgb, self._visibility_map())
         dots = self.session_dots(settings)
-        seg = self.segmentation
-        pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
+        pig = self._pigment(settings)
         return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
 
     def treatment_area_cm2(self) -> float:

@@ -40,6 +40,8 @@ from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.analysis.photo import Photo, decode_photo
 from smp_studio.core.analysis.edits import NO_EDIT, with_edits
 from smp_studio.core.analysis.segmentation import Segmentation
+from smp_studio.core.model.design import Design
+from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -51,6 +53,10 @@ MAX_TOTAL_BYTES = 1500 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not a mask
 MAX_MEMBERS = 64
 MAX_NOTES = 200_000
+
+
+#: Manifest keys for the parts of a design saved beside the 0.1 layout.
+REGIONS_KEY, MIRROR_KEY = "privacy_regions", "mirror"
 
 
 class ProjectError(SmpError):
@@ -75,12 +81,35 @@ class Project:
     def segmentation(self) -> Segmentation:
         return with_edits(self.auto_seg, self.edits)
 
+    def design(self) -> Design:
+        """The saved design as one value (regions hidden in exports and the mirror switch included)."""
+        regions = tuple(tuple(r) for r in self.extras.get(REGIONS_KEY, ())
+                        if isinstance(r, (list, tuple)) and len(r) == 4
+                        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) and r[2] > 0 and r[3] > 0)
+        edits = Layer.from_array(self.edits, NO_EDIT) if self.edits is not None else None
+        scar = Layer.from_array(self.scar.astype(bool), False) if self.scar is not None else None
+        return Design(self.settings, self.hairline, edits=edits, scar=scar, privacy_regions=regions,
+                      mirror=self.extras.get(MIRROR_KEY) is True, notes=self.notes, detection=self.auto_seg)
+
+    @classmethod
+    def from_design(cls, photo: Photo, design: Design, auto_seg: Segmentation, *, created: str = "",
+                    extras: dict | None = None) -> "Project":
+        """A project holding ``design`` (unknown manifest keys in ``extras`` are kept)."""
+        extras = {k: v for k, v in (extras or {}).items() if k not in (REGIONS_KEY, MIRROR_KEY)}
+        if design.privacy_regions:
+            extras[REGIONS_KEY] = [list(r) for r in design.privacy_regions]
+        if design.mirror:
+            extras[MIRROR_KEY] = True
+        return cls(photo, auto_seg, design.settings, design.hairline,
+                   design.edits.array() if design.edits is not None else None,
+                   design.scar.array() if design.scar is not None else None,
+                   design.notes, created, "", extras)
+
     def simulation(self):
         """A :class:`Simulation` that renders exactly what was designed."""
         from smp_studio.core.engine.simulation import Simulation
 
-        return Simulation(self.photo, self.settings, segmentation=self.segmentation(), hairline=self.hairline,
-                          scar_mask=self.scar)
+        return Simulation(self.photo, design=self.design())
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""Stage caches keyed on exactly the values each stage reads.
+
+A stage is given the settings through a recorder that notes every attribute it
+reads. Its result stays valid while those attributes keep their values and its
+other inputs are the same objects. Nobody keeps a table of which setting
+invalidates which stage, so a new setting can never leave a stale cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+
+from smp_studio.core.model.scale import Scale
+
+#: Inputs compared by value; anything else (arrays, layers, hairlines, zones) by identity.
+_BY_VALUE = (int, float, str, bool, type(None), tuple, Scale)
+
+
+class Reads:
+    """A read-only view of a frozen object that records the attributes read."""
+
+    __slots__ = ("_target", "_names")
+
+    def __init__(self, target):
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_names", {})
+
+    def __getattr__(self, name):
+        value = getattr(self._target, name)
+        self._names.setdefault(name, value)
+        return value
+
+    def __setattr__(self, name, value):
+        raise AttributeError("stages read settings; they never change them")
+
+
+def unwrap(settings):
+    """The real settings behind a recorder, counting every field as read.
+
+    For the rare stage that must hand the whole object on (``replace``, ``asdict``).
+    """
+    if isinstance(settings, Reads):
+        target = settings._target
+        if is_dataclass(target):
+            for f in fields(target):
+                getattr(settings, f.name)
+        return target
+    return settings
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b) or not isinstance(a, _BY_VALUE):
+        return False
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # a tuple holding arrays: not the same
+        return False
+
+
+class Memo:
+    """One remembered result per stage name.
+
+    Examples
+    --------
+    >>> from smp_studio.core.model.settings import Settings
+    >>> calls = []
+    >>> def stage(s, k):
+    ...     calls.append(1)
+    ...     return s.density_per_cm2 * k
+    >>> m = Memo()
+    >>> m.get("x", stage, Settings(), 2), m.get("x", stage, Settings(state="fresh"), 2), len(calls)
+    (200.0, 200.0, 1)
+    >>> m.get("x", stage, Settings(density_per_cm2=120.0), 2), len(calls)
+    (240.0, 2)
+    """
+
+    def __init__(self):
+        self._entries: dict[str, tuple] = {}
+        self.computed: dict[str, int] = {}  # how often each stage ran (for tests and the benchmark)
+
+    def get(self, name: str, fn, settings, *inputs):
+        e = self._entries.get(name)
+        if e is not None:
+            read, old_inputs, result = e
+            if len(old_inputs) == len(inputs) and all(_same(a, b) for a, b in zip(old_inputs, inputs)) \
+                    and all(_same(getattr(settings, k), v) for k, v in read.items()):
+                return result
+        rec = Reads(settings)
+        result = fn(rec, *inputs)
+        self._entries[name] = (dict(rec._names), inputs, result)
+        self.computed[name] = self.computed.get(name, 0) + 1
+        return result
+
+    def peek(self, name: str):
+        """The last result of a stage, whatever its inputs were (None if never run)."""
+        e = self._entries.get(name)
+        return None if e is None else e[2]
+
+    def clear(self) -> None:
+        self._entries.clear()
