@@ -9,7 +9,8 @@ from PIL import Image
 
 from smp_studio.cli import main
 from smp_studio.core.output.clinic import Clinic
-from smp_studio.core.output.exports import Preset, export_image, load_preset
+from smp_studio.core.output.exports import export_image
+from smp_studio.core.output.presets import Preset, load_preset
 from smp_studio.core.analysis.photo import load_photo
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.simulation import Simulation
@@ -199,7 +200,11 @@ def test_batch_uses_both_cores_and_matches_single_renders(tmp_path, capsys, samp
     single = Simulation(load_photo(src / SAMPLE), Settings.from_dict(pr.settings))
     assert main(["compare", str(src / SAMPLE), "-o", str(tmp_path / "single.jpg"), "--mode", "side-by-side",
                  "--width", str(pr.width), "--anonymise", pr.anonymise, "--density", "110"]) == 0
-    a = np.asarray(Image.open(tmp_path / "out" / (SAMPLE[:-4] + "-side-by-side.jpg")))
+    # a marketing preset: files are numbered, and neither names nor records carry the photo's file name
+    written = sorted(f.name for f in (tmp_path / "out").iterdir())
+    assert "photo-002-side-by-side.jpg" in written and not any("norwood" in n for n in written)
+    assert not any("norwood" in (tmp_path / "out" / n).read_text() for n in written if n.endswith(".json"))
+    a = np.asarray(Image.open(tmp_path / "out" / "photo-002-side-by-side.jpg"))
     b = np.asarray(Image.open(tmp_path / "single.jpg"))
     assert a.shape == b.shape and np.array_equal(a, b)
     assert single.settings.density_per_cm2 == 110

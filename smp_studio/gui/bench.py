@@ -74,7 +74,14 @@ def _t(fn) -> float:
 
 
 if __name__ == "__main__":
+    import json
+
     from smp_studio._memory import tune_allocator
 
     tune_allocator()
-    run(float(sys.argv[1]) if len(sys.argv) > 1 else 12.0, int(sys.argv[2]) if len(sys.argv) > 2 else 40)
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    quiet = "--json" in sys.argv
+    r = run(float(args[0]) if args else 12.0, int(args[1]) if len(args) > 1 else 40,
+            out=(lambda *a: None) if quiet else print)
+    if quiet:
+        print(json.dumps(r))

@@ -7,6 +7,7 @@ CLI and batch); full-resolution work runs in the background.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QVBoxLayout,
 )
 
-from smp_studio import __version__
 from smp_studio.core.output.clinic import Clinic
 from smp_studio.gui.painting import rgb_to_qimage
 
@@ -27,7 +27,7 @@ KINDS = {
     "Side by side": ("side-by-side", "image"),
     "Fresh (session 1) vs healed": ("fresh-vs-healed", "image"),
     "Patient handout (PDF)": ("handout", "pdf"),
-    "Wipe animation": ("wipe", "animation"),
+    "Wipe animation": ("animation", "animation"),
 }
 FORMATS = {"image": ["png", "jpg"], "pdf": ["pdf"], "animation": ["mp4", "gif", "webp"]}
 PREVIEW_WIDTH = 640
@@ -89,6 +89,10 @@ class ExportDialog(QDialog):
         self.brand.setChecked(bool(clinic.name))
         self.brand.setEnabled(bool(clinic.name))
         form.addRow("Branding", self.brand)
+        self.photo_name = QCheckBox("Photo file name in the export and its record")
+        self.photo_name.setChecked(clinic.photo_names)
+        self.photo_name.setToolTip("File names are often the client's name: leave this off for marketing")
+        form.addRow("Privacy", self.photo_name)
         self.label = QCheckBox("Label it as a simulation")
         self.label.setChecked(True)
         self.label.setToolTip("On by default: exports are simulations, not promises")
@@ -125,6 +129,9 @@ class ExportDialog(QDialog):
         self.preview_image: np.ndarray | None = None
         self.last_path: str | None = None
         self._regions_changed()
+        last = self.win.qsettings.value("export_kind", "")
+        if last in KINDS:  # the artist's usual export comes back
+            self.kind.setCurrentText(last)
         self._kind_changed()
 
     # --- state ---------------------------------------------------------------------------
@@ -171,28 +178,28 @@ class ExportDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return r == QMessageBox.StandardButton.Yes
 
-    # --- preview --------------------------------------------------------------------------
+    # --- preview ----------------------------------------------------------------------------
+    def request(self, width: int | None, *, preview: bool = False):
+        """The export as the core's one request type (the preview asks for the same at a small size)."""
+        from smp_studio.core.output.exports import ExportRequest
+
+        kind, family = self.what
+        if preview and family == "pdf":
+            kind = "side-by-side"  # a handout's key picture
+        return ExportRequest(
+            kind, width=width, label=self.label.isChecked() or family == "pdf", clinic=self.clinic,
+            brand=self.brand.isChecked() and self.brand.isEnabled(), anonymise=[None, "blur", "bar", "crop"][
+                self.anon.currentIndex()], regions=tuple(self.doc.privacy_regions), photo_name=self.photo_name.isChecked(),
+            paper=self.paper.currentText().lower(), notes=self.doc.notes, date=_dt.date.today().isoformat(),
+            price=self.price.text(), aged_years=float(self.years.value()),
+            seconds=1.0 if preview else 4.0, fps=8 if preview else 20, gif=self.format.currentText() == "gif")
+
     def render(self, width: int | None):
         """The export's image (or, for a PDF or an animation, its key picture)."""
-        from smp_studio.core.output.animation import wipe_frames
-        from smp_studio.core.output.anonymise import anonymise
-        from smp_studio.core.output.exports import export_image
+        from smp_studio.core.output.exports import export
 
-        sim = self.doc.sim
-        kind, family = self.what
-        brand = self.clinic.name if self.brand.isChecked() and self.brand.isEnabled() else ""
-        if family == "image":
-            return export_image(sim, kind, width=width, label=self.label.isChecked(), brand=brand,
-                                anonymise_mode=self.anonymise_mode(), regions=self.doc.privacy_regions)
-        if family == "animation":
-            before, after = sim.photo.rgb, sim.render()
-            mode = self.anonymise_mode()
-            if mode:
-                before, found = anonymise(before, mode=mode, regions=self.doc.privacy_regions)
-                after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
-            frames = wipe_frames(before, after, seconds=1.0, fps=8, label=self.label.isChecked(), width=width)
-            return frames[len(frames) * 3 // 4]
-        return export_image(sim, "side-by-side", width=width, label=True)
+        art = export(self.doc.sim, self.request(width, preview=True))
+        return art.image if art.image is not None else art.frames[len(art.frames) * 3 // 4]
 
     def update_preview(self):
         if not self.doc.has_photo:
@@ -207,8 +214,11 @@ class ExportDialog(QDialog):
     def _choose_and_export(self):
         kind, family = self.what
         ext = self.format.currentText()
-        stem = Path(self.doc.photo.name).stem
-        start = Path(self.win.qsettings.value("export_dir", str(Path.home()))) / f"{stem}-{kind}.{ext}"
+        stem = Path(self.doc.photo.name).stem if self.photo_name.isChecked() else "simulation"
+        # Beside the project (or the photo) the artist is working on; else where the last export went.
+        near = self.doc.project_path or self.doc.path
+        folder = Path(near).parent if near else Path(self.win.qsettings.value("export_dir", str(Path.home())))
+        start = folder / f"{stem}-{kind}.{ext}"
         path, _ = QFileDialog.getSaveFileName(self, "Export", str(start), f"{ext.upper()} (*.{ext})")
         if path:
             if not path.lower().endswith("." + ext):
@@ -219,49 +229,22 @@ class ExportDialog(QDialog):
 
     def export_to(self, path: str) -> None:
         """Render at the chosen size in the background and write ``path``."""
-        from smp_studio.core.output.animation import wipe_frames, write_animation
-        from smp_studio.core.output.anonymise import anonymise
-        from smp_studio.core.output.handout import prepare, write_handout
-        from smp_studio.core.io.imageio import save_image
+        from smp_studio.core.output.exports import export
 
-        kind, family = self.what
         width = None if self.full.isChecked() else self.width.value()
-        label = self.label.isChecked() or family == "pdf"
+        req = replace(self.request(width), gif=path.lower().endswith(".gif"))
         sim = self.doc.sim
-        record = dict(sim.settings.to_dict(), px_per_mm=sim.scale.px_per_mm, photo=self.doc.photo.name,
-                      export=kind, simulation_label=label, anonymised=bool(self.anonymise_mode()),
-                      software=f"smp-studio {__version__}")
-        if sim.hairline is not None:
-            record["hairline"] = sim.hairline.to_dict()
-        paper = self.paper.currentText().lower()
-        years = float(self.years.value())
-        notes = self.doc.notes
-        price = self.price.text()
-        clinic = self.clinic
-        mode = self.anonymise_mode()
-        regions = self.doc.privacy_regions
-        image = self.render if family == "image" else None
+        self.win.qsettings.setValue("export_kind", self.kind.currentText())
         self.last_path = path
 
         def work(progress):
             progress(0.05, f"Exporting {Path(path).name}...")
-            if family == "image":
-                save_image(path, image(width), settings=record)
-            elif family == "pdf":
-                data = prepare(sim, aged_years=years, notes=notes, date=_dt.date.today().isoformat(), price=price)
-                progress(0.7, "Writing the handout...")
-                write_handout(path, data, clinic, paper=paper, settings=record)
-            else:
-                before, after = sim.photo.rgb, sim.render()
-                if mode:
-                    before, found = anonymise(before, mode=mode, regions=regions)
-                    after, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
-                w = width or (480 if path.lower().endswith(".gif") else 720)
-                frames = wipe_frames(before, after, label=label, width=w)
-                progress(0.5, "Encoding the animation...")
-                write_animation(path, frames)
-            return path
+            art = export(sim, req, progress=progress)
+            art.write(path)
+            return path, art.warnings
 
-        self.win.jobs.start("export", work,
-                            lambda p: self.win.statusBar().showMessage(f"Exported {Path(p).name}", 6000),
-                            f"Exporting {Path(path).name}")
+        def done(result):
+            p, warnings = result
+            self.win.statusBar().showMessage(f"Exported {Path(p).name}" + "".join(f" - {w}" for w in warnings), 8000)
+
+        self.win.jobs.start("export", work, done, f"Exporting {Path(path).name}")

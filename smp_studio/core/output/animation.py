@@ -18,7 +18,7 @@ FORMATS = (".mp4", ".gif", ".webp")
 
 
 def wipe_frames(before: np.ndarray, after: np.ndarray, *, seconds: float = 4.0, fps: int = 20,
-                hold: float = 0.6, label: bool = True, width: int | None = 720) -> list[np.ndarray]:
+                hold: float = 0.6, label: bool = True, width: int | None = 720, brand: str = "") -> list[np.ndarray]:
     """Frames of a divider sweeping from before (left) to after, and back.
 
     The divider eases in and out; the first and last ``hold`` seconds show the
@@ -39,7 +39,10 @@ def wipe_frames(before: np.ndarray, after: np.ndarray, *, seconds: float = 4.0, 
     ease = t * t * (3 - 2 * t)
     positions = [0.0] * n_hold + list(ease) + [1.0] * n_hold + list(ease[::-1])
     # position = share of the width that still shows "before", from the right edge inward
-    return [compare.split(before, after, 1.0 - p, label=label) for p in positions]
+    frames = [compare.split(before, after, 1.0 - p, label=label, brand=brand) for p in positions]
+    if frames[0].shape[0] % 2:  # the brand band can make the height odd: video encoders need it even
+        frames = [f[:-1] for f in frames]
+    return frames
 
 
 def write_animation(path, frames: list[np.ndarray], fps: int = 20) -> Path:

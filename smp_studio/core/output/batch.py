@@ -42,47 +42,30 @@ def collect_inputs(items) -> list[Path]:
     return out
 
 
-def render_one(path: str, preset: dict, out_dir: str, clinic: dict | None = None) -> Outcome:
+def render_one(path: str, preset: dict, out_dir: str, clinic: dict | None = None, index: int = 1) -> Outcome:
     """Everything the preset asks for, for one input (runs in a worker process)."""
-    from smp_studio import __version__
+    from smp_studio.core.io.opening import open_simulation
     from smp_studio.core.output.clinic import Clinic
-    from smp_studio.core.output.exports import Preset, export_image
-    from smp_studio.core.io.imageio import save_image
+    from smp_studio.core.output.exports import ExportRequest, export
+    from smp_studio.core.output.presets import Preset
 
     try:
         pr = Preset.from_dict(preset, preset.get("name", "batch"))
-        sim = simulation_for(path, pr.settings)
-        brand = Clinic.from_dict(clinic).name if clinic else ""
+        sim = open_simulation(path, settings=pr.settings).sim
+        cl = Clinic.from_dict(clinic) if clinic else Clinic()
+        named = cl.photo_names if pr.photo_name is None else pr.photo_name
+        # Without the photo's name (often the client's), files are numbered in input order.
+        stem = Path(path).stem if named else f"photo-{index:03d}"
         written = []
-        stem = Path(path).stem
         for kind in pr.exports:
-            img = export_image(sim, kind, width=pr.width, label=pr.label, brand=brand, anonymise_mode=pr.anonymise)
-            target = Path(out_dir) / f"{stem}-{kind}.{pr.format}"
-            record = dict(sim.settings.to_dict(), px_per_mm=sim.scale.px_per_mm, photo=sim.photo.name,
-                          export=kind, preset=pr.name, simulation_label=pr.label,
-                          software=f"smp-studio {__version__}")
-            save_image(target, img, settings=record)
-            written.append(str(target))
+            req = ExportRequest(kind, width=pr.width, label=pr.label, clinic=cl, anonymise=pr.anonymise,
+                                photo_name=named, preset=pr.name)
+            written.append(str(export(sim, req).write(Path(out_dir) / f"{stem}-{kind}.{pr.format}")))
         return Outcome(str(path), written)
     except SmpError as e:
         return Outcome(str(path), [], str(e))
     except Exception as e:  # a bug must not stop the other inputs
         return Outcome(str(path), [], f"{type(e).__name__}: {e}")
-
-
-def simulation_for(path, settings: dict):
-    """A simulation for a photo (with these settings) or a project (its own design, then these)."""
-    from smp_studio.core.analysis.photo import load_photo
-    from smp_studio.core.io.project import load_project
-    from smp_studio.core.model.settings import Settings
-    from smp_studio.core.engine.simulation import Simulation
-
-    path = Path(path)
-    if path.suffix.lower() == ".smpx":
-        proj = load_project(path)
-        proj.settings = Settings.from_dict(dict(proj.settings.to_dict(), **settings))
-        return proj.simulation()
-    return Simulation(load_photo(path), Settings.from_dict(settings))
 
 
 def run_batch(inputs, preset: dict, out_dir, *, workers: int | None = None, clinic: dict | None = None,
@@ -97,12 +80,12 @@ def run_batch(inputs, preset: dict, out_dir, *, workers: int | None = None, clin
     results: list[Outcome] = []
     if workers <= 1:
         for i, f in enumerate(files, 1):
-            results.append(render_one(str(f), preset, str(out), clinic))
+            results.append(render_one(str(f), preset, str(out), clinic, i))
             if progress:
                 progress(i, len(files), results[-1])
         return results
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(render_one, str(f), preset, str(out), clinic): f for f in files}
+        futures = {pool.submit(render_one, str(f), preset, str(out), clinic, k): f for k, f in enumerate(files, 1)}
         for i, fut in enumerate(as_completed(futures), 1):
             try:
                 results.append(fut.result())

@@ -50,6 +50,8 @@ class Clinic:
     currency: str = "£"
     prices: tuple = DEFAULT_PRICES
     disclaimer: str = DEFAULT_DISCLAIMER
+    # The photo's file name is often the client's name: may exports show and record it?
+    photo_names: bool = True
     extras: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -94,11 +96,13 @@ class Clinic:
     def from_dict(cls, d: dict) -> "Clinic":
         if not isinstance(d, dict):
             raise SettingsError("clinic settings must be a JSON object")
-        known = {"name", "contact", "logo", "currency", "prices", "disclaimer"}
+        known = {"name", "contact", "logo", "currency", "prices", "disclaimer", "photo_names"}
         kw = {k: v for k, v in d.items() if k in known}
         for k in ("name", "contact", "logo", "currency", "disclaimer"):
             if k in kw and not isinstance(kw[k], str):
                 raise SettingsError(f"clinic {k} must be text")
+        if not isinstance(kw.get("photo_names", True), bool):
+            raise SettingsError("clinic photo_names must be true or false")
         if "prices" in kw:
             if not isinstance(kw["prices"], list):
                 raise SettingsError("clinic prices must be a list of rows")

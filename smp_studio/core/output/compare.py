@@ -41,10 +41,10 @@ def _finish(img: np.ndarray, labels, banner: bool, brand: str = "") -> np.ndarra
     if banner:
         _label(d, (w // 2, h - px), DISCLAIMER, px, "ms")
     out = np.asarray(Image.alpha_composite(base, over).convert("RGB"))
-    return _brand_band(out, brand, px) if brand else out
+    return brand_band(out, brand, px) if brand else out
 
 
-def _brand_band(img: np.ndarray, brand: str, px: int) -> np.ndarray:
+def brand_band(img: np.ndarray, brand: str, px: int) -> np.ndarray:
     """The clinic's name in a band under the image: the same place on every export."""
     h, w = img.shape[:2]
     band_h = int(px * 2.2)
@@ -57,7 +57,7 @@ def _brand_band(img: np.ndarray, brand: str, px: int) -> np.ndarray:
 def labelled(after: np.ndarray, *, label: bool = True, brand: str = "") -> np.ndarray:
     """The simulated image alone, with the "Simulation" label (and the clinic band)."""
     if not label:
-        return _brand_band(after, brand, max(12, int(round(min(after.shape[:2]) * 0.035)))) if brand else after.copy()
+        return brand_band(after, brand, max(12, int(round(min(after.shape[:2]) * 0.035)))) if brand else after.copy()
     px = max(12, int(round(min(after.shape[:2]) * 0.035)))
     return _finish(after, [((px, px), "Simulation", "la")], True, brand)
 
@@ -82,7 +82,7 @@ def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label
     lw = max(1, w // 400)
     out[:, max(x - lw, 0) : x + lw] = 255
     if not label:
-        return _brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
+        return brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
     px = max(12, int(round(min(h, w) * 0.035)))
     m = px
     labels = []
@@ -104,7 +104,7 @@ def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
     out[:, :w] = before
     out[:, w + g :] = after
     if not label:
-        return _brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
+        return brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
     px = max(12, int(round(min(h, w) * 0.035)))
     labels = [((px, px), titles[0], "la"), ((w + g + px, px), titles[1], "la")]
     return _finish(out, labels, True, brand)

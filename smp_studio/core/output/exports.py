@@ -1,79 +1,168 @@
-"""Export images: what a preset asks for, rendered from a simulation.
+"""One export path: a request in, an artifact and its provenance out.
 
-One function turns a simulation and an export kind into the image to write,
-so the CLI, the batch runner and the studio's Export dialog make the same
-pixels.
+The CLI, the batch runner and the studio's Export dialog all describe what
+they want as an :class:`ExportRequest` and call :func:`export`, so they make
+the same pixels and record the same provenance for images, comparisons,
+animations and the patient handout.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from smp_studio import __version__
+from smp_studio.core.errors import SettingsError, SmpError
 from smp_studio.core.output import compare
-from smp_studio.core.output.anonymise import Region, anonymise
-from smp_studio.core.errors import SettingsError
+from smp_studio.core.output.anonymise import anonymise
+from smp_studio.core.output.clinic import Clinic
+from smp_studio.core.output.presets import KINDS
 
-KINDS = ("after", "split", "side-by-side", "fresh-vs-healed")
-IMAGE_FORMATS = ("png", "jpg")
+#: Everything :func:`export` makes: the image kinds, the plain render, the handout and the wipe.
+EXPORT_KINDS = KINDS + ("plain", "handout", "animation")
 
 
 @dataclass(frozen=True)
-class Preset:
-    """Settings plus what to export and how."""
+class ExportRequest:
+    """What to export, and how.
 
-    name: str = "custom"
-    settings: dict = field(default_factory=dict)
-    exports: tuple = ("after",)
-    format: str = "png"
+    ``kind`` is one of :data:`EXPORT_KINDS`. ``photo_name`` says whether the
+    photo's file name (often the client's name) may appear in the export and
+    its provenance.
+    """
+
+    kind: str = "after"
     width: int | None = None
     label: bool = True
+    clinic: Clinic = field(default_factory=Clinic)
+    brand: bool = True  # the clinic's name on images and animations
     anonymise: str | None = None
-    description: str = ""
+    regions: tuple = ()
+    split_position: float = 0.5
+    photo_name: bool = True
+    preset: str = ""
+    # the handout
+    paper: str = "a4"
+    notes: str = ""
+    date: str = ""
+    price: str = ""
+    aged_years: float | None = None
+    # the animation
+    seconds: float = 4.0
+    fps: int = 20
+    gif: bool = False  # a GIF gets a smaller default width
 
     def __post_init__(self):
-        bad = [k for k in self.exports if k not in KINDS]
-        if bad or not self.exports:
-            raise SettingsError(f"preset {self.name!r}: exports must be some of {', '.join(KINDS)}, not {bad or 'none'}")
-        if self.format not in IMAGE_FORMATS:
-            raise SettingsError(f"preset {self.name!r}: format must be png or jpg")
-        if self.width is not None and not (isinstance(self.width, int) and 64 <= self.width <= 20000):
-            raise SettingsError(f"preset {self.name!r}: width must be a whole number of pixels (64..20000)")
+        if self.kind not in EXPORT_KINDS:
+            raise SettingsError(f"export {self.kind!r} is not one of {', '.join(EXPORT_KINDS)}")
         if self.anonymise not in (None, "blur", "bar", "crop"):
-            raise SettingsError(f"preset {self.name!r}: anonymise must be blur, bar or crop")
+            raise SettingsError("anonymise must be blur, bar or crop")
+        object.__setattr__(self, "regions", tuple(self.regions))
 
-    @classmethod
-    def from_dict(cls, d: dict, name: str = "custom") -> "Preset":
-        if not isinstance(d, dict):
-            raise SettingsError(f"preset {name!r} must be a JSON object")
-        try:
-            return cls(name=name, settings=dict(d.get("settings", {})), exports=tuple(d.get("exports", ("after",))),
-                       format=d.get("format", "png"), width=d.get("width"), label=bool(d.get("label", True)),
-                       anonymise=d.get("anonymise"), description=str(d.get("description", "")))
-        except (TypeError, ValueError) as e:
-            raise SettingsError(f"preset {name!r} is malformed: {e}") from None
+    @property
+    def brand_name(self) -> str:
+        return self.clinic.name if self.brand else ""
 
-
-def builtin_presets() -> dict[str, Path]:
-    from smp_studio.resources import resources_dir
-
-    return {p.stem: p for p in sorted((resources_dir() / "presets").glob("*.json"))}
+    @property
+    def anonymise_mode(self) -> str | None:
+        """Hidden regions drawn by the artist are blurred even when no mode was chosen."""
+        return self.anonymise or ("blur" if self.regions else None)
 
 
-def load_preset(name_or_path: str) -> Preset:
-    """A bundled preset by name, or a preset JSON file."""
-    builtin = builtin_presets()
-    path = builtin.get(name_or_path) or Path(name_or_path)
-    if not path.is_file():
-        raise SettingsError(f"no preset {name_or_path!r}: give a JSON file or one of {', '.join(builtin)}")
-    try:
-        return Preset.from_dict(json.loads(path.read_text()), path.stem)
-    except json.JSONDecodeError as e:
-        raise SettingsError(f"{path.name}: not valid JSON ({e.msg}, line {e.lineno})") from None
+@dataclass
+class Artifact:
+    """A finished export: exactly one of ``image``, ``pdf`` or ``frames``, and its provenance."""
+
+    kind: str
+    provenance: dict
+    image: np.ndarray | None = None
+    pdf: bytes | None = None
+    frames: list | None = None
+    fps: int = 20
+    hidden: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def write(self, path) -> Path:
+        """Write atomically; images carry the provenance, never camera metadata."""
+        from smp_studio.core.io.atomic import atomic_write
+        from smp_studio.core.io.imageio import save_image
+        from smp_studio.core.output.animation import write_animation
+
+        path = Path(path)
+        if self.image is not None:
+            return save_image(path, self.image, settings=self.provenance)
+        if self.pdf is not None:
+            if path.suffix.lower() != ".pdf":
+                raise SmpError(f"{path.name}: a handout is a .pdf file")
+            atomic_write(path, self.pdf)
+            return path
+        return write_animation(path, self.frames, fps=self.fps)
+
+
+def provenance(sim, req: ExportRequest, **extra) -> dict:
+    """The settings that made an export, recorded in it (one definition for every export)."""
+    d = sim.settings.to_dict()
+    sc = sim.scale
+    d.update(px_per_mm=sc.px_per_mm, scale_source=sc.source, software=f"smp-studio {__version__}", export=req.kind,
+             simulation_label=req.label or req.kind == "handout", photo_name_recorded=req.photo_name)
+    if req.photo_name:
+        d["photo"] = sim.photo.name
+    if req.preset:
+        d["preset"] = req.preset
+    if sim.hairline is not None:
+        d["hairline"] = sim.hairline.to_dict()
+    d.update(extra)
+    return d
+
+
+def export(sim, req: ExportRequest, *, progress=None) -> Artifact:
+    """Make what ``req`` asks for from a simulation.
+
+    Examples
+    --------
+    >>> from smp_studio.core.analysis.photo import load_photo
+    >>> from smp_studio.core.engine.simulation import Simulation
+    >>> from smp_studio.resources import sample_photo
+    >>> sim = Simulation(load_photo(sample_photo()))
+    >>> art = export(sim, ExportRequest("split", width=400))
+    >>> art.image.shape[1], art.provenance["export"], art.provenance["simulation_label"]
+    (400, 'split', True)
+    """
+    progress = progress or (lambda f, m: None)
+    if req.kind == "handout":
+        from smp_studio.core.output.handout import handout_bytes, prepare
+
+        data = prepare(sim, aged_years=req.aged_years, notes=req.notes, date=req.date, price=req.price)
+        if not req.photo_name:
+            data.photo_name = ""
+        progress(0.7, "Writing the handout...")
+        prov = provenance(sim, req)
+        return Artifact("handout", prov, pdf=handout_bytes(data, req.clinic, paper=req.paper, settings=prov))
+    if req.kind == "animation":
+        from smp_studio.core.output.animation import wipe_frames
+
+        before, after, found = hidden_pair(sim.photo.rgb, sim.render(), req.anonymise_mode, req.regions)
+        progress(0.4, "Drawing the frames...")
+        frames = wipe_frames(before, after, seconds=req.seconds, fps=req.fps, label=req.label,
+                             width=req.width or (480 if req.gif else 720), brand=req.brand_name)
+        return _finish(Artifact("animation", {}, frames=frames, fps=req.fps), sim, req, found)
+    if req.kind == "plain":
+        return _finish(Artifact("plain", {}, image=resize_width(sim.render(), req.width)), sim, req, [])
+    img, found = _image(sim, req.kind, req.width, req.label, req.brand_name, req.anonymise_mode, req.regions,
+                        req.split_position)
+    return _finish(Artifact(req.kind, {}, image=img), sim, req, found)
+
+
+def _finish(art: Artifact, sim, req: ExportRequest, found: list) -> Artifact:
+    art.hidden = list(found)
+    if req.anonymise and not any(r.kind == "face" for r in found):
+        art.warnings.append("no face was found to hide" + ("" if found else ": nothing was hidden"))
+    art.provenance = provenance(sim, req, anonymised=bool(found),
+                                hidden=sorted({r.kind for r in found}))
+    return art
 
 
 def resize_width(img: np.ndarray, width: int | None) -> np.ndarray:
@@ -84,34 +173,39 @@ def resize_width(img: np.ndarray, width: int | None) -> np.ndarray:
     return cv2.resize(img, (width, h), interpolation=interp)
 
 
-def export_image(sim, kind: str, *, width: int | None = None, label: bool = True, brand: str = "",
-                 anonymise_mode: str | None = None, regions: list[Region] | None = None,
-                 split_position: float = 0.5) -> np.ndarray:
-    """The image for one export kind.
+def hidden_pair(before: np.ndarray, after: np.ndarray, mode: str | None, regions=()) -> tuple:
+    """Anonymise a before/after pair alike: the regions found on the before are hidden on both."""
+    if not mode:
+        return before, after, []
+    first, found = anonymise(before, mode=mode, regions=list(regions))
+    second, _ = anonymise(after, mode=mode, regions=found, detect_faces=False)
+    return first, second, found
 
-    Anonymisation runs on the photo before and after alike (the same regions),
-    then everything is resized, and labels are drawn last so they stay legible.
-    """
+
+def export_image(sim, kind: str, *, width: int | None = None, label: bool = True, brand: str = "",
+                 anonymise_mode: str | None = None, regions=(), split_position: float = 0.5) -> np.ndarray:
+    """The image for one export kind (see :func:`export` for the whole artifact)."""
+    return _image(sim, kind, width, label, brand, anonymise_mode, regions, split_position)[0]
+
+
+def _image(sim, kind, width, label, brand, anonymise_mode, regions, split_position) -> tuple[np.ndarray, list]:
+    """Anonymisation runs on before and after alike, then everything is resized, and labels come
+    last so they stay legible."""
     if kind not in KINDS:
         raise SettingsError(f"export {kind!r} is not one of {', '.join(KINDS)}")
-    before = sim.photo.rgb
     after = sim.render()
-    pair = (before, after)
-    if kind == "fresh-vs-healed":
-        pair = (sim.render(state="fresh", session=1), after)
-    if anonymise_mode:
-        first, found = anonymise(pair[0], mode=anonymise_mode, regions=regions)
-        second, _ = anonymise(pair[1], mode=anonymise_mode, regions=found, detect_faces=False)
-        pair = (first, second)
+    first = sim.render(state="fresh", session=1) if kind == "fresh-vs-healed" else sim.photo.rgb
+    first, after, found = hidden_pair(first, after, anonymise_mode, regions)
+    pair = (first, after)
     # ``width`` is the finished image's width: a pair shares it.
     each = width
     if width and kind in ("side-by-side", "fresh-vs-healed"):
         each = (width - max(4, width // 200)) // 2
     a, b = (resize_width(x, each) for x in pair)
     if kind == "after":
-        return compare.labelled(b, label=label, brand=brand)
+        return compare.labelled(b, label=label, brand=brand), found
     if kind == "split":
-        return compare.split(a, b, split_position, label=label, brand=brand)
+        return compare.split(a, b, split_position, label=label, brand=brand), found
     titles = ("Right after session 1", "Healed") if kind == "fresh-vs-healed" else ("Before", "After (simulation)")
     gap = (width - 2 * each) if width else None
-    return compare.side_by_side(a, b, label=label, titles=titles, brand=brand, gap=gap)
+    return compare.side_by_side(a, b, label=label, titles=titles, brand=brand, gap=gap), found
