@@ -383,3 +383,27 @@ def test_mirror_regions_and_notes_are_undoable(win, qtbot):
     assert win.doc.privacy_regions == []
     QTest.keySequence(win, "Ctrl+Z")
     assert not win.doc.design.mirror and not win.panel.mirror.isChecked()
+
+
+def test_a_drag_recomputes_only_what_it_changed_and_release_adds_nothing(win, qtbot):
+    sim = win.doc.sim
+    h = win.doc.hairline
+    mid = len(h.points) // 2
+    x, y = h.points[mid]
+    runs = {k: sim.stage_runs(k) for k in ("detection", "segmentation", "zone_maps", "zone", "dots")}
+    a, b = widget_pos(win, x, y), widget_pos(win, x, y + 50)
+    QTest.mousePress(win.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for i in range(1, 6):
+        QTest.mouseMove(win.canvas, a + (b - a) * (i / 5))
+        win.canvas.repaint()  # the artist sees every step
+        qtbot.wait(1)
+    after_moves = {k: sim.stage_runs(k) for k in runs}
+    QTest.mouseRelease(win.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    win.canvas.repaint()
+    qtbot.wait(20)
+    # five moves: the zone and the dots once each per move, the panel's figures reuse them
+    assert after_moves["zone"] - runs["zone"] == 5 and after_moves["dots"] - runs["dots"] == 5
+    assert all(after_moves[k] == runs[k] for k in ("detection", "segmentation", "zone_maps"))
+    # releasing the mouse records the step without recomputing the design it shows
+    assert {k: sim.stage_runs(k) for k in runs} == after_moves
+    assert "impressions" in win.area_status.text()

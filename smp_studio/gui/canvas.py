@@ -175,12 +175,31 @@ class Canvas(QWidget):
             return hit[1]
         t = time.perf_counter()
         if which == "after":
-            img = self.doc.sim.render(view, size)
+            img = self._after(view, size, hit)
         else:
             img = view.crop(self.doc.photo.rgb, size)
         self.last_render_ms = (time.perf_counter() - t) * 1000
         self._cache[which] = (key, img, self.doc.design)  # holds the design: its id stays unique
         return img
+
+    def _after(self, view: View, size, hit) -> np.ndarray:
+        """The simulated view; after a local edit (a hairline drag) only the changed part is redone."""
+        sim = self.doc.sim
+        if hit and hit[0][:2] == (view, size):
+            box = sim.changed_box(hit[2])
+            if box is not None:
+                x0, y0 = view.to_output(np.array([box[:2]]))[0]
+                x1, y1 = view.to_output(np.array([box[2:]]))[0]
+                w, h = size
+                r = (int(max(np.floor(x0), 0)), int(max(np.floor(y0), 0)), int(min(np.ceil(x1), w)),
+                     int(min(np.ceil(y1), h)))
+                if r[2] <= r[0] or r[3] <= r[1]:
+                    return hit[1]
+                if (r[2] - r[0]) * (r[3] - r[1]) < 0.6 * w * h:
+                    img = hit[1].copy()
+                    img[r[1]:r[3], r[0]:r[2]] = sim.render(view, size, region=r)
+                    return img
+        return sim.render(view, size)
 
     def _overlay_image(self, view: View, size):
         seg, scar_mask = self.doc.segmentation, self.doc.scar

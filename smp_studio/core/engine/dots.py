@@ -116,6 +116,15 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     spacing = 1.0 / np.sqrt(per_px2)
     xy = xy + rng.normal(0, settings.position_jitter * spacing, xy.shape)
 
+    # Every candidate draws its own variation before any is dropped: moving the hairline
+    # then changes the dots near it only, and the rest keep their look while the artist drags.
+    m = len(xy)
+    size_n = np.exp(rng.normal(0, settings.size_variation, m))
+    op_n = rng.normal(1.0, settings.opacity_variation, m)
+    ang = rng.uniform(0, 2 * np.pi, m)
+    dist = rng.uniform(0.3, 0.7, m)
+    sat_w = rng.uniform(0.2, 0.55, m)
+
     weight = zone.sample(xy, "weight")
     depth = zone.sample(xy, "depth")
     front = transition(depth, settings)
@@ -128,11 +137,10 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     n = len(xy)
     if n == 0:
         return empty
-    size = settings.dot_size_mm * size_f * np.exp(rng.normal(0, settings.size_variation, n))
-    opacity = np.clip(op_f * rng.normal(1.0, settings.opacity_variation, n), 0.15, 1.0)
-    ang = rng.uniform(0, 2 * np.pi, n)
-    dist = rng.uniform(0.3, 0.7, n)
-    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), rng.uniform(0.2, 0.55, n)])
+    size = settings.dot_size_mm * size_f * size_n[keep]
+    opacity = np.clip(op_f * op_n[keep], 0.15, 1.0)
+    ang, dist = ang[keep], dist[keep]
+    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), sat_w[keep]])
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
                 depth.astype(f32), sat.astype(f32))

@@ -24,7 +24,7 @@ from smp_studio.core.engine.dots import Dots, place_dots
 from smp_studio.core.engine.memo import Memo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.zones import Zone, treatment_zone
+from smp_studio.core.engine.zones import Zone, treatment_zone, zone_maps
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.layer import Layer
@@ -32,6 +32,7 @@ from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
 VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
+REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
 
 
 class Simulation:
@@ -119,12 +120,15 @@ class Simulation:
     @property
     def hairline(self) -> Hairline | None:
         """The hairline in use: the artist's, or the settings' template placed on the head."""
-        if self.design.hairline is not None:
-            return self.design.hairline
-        if self.settings.view == "back":
+        return self._hairline_of(self.design)
+
+    def _hairline_of(self, design: Design) -> Hairline | None:
+        if design.hairline is not None:
+            return design.hairline
+        if design.settings.view == "back":
             return None
         return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
-                              self.settings, self.head_frame)
+                              design.settings, self.head_frame)
 
     @property
     def scar_mask(self) -> np.ndarray | None:
@@ -133,11 +137,14 @@ class Simulation:
 
     @property
     def zone(self) -> Zone:
-        def stage(s, seg, scale, hairline, scar, crown):
-            return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown)
+        maps = self._memo.get("zone_maps", lambda s, seg, scale: zone_maps(seg, s, scale), self.settings,
+                              self.segmentation, self.scale)
+
+        def stage(s, seg, scale, hairline, scar, crown, maps):
+            return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown, maps=maps)
 
         return self._memo.get("zone", stage, self.settings, self.segmentation, self.scale, self.hairline,
-                              self.scar_mask, self.crown_center)
+                              self.scar_mask, self.crown_center, maps)
 
     @property
     def dots(self) -> Dots:
@@ -187,11 +194,35 @@ class Simulation:
         self.design = self.design.with_layer("scar", layer)
 
     # --- output ------------------------------------------------------------------------------
-    def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, **overrides) -> np.ndarray:
+    def changed_box(self, old: Design) -> tuple[float, float, float, float] | None:
+        """The photo box outside which this design renders exactly as ``old`` did.
+
+        None when the change may reach anywhere. Only a hairline edit that keeps
+        both ends in place is local: dots move within the transition, the
+        scatter and the waves around the old and the new line, and nowhere else.
+        """
+        if self.design.differs_from(old) != ("hairline",) or old.settings is not self.design.settings:
+            return None
+        before, after = self._hairline_of(old), self.hairline
+        if before is None or after is None or len(before.points) < 3 or len(after.points) < 3 \
+                or not (np.array_equal(before.points[[0, -1]], after.points[[0, -1]])):
+            return None
+        s = self.settings
+        margin_mm = (s.transition_mm + s.scatter_mm + s.macro_irregularity_mm + s.hairline_offset_mm
+                     + (s.hairline_band_mm + 6.0 if s.treatment == "hairline" else 0.0) + 2.0)
+        pts = np.vstack([before.curve(), after.curve()])
+        m = self.scale.mm_to_px(margin_mm)
+        (x0, y0), (x1, y1) = pts.min(0) - m, pts.max(0) + m
+        return float(x0), float(y0), float(x1), float(y1)
+
+    def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, *,
+               region: tuple[int, int, int, int] | None = None, **overrides) -> np.ndarray:
         """The simulated photo (whole, full resolution) or a view of it.
 
         ``overrides`` are settings for this image alone, e.g.
-        ``render(state="fresh", session=1)``.
+        ``render(state="fresh", session=1)``. ``region`` (x0, y0, x1, y1 in
+        output pixels) renders only that part of the view, exactly as it
+        appears in the whole (for repainting what a hairline drag changed).
         """
         settings = replace(self.settings, **overrides) if overrides else self.settings
         view = view or View()
@@ -205,7 +236,17 @@ class Simulation:
                                    settings, key, self.photo.rgb, self._visibility_map())
         dots = self.session_dots(settings)
         pig = self._pigment(settings)
-        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
+        if region is None:
+            return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
+        # With a margin of photo around it, so filters near the region's edge see what they see in the whole.
+        x0, y0, x1, y1 = region
+        h, w = base.shape[:2]
+        m = REGION_CONTEXT
+        a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
+        sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
+        out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
+                     visibility=vis[b0:b1, a0:a1])
+        return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
 
     def treatment_area_cm2(self) -> float:
         return self.scale.px_area_to_cm2(self.zone.area_px())

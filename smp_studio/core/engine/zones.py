@@ -78,31 +78,28 @@ class Zone:
 
     def bbox(self) -> tuple[int, int, int, int] | None:
         """(x0, y0, x1, y1) in photo pixels of the non-zero weight, or None."""
-        ys, xs = np.nonzero(self.weight > 0)
-        if xs.size == 0:
+        on = self.weight > 0
+        cols, rows = np.flatnonzero(on.any(axis=0)), np.flatnonzero(on.any(axis=1))
+        if cols.size == 0:
             return None
         f = self.factor
-        return (int(xs.min() / f), int(ys.min() / f), int(np.ceil((xs.max() + 1) / f)), int(np.ceil((ys.max() + 1) / f)))
+        return (int(cols[0] / f), int(rows[0] / f), int(np.ceil((cols[-1] + 1) / f)), int(np.ceil((rows[-1] + 1) / f)))
 
 
-def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
-                   hairline: Hairline | None = None, scar_mask=None, crown_center=None) -> Zone:
-    """The treatment zone for a segmentation, settings and optional hairline.
+@dataclass(frozen=True, eq=False)
+class ZoneMaps:
+    """The segmentation at the zone's working resolution: what every hairline edit reuses."""
 
-    Parameters
-    ----------
-    seg : Segmentation
-    settings : Settings
-        ``treatment`` picks the kind: ``full`` (shaved look up to the
-        hairline, blended into the fringe), ``density`` (thinning areas only,
-        between the hairs), ``hairline`` (a band behind the line), ``crown``
-        (a disc around the vertex) or ``scar`` (the painted ``scar_mask``).
-    scale : Scale
-    hairline : Hairline, optional, keyword-only
-    scar_mask : ndarray (H, W) bool, optional, keyword-only
-    crown_center : (x, y), optional, keyword-only
-        Default: behind the centre of the head, away from the face.
-    """
+    labels: np.ndarray
+    density: np.ndarray
+    head: np.ndarray
+    base: np.ndarray  # full density on skin and thinning, fading into dense hair
+    factor: float
+    px_per_mm: float  # zone pixels per mm
+
+
+def zone_maps(seg: Segmentation, settings: Settings, scale: Scale) -> ZoneMaps:
+    """Resample the segmentation once; a moved hairline needs none of this again."""
     H, W = seg.labels.shape
     f = min(1.0, ZONE_SIZE / max(H, W))
     w, h = max(int(round(W * f)), 1), max(int(round(H * f)), 1)
@@ -119,6 +116,33 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
         into = cv2.distanceTransform(hairy.astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
         blend = 0.55 * np.clip(1.0 - into / settings.blend_mm, 0, 1)
         base = np.where(hairy, blend * head, base)
+    return ZoneMaps(labels, dens, head, base.astype(np.float32), f, px_per_mm)
+
+
+def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
+                   hairline: Hairline | None = None, scar_mask=None, crown_center=None,
+                   maps: ZoneMaps | None = None) -> Zone:
+    """The treatment zone for a segmentation, settings and optional hairline.
+
+    Parameters
+    ----------
+    seg : Segmentation
+    settings : Settings
+        ``treatment`` picks the kind: ``full`` (shaved look up to the
+        hairline, blended into the fringe), ``density`` (thinning areas only,
+        between the hairs), ``hairline`` (a band behind the line), ``crown``
+        (a disc around the vertex) or ``scar`` (the painted ``scar_mask``).
+    scale : Scale
+    hairline : Hairline, optional, keyword-only
+    scar_mask : ndarray (H, W) bool, optional, keyword-only
+    crown_center : (x, y), optional, keyword-only
+        Default: behind the centre of the head, away from the face.
+    maps : ZoneMaps, optional, keyword-only
+        From :func:`zone_maps` for this segmentation, settings and scale (computed if not given).
+    """
+    m = maps if maps is not None else zone_maps(seg, settings, scale)
+    labels, dens, head, base, f, px_per_mm = m.labels, m.density, m.head, m.base, m.factor, m.px_per_mm
+    h, w = labels.shape
 
     depth = np.full((h, w), FAR, np.float32)
     curve = None

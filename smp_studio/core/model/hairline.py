@@ -150,6 +150,10 @@ class Hairline:
         k = max(int(len(off) / n_waves), 1)
         off = np.convolve(np.pad(off, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), "same")[k:-k]
         off = off / max(np.abs(off).max(), 1e-6) * macro_px
+        # The ends stay where the artist put them: the temples are placed, not waved, and an
+        # edit in the middle of the line can then never move them.
+        end = np.clip(np.minimum(s, total - s) / max(wavelength_px, 1.0), 0, 1)
+        off = off * end * end * (3 - 2 * end)
         tang = np.gradient(c, axis=0)
         tang /= np.maximum(np.hypot(*tang.T), 1e-9)[:, None]
         normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
