@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 
 from smp_studio.core.io.imageio import read_settings  # noqa: E402
 from smp_studio.gui.window import MainWindow  # noqa: E402
@@ -79,14 +80,14 @@ def test_clinic_settings_are_stored_once_and_edited_in_a_dialog(win, tmp_path):
     dlg.name.setText("Harbour SMP")
     dlg.currency.setText("$")
     dlg.table.item(0, 2).setText("1,200")
-    dlg._accept()
+    QTest.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == dlg.DialogCode.Accepted
     c = win.clinic()
     assert c.name == "Harbour SMP" and c.currency == "$" and c.prices[0].price == 1200
     again = win.open_clinic_dialog()
     assert again.name.text() == "Harbour SMP"
     again.table.item(0, 1).setText("lots")
-    again._accept()
+    QTest.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
     assert again.isVisible() and "numbers" in again.error.text()  # a bad row is said, nothing saved
     again.reject()
     assert win.clinic().prices[0].price == 1200

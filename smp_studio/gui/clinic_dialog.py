@@ -73,6 +73,7 @@ class ClinicDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         v = QVBoxLayout(self)
