@@ -31,7 +31,7 @@ from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
-VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
+VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
 
 
@@ -161,7 +161,9 @@ class Simulation:
         def stage(s, seg):
             dens = seg.hair_density
             f = min(1.0, VISIBILITY_SIZE / max(dens.shape))
-            small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else dens
+            # The density is smooth (detected at a few hundred pixels): linear resampling is enough here,
+            # and several times faster than area averaging at 12 MP.
+            small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR) if f < 1 else dens
             # Dense hair hides the skin, thinning hair lets most of it through.
             vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
             return vis.astype(np.float32), small.shape[1] / dens.shape[1]
