@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -148,18 +150,30 @@ def main(argv=None) -> int:
     from smp_studio.core.errors import SmpError
 
     tune_allocator()
-    try:
-        return _COMMANDS[args.command](args)
-    except SmpError as e:
-        print(f"smp-studio-cli: {e}", file=sys.stderr)
-    except FileNotFoundError as e:
-        print(f"smp-studio-cli: {e.filename or e}: no such file", file=sys.stderr)
-    except (OSError, ValueError) as e:
-        print(f"smp-studio-cli: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("smp-studio-cli: interrupted", file=sys.stderr)
-        return 130
+    # Library warnings (a decoder's note on odd metadata...) go to the log, never as extra
+    # lines around the one-line message; `python -W error` and friends still apply.
+    with warnings.catch_warnings(record=True) as caught:
+        if not sys.warnoptions:
+            warnings.simplefilter("default")
+        try:
+            return _COMMANDS[args.command](args)
+        except SmpError as e:
+            print(f"smp-studio-cli: {_one_line(e)}", file=sys.stderr)
+        except FileNotFoundError as e:
+            print(f"smp-studio-cli: {e.filename or e}: no such file", file=sys.stderr)
+        except (OSError, ValueError) as e:
+            print(f"smp-studio-cli: {_one_line(e)}", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("smp-studio-cli: interrupted", file=sys.stderr)
+            return 130
+        finally:
+            for w in caught:
+                logging.getLogger("smp_studio.cli").info("%s:%s: %s", w.filename, w.lineno, w.message)
     return 1
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
 
 
 # --- helpers -----------------------------------------------------------------------

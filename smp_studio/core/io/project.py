@@ -24,6 +24,8 @@ import datetime as _dt
 import hashlib
 import io
 import json
+import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ import numpy as np
 from PIL import Image
 
 from smp_studio import __version__
-from smp_studio.core.io.atomic import atomic_write
+from smp_studio.core.io.atomic import atomic_write, remove_stale_temporaries
 from smp_studio.core.errors import PhotoError, SettingsError, SmpError
 from smp_studio.core.files import read_user_file
 from smp_studio.core.model.hairline import Hairline
@@ -51,6 +53,7 @@ MAX_TOTAL_BYTES = 1500 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not a mask
 MAX_MEMBERS = 64
 MAX_NOTES = 200_000
+MAX_NAME = 255  # our entries have short names; a long one is a hostile archive, not a project
 
 
 class ProjectError(SmpError):
@@ -127,6 +130,7 @@ def project_bytes(project: Project) -> bytes:
         "hairline": p.hairline.to_dict() if p.hairline is not None else None,
         "notes": p.notes,
     })
+    manifest = clean_text(manifest)  # text no encoder can write must never make a project unsaveable
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(_info("manifest.json", zipfile.ZIP_DEFLATED), json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -144,6 +148,7 @@ def load_project(path) -> Project:
     path = Path(path)
     label = path.name
     raw = read_user_file(path, max_bytes=MAX_TOTAL_BYTES, error=ProjectError, what="project")
+    remove_stale_temporaries(path.parent)  # what killed saves left beside it (the client's photo)
     return project_from_bytes(raw, label)
 
 
@@ -152,7 +157,8 @@ def project_from_bytes(raw: bytes, label: str = "project") -> Project:
         z = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
         raise ProjectError(f"{label}: not an SMP Studio project (not a zip archive, or damaged)") from None
-    except (OSError, ValueError, EOFError, zlib.error) as e:
+    except (OSError, ValueError, EOFError, NotImplementedError, zlib.error) as e:
+        # NotImplementedError: a damaged table of contents can claim a zip version or feature.
         raise ProjectError(f"{label}: the archive is damaged ({e})") from None
     with z:
         infos = _check_members(z, label)
@@ -164,7 +170,7 @@ def project_from_bytes(raw: bytes, label: str = "project") -> Project:
 def _check_members(z: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]:
     try:
         infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
         raise ProjectError(f"{label}: the archive's table of contents is damaged ({e})") from None
     if len(infos) > MAX_MEMBERS:
         raise ProjectError(f"{label}: {len(infos)} entries is far more than a project holds")
@@ -172,6 +178,14 @@ def _check_members(z: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]
     total = 0
     for info in infos:
         name = info.filename
+        if len(name) > MAX_NAME:
+            raise ProjectError(f"{label}: refuses an entry whose name is {len(name):,} characters long "
+                               f"({name[:40]!r}...): not part of a project")
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if kind == stat.S_IFLNK:
+            raise ProjectError(f"{label}: refuses the entry {name!r}: it is a symbolic link, not part of a project")
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise ProjectError(f"{label}: refuses the entry {name!r}: it is a special file, not part of a project")
         pp = PurePosixPath(name.replace("\\", "/"))
         if name.startswith(("/", "\\")) or pp.is_absolute() or ".." in pp.parts or (len(name) > 1 and name[1] == ":"):
             raise ProjectError(f"{label}: refuses the entry {name!r}: it points outside the project")
@@ -215,9 +229,32 @@ def _read_manifest(z, infos, label) -> dict:
         raise ProjectError(f"{label}: manifest.json is not valid JSON ({e.msg}, line {e.lineno})") from None
     except RecursionError:
         raise ProjectError(f"{label}: manifest.json is nested too deeply") from None
+    except ValueError as e:  # Python refuses integers of more than 4,300 digits
+        raise ProjectError(f"{label}: manifest.json holds a number no project has ({str(e)[:60]})") from None
     if not isinstance(m, dict):
         raise ProjectError(f"{label}: manifest.json must be a JSON object")
-    return m
+    return clean_text(m)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(v):
+    """``v`` with every lone surrogate (text no file can hold) replaced by U+FFFD, keys included.
+
+    JSON can spell them (``"\\ud800"``) and file names can carry them, but
+    UTF-8 cannot encode them: kept, they would make the next save fail.
+
+    >>> clean_text({"a\\ud800": ["b\\udfff", 1]})
+    {'a�': ['b�', 1]}
+    """
+    if isinstance(v, str):
+        return _LONE_SURROGATE.sub("\ufffd", v)
+    if isinstance(v, dict):
+        return {clean_text(k): clean_text(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [clean_text(x) for x in v]
+    return v
 
 
 def _check_depth(text: str, label: str) -> None:
@@ -246,6 +283,8 @@ def _check_depth(text: str, label: str) -> None:
 def _migrate_0(m: dict) -> dict:
     """0.x pre-releases kept the hairline points at the top level and the seed apart."""
     m = dict(m)
+    if not isinstance(m.get("settings") or {}, dict):
+        raise ValueError(f"'settings' should be an object, not {type(m['settings']).__name__}")
     if "hairline_points" in m and "hairline" not in m:
         m["hairline"] = {"points": m.pop("hairline_points"), "face_dir": m.pop("face_dir", [0.0, 1.0])}
     settings = dict(m.get("settings") or {})
@@ -269,7 +308,10 @@ def migrate(m: dict, label: str = "project") -> dict:
     while v < SCHEMA_VERSION:
         if v not in MIGRATIONS:
             raise ProjectError(f"{label}: project version {v} is too old to open")
-        m = MIGRATIONS[v](m)
+        try:
+            m = MIGRATIONS[v](m)
+        except (TypeError, ValueError, KeyError, AttributeError) as e:
+            raise ProjectError(f"{label}: cannot bring this version {v} project up to date: {e}"[:300]) from None
         v = m["schema_version"]
     return m
 
@@ -306,6 +348,8 @@ def _build(z, infos, m: dict, label: str) -> Project:
         raise ProjectError(f"{label}: the stored segmentation has values other than 0-3")
     density = _read_npy(z, infos, _expect(seg_m, "density", str, label), (H, W), label)
     breadth = _expect(seg_m, "head_breadth_px", (int, float), label)
+    if not 0 < breadth < 1e7:
+        raise ProjectError(f"{label}: in manifest.json, 'head_breadth_px' = {breadth} is not a head's width")
     skin = _lab(seg_m.get("skin_lab"), "skin_lab", label)
     hair = _lab(seg_m.get("hair_lab"), "hair_lab", label)
     auto = Segmentation(labels, density, float(breadth), skin, hair)
@@ -342,7 +386,8 @@ def _build(z, infos, m: dict, label: str) -> Project:
 def _lab(v, key, label):
     if v is None:
         return None
-    if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+    if not (isinstance(v, list) and len(v) == 3
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) < 1e4 for x in v)):
         raise ProjectError(f"{label}: in manifest.json, {key!r} should be three numbers")
     return tuple(float(x) for x in v)
 
