@@ -194,13 +194,15 @@ def test_the_waves_are_a_moving_average_of_the_noise():
 
 # --- 3. memory --------------------------------------------------------------------------
 
+# VmHWM, not ru_maxrss: the latter carries over the parent's size through fork and exec.
 PEAK = textwrap.dedent("""
-    import resource, sys
+    import sys
     from smp_studio.core.analysis.photo import load_photo
-    base = int(open("/proc/self/statm").read().split()[1]) * 4096
+    def kb(field):
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(field))
+    base = kb("VmRSS:")
     p = load_photo(sys.argv[1])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(p.width, p.height, (peak - base) // 2**20)
+    print(p.width, p.height, (kb("VmHWM:") - base) // 1024)
 """)
 
 

@@ -194,6 +194,8 @@ def _check_members(z: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 2**20:
             raise ProjectError(f"{label}: the entry {name!r} expands {info.file_size // info.compress_size}-fold "
                                "(a zip bomb, not a project)")
+        if name in out:  # two tools could read two different photos out of one file
+            raise ProjectError(f"{label}: the entry {name!r} appears twice")
         total += info.file_size
         out[name] = info
     if total > MAX_TOTAL_BYTES:
