@@ -94,6 +94,7 @@ BAD_PROJECTS = {
     "a symlink entry": (dict(add=[_symlink_entry()]), "symbolic link"),
     "a 65,535-character name": (dict(add=[(zipfile.ZipInfo("m" * 65_535), b"x")]), "characters long"),
     "head breadth not finite": (dict(change=_set(["segmentation", "head_breadth_px"], float("inf"))), "head"),
+    "head breadth of 3 px": (dict(change=_set(["segmentation", "head_breadth_px"], 3.0)), "head"),
 }
 
 

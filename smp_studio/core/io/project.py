@@ -39,6 +39,7 @@ from smp_studio.core.io.atomic import atomic_write, remove_stale_temporaries
 from smp_studio.core.errors import PhotoError, SettingsError, SmpError
 from smp_studio.core.files import read_user_file
 from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.model.scale import Scale
 from smp_studio.core.analysis.photo import Photo, decode_photo
 from smp_studio.core.analysis.edits import NO_EDIT, with_edits
 from smp_studio.core.analysis.segmentation import Segmentation
@@ -350,8 +351,10 @@ def _build(z, infos, m: dict, label: str) -> Project:
         raise ProjectError(f"{label}: the stored segmentation has values other than 0-3")
     density = _read_npy(z, infos, _expect(seg_m, "density", str, label), (H, W), label)
     breadth = _expect(seg_m, "head_breadth_px", (int, float), label)
-    if not 0 < breadth < 1e7:
-        raise ProjectError(f"{label}: in manifest.json, 'head_breadth_px' = {breadth} is not a head's width")
+    try:  # the scale is estimated from it: a value no head has fails here, not at render
+        Scale.from_head_breadth(float(breadth))
+    except (SettingsError, ValueError, OverflowError):
+        raise ProjectError(f"{label}: in manifest.json, 'head_breadth_px' = {breadth} is not a head's width") from None
     skin = _lab(seg_m.get("skin_lab"), "skin_lab", label)
     hair = _lab(seg_m.get("hair_lab"), "hair_lab", label)
     auto = Segmentation(labels, density, float(breadth), skin, hair)
