@@ -100,9 +100,9 @@ def remove_stale_temporaries(folder) -> list[str]:
     Returns the names removed.
 
     >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = (d / ".client.smpx.k2j4h5g6.saving").write_bytes(b"half a project")
-    >>> remove_stale_temporaries(d)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / ".client.smpx.k2j4h5g6.saving").write_bytes(b"half a project")
+    ...     remove_stale_temporaries(d)
     ['.client.smpx.k2j4h5g6.saving']
     """
     removed = []
