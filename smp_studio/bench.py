@@ -55,6 +55,8 @@ JSON_NAMES = {"segmentation": "segmentation", "render 200k dots": "render_200k",
 def _json_name(label: str) -> str:
     if label.startswith("dot placement"):
         return "dot_placement"
+    if label.startswith("hairline waves"):
+        return "hairline_waves_max"
     return JSON_NAMES.get(label, label.replace(" ", "_"))
 
 
@@ -82,6 +84,12 @@ def measure(mp: float, repeat: int = 3) -> tuple[float, dict, int]:
     settings = Settings(density_per_cm2=100)
     dots = place_dots(zone, settings, scale, rng=1)
     rows[f"dot placement ({len(dots) // 1000}k dots)"] = _median_time(lambda: place_dots(zone, settings, scale, rng=1), repeat)
+    # The costliest hairline a file may hold: every allowed point, bunched (one long wave window).
+    from smp_studio.core.model.hairline import MAX_POINTS, Hairline
+
+    bunched = Hairline(np.column_stack([np.linspace(w * 0.3, w * 0.3 + 5, MAX_POINTS), np.full(MAX_POINTS, h / 3)]))
+    rows[f"hairline waves ({MAX_POINTS} bunched points)"] = _median_time(
+        lambda: bunched.irregular_curve(macro_px=5.0, wavelength_px=50.0, rng=1), repeat)
     from smp_studio.core.engine.pigment import Pigment
 
     pig = Pigment((44, 46, 53), 0.2, (40, 32, 28), (200, 160, 140))

@@ -168,47 +168,6 @@ def test_hostile_projects_get_a_specific_error_and_write_nothing(project, tmp_pa
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_fuzzed_projects_and_photos_end_in_a_load_or_a_clear_error(project, tmp_path):
-    """Truncation, bit flips and wrong headers, fixed seed, bounded count."""
-    from smp_studio.core.analysis.photo import decode_photo
-
-    rng = np.random.default_rng(20261121)
-    valid = project_bytes(project)
-    photo_bytes = project.photo.data
-    outcomes = {"loaded": 0, "ProjectError": 0, "PhotoError": 0}
-    slowest = 0.0
-
-    def mutate(b: bytes) -> bytes:
-        kind = rng.integers(3)
-        b = bytearray(b)
-        if kind == 0:  # truncation
-            return bytes(b[: rng.integers(0, len(b))])
-        if kind == 1:  # bit flips
-            for _ in range(rng.integers(1, 20)):
-                i = rng.integers(0, len(b))
-                b[i] ^= 1 << rng.integers(0, 8)
-            return bytes(b)
-        head = rng.choice([b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"RIFF"])
-        return bytes(head) + bytes(b[len(head):])  # a wrong header
-
-    for i in range(120):
-        is_project = i % 2 == 0
-        data = mutate(valid if is_project else photo_bytes)
-        t = time.perf_counter()
-        try:
-            (project_from_bytes if is_project else lambda d, n: decode_photo(d, name=n))(data, "fuzzed")
-            outcomes["loaded"] += 1
-        except ProjectError:
-            outcomes["ProjectError"] += 1
-        except SmpError as e:  # PhotoError
-            outcomes[type(e).__name__] += 1
-        slowest = max(slowest, time.perf_counter() - t)
-    print("fuzz outcomes:", outcomes, f"slowest {slowest:.2f}s")
-    assert sum(outcomes.values()) == 120
-    assert outcomes["ProjectError"] > 10 and outcomes["PhotoError"] > 10
-    assert slowest < 10  # no hang
-
-
 KILL_SCRIPT = r"""
 import sys, numpy as np
 from smp_studio.core.analysis.photo import Photo
@@ -241,6 +200,8 @@ def test_killing_a_save_at_any_moment_leaves_a_valid_file(tmp_path, project):
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "client.smpx"]
     assert all(n.endswith(".saving") for n in leftovers)  # only half-written temporaries, never the target
     assert "new" in seen
+    save_project(project, target)  # the next save sweeps what the killed ones left (the client's photo)
+    assert [p.name for p in tmp_path.iterdir()] == ["client.smpx"]
 
 
 def test_missing_folder_and_not_a_file(tmp_path, project):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import warnings
 from pathlib import Path
 
 
@@ -153,15 +155,47 @@ def main(argv=None) -> int:
     tune_allocator()
     from smp_studio.cli.commands import COMMANDS
 
-    try:
-        return COMMANDS[args.command](args)
-    except SmpError as e:
-        print(f"smp-studio-cli: {e}", file=sys.stderr)
-    except FileNotFoundError as e:
-        print(f"smp-studio-cli: {e.filename or e}: no such file", file=sys.stderr)
-    except (OSError, ValueError) as e:
-        print(f"smp-studio-cli: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("smp-studio-cli: interrupted", file=sys.stderr)
-        return 130
+    _route_library_logs()
+    # Library warnings (a decoder's note on odd metadata...) go to the log, never as extra
+    # lines around the one-line message; `python -W error` and friends still apply.
+    with warnings.catch_warnings(record=True) as caught:
+        if not sys.warnoptions:
+            warnings.simplefilter("default")
+        try:
+            return COMMANDS[args.command](args)
+        except SmpError as e:
+            print(f"smp-studio-cli: {_one_line(e)}", file=sys.stderr)
+        except FileNotFoundError as e:
+            print(f"smp-studio-cli: {e.filename or e}: no such file", file=sys.stderr)
+        except (OSError, ValueError) as e:
+            print(f"smp-studio-cli: {_one_line(e)}", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("smp-studio-cli: interrupted", file=sys.stderr)
+            return 130
+        finally:
+            for w in caught:
+                logging.getLogger("smp_studio.cli").info("%s:%s: %s", w.filename, w.lineno, w.message)
     return 1
+
+
+def _route_library_logs() -> None:
+    """Decoders log what they find odd (Pillow: ``logger.error`` on a bad TIFF tag); with no
+    handler Python prints those to stderr, around our one line. Send them to the file named by
+    SMP_STUDIO_LOG, or nowhere, unless the caller configured logging itself."""
+    import os
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    target = os.environ.get("SMP_STUDIO_LOG")
+    if target:
+        handler: logging.Handler = logging.FileHandler(target, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        root.setLevel(logging.INFO)
+    else:
+        handler = logging.NullHandler()
+    root.addHandler(handler)
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())

@@ -7,14 +7,16 @@ what is wrong with it; no decoder traceback reaches the user.
 from __future__ import annotations
 
 import io
+import logging
+import math
 import struct
-import zlib
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from smp_studio.core.errors import PhotoError
 from smp_studio.core.files import read_user_file
@@ -30,6 +32,12 @@ except ImportError:  # pragma: no cover - the dependency is declared; keep loadi
 MAX_PIXELS = 120_000_000
 #: Refuse files above this many bytes before decoding anything.
 MAX_FILE_BYTES = 400 * 1024 * 1024
+#: Larger photos are decoded at a reduced size: a 24 MP camera's full frame, a 48 MP phone's at half.
+MAX_WORKING_PIXELS = 25_000_000
+#: Refuse photos whose decoding would need more memory than this (see ``_decode_cost``).
+MAX_DECODE_BYTES = 1536 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,18 +84,27 @@ class Photo:
         return cls(to_rgb8(np.asarray(image)), b"", name, "RAW")
 
 
-def load_photo(path, *, max_pixels: int = MAX_PIXELS) -> Photo:
+def load_photo(path, *, max_pixels: int = MAX_PIXELS, max_working_pixels: int = MAX_WORKING_PIXELS,
+               max_bytes: int | None = None) -> Photo:
     """Read a photo file (JPEG, PNG, TIFF, WebP, HEIC/HEIF, BMP).
 
     EXIF orientation is applied; gray, palette, alpha, 16-bit and CMYK images
-    become 8-bit RGB.
+    become 8-bit RGB. Photos above ``max_working_pixels`` are decoded at a
+    reduced size (JPEG straight from the compressed data), so what a photo
+    costs in memory is bounded by what the studio works at, not what the file
+    declares.
 
     Parameters
     ----------
     path : str or Path
         The file; non-ASCII names are fine.
     max_pixels : int, keyword-only
-        Refuse images with more pixels than this.
+        Refuse images that declare more pixels than this.
+    max_working_pixels : int, keyword-only
+        Larger photos are reduced to at most this many pixels while decoding.
+    max_bytes : int, keyword-only
+        Refuse photos whose decoding would need more memory than this
+        (default: :data:`MAX_DECODE_BYTES`, or less when the machine has less free).
 
     Raises
     ------
@@ -97,58 +114,182 @@ def load_photo(path, *, max_pixels: int = MAX_PIXELS) -> Photo:
     path = Path(path)
     label = path.name or str(path)
     data = read_user_file(path, max_bytes=MAX_FILE_BYTES, error=PhotoError, what="photo")
-    return decode_photo(data, name=label, max_pixels=max_pixels)
+    return decode_photo(data, name=label, max_pixels=max_pixels, max_working_pixels=max_working_pixels,
+                        max_bytes=max_bytes)
 
 
-def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXELS) -> Photo:
-    """Decode photo bytes (see :func:`load_photo`)."""
+def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXELS,
+                 max_working_pixels: int = MAX_WORKING_PIXELS, max_bytes: int | None = None) -> Photo:
+    """Decode photo bytes (see :func:`load_photo`).
+
+    >>> import io
+    >>> buf = io.BytesIO()
+    >>> Image.new("I;16", (40, 30), 65535).save(buf, "PNG")
+    >>> p = decode_photo(buf.getvalue(), name="deep.png", max_working_pixels=300)
+    >>> p.size, p.rgb[0, 0].tolist()
+    ((20, 15), [255, 255, 255])
+    """
     if not data:
         raise PhotoError(f"{name}: the file is empty")
-    try:
-        with warnings.catch_warnings():
-            # Our own limit below reports the size; Pillow's error still guards the extremes.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-            w, h = im.size
-            if w * h > max_pixels:
-                raise PhotoError(
-                    f"{name}: {w}x{h} is {w * h / 1e6:.0f} megapixels, more than the "
-                    f"{max_pixels / 1e6:.0f} MP limit (a decompression bomb or not a photo)"
-                )
-            if w < 16 or h < 16:
-                raise PhotoError(f"{name}: {w}x{h} pixels is too small to be a scalp photo")
-            fmt = im.format or "unknown"
-            im = ImageOps.exif_transpose(im)
-            rgb = _pil_to_rgb8(im)
-    except PhotoError:
-        raise
-    except UnidentifiedImageError:
-        raise PhotoError(f"{name}: not an image file, or a format SMP Studio cannot read") from None
-    except Image.DecompressionBombError:
-        raise PhotoError(
-            f"{name}: more than the {max_pixels / 1e6:.0f} megapixel limit (a decompression bomb or not a photo)"
-        ) from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error) as e:
-        msg = str(e).lower()
-        if "truncat" in msg or isinstance(e, EOFError) or "premature" in msg:
-            raise PhotoError(f"{name}: the file is truncated (incomplete download or copy?)") from None
-        raise PhotoError(f"{name}: the image data is damaged ({e})") from None
+    with warnings.catch_warnings(record=True) as caught:
+        # Decoder warnings (odd metadata, ...) must not add lines to the CLI's one-line
+        # messages: they go to the log. Our own limit reports the size.
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            rgb, fmt = _decode(data, name, max_pixels, max_working_pixels, max_bytes)
+        except PhotoError:
+            raise
+        except UnidentifiedImageError:
+            raise PhotoError(f"{name}: not an image file, or a format SMP Studio cannot read") from None
+        except Image.DecompressionBombError:
+            raise PhotoError(f"{name}: more than the {max_pixels / 1e6:.0f} megapixel limit "
+                             "(a decompression bomb or not a photo)") from None
+        except MemoryError:
+            raise PhotoError(f"{name}: there is not enough free memory to open this photo") from None
+        except (OSError, SyntaxError, ValueError, TypeError, EOFError, IndexError, KeyError, struct.error,
+                zlib.error) as e:
+            # Pillow's decoders raise many kinds on damaged data; all mean the same to the user.
+            msg = str(e).lower()
+            if "truncat" in msg or isinstance(e, EOFError) or "premature" in msg:
+                raise PhotoError(f"{name}: the file is truncated (incomplete download or copy?)") from None
+            raise PhotoError(f"{name}: the image data is damaged ({type(e).__name__}: {e})"[:300]) from None
+        finally:
+            for w in caught:
+                log.info("%s: %s", name, w.message)
     return Photo(rgb, bytes(data), name, fmt)
 
 
-def _pil_to_rgb8(im: Image.Image) -> np.ndarray:
+def _decode(data: bytes, name: str, max_pixels: int, max_working: int, max_bytes: int | None):
+    im = Image.open(io.BytesIO(data))
+    w, h = im.size
+    if w * h > max_pixels:
+        raise PhotoError(f"{name}: {w}x{h} is {w * h / 1e6:.0f} megapixels, more than the "
+                         f"{max_pixels / 1e6:.0f} MP limit (a decompression bomb or not a photo)")
+    if w < 16 or h < 16:
+        raise PhotoError(f"{name}: {w}x{h} pixels is too small to be a scalp photo")
+    fmt = im.format or "unknown"
+    orientation = _orientation(im, name)
+    if w * h > max_working and fmt in ("JPEG", "MPO"):
+        # Let the JPEG decoder scale by 1/2, 1/4 or 1/8 as it decodes: the full size never exists.
+        for s in (2, 4, 8):
+            if -(-w // s) * -(-h // s) <= max_working or s == 8:
+                im.draft(None, (-(-w // s), -(-h // s)))
+                break
+    cost = _decode_cost(im.size, im.mode, max_working)
+    budget = max_bytes if max_bytes is not None else _memory_budget()
+    if cost > budget:
+        raise PhotoError(f"{name}: {w}x{h} in {_MODE_WORDS.get(im.mode, im.mode)} needs about {cost / 2**30:.1f} GB "
+                         f"to open, more than the {budget / 2**30:.1f} GB this computer can spare; "
+                         "save it smaller or as JPEG")
+    im.load()
+    rgb = _pil_to_rgb8(im, max_working)
+    if rgb.shape[0] * rgb.shape[1] < w * h:
+        log.info("%s: %dx%d decoded at %dx%d to bound memory", name, w, h, rgb.shape[1], rgb.shape[0])
+    return _orient(rgb, orientation), fmt
+
+
+def _orientation(im: Image.Image, name: str) -> int:
+    """EXIF orientation 1-8; unreadable or malformed metadata means upright (and a log line)."""
+    try:
+        o = im.getexif().get(0x0112, 1)
+        o = int(o[0] if isinstance(o, (tuple, list)) and o else o)
+    except Exception as e:  # metadata is untrusted: any parser failure means "no orientation"
+        log.info("%s: unreadable EXIF metadata ignored (%s: %s)", name, type(e).__name__, e)
+        return 1
+    return o if 1 <= o <= 8 else 1
+
+
+def _orient(a: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply an EXIF orientation to (H, W, 3) pixels, as :func:`PIL.ImageOps.exif_transpose` does."""
+    ops = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
+           5: lambda a: a.transpose(1, 0, 2), 6: lambda a: np.rot90(a, -1),
+           7: lambda a: a.transpose(1, 0, 2)[::-1, ::-1], 8: lambda a: np.rot90(a, 1)}
+    return np.ascontiguousarray(ops[orientation](a)) if orientation in ops else a
+
+
+#: Bytes per pixel Pillow holds for each mode (multi-band modes are stored 4 bytes a pixel).
+_NATIVE_BPP = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+_MODE_WORDS = {"I;16": "16-bit gray", "I;16B": "16-bit gray", "I": "32-bit gray", "F": "floating point"}
+
+
+def _decode_cost(size, mode: str, max_working: int) -> int:
+    """Peak bytes to decode: the decoder's buffer, the 8-bit result and one band of work."""
+    w, h = size
+    k = _reduction(w, h, max_working)
+    out = -(-w // k) * -(-h // k) * 3
+    band = min(_band_rows(w, k), h) * w * 16
+    return w * h * _NATIVE_BPP.get(mode, 4) + 2 * out + band  # 2 x out: an orientation copy
+
+
+def _memory_budget() -> int:
+    """What a decode may use: :data:`MAX_DECODE_BYTES`, or half the free memory if that is less."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return min(MAX_DECODE_BYTES, int(line.split()[1]) * 1024 // 2)
+    except (OSError, ValueError, IndexError):
+        pass
+    return MAX_DECODE_BYTES
+
+
+def _reduction(w: int, h: int, max_working: int) -> int:
+    """The smallest whole factor that brings ``w`` x ``h`` within ``max_working`` pixels."""
+    k = 1
+    while -(-w // k) * -(-h // k) > max_working:
+        k += 1
+    return k
+
+
+def _band_rows(w: int, k: int) -> int:
+    """Rows per band: about 4 MP of work at a time, a multiple of the reduction factor."""
+    return max(k, (4_000_000 // max(w, 1)) // k * k)
+
+
+def _pil_to_rgb8(im: Image.Image, max_working: int) -> np.ndarray:
+    """8-bit RGB, converted (and reduced when too large) a band of rows at a time.
+
+    Working in bands keeps the float copies of a 16-bit or float photo to a few MB
+    instead of several times the whole photo.
+    """
+    w, h = im.size
+    k = _reduction(w, h, max_working)
+    top = _top(im)
+    out = np.empty((-(-h // k), -(-w // k), 3), np.uint8)
+    step = _band_rows(w, k)
+    for y0 in range(0, h, step):
+        band = _band_to_rgb8(im.crop((0, y0, w, min(y0 + step, h))), top)
+        if k > 1:
+            band = np.asarray(Image.fromarray(band).reduce(k))
+        out[y0 // k: y0 // k + band.shape[0]] = band
+    return out
+
+
+def _band_to_rgb8(im: Image.Image, top: float | None) -> np.ndarray:
     mode = im.mode
     if mode == "CMYK":
         # Adobe-style CMYK JPEGs are stored inverted; Pillow already accounts for that.
         return np.asarray(im.convert("RGB"))
-    if mode in ("RGB",):
-        return np.asarray(im).copy()
+    if mode == "RGB":
+        return np.asarray(im)
     if mode in ("P", "PA", "LA", "RGBA", "La", "RGBa"):
         return to_rgb8(np.asarray(im.convert("RGBA")))
     if mode in ("1", "L", "YCbCr", "LAB", "HSV"):
         return np.asarray(im.convert("RGB"))
-    # 16-bit and float modes: I;16, I;16B, I, F and friends.
-    return to_rgb8(np.asarray(im))
+    # 16-bit and float modes: I;16, I;16B, I, F and friends, scaled as the whole photo is.
+    return _scaled_rgb8(np.asarray(im), top)
+
+
+def _top(im: Image.Image) -> float | None:
+    """The value that maps to white for deep modes, from the whole photo (not one band)."""
+    if im.mode in ("1", "L", "P", "RGB", "RGBA", "CMYK", "YCbCr", "LA", "PA", "La", "RGBa", "LAB", "HSV"):
+        return None
+    lo, hi = im.getextrema()
+    if im.mode == "F":
+        hi = float(hi)
+        return hi if math.isfinite(hi) and hi > 1.0 else 1.0
+    return 65535.0 if hi > 255 else 255.0
 
 
 def to_rgb8(a: np.ndarray) -> np.ndarray:
@@ -158,20 +299,21 @@ def to_rgb8(a: np.ndarray) -> np.ndarray:
     [255, 255, 255]
     """
     a = np.asarray(a)
-    if a.ndim == 3 and a.shape[2] == 1:
-        a = a[..., 0]
-    if a.dtype == np.uint8:
-        f = None
-    elif a.dtype == np.bool_:
-        f = a.astype(np.float32)
+    if a.dtype == np.uint8 or a.dtype == np.bool_:
+        top = 1.0 if a.dtype == np.bool_ else None
     elif np.issubdtype(a.dtype, np.integer):
         top = 65535.0 if a.max(initial=0) > 255 else 255.0
-        f = a.astype(np.float32) / top
     else:
-        f = np.nan_to_num(a.astype(np.float32))
-        if f.max(initial=0) > 1.0:
-            f = f / f.max()
-    if f is not None:
+        m = float(np.nan_to_num(a.astype(np.float32)).max(initial=0))
+        top = m if m > 1.0 else 1.0
+    return _scaled_rgb8(a, top)
+
+
+def _scaled_rgb8(a: np.ndarray, top: float | None) -> np.ndarray:
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[..., 0]
+    if a.dtype != np.uint8:
+        f = np.nan_to_num(a.astype(np.float32)) / np.float32(top or 255.0)
         a = (np.clip(f, 0, 1) * 255 + 0.5).astype(np.uint8)
     if a.ndim == 2:
         return np.repeat(a[..., None], 3, axis=2)

@@ -11,11 +11,10 @@ A project is a zip with:
   segmentation as it was, so a later, better detector cannot change an old
   design; ``masks/edits.png`` and ``masks/scar.png``: the artist's brush work.
 
-Reading treats the file as hostile: members are read into memory under size
-and compression-ratio limits (nothing is ever extracted to disk), names with
-``..`` or absolute paths are refused, the manifest is size- and depth-limited
-and type-checked, and the photo must match its recorded hash. Every problem is
-a :class:`ProjectError` saying what is wrong. Saving is atomic.
+Reading treats the file as hostile (see :mod:`smp_studio.core.io.archive`): the
+manifest is type-checked and the photo must match its recorded hash. Every
+problem is a :class:`ProjectError` saying what is wrong. Saving is atomic, and
+sweeps what killed saves left in the folder.
 """
 
 from __future__ import annotations
@@ -27,16 +26,21 @@ import json
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from smp_studio import __version__
-from smp_studio.core.io.atomic import atomic_write
-from smp_studio.core.errors import PhotoError, SettingsError, SmpError
+from smp_studio.core.io.archive import (  # noqa: F401 - ProjectError and the limits are part of this API
+    MAX_JSON_DEPTH, MAX_MANIFEST_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_NAME, MAX_RATIO, MAX_TOTAL_BYTES,
+    ProjectError, check_members, clean_text, read_manifest, read_member,
+)
+from smp_studio.core.io.atomic import atomic_write, remove_stale_temporaries
+from smp_studio.core.errors import PhotoError, SettingsError
 from smp_studio.core.files import read_user_file
 from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.model.scale import Scale
 from smp_studio.core.analysis.photo import Photo, decode_photo
 from smp_studio.core.analysis.edits import NO_EDIT, with_edits
 from smp_studio.core.analysis.segmentation import Segmentation
@@ -46,21 +50,11 @@ from smp_studio.core.model.settings import Settings
 
 SCHEMA_VERSION = 1
 SUFFIX = ".smpx"
-MAX_MANIFEST_BYTES = 1 * 1024 * 1024
-MAX_JSON_DEPTH = 32
-MAX_MEMBER_BYTES = 600 * 1024 * 1024  # a 24 MP photo's masks are far smaller; the photo too
-MAX_TOTAL_BYTES = 1500 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not a mask
-MAX_MEMBERS = 64
 MAX_NOTES = 200_000
 
 
 #: Manifest keys for the parts of a design saved beside the 0.1 layout.
 REGIONS_KEY, MIRROR_KEY = "privacy_regions", "mirror"
-
-
-class ProjectError(SmpError):
-    """A project file cannot be used; the message says why."""
 
 
 @dataclass(eq=False)
@@ -156,6 +150,7 @@ def project_bytes(project: Project) -> bytes:
         "hairline": p.hairline.to_dict() if p.hairline is not None else None,
         "notes": p.notes,
     })
+    manifest = clean_text(manifest)  # text no encoder can write must never make a project unsaveable
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(_info("manifest.json", zipfile.ZIP_DEFLATED), json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -173,6 +168,7 @@ def load_project(path) -> Project:
     path = Path(path)
     label = path.name
     raw = read_user_file(path, max_bytes=MAX_TOTAL_BYTES, error=ProjectError, what="project")
+    remove_stale_temporaries(path.parent)  # what killed saves left beside it (the client's photo)
     return project_from_bytes(raw, label)
 
 
@@ -181,100 +177,22 @@ def project_from_bytes(raw: bytes, label: str = "project") -> Project:
         z = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
         raise ProjectError(f"{label}: not an SMP Studio project (not a zip archive, or damaged)") from None
-    except (OSError, ValueError, EOFError, zlib.error) as e:
+    except (OSError, ValueError, EOFError, NotImplementedError, zlib.error) as e:
+        # NotImplementedError: a damaged table of contents can claim a zip version or feature.
         raise ProjectError(f"{label}: the archive is damaged ({e})") from None
     with z:
-        infos = _check_members(z, label)
-        manifest = _read_manifest(z, infos, label)
+        infos = check_members(z, label)
+        manifest = read_manifest(z, infos, label)
         manifest = migrate(manifest, label)
         return _build(z, infos, manifest, label)
-
-
-def _check_members(z: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]:
-    try:
-        infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise ProjectError(f"{label}: the archive's table of contents is damaged ({e})") from None
-    if len(infos) > MAX_MEMBERS:
-        raise ProjectError(f"{label}: {len(infos)} entries is far more than a project holds")
-    out = {}
-    total = 0
-    for info in infos:
-        name = info.filename
-        pp = PurePosixPath(name.replace("\\", "/"))
-        if name.startswith(("/", "\\")) or pp.is_absolute() or ".." in pp.parts or (len(name) > 1 and name[1] == ":"):
-            raise ProjectError(f"{label}: refuses the entry {name!r}: it points outside the project")
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise ProjectError(f"{label}: the entry {name!r} claims {info.file_size // 2**20} MB, more than any project part")
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10 * 2**20:
-            raise ProjectError(f"{label}: the entry {name!r} expands {info.file_size // info.compress_size}-fold "
-                               "(a zip bomb, not a project)")
-        total += info.file_size
-        out[name] = info
-    if total > MAX_TOTAL_BYTES:
-        raise ProjectError(f"{label}: the entries add up to {total // 2**20} MB, more than any project")
-    return out
-
-
-def _read(z: zipfile.ZipFile, infos, name: str, label: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
-    if name not in infos:
-        raise ProjectError(f"{label}: the entry {name!r} is missing")
-    try:
-        with z.open(infos[name]) as f:
-            data = f.read(limit + 1)  # the header may lie about the size: read no more than the limit
-    except zipfile.BadZipFile as e:
-        raise ProjectError(f"{label}: the entry {name!r} is damaged ({e})") from None
-    except (OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as e:
-        raise ProjectError(f"{label}: the entry {name!r} cannot be read ({e})") from None
-    if len(data) > limit:
-        raise ProjectError(f"{label}: the entry {name!r} is larger than allowed")
-    return data
-
-
-def _read_manifest(z, infos, label) -> dict:
-    raw = _read(z, infos, "manifest.json", label, MAX_MANIFEST_BYTES)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProjectError(f"{label}: manifest.json is not UTF-8 text") from None
-    _check_depth(text, label)
-    try:
-        m = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ProjectError(f"{label}: manifest.json is not valid JSON ({e.msg}, line {e.lineno})") from None
-    except RecursionError:
-        raise ProjectError(f"{label}: manifest.json is nested too deeply") from None
-    if not isinstance(m, dict):
-        raise ProjectError(f"{label}: manifest.json must be a JSON object")
-    return m
-
-
-def _check_depth(text: str, label: str) -> None:
-    """Refuse deep nesting before parsing it (no recursion blow-up, no long stall)."""
-    depth = 0
-    in_str = esc = False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise ProjectError(f"{label}: manifest.json is nested more than {MAX_JSON_DEPTH} levels deep")
-        elif ch in "]}":
-            depth -= 1
 
 
 #: Older manifests and how to bring them up to date: version -> function(manifest) -> manifest.
 def _migrate_0(m: dict) -> dict:
     """0.x pre-releases kept the hairline points at the top level and the seed apart."""
     m = dict(m)
+    if not isinstance(m.get("settings") or {}, dict):
+        raise ValueError(f"'settings' should be an object, not {type(m['settings']).__name__}")
     if "hairline_points" in m and "hairline" not in m:
         m["hairline"] = {"points": m.pop("hairline_points"), "face_dir": m.pop("face_dir", [0.0, 1.0])}
     settings = dict(m.get("settings") or {})
@@ -298,7 +216,10 @@ def migrate(m: dict, label: str = "project") -> dict:
     while v < SCHEMA_VERSION:
         if v not in MIGRATIONS:
             raise ProjectError(f"{label}: project version {v} is too old to open")
-        m = MIGRATIONS[v](m)
+        try:
+            m = MIGRATIONS[v](m)
+        except (TypeError, ValueError, KeyError, AttributeError) as e:
+            raise ProjectError(f"{label}: cannot bring this version {v} project up to date: {e}"[:300]) from None
         v = m["schema_version"]
     return m
 
@@ -320,7 +241,7 @@ def _build(z, infos, m: dict, label: str) -> Project:
     member = _expect(photo_m, "member", str, label)
     name = _expect(photo_m, "name", str, label)
     digest = _expect(photo_m, "sha256", str, label)
-    data = _read(z, infos, member, label)
+    data = read_member(z, infos, member, label)
     if hashlib.sha256(data).hexdigest() != digest.lower():
         raise ProjectError(f"{label}: the photo does not match its recorded fingerprint (changed or damaged)")
     try:
@@ -335,6 +256,10 @@ def _build(z, infos, m: dict, label: str) -> Project:
         raise ProjectError(f"{label}: the stored segmentation has values other than 0-3")
     density = _read_npy(z, infos, _expect(seg_m, "density", str, label), (H, W), label)
     breadth = _expect(seg_m, "head_breadth_px", (int, float), label)
+    try:  # the scale is estimated from it: a value no head has fails here, not at render
+        Scale.from_head_breadth(float(breadth))
+    except (SettingsError, ValueError, OverflowError):
+        raise ProjectError(f"{label}: in manifest.json, 'head_breadth_px' = {breadth} is not a head's width") from None
     skin = _lab(seg_m.get("skin_lab"), "skin_lab", label)
     hair = _lab(seg_m.get("hair_lab"), "hair_lab", label)
     auto = Segmentation(labels, density, float(breadth), skin, hair)
@@ -371,13 +296,14 @@ def _build(z, infos, m: dict, label: str) -> Project:
 def _lab(v, key, label):
     if v is None:
         return None
-    if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+    if not (isinstance(v, list) and len(v) == 3
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) < 1e4 for x in v)):
         raise ProjectError(f"{label}: in manifest.json, {key!r} should be three numbers")
     return tuple(float(x) for x in v)
 
 
 def _read_png(z, infos, name, shape, label) -> np.ndarray:
-    data = _read(z, infos, name, label)
+    data = read_member(z, infos, name, label)
     try:
         with Image.open(io.BytesIO(data)) as im:
             if im.size[0] * im.size[1] > shape[0] * shape[1] * 1.01 + 16:
@@ -395,7 +321,7 @@ def _read_png(z, infos, name, shape, label) -> np.ndarray:
 
 
 def _read_npy(z, infos, name, shape, label) -> np.ndarray:
-    data = _read(z, infos, name, label)
+    data = read_member(z, infos, name, label)
     try:
         a = np.load(io.BytesIO(data), allow_pickle=False)
     except Exception as e:

@@ -17,6 +17,12 @@ import numpy as np
 
 from smp_studio.core.errors import SettingsError
 
+#: More control points than an artist would ever place by hand; a file with more is refused
+#: (each point costs work on every render).
+MAX_POINTS = 500
+#: Control points farther than this from the photo's origin are not on any photo.
+MAX_COORD = 1e6
+
 @dataclass(frozen=True)
 class Hairline:
     """Control points of the hairline and which way the face is.
@@ -46,13 +52,21 @@ class Hairline:
     extras: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
-        pts = np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
+        try:
+            pts = np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
+        except (TypeError, ValueError):
+            raise SettingsError("hairline control points must be (x, y) number pairs") from None
         if len(pts) < 2:
             raise SettingsError("a hairline needs at least 2 control points")
         if not np.isfinite(pts).all():
             raise SettingsError("hairline control points must be finite numbers")
+        if np.abs(pts).max() > MAX_COORD:
+            raise SettingsError(f"a hairline control point lies {np.abs(pts).max():.3g} px away, off any photo")
         object.__setattr__(self, "points", pts)
-        fx, fy = map(float, self.face_dir)
+        try:
+            fx, fy = map(float, self.face_dir)
+        except (TypeError, ValueError):
+            raise SettingsError(f"the face direction of a hairline must be two numbers, not {self.face_dir!r}"[:200]) from None
         n = math.hypot(fx, fy)
         if n == 0 or not math.isfinite(n):
             raise SettingsError("the face direction of a hairline must be a non-zero vector")
@@ -146,9 +160,11 @@ class Hairline:
         knots = np.linspace(0, total, n_waves)
         amp = rng.normal(0, 1, n_waves)
         off = np.interp(s, knots, amp)
-        # Smooth the piecewise-linear noise into waves.
+        # Smooth the piecewise-linear noise into waves: a moving average by running sums,
+        # linear in the samples whatever the window (a convolution was quadratic in it).
         k = max(int(len(off) / n_waves), 1)
-        off = np.convolve(np.pad(off, k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), "same")[k:-k]
+        run = np.concatenate([[0.0], np.cumsum(np.pad(off, k, mode="edge"))])
+        off = (run[2 * k + 1:] - run[:-2 * k - 1]) / (2 * k + 1)
         off = off / max(np.abs(off).max(), 1e-6) * macro_px
         # The ends stay where the artist put them: the temples are placed, not waved, and an
         # edit in the middle of the line can then never move them.
@@ -171,13 +187,16 @@ class Hairline:
         if not isinstance(d, dict) or "points" not in d:
             raise SettingsError('a hairline must be a JSON object with "points": [[x, y], ...]')
         pts = d["points"]
+        if isinstance(pts, list) and len(pts) > MAX_POINTS:
+            raise SettingsError(f"a hairline of {len(pts)} control points is more than anyone draws "
+                                f"(at most {MAX_POINTS})")
         if not isinstance(pts, list) or not all(
-            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(v, (int, float)) for v in p) for p in pts
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(_is_number(v) for v in p) for p in pts
         ):
             raise SettingsError('hairline "points" must be a list of [x, y] number pairs')
         face = d.get("face_dir", [0.0, 1.0])
-        if not (isinstance(face, (list, tuple)) and len(face) == 2):
-            raise SettingsError('hairline "face_dir" must be [dx, dy]')
+        if not (isinstance(face, (list, tuple)) and len(face) == 2 and all(_is_number(v) for v in face)):
+            raise SettingsError('hairline "face_dir" must be two numbers [dx, dy]')
         extras = {k: v for k, v in d.items() if k not in ("points", "face_dir", "style")}
         return cls(np.array(pts, float), tuple(face), str(d.get("style", "custom")), extras)
 
@@ -191,6 +210,10 @@ class Hairline:
         except json.JSONDecodeError as e:
             raise SettingsError(f"the hairline file is not valid JSON ({e.msg}, line {e.lineno})") from None
         return cls.from_dict(d)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def across_dir(face_dir) -> np.ndarray:

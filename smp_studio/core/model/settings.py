@@ -44,6 +44,10 @@ RANGES = {
 }
 
 
+#: Settings that count things: whole numbers only.
+_WHOLE = ("sessions", "session", "seed")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Parameters of one simulation (see ``shared/domain.md`` for the ranges).
@@ -99,6 +103,13 @@ class Settings:
     extras: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
+        for name in _WHOLE:
+            v = getattr(self, name)
+            if isinstance(v, float):
+                # 3.0 from a hand-edited file means 3; 2.5 sessions means nothing.
+                if not v.is_integer():
+                    raise SettingsError(f"{name} must be a whole number, not {v}")
+                object.__setattr__(self, name, int(v))
         for name, choices in (("treatment", TREATMENTS), ("view", VIEWS), ("state", STATES),
                               ("hairline_template", TEMPLATES)):
             v = getattr(self, name)
