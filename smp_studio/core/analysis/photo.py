@@ -32,8 +32,8 @@ except ImportError:  # pragma: no cover - the dependency is declared; keep loadi
 MAX_PIXELS = 120_000_000
 #: Refuse files above this many bytes before decoding anything.
 MAX_FILE_BYTES = 400 * 1024 * 1024
-#: Larger photos are decoded at a reduced size: a 24 MP camera's full frame, a 48 MP phone's at half.
-MAX_WORKING_PIXELS = 25_000_000
+#: Larger photos are decoded at a reduced size (a 48 MP phone photo is kept whole).
+MAX_WORKING_PIXELS = 50_000_000
 #: Refuse photos whose decoding would need more memory than this (see ``_decode_cost``).
 MAX_DECODE_BYTES = 1536 * 1024 * 1024
 

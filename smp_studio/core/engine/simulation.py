@@ -32,6 +32,7 @@ from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
 VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
+BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
 
 
@@ -238,8 +239,21 @@ class Simulation:
                                    settings, key, self.photo.rgb, self._visibility_map())
         dots = self.session_dots(settings)
         pig = self._pigment(settings)
-        if region is None:
+        h, w = base.shape[:2]
+        if region is None and w * h <= BAND_PIXELS:
             return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
+        if region is None:
+            # A large image in bands: the working memory of one band, not of the whole photo,
+            # and time that grows with the pixels. Each band equals that part of a whole render.
+            out = np.empty_like(base)
+            rows = max(BAND_PIXELS // w, 64)
+            for y in range(0, h, rows):
+                band = (0, y, w, min(y + rows, h))
+                out[band[1]:band[3]] = self._render_region(base, vis, dots, pig, settings, view, band)
+            return out
+        return self._render_region(base, vis, dots, pig, settings, view, region)
+
+    def _render_region(self, base, vis, dots, pig, settings, view, region) -> np.ndarray:
         # With a margin of photo around it, so filters near the region's edge see what they see in the whole.
         x0, y0, x1, y1 = region
         h, w = base.shape[:2]
