@@ -14,14 +14,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+from smp_studio.core.engine.overlay import CLASS_COLORS, EXCLUDE_COLOR, SCAR_COLOR
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.canvas_input import CanvasInput
 from smp_studio.gui.viewstate import ViewState
 
-BRUSH_COLORS = {1: QColor(255, 70, 70), 2: QColor(255, 210, 0), 3: QColor(0, 150, 255), 0: QColor(230, 230, 230),
-                "scar": QColor(200, 0, 255)}
+BRUSH_COLORS = {**{k: QColor(*map(int, CLASS_COLORS[k])) for k in (1, 2, 3)}, 0: QColor(*EXCLUDE_COLOR),
+                "scar": QColor(*SCAR_COLOR)}
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 
 

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
+from smp_studio.core.model.hairline import MAX_POINTS
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES
 
@@ -82,6 +83,9 @@ class CanvasInput:
         if i is None:
             seg = h.nearest_segment(xy, self._handle_radius_photo() * 1.5)
             if seg is None:
+                return
+            if len(h.points) >= MAX_POINTS:  # what a project can hold (and far more than a line needs)
+                self.renderFailed.emit(f"A hairline has at most {MAX_POINTS} points: drag or delete one instead")
                 return
             inserted = h.insert_point(seg, xy)
             self.selected_point = seg + 1

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 
 from smp_studio.core.model.hairline import Hairline
-from smp_studio.core.engine.overlay import CLASS_COLORS
+from smp_studio.core.engine.overlay import CLASS_COLORS, SCAR_COLOR
 
 HANDLE_RADIUS = 6.0  # widget pixels
 HAIRLINE_COLOR = QColor(40, 200, 255)
@@ -33,7 +33,7 @@ def labels_overlay(labels: np.ndarray, opacity: float, scar: np.ndarray | None =
     rgba[..., :3] = CLASS_COLORS[labels]
     rgba[..., 3] = np.where(labels > 0, int(round(255 * opacity)), 0)
     if scar is not None:
-        rgba[scar] = (200, 0, 255, int(round(255 * min(1.0, opacity + 0.3))))
+        rgba[scar] = (*SCAR_COLOR, int(round(255 * min(1.0, opacity + 0.3))))
     a = rgba[..., 3:4].astype(np.uint16)
     rgba[..., :3] = (rgba[..., :3].astype(np.uint16) * a // 255).astype(np.uint8)
     # QImage wants BGRA byte order for ARGB32 on little-endian machines.

@@ -6,6 +6,8 @@ import numpy as np
 
 #: background (untinted), bald skin, thinning, dense hair
 CLASS_COLORS = np.array([[0, 0, 0], [255, 70, 70], [255, 210, 0], [0, 150, 255]], np.uint8)
+#: The painted scar, and the "exclude" brush (which paints background).
+SCAR_COLOR, EXCLUDE_COLOR = (200, 0, 255), (230, 230, 230)
 
 
 def overlay(rgb: np.ndarray, labels: np.ndarray, opacity: float = 0.45) -> np.ndarray:
