@@ -235,7 +235,7 @@ def _simulation(args, photo):
         except ValueError:
             raise SettingsError("--calibrate takes X0,Y0,X1,Y1,MM, e.g. 100,200,400,200,50") from None
         base["px_per_mm"] = Scale.from_calibration((x0, y0), (x1, y1), mm).px_per_mm
-        base["scale_source"] = "calibration"
+        base["scale_source"] = "calibrated"
     settings = Settings.from_dict(base)
     seg = project.segmentation() if project is not None else None
     if args.labels:

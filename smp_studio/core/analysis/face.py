@@ -36,7 +36,8 @@ MIN_EVIDENCE = 0.15
 #: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
 MAX_DRIFT = 0.32
 STABILITY_SHIFT = 0.12  # of the crop, for the drift test
-ANALYSIS_SIZE = 1024  # long side the networks' crops are cut from (they see 192 px at most)
+ANALYSIS_SIZE = 1024
+DETECT_SIZE = 320  # long side the detector's views are cut from  # long side the networks' crops are cut from (they see 192 px at most)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ class Face:
         Degrees. Yaw > 0: the face turns toward image-right; pitch > 0: it
         looks down; roll > 0: the eye line tilts clockwise in the image.
     score : float
-        The mesh network's confidence (0..1).
+        Confidence (0..1): how firmly the mesh stays on the face when its
+        crop moves (the network's own presence score fails on faces looking
+        down).
 
     Examples
     --------
@@ -154,35 +157,40 @@ def find_face(rgb: np.ndarray) -> Face | None:
     H, W = rgb.shape[:2]
     f = min(1.0, ANALYSIS_SIZE / max(H, W))
     small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     best = None
     # A face looking down is foreshortened and cut off at the chin: stretched upright and
     # given room below, the networks see a face they were trained on.
     for stretch in STRETCHES:
         img = cv2.resize(small, None, fx=1.0, fy=stretch, interpolation=cv2.INTER_LINEAR) if stretch != 1 else small
         img = cv2.copyMakeBorder(img, 0, img.shape[0] // 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        tried: list[np.ndarray] = []
         for det in _candidates(img):
-            found = _mesh_from_detection(img, det)
+            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried)
             if found is None:
                 continue
-            mesh = found[0] / np.array([1.0, stretch, 1.0])
-            if _eye_evidence(small, mesh) < MIN_EVIDENCE:
-                continue
-            drift = _drift(img, found[0])
+            drift = _drift(img, found)
             if drift > MAX_DRIFT:
                 continue
-            if best is None or drift < best[2]:
-                best = (mesh, found[1], drift)
-        if best is not None and best[2] < 0.25:
+            if best is None or drift < best[1]:
+                best = (found / np.array([1.0, stretch, 1.0]), drift)
+            if drift < 0.25:
+                break
+        if best is not None and best[1] < 0.25:
             break
     if best is None:
         return None
-    mesh, presence, _ = best
+    mesh, drift = best
     pupils, diams = fm.run_iris(small, mesh[:, :2])
-    return _make_face(mesh / f, pupils / f, diams / f, presence)
+    return _make_face(mesh / f, pupils / f, diams / f, 1.0 - drift)
 
 
 def _candidates(img: np.ndarray):
     """Detections on the whole photo, on parts of it and turned; each mapped back to the photo."""
+    h, w = img.shape[:2]
+    k = min(1.0, DETECT_SIZE / max(h, w))  # the detector sees 128 px: no need to turn the whole photo
+    full = img
+    img = cv2.resize(full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else full
     h, w = img.shape[:2]
     views = [(None, 0.0)]
     views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
@@ -208,8 +216,9 @@ def _candidates(img: np.ndarray):
             if any(math.dist(center, s) < 0.1 * max(h, w) for s in seen):
                 continue
             seen.append(center)
-            yield box, kps
+            yield box / k, kps / k
     # Seeds where a face looking down usually is, for when the detector frames the head instead.
+    h, w = full.shape[:2]
     for fy in (0.55, 0.45, 0.35):
         for fx in (0.5, 0.38, 0.62):
             for fs in (0.7, 0.5):
@@ -219,13 +228,25 @@ def _candidates(img: np.ndarray):
                 yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
 
 
-def _mesh_from_detection(img, det):
+def _mesh_from_detection(img, det, evidence, tried):
+    """The mesh a candidate leads to, or None when its eyes do not look like eyes.
+
+    ``tried`` collects the eye positions already looked at: seeds that lead to
+    the same place are not refined twice.
+    """
     box, kps = det
     center = box.mean(0)
     size = float(max(box[1] - box[0])) * 1.5
     eye0, eye1 = kps[0], kps[1]
     angle = math.atan2(eye1[1] - eye0[1], eye1[0] - eye0[0])
-    mesh, presence = fm.run_mesh(img, center, size, angle)
+    mesh, _ = fm.run_mesh(img, center, size, angle)
+    eyes = mesh[[33, 263], :2]
+    span = max(math.dist(*eyes), 1.0)
+    if any(np.abs(t - eyes).max() < 0.15 * span for t in tried):
+        return None
+    tried.append(eyes)
+    if not _plausible(mesh) or evidence(mesh) < MIN_EVIDENCE:
+        return None
     for _ in range(2):  # re-crop on the mesh itself, as MediaPipe's tracker does
         xy = mesh[:, :2]
         lo, hi = xy.min(0), xy.max(0)
@@ -235,10 +256,10 @@ def _mesh_from_detection(img, det):
         local = (xy - (lo + hi) / 2) @ R.T
         ext = local.max(0) - local.min(0)
         center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
-        mesh, presence = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
-    if not _plausible(mesh):
+        mesh, _ = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
+    if not _plausible(mesh) or evidence(mesh) < MIN_EVIDENCE:
         return None
-    return mesh, presence
+    return mesh
 
 
 def _plausible(mesh: np.ndarray) -> bool:
@@ -271,7 +292,7 @@ def _drift(img: np.ndarray, mesh: np.ndarray) -> float:
     return float(np.mean(out))
 
 
-def _eye_evidence(img: np.ndarray, mesh: np.ndarray) -> float:
+def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
     """How much darker the eyes are than the forehead and cheeks (0: not at all).
 
     The mesh network's own presence score is unreliable on faces looking
@@ -279,7 +300,6 @@ def _eye_evidence(img: np.ndarray, mesh: np.ndarray) -> float:
     forehead has "eyes" as light as the skin around them.
     """
     xy = mesh[:, :2]
-    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
     r = max(2, int(math.dist(xy[33], xy[263]) * 0.05))
     H, W = gray.shape
 
@@ -306,7 +326,7 @@ def _up(xy):
     return np.array([across[1], -across[0]])
 
 
-def _make_face(mesh, pupils, diams, presence) -> Face:
+def _make_face(mesh, pupils, diams, score) -> Face:
     P = mesh
     x = P[263] - P[33]
     x /= np.linalg.norm(x)
@@ -319,7 +339,7 @@ def _make_face(mesh, pupils, diams, presence) -> Face:
     # The forehead-to-chin line leans back ~12 degrees on an upright face looking at the camera.
     pitch = 12.0 - math.degrees(math.atan2(-y[2], y[1]))
     del z
-    return Face(mesh, pupils, tuple(float(d) for d in diams), yaw, pitch, roll, float(presence))
+    return Face(mesh, pupils, tuple(float(d) for d in diams), yaw, pitch, roll, float(score))
 
 
 def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,

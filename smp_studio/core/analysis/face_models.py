@@ -96,12 +96,16 @@ def detect_faces(rgb: np.ndarray, *, min_score: float = 0.5) -> list[Detection]:
     """Faces on an RGB image, best first (the photo letterboxed to 128 px)."""
     h, w = rgb.shape[:2]
     side = max(h, w)
-    pad = np.zeros((side, side, 3), np.uint8)
     ox, oy = (side - w) // 2, (side - h) // 2
-    pad[oy:oy + h, ox:ox + w] = rgb
-    inp = cv2.resize(pad, (128, 128), interpolation=cv2.INTER_AREA).astype(np.float32) / 127.5 - 1.0
+    k = 128 / side
+    sw, sh = max(1, round(w * k)), max(1, round(h * k))
+    inp = np.zeros((128, 128, 3), np.float32)
+    x0, y0 = (128 - sw) // 2, (128 - sh) // 2
+    inp[y0:y0 + sh, x0:x0 + sw] = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
+    inp = inp / 127.5 - 1.0
+    inp[:y0], inp[y0 + sh:], inp[:, :x0], inp[:, x0 + sw:] = -1.0, -1.0, -1.0, -1.0
     scores, boxes = _run(DETECTOR, inp.transpose(2, 0, 1)[None])
-    scores = 1 / (1 + np.exp(-np.clip(scores.reshape(-1), -100, 100)))
+    scores = 1 / (1 + np.exp(-np.clip(scores.reshape(-1).astype(np.float64), -100, 100)))
     raw = boxes.reshape(-1, 16).astype(np.float64) / 128.0
     keep = np.nonzero(scores >= min_score)[0]
     if keep.size == 0:
