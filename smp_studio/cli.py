@@ -25,7 +25,8 @@ def _design_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("design")
     g.add_argument("--settings", metavar="JSON", help="settings file (from a previous export); options below override it")
     g.add_argument("--treatment", choices=["full", "density", "hairline", "crown", "scar"])
-    g.add_argument("--view", choices=["topdown", "front", "side", "back"], help="how the photo was taken")
+    g.add_argument("--view", choices=["topdown", "front", "left", "right", "back", "side"],
+                   help="how the photo was taken (default: detected from the photo)")
     g.add_argument("--template", dest="hairline_template",
                    choices=["juvenile", "mature", "conservative", "feminine", "edge-up"], help="hairline template")
     g.add_argument("--hairline", metavar="JSON", help="hairline file: {\"points\": [[x, y], ...], \"face_dir\": [0, 1]}")
@@ -236,6 +237,12 @@ def _simulation(args, photo):
             raise SettingsError("--calibrate takes X0,Y0,X1,Y1,MM, e.g. 100,200,400,200,50") from None
         base["px_per_mm"] = Scale.from_calibration((x0, y0), (x1, y1), mm).px_per_mm
         base["scale_source"] = "calibrated"
+    from smp_studio.core.analysis.view import settings_with_view
+
+    base, guess = settings_with_view(photo.rgb, base)
+    if guess.uncertain:
+        print(f"smp-studio-cli: warning: the photo looks like a {guess.view} view, but only "
+              f"{guess.confidence:.0%} sure; pass --view to choose", file=sys.stderr)
     settings = Settings.from_dict(base)
     seg = project.segmentation() if project is not None else None
     if args.labels:
@@ -252,7 +259,7 @@ def _simulation(args, photo):
     scar = project.scar if project is not None else None
     if args.scar_mask:
         scar = _read_png_mask(args.scar_mask, photo, "the scar mask") > 127
-    sim = Simulation(photo, settings, segmentation=seg, hairline=hairline, scar_mask=scar)
+    sim = Simulation(photo, settings, segmentation=seg, hairline=hairline, scar_mask=scar, face=guess.face)
     if args.save_hairline and sim.hairline is not None:
         Path(args.save_hairline).write_text(sim.hairline.to_json())
     return sim
@@ -319,6 +326,19 @@ def _regions(args):
     return [Region.parse(r) for r in getattr(args, "region", [])]
 
 
+def _hides_something(photo, args) -> bool:
+    """Whether anonymising will hide anything; says so when no face is found."""
+    if not (args.anonymise or args.region):
+        return False
+    from smp_studio.core.output.anonymise import detect
+
+    if args.anonymise and not any(r.kind == "face" for r in detect(photo.rgb)):
+        print("smp-studio-cli: warning: no face found to hide"
+              + ("; only the regions given are hidden" if args.region else "; add --region X,Y,W,H"), file=sys.stderr)
+        return bool(args.region)
+    return True
+
+
 def cmd_compare(args) -> int:
     from smp_studio.core.output.exports import export_image
     from smp_studio.core.io.imageio import save_image
@@ -326,11 +346,12 @@ def cmd_compare(args) -> int:
     photo = _load(args)
     sim = _simulation(args, photo)
     label = not args.no_label
+    hidden = _hides_something(photo, args)
     img = export_image(sim, args.mode, width=args.width, label=label, brand=_clinic(args).name,
                        anonymise_mode=args.anonymise or ("blur" if args.region else None), regions=_regions(args),
                        split_position=args.position)
     save_image(args.output, img, settings=_record(sim, simulation_label=label, compare=args.mode,
-                                                  anonymised=bool(args.anonymise or args.region)))
+                                                  anonymised=hidden))
     print(f"{args.output}: {args.mode}" + ("" if label else " WITHOUT the simulation label (recorded)"))
     return 0
 
@@ -379,6 +400,9 @@ def cmd_anonymise(args) -> int:
     photo = _load(args)
     img, found = anonymise(photo.rgb, mode=args.mode, regions=_regions(args), detect_faces=not args.no_detect)
     save_image(args.output, img)
+    if not args.no_detect and not any(r.kind == "face" for r in found):
+        print("smp-studio-cli: warning: no face found to hide" + ("" if args.region else "; add --region X,Y,W,H"),
+              file=sys.stderr)
     kinds = ", ".join(sorted({r.kind for r in found})) or "nothing found: add --region X,Y,W,H"
     print(f"{args.output}: {args.mode}; hid {len(found)} region(s) ({kinds})")
     return 0
@@ -438,23 +462,32 @@ def cmd_info(args) -> int:
     photo = _load(args)
     project = getattr(args, "_project", None)
     seg = project.segmentation() if project is not None else segment(photo.rgb)
+    from smp_studio.core.analysis.view import photo_view_and_scale
+
+    known = project.settings if project is not None else None
+    guess, face_scale_ = photo_view_and_scale(photo.rgb, view=known.view if known is not None else None)
     if args.px_per_mm:
         scale = Scale(args.px_per_mm, "given")
-    elif project is not None and project.settings.px_per_mm is not None:
-        scale = Scale(project.settings.px_per_mm, project.settings.scale_source)
+    elif known is not None and known.px_per_mm is not None:
+        scale = Scale(known.px_per_mm, known.scale_source)
     else:
-        scale = seg.estimated_scale()
+        scale = face_scale_ or seg.estimated_scale()
     areas = {k: round(scale.px_area_to_cm2(v), 1) for k, v in seg.class_areas_px().items()}
     info = {
         "photo": photo.name, "width": photo.width, "height": photo.height, "format": photo.format,
         "px_per_mm": round(scale.px_per_mm, 3), "scale_source": scale.source,
         "area_cm2": areas, "bald_fraction": round(seg.bald_fraction(), 3),
+        "view": guess.view, "view_confidence": round(guess.confidence, 2),
+        "face": guess.face.to_dict() if guess.face else None,
     }
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     print(f"{photo.name}: {photo.width}x{photo.height} {photo.format}")
-    print(f"scale: {scale.px_per_mm:.2f} px/mm ({scale.source}; assumes a 15 cm head breadth, calibrate for accuracy)")
+    print(f"view: {guess.view} ({guess.confidence:.0%} sure)")
+    assumes = {"head": "; assumes a 15 cm head breadth, calibrate for accuracy",
+               "iris": "; from the eyes: 11.7 mm iris, 63 mm between the pupils"}.get(scale.source, "")
+    print(f"scale: {scale.px_per_mm:.2f} px/mm ({scale.source}{assumes})")
     for k, v in areas.items():
         print(f"  {k:<11} {v:8.1f} cm²")
     print(f"bald share of the head: {info['bald_fraction']:.0%}")

@@ -36,6 +36,8 @@ MIN_EVIDENCE = 0.15
 #: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
 MAX_DRIFT = 0.32
 STABILITY_SHIFT = 0.12  # of the crop, for the drift test
+#: The iris and the pupils' distance must agree this well (share) for the iris to count.
+IRIS_AGREEMENT = 0.15
 ANALYSIS_SIZE = 1024
 DETECT_SIZE = 320  # long side the detector's views are cut from  # long side the networks' crops are cut from (they see 192 px at most)
 
@@ -349,7 +351,7 @@ def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
     The iris is a steadier standard across people (11.7 mm +- 0.5) but only a
     dozen pixels across in a small photo; the pupils' distance varies more
     (63 mm +- 4) but is measured over many pixels. When the two agree within
-    a quarter their mean is used; otherwise the pupils' distance, which a few
+    15 % their mean is used; otherwise the pupils' distance, which a few
     pixels of error cannot throw off.
 
     Examples
@@ -364,7 +366,7 @@ def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
     cos_yaw = max(math.cos(math.radians(face.yaw)), 0.5)
     ipd = face.interpupillary_px / cos_yaw / interpupillary_mm
     iris = max(face.iris_diameters_px) / iris_diameter_mm
-    if iris > 0 and abs(iris / ipd - 1) < 0.25:
+    if iris > 0 and abs(iris / ipd - 1) < IRIS_AGREEMENT:
         value = (iris + ipd) / 2
     else:
         value = ipd

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.analysis.face import Face, face_scale, find_face
+from smp_studio.core.analysis.hairline_rules import face_template
 from smp_studio.core.analysis.head import head_frame, template_hairline
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.analysis.photo import Photo
@@ -31,7 +33,10 @@ RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "sess
                "session_density", "hairline_step_mm", "scale_source"}
 #: Settings the zone depends on (the seed too: it draws the hairline's waves).
 #: Anything else that is not render-only changes the dots alone.
-ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
+#: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
+FACE_VIEWS = ("front", "left", "right", "side")
+ZONE_KEYS = {"treatment", "view", "juvenile_height_mm", "mature_height_mm", "conservative_height_mm",
+             "feminine_height_mm", "iris_diameter_mm", "interpupillary_mm", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
              "macro_wavelength_mm", "px_per_mm", "hairline_template", "seed"}
 
 
@@ -48,6 +53,10 @@ class Simulation:
         Default: the settings' template placed on the head.
     scar_mask : ndarray bool, optional
         For the scar treatment.
+    face : Face or None, optional
+        The client's face, when already found (default: looked for in front
+        and side views, where the scale then comes from the eyes and the
+        templates from the clinical rules).
 
     Examples
     --------
@@ -60,8 +69,9 @@ class Simulation:
     """
 
     def __init__(self, photo: Photo, settings: Settings | None = None, *, segmentation: Segmentation | None = None,
-                 hairline: Hairline | None = None, scar_mask=None, crown_center=None):
+                 hairline: Hairline | None = None, scar_mask=None, crown_center=None, face=...):
         self.photo = photo
+        self._face = face  # ... = not looked for yet
         self.settings = settings or Settings()
         self._seg = segmentation
         self._hairline = hairline
@@ -81,15 +91,31 @@ class Simulation:
         return self._seg
 
     @property
+    def face(self) -> Face | None:
+        """The client's face in front and side views (None in other views, or when not visible)."""
+        if self.settings.view not in FACE_VIEWS:
+            return None if self._face is ... else self._face
+        if self._face is ...:
+            self._face = find_face(self.photo.rgb)
+        return self._face
+
+    @property
     def scale(self) -> Scale:
+        """Pixels per mm: given or calibrated, else from the eyes, else from the head's breadth."""
         if self.settings.px_per_mm is not None:
             return Scale(self.settings.px_per_mm, self.settings.scale_source)
+        if self.face is not None:
+            return face_scale(self.face, iris_diameter_mm=self.settings.iris_diameter_mm,
+                              interpupillary_mm=self.settings.interpupillary_mm)
         return self.segmentation.estimated_scale()
 
     @property
     def hairline(self) -> Hairline | None:
         """The hairline in use (a template until the artist sets one)."""
         if self._hairline is None and self.settings.view != "back":
+            if self.face is not None:
+                self._hairline = face_template(self.face, self.scale, self.settings)
+                return self._hairline
             frame = head_frame(self.segmentation.labels != BACKGROUND)
             self._hairline = template_hairline(self.settings.hairline_template, frame, view=self.settings.view)
         return self._hairline
@@ -131,7 +157,8 @@ class Simulation:
         new = replace(self.settings, **changes)
         changed = {k for k in changes if getattr(self.settings, k) != getattr(new, k)}
         self.settings = new
-        if changed & {"hairline_template", "view"}:
+        if changed & {"hairline_template", "view", "juvenile_height_mm", "mature_height_mm", "conservative_height_mm",
+                      "feminine_height_mm"}:
             self._hairline = None
         if changed & ZONE_KEYS:
             self._zone = None
