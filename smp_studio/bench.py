@@ -37,9 +37,9 @@ def _median_time(fn, repeat: int) -> float:
     return float(np.median(times))
 
 
-def make_photo(megapixels: float, rng=0) -> np.ndarray:
+def make_photo(megapixels: float, rng=0, name: str | None = None) -> np.ndarray:
     """A sample scalp photo upscaled to ``megapixels`` (4:3), with fine sensor noise."""
-    src = load_photo(sample_photo()).rgb
+    src = load_photo(sample_photo(name)).rgb
     w = int(round(np.sqrt(megapixels * 1e6 * 4 / 3)))
     h = int(round(w * 3 / 4))
     big = cv2.resize(src, (w, h), interpolation=cv2.INTER_CUBIC)
@@ -59,6 +59,14 @@ def run(sizes=(12.0, 24.0), repeat: int = 3, out=print) -> dict:
             rows = {"one 5x5 blur pass (reference)": ref}
             rows["load (JPEG decode)"] = _median_time(lambda: load_photo(path), repeat)
         rows["segmentation"] = _median_time(lambda: segment(rgb), repeat)
+        # Face analysis (detector, mesh, iris) on the front sample; and the full search when
+        # there is no face, as on every top-down photo.
+        from smp_studio.core.analysis.face import find_face
+
+        front = make_photo(mp, name="front-norwood4-hairline.jpg")
+        rows["face"] = _median_time(lambda: find_face(front), repeat)
+        rows["face, none found (full search)"] = _median_time(lambda: find_face(rgb), repeat)
+        del front
 
         # 200,000 impressions over the whole frame at 100/cm²: pick the scale that makes it so.
         scale = Scale(float(np.sqrt(w * h / (2000.0 * 100.0))))
