@@ -150,7 +150,11 @@ def main(argv=None) -> int:
 
     tune_allocator()
     try:
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        # Warnings only once the command has worked: a failure is one clear line.
+        for w in getattr(args, "_warnings", []):
+            print(f"smp-studio-cli: warning: {w}", file=sys.stderr)
+        return code
     except SmpError as e:
         print(f"smp-studio-cli: {e}", file=sys.stderr)
     except FileNotFoundError as e:
@@ -185,6 +189,10 @@ def _load(args):
         args._project = load_project(args.photo)
         return args._project.photo
     return load_photo(args.photo)
+
+
+def _warn(args, text: str) -> None:
+    args._warnings = getattr(args, "_warnings", []) + [text]
 
 
 def _is_project(path) -> bool:
@@ -239,11 +247,12 @@ def _simulation(args, photo):
         base["scale_source"] = "calibrated"
     from smp_studio.core.analysis.view import settings_with_view
 
+    Settings.from_dict(base)  # bad settings fail before the photo is looked at
     base, guess = settings_with_view(photo.rgb, base)
-    if guess.uncertain:
-        print(f"smp-studio-cli: warning: the photo looks like a {guess.view} view, but only "
-              f"{guess.confidence:.0%} sure; pass --view to choose", file=sys.stderr)
     settings = Settings.from_dict(base)
+    if guess.uncertain:
+        _warn(args, f"the photo looks like a {guess.view} view, but only {guess.confidence:.0%} sure; "
+                    "pass --view to choose")
     seg = project.segmentation() if project is not None else None
     if args.labels:
         try:
@@ -333,8 +342,8 @@ def _hides_something(photo, args) -> bool:
     from smp_studio.core.output.anonymise import detect
 
     if args.anonymise and not any(r.kind == "face" for r in detect(photo.rgb)):
-        print("smp-studio-cli: warning: no face found to hide"
-              + ("; only the regions given are hidden" if args.region else "; add --region X,Y,W,H"), file=sys.stderr)
+        _warn(args, "no face found to hide" + ("; only the regions given are hidden" if args.region
+                                                else "; add --region X,Y,W,H"))
         return bool(args.region)
     return True
 
@@ -401,8 +410,7 @@ def cmd_anonymise(args) -> int:
     img, found = anonymise(photo.rgb, mode=args.mode, regions=_regions(args), detect_faces=not args.no_detect)
     save_image(args.output, img)
     if not args.no_detect and not any(r.kind == "face" for r in found):
-        print("smp-studio-cli: warning: no face found to hide" + ("" if args.region else "; add --region X,Y,W,H"),
-              file=sys.stderr)
+        _warn(args, "no face found to hide" + ("" if args.region else "; add --region X,Y,W,H"))
     kinds = ", ".join(sorted({r.kind for r in found})) or "nothing found: add --region X,Y,W,H"
     print(f"{args.output}: {args.mode}; hid {len(found)} region(s) ({kinds})")
     return 0

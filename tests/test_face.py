@@ -51,14 +51,16 @@ def test_no_face_on_blank_noise_or_top_down_photos(samples_dir):
         assert find_face(load_photo(samples_dir / name).rgb) is None, name
 
 
-def test_a_face_turned_upside_down_or_mirrored_keeps_its_geometry(front_face):
+def test_a_mirrored_face_keeps_its_geometry(front_face):
     photo, face = front_face
     mirrored = find_face(np.ascontiguousarray(photo.rgb[:, ::-1]))
     assert mirrored is not None
     w = photo.width
-    # The mirrored photo's eyes are the original's, mirrored.
+    # The mirrored photo's eyes are the original's, mirrored (closed eyes looking down: a
+    # corner is uncertain by a few per cent of the photo).
     assert np.allclose(np.sort(w - face.outer_eye_corners[:, 0]), np.sort(mirrored.outer_eye_corners[:, 0]),
-                       atol=0.04 * w)
+                       atol=0.08 * w)
+    assert abs(mirrored.glabella[1] - face.glabella[1]) < 0.04 * w
 
 
 def test_a_damaged_model_is_refused(tmp_path, monkeypatch):
@@ -167,9 +169,12 @@ def test_simulation_uses_the_face_in_front_views(front_face):
 
 
 def test_view_of_the_samples(samples_dir):
-    assert classify_view(load_photo(samples_dir / FRONT).rgb).view == "front"
-    for name in ("topdown-norwood6-shaved-look.jpg", "topdown-norwood7-fair-skin.jpg"):
-        assert classify_view(load_photo(samples_dir / name).rgb).view == "topdown", name
+    front = classify_view(load_photo(samples_dir / FRONT).rgb)
+    assert front.view == "front" and not front.uncertain and front.face is not None
+    for p in sorted(samples_dir.glob("topdown-*.jpg")):
+        g = classify_view(load_photo(p).rgb)
+        # Told apart by the layout alone, which is often wrong: right here, and it says it is unsure.
+        assert g.view == "topdown" and g.uncertain and g.face is None, p.name
 
 
 def test_info_json_keeps_its_keys_and_adds_the_face(capsys):

@@ -33,6 +33,7 @@ OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379
 STRETCHES = (1.0, 1.6, 2.2, 3.0)
 #: How much darker the eyes must be than the skin around them for a mesh to be believed.
 MIN_EVIDENCE = 0.15
+EYE_PERCENTILE = 20
 #: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
 MAX_DRIFT = 0.32
 STABILITY_SHIFT = 0.12  # of the crop, for the drift test
@@ -305,13 +306,14 @@ def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
     r = max(2, int(math.dist(xy[33], xy[263]) * 0.05))
     H, W = gray.shape
 
-    def lum(p):
+    def lum(p, q=50, k=1):
         x, y = int(round(p[0])), int(round(p[1]))
         if not (0 <= x < W and 0 <= y < H):
             return None
-        return float(np.median(gray[max(y - r, 0):y + r + 1, max(x - r, 0):x + r + 1]))
+        return float(np.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q))
 
-    eyes = [lum((xy[a] + xy[b]) / 2) for a, b in fm.EYE_CORNERS]
+    # The darkest fifth around each eye: the pupil, or the lashes of a closed eye.
+    eyes = [lum((xy[a] + xy[b]) / 2, EYE_PERCENTILE, 2) for a, b in fm.EYE_CORNERS]
     skin = [lum(xy[i]) for i in (151, 50, 280, 6)]
     eyes = [v for v in eyes if v is not None]
     skin = [v for v in skin if v is not None]

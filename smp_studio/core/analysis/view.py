@@ -1,11 +1,12 @@
 """Which way the camera looked: front, top-down, back, left or right.
 
 A face the mesh confirms means a front view (or a side view when it is
-turned well away). Without one, the layout of skin and hair on the head
-decides: a profile has its face skin on one side and its hair on the other,
-a back view has the neck's skin below the hair, a top-down view has the
-scalp in the middle with little skin below it. Each rule is a hand-set
-threshold; the confidence says how far past it the photo is.
+turned well away); on the development set that is never wrong, and finds
+about 6 front photos in 10. Without one, the layout of skin and hair on the
+head decides: a profile has its face skin on one side and its hair on the
+other, a back view has hair in the middle and the neck's skin below it,
+anything else is taken as top-down. These hand-set rules are right only about
+half the time, so their confidence stays low and the studio should ask.
 """
 
 from __future__ import annotations
@@ -80,23 +81,25 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
             # Yaw > 0 turns the face toward image-right.
             return ViewGuess("right" if face.yaw > 0 else "left", min(1.0, face.score), face)
         return ViewGuess("front", float(np.clip(0.6 + 0.4 * face.score, 0, 1)), face)
+    # Without a face the layout is a weak cue (right about 1 time in 2 on the development
+    # set): the confidences say so, and stay below LOW_CONFIDENCE so the studio asks.
     side = features["skin_side"]
     if abs(side) > SIDE_SKIN:
-        conf = float(np.clip(0.5 + (abs(side) - SIDE_SKIN) * 2.0, 0.5, 0.95))
+        conf = float(np.clip(0.45 + (abs(side) - SIDE_SKIN) * 0.5, 0.45, 0.58))
         return ViewGuess("left" if side > 0 else "right", conf, None)
     # Without a face, a front view is not told from a bald crown seen from above; both keep
     # the outline-based placement, so top-down (the old default) is the safer guess.
     below, hair = features["skin_below"], features["hair_middle"]
     margin = min(below - NECK_SKIN, hair - BACK_HAIR)
     if margin > 0:
-        return ViewGuess("back", float(np.clip(0.5 + margin * 2, 0.5, 0.9)), None)
-    return ViewGuess("topdown", float(np.clip(0.5 - margin, 0.5, 0.9)), None)
+        return ViewGuess("back", float(np.clip(0.4 + margin * 0.5, 0.4, 0.55)), None)
+    return ViewGuess("topdown", float(np.clip(0.35 - margin * 0.5, 0.35, 0.5)), None)
 
 
 #: Hand-set thresholds on the layout features (shares of the photo's parts).
-SIDE_SKIN = 0.35
-NECK_SKIN = 0.3
-BACK_HAIR = 0.7
+SIDE_SKIN = 0.4
+NECK_SKIN = 0.1
+BACK_HAIR = 0.4
 
 
 def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarray | None = None) -> ViewGuess:

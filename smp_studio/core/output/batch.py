@@ -82,7 +82,11 @@ def simulation_for(path, settings: dict):
         proj = load_project(path)
         proj.settings = Settings.from_dict(dict(proj.settings.to_dict(), **settings))
         return proj.simulation()
-    return Simulation(load_photo(path), Settings.from_dict(settings))
+    from smp_studio.core.analysis.view import settings_with_view
+
+    photo = load_photo(path)
+    settings, guess = settings_with_view(photo.rgb, settings)  # the preset's view, else the photo's own
+    return Simulation(photo, Settings.from_dict(settings), face=guess.face)
 
 
 def run_batch(inputs, preset: dict, out_dir, *, workers: int | None = None, clinic: dict | None = None,
