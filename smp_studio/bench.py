@@ -37,9 +37,9 @@ def _median_time(fn, repeat: int) -> float:
     return float(np.median(times))
 
 
-def make_photo(megapixels: float, rng=0) -> np.ndarray:
+def make_photo(megapixels: float, rng=0, name: str | None = None) -> np.ndarray:
     """A sample scalp photo upscaled to ``megapixels`` (4:3), with fine sensor noise."""
-    src = load_photo(sample_photo()).rgb
+    src = load_photo(sample_photo(name)).rgb
     h, w = make_photo_size(megapixels)
     big = cv2.resize(src, (w, h), interpolation=cv2.INTER_CUBIC)
     noise = np.random.default_rng(rng).integers(-3, 4, size=(h, w, 1), dtype=np.int16)
@@ -49,7 +49,8 @@ def make_photo(megapixels: float, rng=0) -> np.ndarray:
 #: Stage names in ``bench --json`` (kept exactly: outside checks read them), by their text label.
 JSON_NAMES = {"segmentation": "segmentation", "render 200k dots": "render_200k", "preview re-render": "preview",
               "open to first result": "open_to_first_result", "load (JPEG decode)": "load",
-              "preview after a density change (re-place + render)": "preview_density"}
+              "preview after a density change (re-place + render)": "preview_density", "face": "face",
+              "face, none found (full search)": "face_none_found"}
 
 
 def _json_name(label: str) -> str:
@@ -77,6 +78,14 @@ def measure(mp: float, repeat: int = 3) -> tuple[float, dict, int]:
         rows["open to first result"] = _median_time(
             lambda: Simulation(load_photo(path), Settings(seed=1)).render(view, size), repeat)
     rows["segmentation"] = _median_time(lambda: segment(rgb), repeat)
+    # Face analysis (detector, mesh, iris) on the front sample; and the full search when
+    # there is no face, as on every top-down photo.
+    from smp_studio.core.analysis.face import find_face
+
+    front = make_photo(mp, name="front-norwood4-hairline.jpg")
+    rows["face"] = _median_time(lambda: find_face(front), repeat)
+    rows["face, none found (full search)"] = _median_time(lambda: find_face(rgb), repeat)
+    del front
 
     # 200,000 impressions over the whole frame at 100/cm²: pick the scale that makes it so.
     scale = Scale(float(np.sqrt(w * h / (2000.0 * 100.0))))

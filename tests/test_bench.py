@@ -16,7 +16,7 @@ def test_engine_benchmark_prints_ratios_to_a_blur_pass():
     r = subprocess.run([sys.executable, "-m", "smp_studio.cli", "bench", "--sizes", "0.5", "--repeat", "1", "--no-gui"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    for stage in ("one 5x5 blur pass (reference)", "segmentation", "render 200k dots", "preview re-render",
+    for stage in ("one 5x5 blur pass (reference)", "segmentation", "face", "render 200k dots", "preview re-render",
                   "open to first result"):
         line = next(l for l in r.stdout.splitlines() if stage in l)
         s, x = map(float, re.search(r"(\d+\.\d+)\s+(\d+\.\d+)", line).groups())

@@ -220,8 +220,8 @@ def test_calibration_sets_the_scale(win, qtbot):
     dlg.setDoubleValue(100.0)  # the artist types 100 mm
     dlg.accept()
     assert win.doc.scale.px_per_mm == pytest.approx(4.0, rel=0.03)
-    assert win.doc.scale.source == "calibration"
-    qtbot.waitUntil(lambda: "calibration" in win.scale_status.text(), timeout=2000)  # after the repaint
+    assert win.doc.scale.source == "calibrated"
+    qtbot.waitUntil(lambda: "calibrated" in win.scale_status.text(), timeout=2000)  # after the repaint
     win.calibrate(a, a, 10.0)
     assert win.banner.isVisible() and "short" in win.banner.label.text()
 

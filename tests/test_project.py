@@ -44,7 +44,7 @@ def test_round_trip_renders_the_identical_image(project, tmp_path):
     assert loaded.notes == project.notes and loaded.created and loaded.modified
     assert loaded.settings == project.settings
     assert np.array_equal(loaded.scar, project.scar) and np.array_equal(loaded.edits, project.edits)
-    assert loaded.simulation().scale.source == "calibration"
+    assert loaded.simulation().scale.source == "calibrated"
 
 
 def test_the_same_design_gives_the_same_bytes(project):

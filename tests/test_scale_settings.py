@@ -7,7 +7,7 @@ from smp_studio.core.model.settings import Settings
 def test_calibration_from_two_points():
     s = Scale.from_calibration((10, 10), (10, 310), 30.0)
     assert s.px_per_mm == pytest.approx(10.0)
-    assert s.source == "calibration"
+    assert s.source == "calibrated"
     assert s.px_area_to_cm2(100 * 100) == pytest.approx(1.0)
 
 

@@ -41,7 +41,7 @@ def test_density_map_is_soft_and_ordered():
 def test_scale_estimate_from_head_breadth():
     img, truth = synthetic_head(size=400)  # head diameter 0.84 * 400 = 336 px
     s = segment(img).estimated_scale()
-    assert s.source == "estimate"
+    assert s.source == "head"
     assert s.px_per_mm == pytest.approx(336 / 150, rel=0.12)
 
 

@@ -73,7 +73,7 @@ def _settings_overrides(args) -> dict:
         except ValueError:
             raise SettingsError("--calibrate takes X0,Y0,X1,Y1,MM, e.g. 100,200,400,200,50") from None
         over["px_per_mm"] = Scale.from_calibration((x0, y0), (x1, y1), mm).px_per_mm
-        over["scale_source"] = "calibration"
+        over["scale_source"] = "calibrated"
     return over
 
 
@@ -100,6 +100,7 @@ def _open(args):
     if args.scar_mask:
         scar = _read_png_mask(args.scar_mask, shape, "the scar mask") > 127
     opened = open_simulation(src, settings=_settings_overrides(args), hairline=hairline, labels=labels, scar=scar)
+    args.warnings = list(opened.warnings)
     if args.save_hairline and opened.sim.hairline is not None:
         Path(args.save_hairline).write_text(opened.sim.hairline.to_json())
     return opened
@@ -122,8 +123,9 @@ def _request(args, kind: str, **kw):
                          photo_name=clinic.photo_names, **kw)
 
 
-def _warn(artifact) -> None:
-    for w in artifact.warnings:
+def _warn(args, artifact=None) -> None:
+    """Warnings, said once the command has worked (a failure stays one clear line)."""
+    for w in getattr(args, "warnings", []) + (artifact.warnings if artifact is not None else []):
         print(f"smp-studio-cli: warning: {w}", file=sys.stderr)
 
 
@@ -161,6 +163,7 @@ def cmd_simulate(args) -> int:
     sim = _open(args).sim
     art = export(sim, ExportRequest("plain", width=args.width, label=False, photo_name=_clinic(args).photo_names))
     art.write(args.output)
+    _warn(args, art)
     s = sim.settings
     print(f"{args.output}: {len(sim.session_dots())} impressions over {sim.treatment_area_cm2():.0f} cm² "
           f"(session {s.session} of {s.sessions}, {s.state})")
@@ -173,7 +176,7 @@ def cmd_compare(args) -> int:
     sim = _open(args).sim
     art = export(sim, _request(args, args.mode, split_position=args.position))
     art.write(args.output)
-    _warn(art)
+    _warn(args, art)
     print(f"{args.output}: {args.mode}" + ("" if not args.no_label else " WITHOUT the simulation label (recorded)"))
     return 0
 
@@ -185,6 +188,7 @@ def cmd_handout(args) -> int:
     notes = args.notes if args.notes is not None else opened.notes
     art = export(opened.sim, _request(args, "handout", paper=args.paper, notes=notes, date=args.date, price=args.price))
     art.write(args.output)
+    _warn(args, art)
     sim = opened.sim
     print(f"{args.output}: 3 pages ({args.paper.upper()}), {sim.treatment_area_cm2():.0f} cm², "
           f"{len(sim.dots.for_session(sim.settings.with_(session=sim.settings.sessions))):,} impressions")
@@ -198,7 +202,7 @@ def cmd_animate(args) -> int:
     art = export(sim, _request(args, "animation", seconds=args.seconds, fps=args.fps,
                                gif=str(args.output).lower().endswith(".gif")))
     art.write(args.output)
-    _warn(art)
+    _warn(args, art)
     print(f"{args.output}: {len(art.frames)} frames at {args.fps} fps"
           + ("" if not args.no_label else ", WITHOUT the simulation label"))
     return 0
@@ -261,6 +265,7 @@ def cmd_project(args) -> int:
     proj = Project.from_design(sim.photo, design, sim.detection, created=old.created if old else "",
                                extras=old.extras if old else None)
     save_project(proj, args.output)
+    _warn(args)
     print(f"{args.output}: {sim.photo.name}, {len(sim.session_dots())} impressions, seed {sim.settings.seed}")
     return 0
 
@@ -269,19 +274,27 @@ def cmd_info(args) -> int:
     from smp_studio.core.io.opening import open_simulation
 
     overrides = {"px_per_mm": args.px_per_mm, "scale_source": "given"} if args.px_per_mm else None
-    sim = open_simulation(_source(args), settings=overrides).sim
+    opened = open_simulation(_source(args), settings=overrides)
+    sim = opened.sim
     photo, seg, scale = sim.photo, sim.segmentation, sim.scale
+    guess = opened.view_guess
+    view, confidence = sim.settings.view, (guess.confidence if guess is not None else 1.0)
     areas = {k: round(scale.px_area_to_cm2(v), 1) for k, v in seg.class_areas_px().items()}
     info = {
         "photo": photo.name, "width": photo.width, "height": photo.height, "format": photo.format,
         "px_per_mm": round(scale.px_per_mm, 3), "scale_source": scale.source,
         "area_cm2": areas, "bald_fraction": round(seg.bald_fraction(), 3),
+        "view": view, "view_confidence": round(confidence, 2),
+        "face": sim.face.to_dict() if sim.face is not None else None,
     }
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     print(f"{photo.name}: {photo.width}x{photo.height} {photo.format}")
-    print(f"scale: {scale.px_per_mm:.2f} px/mm ({scale.source}; assumes a 15 cm head breadth, calibrate for accuracy)")
+    print(f"view: {view} ({confidence:.0%} sure)")
+    assumes = {"head": "; assumes a 15 cm head breadth, calibrate for accuracy",
+               "iris": "; from the eyes: 11.7 mm iris, 63 mm between the pupils"}.get(scale.source, "")
+    print(f"scale: {scale.px_per_mm:.2f} px/mm ({scale.source}{assumes})")
     for k, v in areas.items():
         print(f"  {k:<11} {v:8.1f} cm²")
     print(f"bald share of the head: {info['bald_fraction']:.0%}")

@@ -57,11 +57,14 @@ class Document(QObject):
 
     # --- loading and saving ---------------------------------------------------------------
     def set_photo(self, photo: Photo, seg: Segmentation, path: str | None = None,
-                  settings: Settings | None = None) -> None:
-        """A freshly loaded and segmented photo; the history starts anew."""
+                  settings: Settings | None = None, face=...) -> None:
+        """A freshly loaded and segmented photo; the history starts anew.
+
+        ``face`` is what the face search found on it already (None: no face), if it ran.
+        """
         self.photo, self.path = photo, path
         self.project_path, self.created, self.extras = None, "", {}
-        self._start(Design(settings or Settings(), detection=seg))
+        self._start(Design(settings or Settings(), detection=seg), face)
 
     def set_project(self, project, path: str | None) -> None:
         """An opened (or recovered) project: exactly the design that was saved."""
@@ -72,8 +75,8 @@ class Document(QObject):
         self.extras = {k: v for k, v in project.extras.items() if k not in (REGIONS_KEY, MIRROR_KEY)}
         self._start(project.design())
 
-    def _start(self, design: Design) -> None:
-        self.sim = Simulation(self.photo, design=design)
+    def _start(self, design: Design, face=...) -> None:
+        self.sim = Simulation(self.photo, design=design, face=face)
         self.history = History(design)
         self.photoChanged.emit()
         self._emit(Design(), design)
@@ -225,7 +228,7 @@ class Document(QObject):
 
     def calibrate(self, p0, p1, mm: float) -> None:
         s = Scale.from_calibration(p0, p1, mm)
-        self.set_settings("Calibrate scale", px_per_mm=s.px_per_mm, scale_source="calibration")
+        self.set_settings("Calibrate scale", px_per_mm=s.px_per_mm, scale_source="calibrated")
 
     def new_layout(self) -> None:
         rng = np.random.default_rng()

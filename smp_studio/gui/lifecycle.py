@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from smp_studio.core.analysis.photo import load_photo
 from smp_studio.core.analysis.segmentation import segment
+from smp_studio.core.analysis.view import classify_view
+from smp_studio.core.model.labels import label_for
+from smp_studio.core.model.settings import Settings
 
 PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp *.smpx);;"
                 "SMP Studio projects (*.smpx);;All files (*)")
@@ -42,18 +45,23 @@ class FileLifecycle:
         def work(progress):
             progress(0.05, f"Loading {Path(path).name}...")
             photo = load_photo(path)
-            progress(0.4, "Finding bald and thinning areas...")
+            progress(0.3, "Finding bald and thinning areas...")
             seg = segment(photo.rgb)
+            progress(0.6, "Looking for the face and the view...")
+            guess = classify_view(photo.rgb)
             progress(0.9, "Preparing the simulation...")
             from smp_studio.core.engine import bluenoise
 
             bluenoise.tile()  # built once per run: here, not on the UI thread
-            return photo, seg
+            return photo, seg, guess
 
         def done(result):
-            photo, seg = result
-            self.doc.set_photo(photo, seg, path)
+            photo, seg, guess = result
+            self.doc.set_photo(photo, seg, path, Settings(view=guess.view), face=guess.face)
             self.banner.hide()
+            if guess.uncertain:  # say so and ask, rather than guess silently
+                self.show_error(f"This looks like a {label_for('view', guess.view).lower()} photo, but only "
+                                f"{guess.confidence:.0%} sure: please check Photo view in the panel.")
             self._add_recent(path)
             self.qsettings.setValue("last_dir", str(Path(path).parent))
             self.statusBar().showMessage(f"Opened {photo.name} ({photo.width}x{photo.height})", 5000)

@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
+from smp_studio.core.analysis.face import Face, face_scale, find_face
+from smp_studio.core.analysis.hairline_rules import face_template
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
@@ -31,6 +33,8 @@ from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
+#: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
+FACE_VIEWS = ("front", "left", "right", "side")
 VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
 BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
@@ -52,6 +56,14 @@ class Simulation:
         Default: the settings' template placed on the head.
     scar_mask : ndarray bool, optional
         For the scar treatment.
+    face : Face or None, optional
+        The client's face, when already found (default: looked for in front
+        and side views, where the scale then comes from the eyes and the
+        templates from the clinical rules).
+    face : Face or None, optional
+        The client's face, when already found (default: looked for in front
+        and side views, where the scale then comes from the eyes and the
+        templates from the clinical rules).
 
     Examples
     --------
@@ -68,13 +80,14 @@ class Simulation:
 
     def __init__(self, photo: Photo, settings: Settings | None = None, *, design: Design | None = None,
                  segmentation: Segmentation | None = None, hairline: Hairline | None = None, scar_mask=None,
-                 crown_center=None):
+                 crown_center=None, face=...):
         if design is None:
             scar = Layer.from_array(np.asarray(scar_mask, bool), False) if scar_mask is not None else None
             design = Design(settings or Settings(), hairline, scar=scar, detection=segmentation)
         self.photo = photo
         self.design = design
         self.crown_center = crown_center
+        self._face_given = face  # ... = look for it when the view shows a face
         self._memo = Memo()
 
     def stage_runs(self, name: str) -> int:
@@ -105,13 +118,40 @@ class Simulation:
                               self.settings, self.detection, self.edits)
 
     @property
+    def face(self) -> Face | None:
+        """The client's face in front and side views (None in other views, or when not visible)."""
+        if self.settings.view not in FACE_VIEWS:
+            return None if self._face is ... else self._face
+        if self._face is ...:
+            self._face = find_face(self.photo.rgb)
+        return self._face
+
+    @property
+    def face(self) -> Face | None:
+        """The client's face in front and side views (None in other views, or when not visible)."""
+        if self.settings.view not in FACE_VIEWS:
+            return None
+        if self._face_given is not ...:
+            return self._face_given
+        return self._memo.get("face", lambda s, rgb: find_face(rgb), self.settings, self.photo.rgb)
+
+    @face.setter
+    def face(self, face: Face | None) -> None:
+        """What :func:`find_face` found on this photo already (by the view classifier): not looked for again."""
+        self._face_given = face
+
+    @property
     def scale(self) -> Scale:
-        def stage(s, seg):
+        """Pixels per mm: given or calibrated, else from the eyes, else from the head's breadth."""
+        def stage(s, seg, face):
             if s.px_per_mm is not None:
                 return Scale(s.px_per_mm, s.scale_source)
+            if face is not None:
+                return face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
             return seg.estimated_scale()
 
-        return self._memo.get("scale", stage, self.settings, self.segmentation)
+        face = self.face if self.settings.px_per_mm is None else None
+        return self._memo.get("scale", stage, self.settings, self.segmentation, face)
 
     @property
     def head_frame(self) -> HeadFrame:
@@ -128,6 +168,10 @@ class Simulation:
             return design.hairline
         if design.settings.view == "back":
             return None
+        face = self.face
+        if face is not None:  # placed by the clinical rules against the face
+            return self._memo.get("face_template", lambda s, f, sc: face_template(f, sc, s), design.settings, face,
+                                  self.scale)
         return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
                               design.settings, self.head_frame)
 

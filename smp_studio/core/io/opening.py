@@ -7,13 +7,14 @@ scar mask given by the caller go on top.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from smp_studio.core.analysis.photo import Photo, load_photo
 from smp_studio.core.analysis.segmentation import from_labels
+from smp_studio.core.analysis.view import ViewGuess, classify_view
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.errors import SmpError
 from smp_studio.core.io.project import Project, load_project
@@ -25,10 +26,12 @@ from smp_studio.core.model.settings import Settings
 
 @dataclass
 class Opened:
-    """A simulation ready to render, and the project it came from (None for a photo)."""
+    """A simulation ready to render, the project it came from (None for a photo), and what to tell."""
 
     sim: Simulation
     project: Project | None = None
+    view_guess: ViewGuess | None = None  # when the view was detected, not chosen
+    warnings: list = field(default_factory=list)
 
     @property
     def notes(self) -> str:
@@ -67,8 +70,8 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
     --------
     >>> from smp_studio.resources import sample_photo
     >>> o = open_simulation(sample_photo(), settings={"sessions": 2})
-    >>> o.project is None, o.sim.settings.session
-    (True, 2)
+    >>> o.project is None, o.sim.settings.session, o.sim.settings.view  # the view is detected
+    (True, 2, 'topdown')
     """
     project = None
     if isinstance(source, Photo):
@@ -80,6 +83,7 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
         photo, design = load_photo(source), Design()
     if settings:
         design = design.with_settings(**_changes(design.settings, merged_settings(design.settings, settings)))
+
     if labels is not None:
         try:
             design = design.with_(detection=from_labels(labels, photo.rgb), edits=None)
@@ -89,7 +93,17 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
         design = design.with_hairline(hairline)
     if scar is not None:
         design = design.with_layer("scar", Layer.from_array(np.asarray(scar, bool), False))
-    return Opened(Simulation(photo, design=design), project)
+    sim = Simulation(photo, design=design)
+    guess, warnings = None, []
+    if project is None and not (settings or {}).get("view"):
+        # A photo's view is detected (a project's was saved; a chosen one always wins).
+        guess = classify_view(photo.rgb)
+        sim.design = sim.design.with_settings(view=guess.view)
+        sim.face = guess.face
+        if guess.uncertain:
+            warnings.append(f"the photo looks like a {guess.view} view, but only {guess.confidence:.0%} sure; "
+                            "choose the view to be certain")
+    return Opened(sim, project, guess, warnings)
 
 
 def _changes(old: Settings, new: Settings) -> dict:

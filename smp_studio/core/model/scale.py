@@ -9,6 +9,7 @@ from smp_studio.core.errors import SettingsError
 
 #: Typical adult head breadth (mm), used when the scale is estimated from the head outline.
 HEAD_BREADTH_MM = 150.0
+_OLD_SOURCES = {"estimate": "head", "calibration": "calibrated"}
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,10 @@ class Scale:
     px_per_mm : float
         Image pixels per millimetre on the scalp.
     source : str
-        ``"estimate"`` (from the head outline), ``"calibration"`` (the artist
-        drew a line of known length) or ``"given"`` (typed in).
+        ``"iris"`` (from the eyes), ``"head"`` (from the head outline),
+        ``"calibrated"`` (the artist drew a line of known length) or
+        ``"given"`` (typed in). Older names (``"estimate"``,
+        ``"calibration"``) are read as ``"head"`` and ``"calibrated"``.
 
     Examples
     --------
@@ -36,6 +39,7 @@ class Scale:
     source: str = "given"
 
     def __post_init__(self):
+        object.__setattr__(self, "source", _OLD_SOURCES.get(self.source, self.source))
         if not (math.isfinite(self.px_per_mm) and 0.05 <= self.px_per_mm <= 1000):
             raise SettingsError(
                 f"scale of {self.px_per_mm!r} pixels per mm is outside 0.05..1000"
@@ -53,12 +57,12 @@ class Scale:
         length = math.dist(p0, p1)
         if length < 2:
             raise SettingsError("the calibration line is too short: draw it across at least a few pixels")
-        return cls(length / distance_mm, "calibration")
+        return cls(length / distance_mm, "calibrated")
 
     @classmethod
     def from_head_breadth(cls, breadth_px: float, breadth_mm: float = HEAD_BREADTH_MM) -> "Scale":
         """Scale from the head's breadth in pixels, assuming a typical adult head."""
-        return cls(max(breadth_px, 1.0) / breadth_mm, "estimate")
+        return cls(max(breadth_px, 1.0) / breadth_mm, "head")
 
     def mm_to_px(self, mm: float) -> float:
         return mm * self.px_per_mm

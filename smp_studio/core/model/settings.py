@@ -12,7 +12,17 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from smp_studio.core.errors import SettingsError
 
 TREATMENTS = ("full", "density", "hairline", "crown", "scar")
-VIEWS = ("topdown", "front", "side", "back")
+#: "side" is kept for projects saved before left and right were told apart.
+VIEWS = ("topdown", "front", "left", "right", "back", "side")
+#: Where pixels per mm came from: the eye (iris and pupils), the head's breadth, a line the
+#: artist drew, or a number typed in.
+SCALE_SOURCES = ("iris", "head", "calibrated", "given")
+#: Names older projects used for the same sources.
+OLD_SCALE_SOURCES = {"estimate": "head", "calibration": "calibrated"}
+#: Mid-frontal point above the glabella per template (mm), from the hairline-design literature.
+TEMPLATE_HEIGHT_SETTINGS = {"juvenile": "juvenile_height_mm", "mature": "mature_height_mm",
+                            "conservative": "conservative_height_mm", "feminine": "feminine_height_mm",
+                            "edge-up": "mature_height_mm"}
 STATES = ("healed", "fresh", "aged")
 TEMPLATES = ("juvenile", "mature", "conservative", "feminine", "edge-up")
 
@@ -41,6 +51,13 @@ RANGES = {
     "aged_years": (0.0, 20.0),
     "seed": (0, 2**63 - 1),
     "px_per_mm": (0.05, 1000.0),
+    "iris_diameter_mm": (9.0, 14.0),
+    "interpupillary_mm": (45.0, 80.0),
+    "juvenile_height_mm": (50.0, 120.0),
+    "mature_height_mm": (50.0, 120.0),
+    "conservative_height_mm": (50.0, 120.0),
+    "feminine_height_mm": (50.0, 120.0),
+    "low_hairline_warning_mm": (40.0, 100.0),
 }
 
 
@@ -99,7 +116,17 @@ class Settings:
     # Reproducibility and scale (None = estimated from the head outline).
     seed: int = 1
     px_per_mm: float | None = None
-    scale_source: str = "given"  # of px_per_mm: "given" (typed in) or "calibration" (a drawn line)
+    scale_source: str = "given"  # of px_per_mm: one of SCALE_SOURCES ("given" typed in, "calibrated" drawn)
+    # Scale from the eye when a face is visible (domain.md: iris ~11.7 mm, pupils ~63 mm apart).
+    iris_diameter_mm: float = 11.7
+    interpupillary_mm: float = 63.0
+    # Front/side views: the mid-frontal point's height above the glabella, per template.
+    juvenile_height_mm: float = 70.0
+    mature_height_mm: float = 80.0
+    conservative_height_mm: float = 95.0
+    feminine_height_mm: float = 70.0
+    # A design whose midline sits lower than this above the glabella gets a gentle warning.
+    low_hairline_warning_mm: float = 70.0
     extras: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -130,8 +157,9 @@ class Settings:
             if len(v) < self.sessions or not all(isinstance(x, (int, float)) and 0 < x <= 1 for x in v):
                 raise SettingsError(f"{name} needs {self.sessions} fractions in (0, 1]")
             object.__setattr__(self, name, tuple(float(x) for x in v))
-        if self.scale_source not in ("given", "calibration"):
-            raise SettingsError(f"scale_source = {self.scale_source!r} is not one of given, calibration")
+        object.__setattr__(self, "scale_source", OLD_SCALE_SOURCES.get(self.scale_source, self.scale_source))
+        if self.scale_source not in SCALE_SOURCES:
+            raise SettingsError(f"scale_source = {self.scale_source!r} is not one of {', '.join(SCALE_SOURCES)}")
         if self.hair_color != "auto":
             parse_hex(self.hair_color)
 
@@ -148,6 +176,11 @@ class Settings:
     def hairline_offset_mm(self) -> float:
         """Early sessions start higher: the line comes down by a step per session."""
         return self.hairline_step_mm * (self.sessions - self.session)
+
+    @property
+    def template_height_mm(self) -> float:
+        """The mid-frontal point's height above the glabella for the chosen template."""
+        return float(getattr(self, TEMPLATE_HEIGHT_SETTINGS[self.hairline_template]))
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -1,7 +1,9 @@
 """Hide who the client is before an image is used in marketing.
 
-Faces and eyes are found with OpenCV's bundled Haar cascades (frontal and
-profile faces, eyes), and the artist can add regions by hand. Found regions
+Faces and eyes are found with the face analysis (MediaPipe's face mesh, which
+also finds faces looking down); a profile it cannot see falls back to
+OpenCV's Haar cascades, and the artist can add regions by hand. When nothing
+is found, nothing is claimed: callers report it and record no anonymisation. Found regions
 can be blurred, covered with a bar (eyes), or cropped away (keeping the
 scalp above the face).
 """
@@ -47,8 +49,34 @@ def _cascade(name: str):
     return None if c.empty() else c
 
 
+_last: tuple | None = None  # (image, regions): an export asks for the same photo's faces twice
+
+
 def detect(rgb: np.ndarray) -> list[Region]:
-    """Faces (frontal and profile) and eyes on a photo."""
+    """Faces and eyes on a photo (the face mesh first, then the Haar cascades for profiles)."""
+    global _last
+    if _last is not None and _last[0] is rgb:
+        return list(_last[1])
+    from smp_studio.core.analysis.face import find_face
+
+    face = find_face(rgb)
+    found = face_regions(face) if face is not None else _haar(rgb)
+    _last = (rgb, found)
+    return list(found)
+
+
+def face_regions(face) -> list[Region]:
+    """The face (forehead to chin, ear to ear) and a band over both eyes, from a found face."""
+    x, y, w, h = face.box(margin=0.12)
+    eyes = face.landmarks[[33, 133, 362, 263, 159, 145, 386, 374, 105, 334], :2]
+    (ex0, ey0), (ex1, ey1) = eyes.min(0), eyes.max(0)
+    pad = (ex1 - ex0) * 0.12
+    return [Region(int(x), int(y), int(np.ceil(w)), int(np.ceil(h)), "face"),
+            Region(int(ex0 - pad), int(ey0 - pad), int(np.ceil(ex1 - ex0 + 2 * pad)), int(np.ceil(ey1 - ey0 + 2 * pad)),
+                   "eyes")]
+
+
+def _haar(rgb: np.ndarray) -> list[Region]:
     h, w = rgb.shape[:2]
     f = min(1.0, 800 / max(h, w))  # detection is scale-invariant enough: run it small
     small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb

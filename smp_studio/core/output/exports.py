@@ -159,7 +159,8 @@ def export(sim, req: ExportRequest, *, progress=None) -> Artifact:
 def _finish(art: Artifact, sim, req: ExportRequest, found: list) -> Artifact:
     art.hidden = list(found)
     if req.anonymise and not any(r.kind == "face" for r in found):
-        art.warnings.append("no face was found to hide" + ("" if found else ": nothing was hidden"))
+        art.warnings.append("no face found to hide" + ("; only the regions given are hidden" if found else
+                                                        ": nothing was hidden (add a region to hide)"))
     art.provenance = provenance(sim, req, anonymised=bool(found),
                                 hidden=sorted({r.kind for r in found}))
     return art

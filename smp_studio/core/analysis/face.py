@@ -1,0 +1,375 @@
+"""The client's face: where it is, its landmarks, its pose and the scale its eyes give.
+
+Runs MediaPipe's face detector, 468-point mesh and iris networks on the CPU
+(:mod:`smp_studio.core.analysis.face_models`). A face is reported only when
+the mesh network itself confirms it: scalps look like faces to the detector
+now and then, and a hairline designed on a crown mistaken for a face would be
+absurd. Top-down and back photos normally have no face: ``None`` is normal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.analysis import face_models as fm
+from smp_studio.core.errors import SettingsError
+from smp_studio.core.model.scale import Scale
+
+#: Typical adult visible iris diameter and distance between the pupils (mm); settings override them.
+IRIS_DIAMETER_MM = 11.7
+INTERPUPILLARY_MM = 63.0
+
+#: Mesh indices of the named points (image-left first where there are two).
+POINTS = {"glabella": 9, "nasion": 168, "forehead_top": 10, "nose_base": 2, "chin": 152,
+          "outer_eye_corners": (33, 263), "inner_eye_corners": (133, 362), "brows_upper": (105, 334)}
+#: Mesh points of the face's outline, for a bounding box and the anonymiser.
+OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176,
+        149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+#: Vertical stretches tried on the photo (a face looking down is foreshortened).
+STRETCHES = (1.0, 1.6, 2.2, 3.0)
+#: How much darker the eyes must be than the skin around them for a mesh to be believed.
+MIN_EVIDENCE = 0.15
+EYE_PERCENTILE = 20
+#: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
+MAX_DRIFT = 0.32
+STABILITY_SHIFT = 0.12  # of the crop, for the drift test
+#: The iris and the pupils' distance must agree this well (share) for the iris to count.
+IRIS_AGREEMENT = 0.15
+ANALYSIS_SIZE = 1024
+DETECT_SIZE = 320  # long side the detector's views are cut from  # long side the networks' crops are cut from (they see 192 px at most)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face found on a photo: mesh and iris in photo pixels, and its pose.
+
+    Attributes
+    ----------
+    landmarks : ndarray (468, 3)
+        Mesh points ``(x, y, z)`` in photo pixels; ``z`` (depth, toward the
+        camera is negative) in the same pixel units.
+    pupils : ndarray (2, 2)
+        Iris centres ``(x, y)``, image-left first.
+    iris_diameters_px : tuple of float
+        Visible iris diameters, image-left first.
+    yaw, pitch, roll : float
+        Degrees. Yaw > 0: the face turns toward image-right; pitch > 0: it
+        looks down; roll > 0: the eye line tilts clockwise in the image.
+    score : float
+        Confidence (0..1): how firmly the mesh stays on the face when its
+        crop moves (the network's own presence score fails on faces looking
+        down).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = Face(np.zeros((468, 3)), np.array([[40.0, 50.0], [100.0, 50.0]]), (7.0, 7.0), 0.0, 0.0, 0.0, 0.9)
+    >>> f.interpupillary_px
+    60.0
+    """
+
+    landmarks: np.ndarray
+    pupils: np.ndarray
+    iris_diameters_px: tuple
+    yaw: float
+    pitch: float
+    roll: float
+    score: float
+
+    def point(self, name: str) -> np.ndarray:
+        idx = POINTS[name]
+        if isinstance(idx, tuple):
+            return self.landmarks[list(idx), :2].copy()
+        return self.landmarks[idx, :2].copy()
+
+    @property
+    def glabella(self) -> np.ndarray:
+        return self.point("glabella")
+
+    @property
+    def outer_eye_corners(self) -> np.ndarray:
+        return self.point("outer_eye_corners")
+
+    @property
+    def inner_eye_corners(self) -> np.ndarray:
+        return self.point("inner_eye_corners")
+
+    @property
+    def nose_base(self) -> np.ndarray:
+        return self.point("nose_base")
+
+    @property
+    def chin(self) -> np.ndarray:
+        return self.point("chin")
+
+    @property
+    def interpupillary_px(self) -> float:
+        return float(math.dist(self.pupils[0], self.pupils[1]))
+
+    @property
+    def up(self) -> np.ndarray:
+        """Unit vector in the image from the chin toward the top of the head."""
+        a, b = self.outer_eye_corners
+        across = (b - a) / max(float(np.hypot(*(b - a))), 1e-9)
+        return np.array([across[1], -across[0]])
+
+    def box(self, margin: float = 0.0) -> tuple:
+        """``(x, y, w, h)`` around the face outline, grown by ``margin`` of its size."""
+        p = self.landmarks[list(OVAL), :2]
+        x0, y0 = p.min(0)
+        x1, y1 = p.max(0)
+        mx, my = (x1 - x0) * margin, (y1 - y0) * margin
+        return (float(x0 - mx), float(y0 - my), float(x1 - x0 + 2 * mx), float(y1 - y0 + 2 * my))
+
+    def to_dict(self) -> dict:
+        """The named points in photo pixels, for JSON output."""
+        r = lambda a: [round(float(v), 1) for v in a]  # noqa: E731
+        return {"glabella": r(self.glabella), "outer_eye_corners": [r(p) for p in self.outer_eye_corners],
+                "inner_eye_corners": [r(p) for p in self.inner_eye_corners], "pupils": [r(p) for p in self.pupils],
+                "nose_base": r(self.nose_base), "chin": r(self.chin),
+                "iris_diameters_px": [round(float(d), 2) for d in self.iris_diameters_px],
+                "pose": {"yaw": round(self.yaw, 1), "pitch": round(self.pitch, 1), "roll": round(self.roll, 1)},
+                "score": round(self.score, 3)}
+
+    def rescaled(self, factor: float) -> "Face":
+        """The same face on the photo resized by ``factor``."""
+        return Face(self.landmarks * factor, self.pupils * factor,
+                    tuple(d * factor for d in self.iris_diameters_px), self.yaw, self.pitch, self.roll, self.score)
+
+
+def find_face(rgb: np.ndarray) -> Face | None:
+    """The most confident face on a photo, or None.
+
+    Tries the detector on the photo, then on its lower and upper halves (a
+    head filling the frame) and turned a little either way (a tilted head),
+    and keeps the first candidate the mesh network confirms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> find_face(np.full((240, 320, 3), 128, np.uint8)) is None
+    True
+    """
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise SettingsError("find_face needs an RGB uint8 image")
+    H, W = rgb.shape[:2]
+    f = min(1.0, ANALYSIS_SIZE / max(H, W))
+    small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    best = None
+    # A face looking down is foreshortened and cut off at the chin: stretched upright and
+    # given room below, the networks see a face they were trained on.
+    for stretch in STRETCHES:
+        img = cv2.resize(small, None, fx=1.0, fy=stretch, interpolation=cv2.INTER_LINEAR) if stretch != 1 else small
+        img = cv2.copyMakeBorder(img, 0, img.shape[0] // 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        tried: list[np.ndarray] = []
+        for det in _candidates(img):
+            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried)
+            if found is None:
+                continue
+            drift = _drift(img, found)
+            if drift > MAX_DRIFT:
+                continue
+            if best is None or drift < best[1]:
+                best = (found / np.array([1.0, stretch, 1.0]), drift)
+            if drift < 0.25:
+                break
+        if best is not None and best[1] < 0.25:
+            break
+    if best is None:
+        return None
+    mesh, drift = best
+    pupils, diams = fm.run_iris(small, mesh[:, :2])
+    return _make_face(mesh / f, pupils / f, diams / f, 1.0 - drift)
+
+
+def _candidates(img: np.ndarray):
+    """Detections on the whole photo, on parts of it and turned; each mapped back to the photo."""
+    h, w = img.shape[:2]
+    k = min(1.0, DETECT_SIZE / max(h, w))  # the detector sees 128 px: no need to turn the whole photo
+    full = img
+    img = cv2.resize(full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else full
+    h, w = img.shape[:2]
+    views = [(None, 0.0)]
+    views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
+    views += [(None, a) for a in (25.0, -25.0, 50.0, -50.0)]
+    seen = []
+    for crop, angle in views:
+        sub = img if crop is None else img[crop[1]:crop[3], crop[0]:crop[2]]
+        off = np.zeros(2) if crop is None else np.array(crop[:2], float)
+        if angle:
+            c = (w / 2, h / 2)
+            R = cv2.getRotationMatrix2D(c, angle, 1.0)
+            sub = cv2.warpAffine(img, R, (w, h), borderMode=cv2.BORDER_REFLECT)
+            back = cv2.invertAffineTransform(R)
+        for d in fm.detect_faces(sub, min_score=0.4):
+            kps = d.keypoints + off
+            box = np.array(d.box).reshape(2, 2) + off
+            if angle:
+                kps = kps @ back[:, :2].T + back[:, 2]
+                corners = np.array([[box[0, 0], box[0, 1]], [box[1, 0], box[0, 1]], [box[0, 0], box[1, 1]],
+                                    [box[1, 0], box[1, 1]]]) @ back[:, :2].T + back[:, 2]
+                box = np.array([corners.mean(0) - (box[1] - box[0]) / 2, corners.mean(0) + (box[1] - box[0]) / 2])
+            center = box.mean(0)
+            if any(math.dist(center, s) < 0.1 * max(h, w) for s in seen):
+                continue
+            seen.append(center)
+            yield box / k, kps / k
+    # Seeds where a face looking down usually is, for when the detector frames the head instead.
+    h, w = full.shape[:2]
+    for fy in (0.55, 0.45, 0.35):
+        for fx in (0.5, 0.38, 0.62):
+            for fs in (0.7, 0.5):
+                c = np.array([w * fx, h * fy])
+                half = w * fs / 2
+                box = np.array([c - half, c + half])
+                yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
+
+
+def _mesh_from_detection(img, det, evidence, tried):
+    """The mesh a candidate leads to, or None when its eyes do not look like eyes.
+
+    ``tried`` collects the eye positions already looked at: seeds that lead to
+    the same place are not refined twice.
+    """
+    box, kps = det
+    center = box.mean(0)
+    size = float(max(box[1] - box[0])) * 1.5
+    eye0, eye1 = kps[0], kps[1]
+    angle = math.atan2(eye1[1] - eye0[1], eye1[0] - eye0[0])
+    mesh, _ = fm.run_mesh(img, center, size, angle)
+    eyes = mesh[[33, 263], :2]
+    span = max(math.dist(*eyes), 1.0)
+    if any(np.abs(t - eyes).max() < 0.15 * span for t in tried):
+        return None
+    tried.append(eyes)
+    if not _plausible(mesh) or evidence(mesh) < MIN_EVIDENCE:
+        return None
+    for _ in range(2):  # re-crop on the mesh itself, as MediaPipe's tracker does
+        xy = mesh[:, :2]
+        lo, hi = xy.min(0), xy.max(0)
+        a, b = xy[33], xy[263]
+        angle = math.atan2(b[1] - a[1], b[0] - a[0])
+        R = np.array([[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]])
+        local = (xy - (lo + hi) / 2) @ R.T
+        ext = local.max(0) - local.min(0)
+        center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
+        mesh, _ = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
+    if not _plausible(mesh) or evidence(mesh) < MIN_EVIDENCE:
+        return None
+    return mesh
+
+
+def _plausible(mesh: np.ndarray) -> bool:
+    """A mesh with eyes apart, above the nose and the chin (not a collapsed fit on hair)."""
+    xy = mesh[:, :2]
+    eyes = math.dist(xy[33], xy[263])
+    if eyes < 8:
+        return False
+    up = _up(xy)
+    return bool((xy[33] - xy[152]) @ up > 0.8 * eyes and (xy[168] - xy[2]) @ up > 0.15 * eyes)
+
+
+def _drift(img: np.ndarray, mesh: np.ndarray) -> float:
+    """How far the eyes and nose move when the crop moves, as a share of the move.
+
+    On a real face the network stays on the features (near 0); on hair or
+    skin it draws a face wherever the crop is (near 1).
+    """
+    xy = mesh[:, :2]
+    lo, hi = xy.min(0), xy.max(0)
+    size = float(max(hi - lo)) * 1.5
+    a, b = xy[33], xy[263]
+    angle = math.atan2(b[1] - a[1], b[0] - a[0])
+    idx = [33, 263, 133, 362, 1, 168]
+    out = []
+    for d in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        shift = np.array(d, float) * STABILITY_SHIFT * size
+        moved, _ = fm.run_mesh(img, (lo + hi) / 2 + shift, size, angle)
+        out.append(np.mean(np.hypot(*(moved[idx, :2] - xy[idx]).T)) / (STABILITY_SHIFT * size))
+    return float(np.mean(out))
+
+
+def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
+    """How much darker the eyes are than the forehead and cheeks (0: not at all).
+
+    The mesh network's own presence score is unreliable on faces looking
+    down (it is trained on faces seen head-on), and a mesh fitted to hair or
+    forehead has "eyes" as light as the skin around them.
+    """
+    xy = mesh[:, :2]
+    r = max(2, int(math.dist(xy[33], xy[263]) * 0.05))
+    H, W = gray.shape
+
+    def lum(p, q=50, k=1):
+        x, y = int(round(p[0])), int(round(p[1]))
+        if not (0 <= x < W and 0 <= y < H):
+            return None
+        return float(np.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q))
+
+    # The darkest fifth around each eye: the pupil, or the lashes of a closed eye.
+    eyes = [lum((xy[a] + xy[b]) / 2, EYE_PERCENTILE, 2) for a, b in fm.EYE_CORNERS]
+    skin = [lum(xy[i]) for i in (151, 50, 280, 6)]
+    eyes = [v for v in eyes if v is not None]
+    skin = [v for v in skin if v is not None]
+    if len(eyes) < 2 or len(skin) < 2:
+        return 0.0
+    # Every patch of skin around the eyes (but one, which may be in shadow) is lighter than both eyes.
+    ref = float(sorted(skin)[1])
+    return (ref - max(eyes)) / max(ref, 1.0)
+
+
+def _up(xy):
+    a, b = xy[33], xy[263]
+    across = (b - a) / max(float(np.hypot(*(b - a))), 1e-9)
+    return np.array([across[1], -across[0]])
+
+
+def _make_face(mesh, pupils, diams, score) -> Face:
+    P = mesh
+    x = P[263] - P[33]
+    x /= np.linalg.norm(x)
+    y = P[152] - P[10]
+    y -= x * (y @ x)
+    y /= np.linalg.norm(y)
+    z = np.cross(x, y)
+    roll = math.degrees(math.atan2(x[1], x[0]))
+    yaw = math.degrees(math.asin(float(np.clip(-x[2], -1, 1))))
+    # The forehead-to-chin line leans back ~12 degrees on an upright face looking at the camera.
+    pitch = 12.0 - math.degrees(math.atan2(-y[2], y[1]))
+    del z
+    return Face(mesh, pupils, tuple(float(d) for d in diams), yaw, pitch, roll, float(score))
+
+
+def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
+               interpupillary_mm: float = INTERPUPILLARY_MM) -> Scale:
+    """Pixels per mm from the eyes: the iris, cross-checked by the distance between the pupils.
+
+    The iris is a steadier standard across people (11.7 mm +- 0.5) but only a
+    dozen pixels across in a small photo; the pupils' distance varies more
+    (63 mm +- 4) but is measured over many pixels. When the two agree within
+    15 % their mean is used; otherwise the pupils' distance, which a few
+    pixels of error cannot throw off.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = Face(np.zeros((468, 3)), np.array([[0.0, 0.0], [630.0, 0.0]]), (117.0, 117.0), 0.0, 0.0, 0.0, 1.0)
+    >>> s = face_scale(f)
+    >>> round(s.px_per_mm, 2), s.source
+    (10.0, 'iris')
+    """
+    # Turning the head foreshortens both measures across the face.
+    cos_yaw = max(math.cos(math.radians(face.yaw)), 0.5)
+    ipd = face.interpupillary_px / cos_yaw / interpupillary_mm
+    iris = max(face.iris_diameters_px) / iris_diameter_mm
+    if iris > 0 and abs(iris / ipd - 1) < IRIS_AGREEMENT:
+        value = (iris + ipd) / 2
+    else:
+        value = ipd
+    return Scale(float(np.clip(value, 0.05, 1000)), "iris")

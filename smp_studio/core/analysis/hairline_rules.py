@@ -1,0 +1,209 @@
+"""Hairlines placed by the rules artists and surgeons use, against the face.
+
+The mid-frontal point sits a set height above the glabella (juvenile ~7 cm,
+mature ~8, conservative ~9.5, feminine ~7: settings); the frontotemporal
+corners sit on the verticals through the outer eye corners (Garg's 8-8-8
+construction). Heights are measured *on the forehead*, which slopes away
+from a camera facing the face: a head model from the face mesh turns
+millimetres on the skin into pixels in the photo.
+
+The head model is the mesh's own midline (glabella up to the top of the mesh,
+in 3-D) continued as an arc of the skull (radius ``SKULL_RADIUS_MM``) curving
+away from the face.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from smp_studio.core.analysis.face import Face
+from smp_studio.core.model.hairline import Hairline
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+
+#: Mesh points up the forehead's midline, from the glabella to the top of the mesh.
+MIDLINE = (9, 151, 10)
+#: Sagittal radius of the frontal bone beyond the mesh (mm): adults ~ 85-110.
+SKULL_RADIUS_MM = 95.0
+
+#: Template shapes: (across, height) per point, left to right. ``across`` is a multiple of
+#: the half-distance between the outer eye corners (1 = on the vertical through an
+#: outer eye corner); ``height`` is mm above the template's mid-frontal height.
+SHAPES = {
+    # Low and straight-ish, corners barely recessed.
+    "juvenile": [(-1.45, -14), (-1.0, 4), (-0.5, 2), (0.0, 0), (0.5, 2), (1.0, 4), (1.45, -14)],
+    # Corners recessed 1.5-2 cm above the midline: the frontotemporal angles stay open.
+    "mature": [(-1.35, 0), (-1.0, 16), (-0.5, 6), (0.0, 0), (0.5, 6), (1.0, 16), (1.35, 0)],
+    "conservative": [(-1.3, 4), (-1.0, 20), (-0.5, 8), (0.0, 0), (0.5, 8), (1.0, 20), (1.3, 4)],
+    # Rounded, the temples brought down and forward.
+    "feminine": [(-1.5, -22), (-1.0, -2), (-0.5, 1), (0.0, 0), (0.5, 1), (1.0, -2), (1.5, -22)],
+    # Straight across, squared corners.
+    "edge-up": [(-1.3, -22), (-1.15, 0), (-0.5, 0), (0.0, 0), (0.5, 0), (1.15, 0), (1.3, -22)],
+}
+
+
+@dataclass(frozen=True)
+class ForeheadModel:
+    """Where a point so many mm up the forehead lands in the photo.
+
+    Built from a face mesh and the photo's scale; see :func:`forehead_model`.
+    """
+
+    origin: np.ndarray  # glabella (x, y, z) in px
+    path: np.ndarray  # (N, 3) mesh midline from the glabella up, px
+    tangent: np.ndarray  # unit 3-D direction up the skin at the top of the mesh
+    inward: np.ndarray  # unit 3-D direction into the head there
+    across: np.ndarray  # unit 3-D direction from image-left eye to image-right eye
+    px_per_mm: float
+
+    def up_point(self, height_mm: float) -> np.ndarray:
+        """3-D point ``height_mm`` up the forehead midline from the glabella (px)."""
+        s = height_mm * self.px_per_mm
+        seg = np.diff(self.path, axis=0)
+        lens = np.linalg.norm(seg, axis=1)
+        cum = np.concatenate([[0.0], np.cumsum(lens)])
+        if s <= cum[-1]:
+            i = int(np.clip(np.searchsorted(cum, s) - 1, 0, len(seg) - 1))
+            t = (s - cum[i]) / max(lens[i], 1e-9)
+            return self.path[i] + seg[i] * t
+        r = SKULL_RADIUS_MM * self.px_per_mm
+        a = (s - cum[-1]) / r
+        return self.path[-1] + r * math.sin(a) * self.tangent + r * (1 - math.cos(a)) * self.inward
+
+    def image_point(self, height_mm: float, across_px: float = 0.0) -> np.ndarray:
+        """Image ``(x, y)`` of the point ``height_mm`` up and ``across_px`` to the side."""
+        p = self.up_point(height_mm)
+        return (p + self.across * across_px)[:2]
+
+    def height_of(self, xy) -> float:
+        """How many mm above the glabella, along the forehead, an image point sits."""
+        xy = np.asarray(xy, float)
+        hs = np.linspace(-20, 200, 441)
+        pts = np.array([self.up_point(h)[:2] for h in hs])
+        up = pts[-1] - pts[0]
+        up /= max(np.linalg.norm(up), 1e-9)
+        proj = (pts - self.origin[:2]) @ up
+        return float(np.interp((xy - self.origin[:2]) @ up, proj, hs))
+
+
+def forehead_model(face: Face, scale: Scale) -> ForeheadModel:
+    """The forehead of this face as a surface to measure on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from smp_studio.core.analysis.face import Face
+    >>> lm = np.zeros((468, 3)); lm[:, 0] = 100
+    >>> lm[9] = (100, 200, 0); lm[151] = (100, 150, 5); lm[10] = (100, 100, 15)
+    >>> lm[33] = (50, 210, 10); lm[263] = (150, 210, 10); lm[152] = (100, 330, 5)
+    >>> f = Face(lm, np.array([[65.0, 210], [135.0, 210]]), (12.0, 12.0), 0.0, 0.0, 0.0, 1.0)
+    >>> m = forehead_model(f, Scale(2.0))
+    >>> y40, y80 = m.image_point(40)[1], m.image_point(80)[1]
+    >>> bool(200 - y40 > y40 - y80)  # the second 4 cm climb less in the photo: the head curves away
+    True
+    """
+    L = face.landmarks
+    path = L[list(MIDLINE)].astype(float)
+    across = L[263] - L[33]
+    across /= max(np.linalg.norm(across), 1e-9)
+    down = L[152] - L[10]
+    down -= across * (down @ across)
+    down /= max(np.linalg.norm(down), 1e-9)
+    back = np.cross(across, down)
+    back /= max(np.linalg.norm(back), 1e-9)
+    tangent = path[-1] - path[-2]
+    tangent -= across * (tangent @ across)
+    tangent /= max(np.linalg.norm(tangent), 1e-9)
+    inward = back - tangent * (back @ tangent)
+    n = np.linalg.norm(inward)
+    inward = inward / n if n > 1e-6 else back
+    return ForeheadModel(path[0].copy(), path, tangent, inward, across, float(scale.px_per_mm))
+
+
+def face_template(face: Face, scale: Scale, settings: Settings) -> Hairline:
+    """The settings' template placed against the face by the clinical rules.
+
+    The midline sits ``settings.template_height_mm`` above the glabella (plus
+    the early sessions' offset); the corners on the verticals through the
+    outer eye corners.
+    """
+    model = forehead_model(face, scale)
+    up = face.up
+    across = np.array([-up[1], up[0]])
+    g = face.glabella
+    # Across the face: the glabella at 0, the outer eye corners at -1 and 1 (a turned head
+    # makes the two sides unequal in the photo).
+    left, right = ((c - g) @ across for c in face.outer_eye_corners)
+    base = settings.template_height_mm
+    shape = SHAPES.get(settings.hairline_template, SHAPES["mature"])
+    pts = []
+    for u, dh in shape:
+        p = model.image_point(base + dh)
+        offset = u * (-left if u < 0 else right)
+        pts.append(p + across * (offset - (p - g) @ across))
+    # The line is on the scalp side; the face lies below it (toward the chin).
+    return Hairline(np.array(pts), tuple(-face.up), settings.hairline_template)
+
+
+def mid_frontal_height_mm(hairline: Hairline, face: Face, scale: Scale) -> float:
+    """How far above the glabella, on the forehead, the hairline crosses the midline (mm)."""
+    model = forehead_model(face, scale)
+    c = hairline.curve()
+    up = face.up
+    across = np.array([-up[1], up[0]])
+    g = face.glabella
+    u = (c - g) @ across
+    i = int(np.argmin(np.abs(u)))
+    return model.height_of(c[i])
+
+
+def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Settings) -> list[str]:
+    """Gentle warnings about a design: too low a midline, filled-in frontotemporal angles."""
+    out = []
+    h = mid_frontal_height_mm(hairline, face, scale)
+    if h < settings.low_hairline_warning_mm:
+        out.append(f"The hairline's midpoint sits {h / 10:.1f} cm above the glabella; designs lower than "
+                   f"{settings.low_hairline_warning_mm / 10:.1f} cm often look unnatural with age.")
+    model = forehead_model(face, scale)
+    c = hairline.curve()
+    up = face.up
+    across = np.array([-up[1], up[0]])
+    g = face.glabella
+    u = (c - g) @ across
+    half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
+    filled = []
+    for side in (-1, 1):
+        near = np.abs(u - side * half) < 0.08 * half
+        if near.any():
+            corner = max(model.height_of(p) for p in c[near])
+            if corner < h + 3:  # an open angle sits above the midline
+                filled.append(side)
+    if filled:
+        out.append("The frontotemporal angles are filled in: natural hairlines recede a little at the temples, "
+                   "above the outer corners of the eyes.")
+    return out
+
+
+def guides(face: Face, scale: Scale, *, heights_mm=(70.0, 80.0, 95.0)) -> dict:
+    """Geometry for the studio's guides, in photo pixels.
+
+    Returns a dict with ``glabella`` (x, y); ``eye_verticals``: two segments
+    ``[(x0, y0), (x1, y1)]`` through the outer eye corners, upward; and
+    ``thirds``: segments across the face at the glabella and at the nose base
+    (the lines between the facial thirds; the top third ends at the hairline),
+    ``heights``: {mm: (x, y)} points up the forehead midline.
+    """
+    model = forehead_model(face, scale)
+    up = face.up
+    across = np.array([-up[1], up[0]])
+    half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
+    reach = model.image_point(max(heights_mm) + 20)
+    length = float(np.linalg.norm(reach - face.glabella)) + half * 0.3
+    verticals = [[tuple(map(float, p)), tuple(map(float, p + up * length))] for p in face.outer_eye_corners]
+    thirds = [[tuple(map(float, c - across * half * 1.4)), tuple(map(float, c + across * half * 1.4))]
+              for c in (face.glabella, face.nose_base)]
+    return {"glabella": tuple(map(float, face.glabella)), "eye_verticals": verticals, "thirds": thirds,
+            "heights": {float(h): tuple(map(float, model.image_point(h))) for h in heights_mm}}
