@@ -266,6 +266,9 @@ def _record(sim, **extra) -> dict:
     d["software"] = f"smp-studio {__version__}"
     if sim.hairline is not None:
         d["hairline"] = sim.hairline.to_dict()
+    if sim.has_scalp or sim.settings.treatment == "scar":
+        if w := sim.figures().warnings:
+            d["warnings"] = list(w)
     d.update(extra)
     return d
 
@@ -298,12 +301,21 @@ def cmd_simulate(args) -> int:
     from smp_studio.core.output.exports import resize_width
     from smp_studio.core.io.imageio import save_image
 
+    from smp_studio.core.errors import NoScalpError
+
     photo = _load(args)
     sim = _simulation(args, photo)
+    try:
+        fg = sim.figures()
+    except NoScalpError:
+        print(f"no bald or thinning scalp found in {args.photo or args.sample}", file=sys.stderr)
+        return 1
     after = resize_width(sim.render(), args.width)
     save_image(args.output, after, settings=_record(sim, label="none (plain simulated photo)"))
-    print(f"{args.output}: {len(sim.session_dots())} impressions over {sim.treatment_area_cm2():.0f} cm² "
+    print(f"{args.output}: {len(sim.session_dots())} impressions over {fg.area_cm2:.0f} cm² "
           f"(session {sim.settings.session} of {sim.settings.sessions}, {sim.settings.state})")
+    for w in fg.warnings + ((fg.hint,) if fg.hint else ()):
+        print(f"warning: {w}", file=sys.stderr)
     return 0
 
 

@@ -130,6 +130,17 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         return empty
     size = settings.dot_size_mm * size_f * np.exp(rng.normal(0, settings.size_variation, n))
     opacity = np.clip(op_f * rng.normal(1.0, settings.opacity_variation, n), 0.15, 1.0)
+    if zone.scar:
+        # Scar tissue is paler and holds pigment less evenly (shared/domain.md).
+        uptake = settings.scar_uptake * rng.normal(1.0, settings.scar_unevenness, n)
+        opacity = np.clip(opacity * uptake, 0.05, 1.0)
+    # A dot the photo's edge would cut in half is not drawn: the zone ends where the scalp does.
+    r_px = 0.5 * size * scale.px_per_mm
+    H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
+    whole = (xy[:, 0] - r_px >= 0) & (xy[:, 1] - r_px >= 0) & (xy[:, 0] + r_px <= W) & (xy[:, 1] + r_px <= H)
+    if not whole.all():
+        xy, rank, density, depth, size, opacity = (v[whole] for v in (xy, rank, density, depth, size, opacity))
+        n = len(xy)
     ang = rng.uniform(0, 2 * np.pi, n)
     dist = rng.uniform(0.3, 0.7, n)
     sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), rng.uniform(0.2, 0.55, n)])

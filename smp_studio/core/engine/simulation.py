@@ -23,6 +23,8 @@ from smp_studio.core.model.scale import Scale
 from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import Zone, treatment_zone
+from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
+from smp_studio.core.errors import NoScalpError
 
 VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 
@@ -68,6 +70,8 @@ class Simulation:
         self.scar_mask = scar_mask
         self.crown_center = crown_center
         self._zone: Zone | None = None
+        self._scalp: Scalp | None = None
+        self.face = None  # a face analysis (photo pixels), when one is available
         self._dots: Dots | None = None
         self._visibility: tuple[np.ndarray, float] | None = None
         self._view_cache: tuple | None = None  # (view, size, base, visibility) of the last view
@@ -84,27 +88,86 @@ class Simulation:
     def scale(self) -> Scale:
         if self.settings.px_per_mm is not None:
             return Scale(self.settings.px_per_mm, self.settings.scale_source)
+        if self.scalp.mask.any():
+            # The skull, not GrabCut's outline: ears, neck and shoulders would inflate the breadth.
+            return self.scalp.estimated_scale(self.settings.view)
         return self.segmentation.estimated_scale()
+
+    @property
+    def scalp(self) -> Scalp:
+        """Where pigment may go at all: the skull, without face, ears, neck or background."""
+        if self._scalp is None:
+            self._scalp = treatable_scalp(self.segmentation, view=self.settings.view, face=self.face,
+                                          photo_rgb=self.photo.rgb)
+        return self._scalp
+
+    def set_face(self, face) -> None:
+        """Use a face analysis (anything with ``brow_y``/``polygon``/``direction``)."""
+        self.face = face
+        self._scalp = None
+        self._hairline = None if self._hairline is not None and self._hairline.style != "custom" else self._hairline
+        self._zone = None
+        self._dots = None
 
     @property
     def hairline(self) -> Hairline | None:
         """The hairline in use (a template until the artist sets one)."""
-        if self._hairline is None and self.settings.view != "back":
-            frame = head_frame(self.segmentation.labels != BACKGROUND)
-            self._hairline = template_hairline(self.settings.hairline_template, frame, view=self.settings.view)
+        view = self.settings.view
+        if self._hairline is None and view != "back":
+            if view in ("side", "left", "right"):
+                # Seen from the side the face lies across the photo, and the skull fit is the frame.
+                face_dir = self.scalp.face_dir
+                m = self.scalp.resized(self.segmentation.labels.shape) > 0.5
+                frame = head_frame(m if m.any() else self.segmentation.labels != BACKGROUND, face_dir)
+                view = "side"
+            else:
+                frame = head_frame(self.segmentation.labels != BACKGROUND)
+            self._hairline = template_hairline(self.settings.hairline_template, frame, view=view)
         return self._hairline
 
     @property
     def zone(self) -> Zone:
+        """The treatment zone, always inside the treatable scalp.
+
+        Raises
+        ------
+        NoScalpError
+            When the photo shows no bald or thinning scalp (and no scar is painted).
+        """
         if self._zone is None:
+            t = self.settings.treatment
+            if t != "scar" and not self.scalp.has_scalp:
+                raise NoScalpError(f"no bald or thinning scalp found in {self.photo.name}")
+            show = None
+            if t == "density":
+                seg = self.segmentation
+                show = skin_show(self.photo.rgb, seg.skin_lab, self.scale.px_per_mm)[0]
             self._zone = treatment_zone(self.segmentation, self.settings, self.scale, hairline=self.hairline,
-                                        scar_mask=self.scar_mask, crown_center=self.crown_center)
+                                        scar_mask=self.scar_mask, crown_center=self.crown_center,
+                                        scalp=None if t == "scar" else self.scalp, skin_show=show)
         return self._zone
+
+    @property
+    def has_scalp(self) -> bool:
+        """False when the photo has no bald or thinning scalp: the studio says so, and inks nothing."""
+        return self.scalp.has_scalp
+
+    @property
+    def hint(self) -> str:
+        """A message for the artist when nothing can be placed yet (empty string otherwise)."""
+        if self.settings.treatment != "scar" and not self.scalp.has_scalp:
+            return (f"No bald or thinning scalp found in {self.photo.name}. "
+                    "Mark the area with the Bald skin brush to treat it.")
+        return self.zone.hint
 
     @property
     def dots(self) -> Dots:
         """Every impression of the finished treatment."""
         if self._dots is None:
+            if self.settings.treatment != "scar" and not self.has_scalp:
+                # No scalp, no ink: the photo stays as it is (``hint`` says why; ``zone`` raises).
+                return place_dots(Zone(np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1.0, None),
+                                  self.settings, self.scale)
             self._dots = place_dots(self.zone, self.settings, self.scale, photo_rgb=self.photo.rgb)
         return self._dots
 
@@ -116,6 +179,15 @@ class Simulation:
             small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else dens
             # Dense hair hides the skin, thinning hair lets most of it through.
             vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
+            if self.settings.treatment == "scar" and self.scar_mask is not None and np.any(self.scar_mask):
+                # Inside a scar the skin showing at fine scale decides, not the coarse hair map:
+                # a strip scar through hair is seen exactly where it parts the hair.
+                scar = cv2.resize(np.asarray(self.scar_mask, np.uint8), (vis.shape[1], vis.shape[0]),
+                                  interpolation=cv2.INTER_NEAREST) > 0
+                fine, _ = skin_show(self.photo.rgb, self.segmentation.skin_lab, self.scale.px_per_mm,
+                                    radius_mm=0.3, max_side=max(vis.shape), pale=True)
+                fine = cv2.resize(fine, (vis.shape[1], vis.shape[0]), interpolation=cv2.INTER_LINEAR)
+                vis = np.where(scar, np.maximum(vis, np.clip(fine * 1.3, 0, 1)), vis)
             self._visibility = (vis.astype(np.float32), small.shape[1] / dens.shape[1])
         vis, f = self._visibility
         return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
@@ -133,6 +205,11 @@ class Simulation:
         self.settings = new
         if changed & {"hairline_template", "view"}:
             self._hairline = None
+        if "view" in changed:
+            self._scalp = None
+        if "treatment" in changed:
+            self._visibility = None  # a scar's visibility is measured differently
+            self._view_cache = None
         if changed & ZONE_KEYS:
             self._zone = None
         if changed - RENDER_ONLY:
@@ -145,6 +222,7 @@ class Simulation:
 
     def set_segmentation(self, seg: Segmentation) -> None:
         self._seg = seg
+        self._scalp = None
         self._visibility = None
         self._view_cache = None
         self._zone = None
@@ -152,6 +230,8 @@ class Simulation:
 
     def set_scar_mask(self, mask) -> None:
         self.scar_mask = mask
+        self._visibility = None
+        self._view_cache = None
         self._zone = None
         self._dots = None
 
@@ -194,5 +274,14 @@ class Simulation:
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
         return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
 
+    def figures(self):
+        """Area, impressions, density and warnings: the one set every output shows."""
+        from smp_studio.core.engine.figures import figures
+
+        return figures(self)
+
     def treatment_area_cm2(self) -> float:
-        return self.scale.px_area_to_cm2(self.zone.area_px())
+        """Area receiving pigment, weighted as the zone is (see :func:`figures`); 0 without a scalp."""
+        if self.settings.treatment != "scar" and not self.has_scalp:
+            return 0.0
+        return self.figures().area_cm2

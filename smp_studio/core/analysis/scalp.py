@@ -1,0 +1,345 @@
+"""The treatable scalp: where pigment may go at all, whatever the treatment.
+
+The segmentation's head is whatever the graph cut kept (often ears, neck,
+shoulders, a bit of wall). The scalp is narrower: the part of that head inside
+a skull-shaped fit of its upper outline, above the nape line in a back view
+and the ear/sideburn line in a side view, and never the face. A face found by
+a face analysis can be passed in; without one, a profile/frontal detector and
+the head's own shape stand in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+
+WORK = 320  # long side of the grid the scalp is found on
+#: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
+MIN_SKIN_SHARE = 0.06
+HEAD_LENGTH_MM = 195.0  # glabella to the back of the head, a typical adult
+
+
+@dataclass(frozen=True, eq=False)
+class Scalp:
+    """The treatable scalp of one photo.
+
+    Attributes
+    ----------
+    mask : ndarray of bool, (h, w)
+        Treatable scalp on a reduced grid (``factor`` grid pixels per photo pixel).
+    face : ndarray of bool, (h, w)
+        What counts as face (pigment there is a warning), same grid.
+    factor : float
+    skull : tuple
+        ``((cx, cy), (a, b))``: centre and half-axes of the skull fit, photo pixels.
+    face_dir : tuple
+        Unit vector from the scalp toward the face, photo axes.
+    skin_share : float
+        Share of the scalp showing bald or thinning skin.
+    fade : ndarray of float32, (h, w), optional
+        0..1: how far pigment reaches toward a nape or sideburn line (a soft
+        natural edge rather than a cut); 1 elsewhere.
+    """
+
+    mask: np.ndarray
+    face: np.ndarray
+    factor: float
+    skull: tuple
+    face_dir: tuple
+    skin_share: float
+    fade: np.ndarray | None = None
+
+    def resized(self, shape, which: str = "mask") -> np.ndarray:
+        """The mask (or face) at another grid size ``(h, w)``, as float32 0..1."""
+        m = (self.mask if which == "mask" else self.face).astype(np.float32)
+        if which == "mask" and self.fade is not None:
+            m = m * self.fade
+        h, w = shape
+        return cv2.resize(m, (w, h), interpolation=cv2.INTER_LINEAR)
+
+    @property
+    def has_scalp(self) -> bool:
+        return bool(self.mask.any()) and self.skin_share >= MIN_SKIN_SHARE
+
+    def estimated_scale(self, view: str = "topdown"):
+        """Pixels per mm from the skull fit (ears, neck and shoulders left out of it).
+
+        Side views see the head's length (about 19.5 cm), others its breadth.
+        """
+        from smp_studio.core.model.scale import HEAD_BREADTH_MM, Scale
+
+        a = self.skull[1][0]
+        mm = HEAD_LENGTH_MM if view in ("side", "left", "right") else HEAD_BREADTH_MM
+        return Scale.from_head_breadth(2 * a, mm)
+
+    def area_px(self) -> float:
+        return float(self.mask.sum()) / self.factor**2
+
+
+def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, photo_rgb=None) -> Scalp:
+    """The part of the head that can receive pigment.
+
+    Parameters
+    ----------
+    seg : Segmentation
+    view : {'topdown', 'front', 'side', 'left', 'right', 'back'}, keyword-only
+    face : object, optional, keyword-only
+        A face analysis in photo pixels. Used duck-typed: ``brow_y`` (the
+        brow line's height; everything below it is face), ``polygon`` ((N, 2)
+        outline of the face to exclude) and ``direction`` (unit vector toward
+        the face), each optional.
+    photo_rgb : ndarray (H, W, 3), optional, keyword-only
+        Lets a face detector look for the face when none is given.
+
+    Returns
+    -------
+    Scalp
+
+    Examples
+    --------
+    >>> from smp_studio.core.analysis.segmentation import from_labels
+    >>> lab = np.zeros((200, 200), np.uint8)
+    >>> _ = cv2.circle(lab, (100, 100), 70, 1, -1)
+    >>> _ = cv2.circle(lab, (30, 100), 12, 1, -1)  # an ear sticking out
+    >>> sc = treatable_scalp(from_labels(lab, np.zeros((200, 200, 3), np.uint8)))
+    >>> bool(sc.resized((200, 200))[100, 100] > 0.5), bool(sc.resized((200, 200))[100, 22] > 0.5)
+    (True, False)
+    """
+    labels = seg.labels
+    H, W = labels.shape
+    f = min(1.0, WORK / max(H, W))
+    w, h = max(int(round(W * f)), 8), max(int(round(H * f)), 8)
+    f = w / W
+    lab = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
+    head = _largest(lab != BACKGROUND)
+    face_mask = np.zeros((h, w), bool)
+    if not head.any():
+        return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
+    (cx, cy), (a, b) = _skull_fit(head)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
+    mask = head & skull
+    side = view in ("side", "left", "right")
+    face_dir = (0.0, 1.0)
+    floor = None
+    if side:
+        sgn = _face_side(lab, cx, cy, b, view)
+        face_dir = (float(sgn), 0.0)
+        # Below the top of the ear: sideburn, ear, cheek and neck.
+        floor = cy - 0.12 * b
+        mask &= yy < floor
+        # The face in front of the temple: in front of the ear line, below the forehead's top.
+        face_mask |= (sgn * (xx - cx) > 0.55 * a) & (yy > cy - 0.45 * b)
+    elif view == "back":
+        floor = _nape_row(lab, cx, cy, a, b)
+        mask &= yy < floor
+    box = _face_box(photo_rgb, f) if (photo_rgb is not None and face is None and view in ("front", "topdown")) else None
+    if box is not None:
+        x, y, fw, fh = box
+        # Brows and below: the forehead above stays scalp-adjacent (the hairline decides).
+        face_mask[int(y + 0.18 * fh):, max(int(x - fw * 0.15), 0):int(x + fw * 1.15)] = True
+    if face is not None:
+        face_mask |= _face_from_analysis(face, f, (h, w))
+        d = getattr(face, "direction", None)
+        if d is not None:
+            face_dir = tuple(float(v) for v in d)
+    # No face found in a front view: the skull fit and the designed hairline bound the forehead
+    # (a guess at the brows from the outline alone cut into real foreheads on the samples).
+    mask &= ~face_mask
+    # The photo's bottom edge cuts neck and body, never the skull of an upright head.
+    mask[-2:, :] = False
+    mask = _largest(mask)
+    skin = mask & ((lab == BALD) | (lab == THINNING))
+    share = float(skin.sum()) / max(float(mask.sum()), 1.0)
+    fade = None
+    if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
+        fade = np.clip((floor - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
+
+
+def _skull_fit(head: np.ndarray) -> tuple:
+    """Axis-aligned ellipse through the head's upper outline (the skull's arc)."""
+    h, w = head.shape
+    rows = np.flatnonzero(head.any(axis=1))
+    y0 = rows[0]
+    left = np.array([np.argmax(r) if r.any() else -1 for r in head])
+    right = np.array([w - 1 - np.argmax(r[::-1]) if r.any() else -1 for r in head])
+    width = np.where(left >= 0, right - left + 1, 0).astype(np.float32)
+    widest = float(np.percentile(width[rows], 90))
+    # The skull's top half spans about half a breadth below the top; ears and shoulders lie lower.
+    span = int(max(6, 0.4 * widest))
+    pts = []
+    for y in range(y0, min(y0 + span, h)):
+        for x in (left[y], right[y]):
+            if 0 < x < w - 1 and x >= 0:
+                pts.append((x, y))
+    cols = np.flatnonzero(head.any(axis=0))
+    top = np.array([np.argmax(head[:, c]) for c in cols])
+    for c, t in zip(cols, top):
+        if 0 < t and t < y0 + span:
+            pts.append((c, t))
+    pts = np.array(pts, np.float32)
+    fallback = ((cols[0] + cols[-1]) / 2.0, y0 + 0.5 * widest), (widest / 2.0, 0.55 * widest)
+    if len(pts) < 12:
+        return fallback
+    fit = _ellipse(pts)
+    if fit is None:
+        return fallback
+    # Ears, a collar or hair tufts pull the outline off the skull: refit on the points near it.
+    (cx, cy), (a, b) = fit
+    r = np.hypot((pts[:, 0] - cx) / a, (pts[:, 1] - cy) / b)
+    keep = np.abs(r - 1) < 0.04
+    if keep.sum() >= 12:
+        fit = _ellipse(pts[keep]) or fit
+    (cx, cy), (a, b) = fit
+    # A fit wildly off the head's own size means the outline was no skull: keep to the mask.
+    if not (0.3 * widest < 2 * a < 1.6 * widest and 0.2 * widest < b < 1.2 * widest and abs(cx - (cols[0] + cols[-1]) / 2) < 0.4 * widest):
+        return fallback
+    a = min(a, 0.5 * widest * 1.02)
+    return (float(cx), float(cy)), (float(a), float(b))
+
+
+def _ellipse(pts):
+    """Least-squares axis-aligned ellipse ``((cx, cy), (a, b))`` through points, or None."""
+    m = pts.mean(0)
+    sc = max(float(pts.std()), 1.0)
+    x, y = ((pts - m) / sc).T.astype(np.float64)
+    # a x² + c y² + d x + e y = 1: an ellipse without tilt.
+    A = np.column_stack([x * x, y * y, x, y])
+    try:
+        (ca, cc, d, e), *_ = np.linalg.lstsq(A, np.ones_like(x), rcond=None)
+    except np.linalg.LinAlgError:
+        return None
+    if ca <= 0 or cc <= 0:
+        return None
+    cx, cy = -d / (2 * ca), -e / (2 * cc)
+    g = 1 + ca * cx * cx + cc * cy * cy
+    if g <= 0:
+        return None
+    return (float(cx * sc + m[0]), float(cy * sc + m[1])), (float(np.sqrt(g / ca) * sc), float(np.sqrt(g / cc) * sc))
+
+
+def _nape_row(lab, cx, cy, a, b) -> float:
+    """Row of the nape hairline behind the head: where the occipital hair ends."""
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
+    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))
+    band = lab[r0:r1, c0:c1] == HAIR
+    if band.size == 0:
+        return cy + 0.5 * b
+    share = band.mean(axis=1)
+    rows = np.flatnonzero(share > 0.3)
+    if rows.size == 0:
+        return cy + 0.5 * b  # no fringe: stop at about the ears' lower end
+    return float(min(r0 + rows[-1] + 2, cy + 0.9 * b))
+
+
+def _face_side(lab, cx, cy, b, view) -> int:
+    """+1 if the face is to the right of the head in the photo, -1 if to the left."""
+    if view == "left":
+        return -1
+    if view == "right":
+        return 1
+    # The occipital fringe is hair at the back of the skull's lower half; the face side is
+    # skin (right on 27 of 31 devdata side views; a face analysis, when given, decides instead).
+    h, w = lab.shape
+    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 0.4 * b, h))
+    band = lab[r0:r1]
+    xs = np.arange(w)
+    lhs = (band[:, xs < cx] == HAIR).sum()
+    rhs = (band[:, xs >= cx] == HAIR).sum()
+    return 1 if lhs >= rhs else -1
+
+
+_CASCADES: dict = {}
+
+
+def _cascade(name):
+    if name not in _CASCADES:
+        c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        _CASCADES[name] = None if c.empty() else c
+    return _CASCADES[name]
+
+
+def _small_gray(photo_rgb, f):
+    H, W = photo_rgb.shape[:2]
+    small = cv2.resize(np.asarray(photo_rgb), (max(int(W * f), 8), max(int(H * f), 8)), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
+
+
+def _face_box(photo_rgb, f):
+    c = _cascade("haarcascade_frontalface_default.xml")
+    if c is None:
+        return None
+    g = _small_gray(photo_rgb, f)
+    faces = c.detectMultiScale(g, 1.1, 6, minSize=(g.shape[1] // 6,) * 2)
+    if len(faces) == 0:
+        return None
+    return max(faces, key=lambda r: r[2] * r[3])
+
+
+def _face_from_analysis(face, f, shape) -> np.ndarray:
+    h, w = shape
+    m = np.zeros((h, w), bool)
+    brow = getattr(face, "brow_y", None)
+    if brow is not None:
+        m[int(max(brow * f, 0)):, :] = True
+    poly = getattr(face, "polygon", None)
+    if poly is not None and len(poly) >= 3:
+        img = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(img, [np.round(np.asarray(poly, np.float64) * f).astype(np.int32)], 1)
+        m |= img > 0
+    return m
+
+
+def _largest(mask: np.ndarray) -> np.ndarray:
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return mask.astype(bool)
+    return cc == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
+def skin_show(rgb, skin_lab, px_per_mm: float, *, radius_mm: float = 1.5, max_side: int = 1600,
+              pale: bool = False) -> tuple[np.ndarray, float]:
+    """How much skin shows between hairs, at fine scale: 0 (all hair) .. 1 (bare skin).
+
+    A pixel shows skin when its colour is near the client's skin and no thin
+    dark or light strand crosses it; the share is averaged over ``radius_mm``.
+    Returns the map (at most ``max_side`` on its long side) and its pixels per
+    photo pixel.
+
+    Examples
+    --------
+    >>> img = np.full((100, 100, 3), (200, 160, 140), np.uint8)
+    >>> img[::4, 50:] = 30  # dark strands on the right half
+    >>> m, f = skin_show(img, (70.0, 12.0, 12.0), 5.0)
+    >>> bool(m[50, 20] > 0.8), bool(m[50, 80] < m[50, 20])
+    (True, True)
+    """
+    rgb = np.asarray(rgb)
+    H, W = rgb.shape[:2]
+    f = min(1.0, max_side / max(H, W))
+    small = cv2.resize(rgb, (max(int(W * f), 1), max(int(H * f), 1)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    f = small.shape[1] / W
+    ppm = max(px_per_mm * f, 1e-3)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    if skin_lab is None:
+        skin_lab = (62.0, 14.0, 16.0)
+    Ls, as_, bs = skin_lab
+    # Shading changes lightness a lot and hue little: weigh lightness loosely.
+    dist = np.sqrt(((lab[..., 0] - Ls) / 2.2) ** 2 + (lab[..., 1] - as_) ** 2 + (lab[..., 2] - bs) ** 2)
+    like = np.clip(1.0 - (dist - 6.0) / 8.0, 0, 1)
+    if pale:
+        like = np.maximum(like, np.clip((lab[..., 0] - Ls + 8.0) / 8.0, 0, 1))
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    k = max(3, int(round(0.5 * ppm)) | 1)
+    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
+    clear = np.clip(1.0 - (strands.astype(np.float32) - 10.0) / 15.0, 0, 1)
+    show = (like * clear).astype(np.float32)
+    sigma = max(radius_mm * ppm / 2.0, 0.5)
+    return cv2.GaussianBlur(show, (0, 0), sigma), f
