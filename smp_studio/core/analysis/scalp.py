@@ -119,7 +119,10 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     face_mask = np.zeros((h, w), bool)
     if not head.any():
         return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
-    (cx, cy), (a, b) = _skull_fit(head)
+    fit = _skull_fit(head, whole=(view == "topdown"))
+    if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
+        return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
+    (cx, cy), (a, b) = fit
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
@@ -153,7 +156,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = _largest(mask)
-    skin = mask & ((lab == BALD) | (lab == THINNING))
+    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
+    if seg.skin_lab is None:
+        skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
     share = float(skin.sum()) / max(float(mask.sum()), 1.0)
     fade = None
     if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
@@ -161,17 +166,39 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
 
 
-def _skull_fit(head: np.ndarray) -> tuple:
-    """Axis-aligned ellipse through the head's upper outline (the skull's arc)."""
+def _skin_coloured(photo_rgb, skin_lab, size):
+    """Which pixels have the colour of the client's skin (all, without a photo to look at)."""
+    w, h = size
+    if photo_rgb is None or skin_lab is None:
+        return np.ones((h, w), bool)
+    small = cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    Ls, as_, bs = skin_lab
+    # Shine and shade move lightness a long way, hue little: a white cup is not skin.
+    return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
+
+
+def _skull_fit(head: np.ndarray, *, whole: bool = False) -> tuple | None:
+    """Axis-aligned ellipse through the head's upper outline (the skull's arc), or None.
+
+    ``whole``: seen from above, the whole outline is skull (ears and shoulders
+    are the minority that the trimmed refit drops).
+    """
     h, w = head.shape
+    if whole:
+        fit = _whole_outline_fit(head)
+        if fit is not None:
+            return fit
     rows = np.flatnonzero(head.any(axis=1))
     y0 = rows[0]
     left = np.array([np.argmax(r) if r.any() else -1 for r in head])
     right = np.array([w - 1 - np.argmax(r[::-1]) if r.any() else -1 for r in head])
     width = np.where(left >= 0, right - left + 1, 0).astype(np.float32)
-    widest = float(np.percentile(width[rows], 90))
-    # The skull's top half spans about half a breadth below the top; ears and shoulders lie lower.
-    span = int(max(6, 0.4 * widest))
+    # Shoulders are wider than any skull: measure the breadth in the upper half of the outline.
+    upper = rows[: max(len(rows) // 2, 1)]
+    widest = float(np.percentile(width[upper], 90))
+    span = _arc_rows(left, right, y0, w, widest)
+    span = max(span, 6)
     pts = []
     for y in range(y0, min(y0 + span, h)):
         for x in (left[y], right[y]):
@@ -183,6 +210,8 @@ def _skull_fit(head: np.ndarray) -> tuple:
         if 0 < t and t < y0 + span:
             pts.append((c, t))
     pts = np.array(pts, np.float32)
+    if len(pts) < 12 or len(pts) < 0.3 * span:
+        return None  # the "head" fills the frame: no outline, no skull
     fallback = ((cols[0] + cols[-1]) / 2.0, y0 + 0.5 * widest), (widest / 2.0, 0.55 * widest)
     if len(pts) < 12:
         return fallback
@@ -199,8 +228,56 @@ def _skull_fit(head: np.ndarray) -> tuple:
     # A fit wildly off the head's own size means the outline was no skull: keep to the mask.
     if not (0.3 * widest < 2 * a < 1.6 * widest and 0.2 * widest < b < 1.2 * widest and abs(cx - (cols[0] + cols[-1]) / 2) < 0.4 * widest):
         return fallback
-    a = min(a, 0.5 * widest * 1.02)
     return (float(cx), float(cy)), (float(a), float(b))
+
+
+def _whole_outline_fit(head):
+    c, _ = cv2.findContours(head.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not c:
+        return None
+    p = max(c, key=len)[:, 0].astype(np.float32)
+    h, w = head.shape
+    p = p[(p[:, 0] > 0) & (p[:, 0] < w - 1) & (p[:, 1] > 0) & (p[:, 1] < h - 1)]
+    if len(p) < 0.15 * 2 * (h + w) / 2:
+        return None
+    fit = None
+    for tol in (None, 0.12, 0.06):
+        q = p if tol is None else p[np.abs(np.hypot((p[:, 0] - cx) / a, (p[:, 1] - cy) / b) - 1) < tol]
+        if len(q) < 20:
+            break
+        fit = _ellipse(q) or fit
+        if fit is None:
+            return None
+        (cx, cy), (a, b) = fit
+    if fit is None:
+        return None
+    (cx, cy), (a, b) = fit
+    ys, xs = np.nonzero(head)
+    # The fit must describe this head: about its size and inside its extent.
+    if not (0.25 * (xs.max() - xs.min()) < a < 0.75 * (xs.max() - xs.min() + 1) and
+            xs.min() - 0.1 * a < cx < xs.max() + 0.1 * a):
+        return None
+    return fit
+
+
+def _arc_rows(left, right, y0, w, widest) -> int:
+    """How many rows below the top the skull's own outline runs before ears, shoulders or the frame."""
+    n = len(left)
+    hw = np.where(left >= 0, (right - left) / 2.0, 0.0)
+    hw = np.convolve(hw, np.ones(5) / 5, mode="same")
+    slope = np.gradient(hw)
+    lo = np.inf
+    limit = min(n - 3, y0 + int(1.2 * widest))
+    for y in range(y0 + 3, limit):
+        if min(left[y - 3 : y + 4]) <= 0 or max(right[y - 3 : y + 4]) >= w - 1:
+            lo = np.inf
+            continue  # the frame cuts the outline here: its other rows still show the skull
+        if slope[y] <= 0.1:
+            return y - y0  # about the widest row: the arc so far pins the ellipse down
+        lo = min(lo, slope[y])
+        if slope[y] > lo + 0.6 and slope[y] > 0.4 and y - y0 > 0.15 * widest:
+            return y - y0 - 4  # a sudden widening: ears or shoulders begin
+    return limit - y0
 
 
 def _ellipse(pts):
