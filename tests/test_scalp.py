@@ -82,13 +82,35 @@ def test_scalp_follows_a_face_analysis_when_there_is_one():
     assert m[:140].any() and not m[155:].any()
 
 
+def side_view(size=400):
+    """A head seen from its left side, face to the left: bald top, occipital fringe, ear, face, neck."""
+    rng = np.random.default_rng(3)
+    H = W = size
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = BG
+    labels = np.zeros((H, W), np.uint8)
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = 0.52 * W, 0.45 * H, 0.36 * W, 0.32 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    face = (xx > cx - a - 0.03 * W) & (xx < cx - 0.05 * W) & (yy > cy) & (yy < 0.95 * H)
+    neck = (xx > cx - 0.05 * W) & (xx < cx + 0.2 * W) & (yy > cy)
+    fringe = skull & (xx > cx - 0.1 * W) & (yy > cy - 0.35 * b)
+    _paint(img, labels, face | neck, SKIN, 1, rng)
+    _paint(img, labels, skull, SKIN, 1, rng)
+    _paint(img, labels, fringe, HAIR, 3, rng, strands=True)
+    ear = ((xx - cx) / (0.05 * W)) ** 2 + ((yy - cy - 0.02 * H) / (0.08 * H)) ** 2 <= 1
+    _paint(img, labels, ear, SKIN, 1, rng)
+    return img, labels, {"top": skull & (yy < cy - 0.6 * b), "ear": ear, "face": face & (yy > cy + 0.1 * b)}
+
+
 def test_side_view_keeps_to_the_skull_above_the_ear():
-    img, labels, parts = back_view()
+    img, labels, parts = side_view()
     sim = Simulation(Photo.from_array(img), Settings(view="side", px_per_mm=2.0),
                      segmentation=from_labels(labels, img))
-    ys = sim.dots.xy[:, 1]
-    assert len(ys) > 100 and ys.max() < 0.42 * 400  # nothing at or below the ears
-    assert abs(sim.hairline.face_dir[0]) > 0.9  # the face lies across the photo, not below it
+    dots = sim.dots
+    assert _on(dots, parts["top"]) > 300
+    assert _on(dots, parts["ear"]) == 0 and _on(dots, parts["face"]) == 0
+    assert sim.hairline.face_dir[0] < -0.9  # the face lies to the left, across the photo
 
 
 def wall(colour):

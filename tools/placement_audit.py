@@ -73,14 +73,17 @@ def main():
         files = sorted(r["file"] for r in rows if r["view"] == view)
         step = max(len(files) // n, 1)
         pick = files[::step][:n]
-        tiles = [tile(DEV / f, view)[0] for f in pick]
+        made = [tile(DEV / f, view) for f in pick]
+        tiles = [t for t, _ in made]
+        notes = [n for _, n in made]
         cols = 5
         while len(tiles) % cols:
             tiles.append(np.zeros_like(tiles[0]))
         sheet = np.vstack([np.hstack(tiles[i:i + cols]) for i in range(0, len(tiles), cols)])
         p = out / f"{view}.png"
         cv2.imwrite(str(p), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
-        print(p, len(pick))
+        print(p, len(pick), "refused:", sum(n.startswith("refused") for n in notes),
+              "edge stripes:", sum("EDGE" in n for n in notes), "warned:", sum(n.endswith(" W") for n in notes))
 
 
 if __name__ == "__main__":

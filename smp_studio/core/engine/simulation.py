@@ -278,7 +278,12 @@ class Simulation:
         """Area, impressions, density and warnings: the one set every output shows."""
         from smp_studio.core.engine.figures import figures
 
-        return figures(self)
+        zone, dots = self.zone, self.dots
+        c = getattr(self, "_figures", None)
+        # Remembered for this very zone, layout and settings: the status bar and panel ask often.
+        if c is None or c[0] is not zone or c[1] is not dots or c[2] != self.settings or c[3] is not self.hairline:
+            c = self._figures = (zone, dots, self.settings, self.hairline, figures(self))
+        return c[4]
 
     def treatment_area_cm2(self) -> float:
         """Area receiving pigment, weighted as the zone is (see :func:`figures`); 0 without a scalp."""
