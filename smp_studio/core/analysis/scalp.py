@@ -128,6 +128,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
     (cx, cy), (a, b) = fit
+    if view == "back":
+        a = _breadth_above_ears(head, cx, cy, a, b)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
@@ -307,6 +309,26 @@ def _ellipse(pts):
     if g <= 0:
         return None
     return (float(cx * sc + m[0]), float(cy * sc + m[1])), (float(np.sqrt(g / ca) * sc), float(np.sqrt(g / cc) * sc))
+
+
+def _breadth_above_ears(head, cx, cy, a, b) -> float:
+    """The skull's half-breadth read from the outline above the ears (ears stick out below).
+
+    Each row between half-way up the skull and just above the ears gives the
+    half-breadth its width implies on an ellipse of height ``b``; the median wins
+    when it is narrower than the fit (a fit pulled wide by the ears).
+    """
+    h, w = head.shape
+    est = []
+    for y in range(int(max(cy - 0.6 * b, 0)), int(max(cy - 0.25 * b, 0))):
+        xs = np.flatnonzero(head[y])
+        if xs.size == 0 or xs[0] == 0 or xs[-1] == w - 1:
+            continue
+        k = np.sqrt(max(1.0 - ((y - cy) / b) ** 2, 1e-3))
+        est.append((xs[-1] - xs[0] + 1) / 2.0 / k)
+    if len(est) < 5:
+        return a
+    return float(min(a, np.median(est) * 1.02))
 
 
 def _nape_row(lab, cx, cy, a, b) -> float:
