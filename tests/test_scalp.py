@@ -165,3 +165,21 @@ def test_no_clipped_dots_along_the_photo_border():
     r = 0.5 * d.size_mm * 2.0
     assert len(d) > 500
     assert (d.xy[:, 1] + r <= 330).all() and (d.xy[:, 1] > 327).sum() == 0
+
+
+def test_brows_bound_the_scalp_when_no_face_is_detected():
+    """A face turned down hides from the detector; its brows still say where the face begins."""
+    rng = np.random.default_rng(4)
+    H = W = 400
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = BG
+    labels = np.zeros((H, W), np.uint8)
+    yy, xx = np.mgrid[0:H, 0:W]
+    head = ((xx - 200) / 150) ** 2 + ((yy - 190) / 175) ** 2 <= 1
+    _paint(img, labels, head, SKIN, 1, rng)
+    brows = (np.abs(yy - 290) < 7) & (np.abs(np.abs(xx - 200) - 55) < 35)
+    _paint(img, labels, brows, HAIR, 3, rng, strands=True)
+    sim = Simulation(Photo.from_array(img), Settings(px_per_mm=2.0), segmentation=from_labels(labels, img))
+    assert sim.has_scalp
+    ys = sim.dots.xy[:, 1]
+    assert len(ys) > 1000 and ys.max() < 283  # nothing on the brows, the eyes or the face below

@@ -21,7 +21,9 @@ from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_
 WORK = 320  # long side of the grid the scalp is found on
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
-HEAD_LENGTH_MM = 195.0  # glabella to the back of the head, a typical adult
+HEAD_LENGTH_MM = 195.0
+#: Least forehead kept clear above the brows, in skull half-breadths (~5 cm foreshortened).
+FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,8 +160,13 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
-    # No face found in a front view: the skull fit and the designed hairline bound the forehead
-    # (a guess at the brows from the outline alone cut into real foreheads on the samples).
+    if face is None and box is None and view in ("front", "topdown"):
+        brow = _brow_row(lab, cx, cy, a, b)
+        if brow is not None:
+            # No face found, but the brows are. A hairline sits at least ~5 cm above them
+            # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
+            # half-breadth allows for a top-down photo foreshortening the forehead.
+            face_mask[int(max(brow - FOREHEAD_MIN * a, 0)):, :] = True
     mask &= ~face_mask
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
@@ -184,6 +191,41 @@ def _skin_coloured(photo_rgb, skin_lab, size):
     Ls, as_, bs = skin_lab
     # Shine and shade move lightness a long way, hue little: a white cup is not skin.
     return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
+
+
+def _brow_row(lab, cx, cy, a, b) -> float | None:
+    """Top row of the brows, when a face turned down hides from the face detector.
+
+    The brows are the first thin band of hair, going down the skull fit's
+    lower half, with bare skin (the forehead) above it, skin (the eyelids)
+    below it and the bare glabella between its two halves. None when there
+    is no such band.
+    """
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
+    rows = lab[:, c0:c1]
+    if rows.size == 0:
+        return None
+    hair = (rows >= THINNING).mean(axis=1)  # brows are thin: often only "thinning"
+    skin = (rows == BALD).mean(axis=1)
+    above, below, thick = max(int(0.1 * b), 2), max(int(0.04 * b), 1), max(int(0.14 * b), 2)
+    for y in range(int(cy) + 1, int(min(cy + 1.1 * b, h - below - 1))):
+        if hair[y] < 0.15 or hair[y - 1] >= 0.15:
+            continue  # the band's top row: hair here, none right above
+        y1 = y
+        while y1 < h and hair[y1] >= 0.15:
+            y1 += 1
+        if y1 - y > thick:
+            continue  # a fringe or a beard, not brows
+        if not (skin[max(y - above, 0):y].mean() > 0.6 and y1 + below < h and skin[y1:y1 + below].mean() > 0.3):
+            continue
+        # Two brows with the bare glabella between them, not a band of hair across the head.
+        band = lab[y:y1] >= THINNING
+        part = lambda lo, hi: band[:, int(max(cx + lo * a, 0)):int(min(cx + hi * a, w))].mean()  # noqa: E731
+        left, mid, right = part(-0.6, -0.15), part(-0.08, 0.08), part(0.15, 0.6)
+        if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
+            return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
+    return None
 
 
 def _nape_row(lab, cx, cy, a, b) -> float:
