@@ -179,7 +179,8 @@ def test_brows_bound_the_scalp_when_no_face_is_detected():
     _paint(img, labels, head, SKIN, 1, rng)
     brows = (np.abs(yy - 290) < 7) & (np.abs(np.abs(xx - 200) - 55) < 35)
     _paint(img, labels, brows, HAIR, 3, rng, strands=True)
-    sim = Simulation(Photo.from_array(img), Settings(px_per_mm=2.0), segmentation=from_labels(labels, img))
+    sim = Simulation(Photo.from_array(img), Settings(view="front", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
     assert sim.has_scalp
     ys = sim.dots.xy[:, 1]
     assert len(ys) > 1000 and ys.max() < 283  # nothing on the brows, the eyes or the face below

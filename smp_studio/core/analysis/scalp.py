@@ -160,7 +160,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
-    if face is None and box is None and view in ("front", "topdown"):
+    if face is None and box is None and view == "front":
         brow = _brow_row(lab, cx, cy, a, b)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
