@@ -168,6 +168,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             # half-breadth allows for a top-down photo foreshortening the forehead.
             face_mask[int(max(brow - FOREHEAD_MIN * a, 0)):, :] = True
     mask &= ~face_mask
+    if view in ("back", "topdown"):
+        mask &= ~_ears(lab, mask, cx, cy, a, b)
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = _largest(mask)
@@ -226,6 +228,28 @@ def _brow_row(lab, cx, cy, a, b) -> float | None:
         if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
             return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
     return None
+
+
+def _ears(lab, mask, cx, cy, a, b) -> np.ndarray:
+    """Ears the skull fit left in, seen from behind or above.
+
+    An ear is a small patch of bare skin on the outline at either side, at the
+    skull's middle height, cut off from the scalp's own skin by the fringe.
+    """
+    h, w = mask.shape
+    skin = (mask & (lab == BALD)).astype(np.uint8)
+    n, cc, stats, cent = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    edge = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    out = np.zeros((h, w), bool)
+    total = max(int(mask.sum()), 1)
+    for i in range(1, n):
+        x, y = cent[i]
+        if (stats[i, cv2.CC_STAT_AREA] < 0.04 * total and abs(x - cx) > 0.65 * a
+                and cy - 0.35 * b < y < cy + 0.8 * b and (edge & (cc == i)).any()):
+            out |= cc == i
+    if out.any():  # the ear's rim is often hair-coloured shadow: take a little around it
+        out = cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return out
 
 
 def _nape_row(lab, cx, cy, a, b) -> float:
