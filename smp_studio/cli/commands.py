@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from smp_studio.core.errors import SettingsError, SmpError
+from smp_studio.core.errors import NoScalpError, SettingsError, SmpError
 
 #: Command-line options that are settings, by their settings name.
 SETTING_OPTIONS = ("treatment", "view", "hairline_template", "density_per_cm2", "dot_size_mm", "hair_color", "dilution",
@@ -161,12 +161,18 @@ def cmd_simulate(args) -> int:
     from smp_studio.core.output.exports import ExportRequest, export
 
     sim = _open(args).sim
+    try:
+        fg = sim.figures()
+    except NoScalpError:  # no scalp, no ink: nothing is written
+        print(f"no bald or thinning scalp found in {args.photo or args.sample}", file=sys.stderr)
+        return 1
     art = export(sim, ExportRequest("plain", width=args.width, label=False, photo_name=_clinic(args).photo_names))
     art.write(args.output)
-    _warn(args, art)
     s = sim.settings
-    print(f"{args.output}: {len(sim.session_dots())} impressions over {sim.treatment_area_cm2():.0f} cm² "
+    print(f"{args.output}: {len(sim.session_dots())} impressions over {fg.area_cm2:.0f} cm² "
           f"(session {s.session} of {s.sessions}, {s.state})")
+    args.warnings = getattr(args, "warnings", []) + list(fg.warnings) + ([fg.hint] if fg.hint else [])
+    _warn(args, art)
     return 0
 
 

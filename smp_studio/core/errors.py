@@ -11,3 +11,7 @@ class PhotoError(SmpError):
 
 class SettingsError(SmpError):
     """A setting, hairline file or parameter is out of range or malformed."""
+
+
+class NoScalpError(SmpError):
+    """The photo shows no bald or thinning scalp to treat (full hair, or no head at all)."""

@@ -117,6 +117,20 @@ class Face:
         across = (b - a) / max(float(np.hypot(*(b - a))), 1e-9)
         return np.array([across[1], -across[0]])
 
+    # What the treatable scalp reads (analysis/scalp.py): where the face begins, and its side.
+    @property
+    def brow_y(self) -> float:
+        """Image row of the brows' upper edge: pigment never goes below it."""
+        return float(self.point("brows_upper")[:, 1].min())
+
+    @property
+    def direction(self) -> tuple:
+        """Which way the face lies from the scalp in the image: sideways in a profile, else chinward."""
+        if abs(self.yaw) >= 40.0:
+            return (1.0 if self.yaw > 0 else -1.0, 0.0)
+        u = self.up
+        return (float(-u[0]), float(-u[1]))
+
     def box(self, margin: float = 0.0) -> tuple:
         """``(x, y, w, h)`` around the face outline, grown by ``margin`` of its size."""
         p = self.landmarks[list(OVAL), :2]

@@ -27,7 +27,7 @@ TEMPLATE_SHAPES = {
 }
 
 #: How far toward the face the template sits in each view (1 = as in TEMPLATES).
-VIEW_REACH = {"topdown": 1.0, "front": -0.15, "side": 0.55, "left": 0.55, "right": 0.55, "back": 1.0}
+VIEW_REACH = {"topdown": 1.0, "front": -0.15, "side": 0.95, "left": 0.95, "right": 0.95, "back": 1.0}
 
 
 

@@ -139,8 +139,19 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         return empty
     size = settings.dot_size_mm * size_f * size_n[keep]
     opacity = np.clip(op_f * op_n[keep], 0.15, 1.0)
-    ang, dist = ang[keep], dist[keep]
-    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), sat_w[keep]])
+    ang, dist, sat_w = ang[keep], dist[keep], sat_w[keep]
+    if zone.scar:
+        # Scar tissue is paler and holds pigment less evenly (shared/domain.md).
+        uptake = settings.scar_uptake * rng.normal(1.0, settings.scar_unevenness, n)
+        opacity = np.clip(opacity * uptake, 0.05, 1.0)
+    # A dot the photo's edge would cut in half is not drawn: the zone ends where the scalp does.
+    r_px = 0.5 * size * scale.px_per_mm
+    H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
+    whole = (xy[:, 0] - r_px >= 0) & (xy[:, 1] - r_px >= 0) & (xy[:, 0] + r_px <= W) & (xy[:, 1] + r_px <= H)
+    if not whole.all():
+        xy, rank, density, depth, size, opacity, ang, dist, sat_w = (
+            v[whole] for v in (xy, rank, density, depth, size, opacity, ang, dist, sat_w))
+    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), sat_w])
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
                 depth.astype(f32), sat.astype(f32))

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
 
 #: Inputs compared by value; anything else (arrays, layers, hairlines, zones) by identity.
-_BY_VALUE = (int, float, str, bool, type(None), tuple, Scale)
+_BY_VALUE = (int, float, str, bool, type(None), tuple, Scale, Settings)
 
 
 class Reads:

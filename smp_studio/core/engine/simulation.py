@@ -21,12 +21,14 @@ from smp_studio.core.analysis.face import Face, face_scale, find_face
 from smp_studio.core.analysis.hairline_rules import face_template
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
 from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
 from smp_studio.core.engine.dots import Dots, place_dots
 from smp_studio.core.engine.memo import Memo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.zones import Zone, treatment_zone, zone_maps
+from smp_studio.core.errors import NoScalpError
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.layer import Layer
@@ -121,15 +123,6 @@ class Simulation:
     def face(self) -> Face | None:
         """The client's face in front and side views (None in other views, or when not visible)."""
         if self.settings.view not in FACE_VIEWS:
-            return None if self._face is ... else self._face
-        if self._face is ...:
-            self._face = find_face(self.photo.rgb)
-        return self._face
-
-    @property
-    def face(self) -> Face | None:
-        """The client's face in front and side views (None in other views, or when not visible)."""
-        if self.settings.view not in FACE_VIEWS:
             return None
         if self._face_given is not ...:
             return self._face_given
@@ -142,21 +135,32 @@ class Simulation:
 
     @property
     def scale(self) -> Scale:
-        """Pixels per mm: given or calibrated, else from the eyes, else from the head's breadth."""
-        def stage(s, seg, face):
+        """Pixels per mm: given or calibrated, else from the eyes, else from the skull's breadth."""
+        def stage(s, seg, face, scalp):
             if s.px_per_mm is not None:
                 return Scale(s.px_per_mm, s.scale_source)
-            if face is not None:
+            if isinstance(face, Face):
                 return face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
+            if scalp.mask.any():
+                # The skull, not the head cut's outline: ears, neck and shoulders would inflate the breadth.
+                return scalp.estimated_scale(s.view)
             return seg.estimated_scale()
 
-        face = self.face if self.settings.px_per_mm is None else None
-        return self._memo.get("scale", stage, self.settings, self.segmentation, face)
+        if self.settings.px_per_mm is not None:
+            return self._memo.get("scale", stage, self.settings, None, None, None)
+        return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.scalp)
 
     @property
     def head_frame(self) -> HeadFrame:
         return self._memo.get("head_frame", lambda s, seg: head_frame(seg.labels != BACKGROUND),
                               self.settings, self.segmentation)
+
+    @property
+    def scalp(self) -> Scalp:
+        """Where pigment may go at all: the skull, without face, ears, neck or background."""
+        return self._memo.get("scalp", lambda s, seg, face, rgb: treatable_scalp(seg, view=s.view, face=face,
+                                                                                 photo_rgb=rgb),
+                              self.settings, self.segmentation, self.face, self.photo.rgb)
 
     @property
     def hairline(self) -> Hairline | None:
@@ -169,11 +173,20 @@ class Simulation:
         if design.settings.view == "back":
             return None
         face = self.face
-        if face is not None:  # placed by the clinical rules against the face
+        if isinstance(face, Face):  # placed by the clinical rules against the face
             return self._memo.get("face_template", lambda s, f, sc: face_template(f, sc, s), design.settings, face,
                                   self.scale)
+        if design.settings.view in ("side", "left", "right"):
+            # Seen from the side the face lies across the photo, and the skull fit is the frame.
+            return self._memo.get("template", self._side_template, design.settings, self.scalp, self.segmentation)
         return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
                               design.settings, self.head_frame)
+
+    @staticmethod
+    def _side_template(s, scalp, seg) -> Hairline:
+        m = scalp.resized(seg.labels.shape) > 0.5
+        frame = head_frame(m if m.any() else seg.labels != BACKGROUND, scalp.face_dir)
+        return template_hairline(s.hairline_template, frame, view="side")
 
     @property
     def scar_mask(self) -> np.ndarray | None:
@@ -182,18 +195,51 @@ class Simulation:
 
     @property
     def zone(self) -> Zone:
-        maps = self._memo.get("zone_maps", lambda s, seg, scale: zone_maps(seg, s, scale), self.settings,
-                              self.segmentation, self.scale)
+        """The treatment zone, always inside the treatable scalp (a painted scar excepted).
 
-        def stage(s, seg, scale, hairline, scar, crown, maps):
-            return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown, maps=maps)
+        Raises
+        ------
+        NoScalpError
+            When the photo shows no bald or thinning scalp (and no scar is painted).
+        """
+        scar_only = self.settings.treatment == "scar"
+        if not scar_only and not self.scalp.has_scalp:
+            raise NoScalpError(f"no bald or thinning scalp found in {self.photo.name}")
+        scalp = None if scar_only else self.scalp
+        maps = self._memo.get("zone_maps", lambda s, seg, scale, sc: zone_maps(seg, s, scale, sc), self.settings,
+                              self.segmentation, self.scale, scalp)
+        show = None
+        if self.settings.treatment == "density":
+            show = self._memo.get("skin_show", lambda s, rgb, seg, scale: skin_show(rgb, seg.skin_lab,
+                                                                                    scale.px_per_mm)[0],
+                                  self.settings, self.photo.rgb, self.segmentation, self.scale)
+
+        def stage(s, seg, scale, hairline, scar, crown, maps, scalp, show):
+            return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown, maps=maps,
+                                  scalp=scalp, skin_show=show)
 
         return self._memo.get("zone", stage, self.settings, self.segmentation, self.scale, self.hairline,
-                              self.scar_mask, self.crown_center, maps)
+                              self.scar_mask, self.crown_center, maps, scalp, show)
+
+    @property
+    def has_scalp(self) -> bool:
+        """False when the photo has no bald or thinning scalp: the studio says so, and inks nothing."""
+        return self.scalp.has_scalp
+
+    @property
+    def hint(self) -> str:
+        """A message for the artist when nothing can be placed yet (empty string otherwise)."""
+        if self.settings.treatment != "scar" and not self.scalp.has_scalp:
+            return (f"No bald or thinning scalp found in {self.photo.name}. "
+                    "Mark the area with the Bald skin brush to treat it.")
+        return self.zone.hint
 
     @property
     def dots(self) -> Dots:
-        """Every impression of the finished treatment."""
+        """Every impression of the finished treatment (none without a scalp: ``hint`` says why)."""
+        if self.settings.treatment != "scar" and not self.has_scalp:
+            return place_dots(Zone(np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1.0, None),
+                              self.settings, self.scale)
         return self._memo.get("dots", lambda s, zone, scale, rgb: place_dots(zone, s, scale, photo_rgb=rgb),
                               self.settings, self.zone, self.scale, self.photo.rgb)
 
@@ -203,7 +249,7 @@ class Simulation:
                               self.dots)
 
     def _visibility_map(self) -> tuple[np.ndarray, float]:
-        def stage(s, seg):
+        def stage(s, seg, scar_mask, rgb):
             dens = seg.hair_density
             f = min(1.0, VISIBILITY_SIZE / max(dens.shape))
             # The density is smooth (detected at a few hundred pixels): linear resampling is enough here,
@@ -211,9 +257,19 @@ class Simulation:
             small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR) if f < 1 else dens
             # Dense hair hides the skin, thinning hair lets most of it through.
             vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
+            if scar_mask is not None and np.any(scar_mask):
+                # Inside a scar the skin showing at fine scale decides, not the coarse hair map:
+                # a strip scar through hair is seen exactly where it parts the hair.
+                scar = cv2.resize(np.asarray(scar_mask, np.uint8), (vis.shape[1], vis.shape[0]),
+                                  interpolation=cv2.INTER_NEAREST) > 0
+                fine, _ = skin_show(rgb, seg.skin_lab, self.scale.px_per_mm, radius_mm=0.3,
+                                    max_side=max(vis.shape), pale=True)
+                fine = cv2.resize(fine, (vis.shape[1], vis.shape[0]), interpolation=cv2.INTER_LINEAR)
+                vis = np.where(scar, np.maximum(vis, np.clip(fine * 1.3, 0, 1)), vis)
             return vis.astype(np.float32), small.shape[1] / dens.shape[1]
 
-        return self._memo.get("visibility", stage, self.settings, self.segmentation)
+        scar = self.scar_mask if self.settings.treatment == "scar" else None
+        return self._memo.get("visibility", stage, self.settings, self.segmentation, scar, self.photo.rgb)
 
     def visibility(self, view: View, out_size) -> np.ndarray:
         """How much bare skin shows (1) versus hair over it (0), for a view."""
@@ -308,5 +364,15 @@ class Simulation:
                      visibility=vis[b0:b1, a0:a1])
         return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
 
+    def figures(self):
+        """Area, impressions, density and warnings: the one set every output shows."""
+        from smp_studio.core.engine.figures import figures
+
+        return self._memo.get("figures", lambda s, zone, dots, hairline, settings: figures(self), self.settings,
+                              self.zone, self.dots, self.hairline, self.settings)
+
     def treatment_area_cm2(self) -> float:
-        return self.scale.px_area_to_cm2(self.zone.area_px())
+        """Area receiving pigment, weighted as the zone is (see :func:`figures`); 0 without a scalp."""
+        if self.settings.treatment != "scar" and not self.has_scalp:
+            return 0.0
+        return self.figures().area_cm2

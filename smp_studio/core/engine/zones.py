@@ -19,7 +19,7 @@ from smp_studio.core.errors import SettingsError
 from smp_studio.core.analysis.head import head_frame
 from smp_studio.core.model.hairline import Hairline, across_dir
 from smp_studio.core.model.scale import Scale
-from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation
+from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR_FROM, Segmentation
 from smp_studio.core.model.settings import Settings
 
 ZONE_SIZE = 1024
@@ -43,6 +43,10 @@ class Zone:
         The (irregular) line that was used, in photo pixels.
     avoid_hair : bool
         Density treatment: impressions must not land on hair strands.
+    scar : bool
+        Scar camouflage: the dots sit in scar tissue (paler, patchier uptake).
+    hint : str
+        Why the zone is empty, for the artist (e.g. no scar painted yet).
     """
 
     weight: np.ndarray
@@ -50,6 +54,8 @@ class Zone:
     factor: float
     hairline_curve: np.ndarray | None
     avoid_hair: bool = False
+    scar: bool = False
+    hint: str = ""
 
     def sample(self, xy: np.ndarray, which: str = "weight") -> np.ndarray:
         """Bilinear samples of a map at photo-pixel points ``xy`` (N, 2)."""
@@ -93,12 +99,13 @@ class ZoneMaps:
     labels: np.ndarray
     density: np.ndarray
     head: np.ndarray
+    room: np.ndarray  # the treatable scalp (0..1) within the head
     base: np.ndarray  # full density on skin and thinning, fading into dense hair
     factor: float
     px_per_mm: float  # zone pixels per mm
 
 
-def zone_maps(seg: Segmentation, settings: Settings, scale: Scale) -> ZoneMaps:
+def zone_maps(seg: Segmentation, settings: Settings, scale: Scale, scalp=None) -> ZoneMaps:
     """Resample the segmentation once; a moved hairline needs none of this again."""
     H, W = seg.labels.shape
     f = min(1.0, ZONE_SIZE / max(H, W))
@@ -108,20 +115,23 @@ def zone_maps(seg: Segmentation, settings: Settings, scale: Scale) -> ZoneMaps:
     dens = cv2.resize(seg.hair_density, (w, h), interpolation=cv2.INTER_AREA)
     head = labels != BACKGROUND
     px_per_mm = scale.px_per_mm * f  # zone pixels per mm
+    # The treatable scalp bounds every treatment but a hand-painted scar.
+    room = scalp.resized((h, w)) if scalp is not None else np.ones((h, w), np.float32)
+    room = (room * head).astype(np.float32)
 
     # Existing hair: full density on skin and thinning, fading out into dense hair.
     hairy = dens > 0.62
-    base = np.where(head, 1.0, 0.0).astype(np.float32)
+    base = room.copy()
     if hairy.any() and settings.blend_mm > 0:
         into = cv2.distanceTransform(hairy.astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
         blend = 0.55 * np.clip(1.0 - into / settings.blend_mm, 0, 1)
-        base = np.where(hairy, blend * head, base)
-    return ZoneMaps(labels, dens, head, base.astype(np.float32), f, px_per_mm)
+        base = np.where(hairy, blend * room, base)
+    return ZoneMaps(labels, dens, head, room, base.astype(np.float32), f, px_per_mm)
 
 
 def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
-                   hairline: Hairline | None = None, scar_mask=None, crown_center=None,
-                   maps: ZoneMaps | None = None) -> Zone:
+                   hairline: Hairline | None = None, scar_mask=None, crown_center=None, scalp=None,
+                   skin_show=None, maps: ZoneMaps | None = None) -> Zone:
     """The treatment zone for a segmentation, settings and optional hairline.
 
     Parameters
@@ -137,11 +147,17 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
     scar_mask : ndarray (H, W) bool, optional, keyword-only
     crown_center : (x, y), optional, keyword-only
         Default: behind the centre of the head, away from the face.
+    scalp : Scalp, optional, keyword-only
+        The treatable scalp (:func:`~smp_studio.core.analysis.scalp.treatable_scalp`):
+        every treatment but a painted scar stays inside it.
+    skin_show : ndarray (H', W') float, optional, keyword-only
+        Share of skin showing between hairs at fine scale (0..1, any size):
+        the density treatment follows it.
     maps : ZoneMaps, optional, keyword-only
-        From :func:`zone_maps` for this segmentation, settings and scale (computed if not given).
+        From :func:`zone_maps` for the same inputs (computed if not given).
     """
-    m = maps if maps is not None else zone_maps(seg, settings, scale)
-    labels, dens, head, base, f, px_per_mm = m.labels, m.density, m.head, m.base, m.factor, m.px_per_mm
+    m = maps if maps is not None else zone_maps(seg, settings, scale, scalp)
+    labels, dens, head, room, base, f, px_per_mm = m.labels, m.density, m.head, m.room, m.base, m.factor, m.px_per_mm
     h, w = labels.shape
 
     depth = np.full((h, w), FAR, np.float32)
@@ -157,8 +173,12 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
     if t == "full":
         weight = base
     elif t == "density":
-        # Between existing hairs only: thinning areas, not open bald skin or dense hair.
-        weight = head * np.clip((dens - 0.10) / 0.12, 0, 1) * (1.0 - 0.75 * np.clip((dens - 0.6) / 0.3, 0, 1))
+        # Where skin shows between the hairs, as much as it shows; never on dense hair.
+        if skin_show is not None:
+            show = cv2.resize(np.asarray(skin_show, np.float32), (w, h), interpolation=cv2.INTER_AREA)
+        else:
+            show = 1.0 - dens
+        weight = room * np.clip(show, 0, 1) * (1.0 - np.clip((dens - HAIR_FROM + 0.08) / 0.1, 0, 1))
     elif t == "hairline":
         if hairline is None:
             raise SettingsError("the hairline-only treatment needs a hairline")
@@ -173,13 +193,15 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
         weight = base * np.clip((settings.crown_radius_mm - r_mm) / 10.0 + 0.5, 0, 1)
     elif t == "scar":
         if scar_mask is None or not np.any(scar_mask):
-            raise SettingsError("scar camouflage needs the scar painted as a mask")
+            return Zone(np.zeros((h, w), np.float32), depth, f, None, scar=True,
+                        hint="Paint the scar with the Scar brush to place pigment on it.")
         m = cv2.resize(np.asarray(scar_mask, np.uint8) * 255, (w, h), interpolation=cv2.INTER_AREA) > 0
         out = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
         weight = np.clip(1.0 - (out - 1.0) / 2.0, 0, 1).astype(np.float32)  # 1 mm over the edge, fading
     else:  # pragma: no cover - Settings validates the choice
         raise SettingsError(f"unknown treatment {t!r}")
-    return Zone(np.ascontiguousarray(weight, np.float32), depth, f, curve, avoid_hair=(t == "density"))
+    return Zone(np.ascontiguousarray(weight, np.float32), depth, f, curve, avoid_hair=(t == "density"),
+                scar=(t == "scar"))
 
 
 def _signed_depth(curve, face_dir, shape, f, px_per_mm) -> np.ndarray:

@@ -45,6 +45,8 @@ RANGES = {
     "hairline_band_mm": (5.0, 80.0),
     "crown_radius_mm": (10.0, 120.0),
     "dilution": (0.0, 0.9),
+    "scar_uptake": (0.2, 1.0),
+    "scar_unevenness": (0.0, 0.8),
     "sessions": (1, 4),
     "session": (1, 4),
     "hairline_step_mm": (0.0, 6.0),
@@ -102,6 +104,9 @@ class Settings:
     blend_mm: float = 12.0
     hairline_band_mm: float = 25.0
     crown_radius_mm: float = 45.0
+    # Scar tissue holds pigment paler (mean opacity factor) and less evenly (spread of it).
+    scar_uptake: float = 0.8
+    scar_unevenness: float = 0.35
     # Pigment: hair colour "#rrggbb" or "auto"; dilution None = chosen from hair and skin.
     hair_color: str = "auto"
     dilution: float | None = None

@@ -114,6 +114,9 @@ def provenance(sim, req: ExportRequest, **extra) -> dict:
         d["preset"] = req.preset
     if sim.hairline is not None:
         d["hairline"] = sim.hairline.to_dict()
+    if sim.settings.treatment == "scar" or sim.has_scalp:
+        if w := sim.figures().warnings:  # pigment somewhere unusual is part of the record
+            d["warnings"] = list(w)
     d.update(extra)
     return d
 

@@ -50,6 +50,7 @@ class HandoutData:
     photo_name: str
     date: str
     price: str = ""  # this client's estimate, when the artist sets one; else the clinic's table
+    warnings: tuple = ()  # pigment somewhere unusual: recorded with the settings
 
 
 def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str = "", price: str = "") -> HandoutData:
@@ -62,7 +63,8 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         x0, y0, x1, y1 = box
         return img[y0:y1, x0:x1]
 
-    counts = [len(sim.dots.for_session(s.with_(session=k))) for k in range(1, s.sessions + 1)]
+    fg = sim.figures()  # the one set of figures the CLI and the studio show too
+    counts = list(fg.per_session)
     healed = sim.render()
     cb = _close_box(sim)
 
@@ -74,8 +76,8 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         before=crop(sim.photo.rgb), healed=crop(healed), close_before=close(sim.photo.rgb), close_healed=close(healed),
         fresh_s1=crop(sim.render(state="fresh", session=1)), healed_s1=crop(sim.render(session=1)),
         aged=crop(sim.render(state="aged", aged_years=years)), aged_years=years,
-        area_cm2=sim.treatment_area_cm2(), impressions=counts[-1], density=s.density_per_cm2, sessions=s.sessions,
-        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price)
+        area_cm2=fg.area_cm2, impressions=fg.impressions, density=fg.density, sessions=s.sessions,
+        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price, warnings=fg.warnings)
 
 
 def _close_box(sim):
@@ -128,6 +130,8 @@ def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", setti
     c.setAuthor(clinic.name or "SMP Studio")
     c.setCreator(f"smp-studio {__version__}")
     c.setSubject("Scalp micropigmentation simulation - not a guarantee of results")
+    if settings is not None and data.warnings:
+        settings = {**settings, "warnings": list(data.warnings)}
     if settings is not None:
         import json
 

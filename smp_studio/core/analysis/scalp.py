@@ -1,0 +1,383 @@
+"""The treatable scalp: where pigment may go at all, whatever the treatment.
+
+The segmentation's head is whatever the graph cut kept (often ears, neck,
+shoulders, a bit of wall). The scalp is narrower: the part of that head inside
+a skull-shaped fit of its upper outline, above the nape line in a back view
+and the ear/sideburn line in a side view, and never the face. A face found by
+a face analysis can be passed in; without one, a profile/frontal detector and
+the head's own shape stand in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_outline_fit
+
+WORK = 320  # long side of the grid the scalp is found on
+#: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
+MIN_SKIN_SHARE = 0.06
+HEAD_LENGTH_MM = 195.0
+#: Least forehead kept clear above the brows, in skull half-breadths (~5 cm foreshortened).
+FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
+
+
+@dataclass(frozen=True, eq=False)
+class Scalp:
+    """The treatable scalp of one photo.
+
+    Attributes
+    ----------
+    mask : ndarray of bool, (h, w)
+        Treatable scalp on a reduced grid (``factor`` grid pixels per photo pixel).
+    face : ndarray of bool, (h, w)
+        What counts as face (pigment there is a warning), same grid.
+    factor : float
+    skull : tuple
+        ``((cx, cy), (a, b))``: centre and half-axes of the skull fit, photo pixels.
+    face_dir : tuple
+        Unit vector from the scalp toward the face, photo axes.
+    skin_share : float
+        Share of the scalp showing bald or thinning skin.
+    fade : ndarray of float32, (h, w), optional
+        0..1: how far pigment reaches toward a nape or sideburn line (a soft
+        natural edge rather than a cut); 1 elsewhere.
+    """
+
+    mask: np.ndarray
+    face: np.ndarray
+    factor: float
+    skull: tuple
+    face_dir: tuple
+    skin_share: float
+    fade: np.ndarray | None = None
+
+    def resized(self, shape, which: str = "mask") -> np.ndarray:
+        """The mask (or face) at another grid size ``(h, w)``, as float32 0..1."""
+        m = (self.mask if which == "mask" else self.face).astype(np.float32)
+        if which == "mask" and self.fade is not None:
+            m = m * self.fade
+        h, w = shape
+        return cv2.resize(m, (w, h), interpolation=cv2.INTER_LINEAR)
+
+    @property
+    def has_scalp(self) -> bool:
+        return bool(self.mask.any()) and self.skin_share >= MIN_SKIN_SHARE
+
+    def estimated_scale(self, view: str = "topdown"):
+        """Pixels per mm from the skull fit (ears, neck and shoulders left out of it).
+
+        Side views see the head's length (about 19.5 cm), others its breadth.
+        """
+        from smp_studio.core.model.scale import HEAD_BREADTH_MM, Scale
+
+        a = self.skull[1][0]
+        mm = HEAD_LENGTH_MM if view in ("side", "left", "right") else HEAD_BREADTH_MM
+        return Scale.from_head_breadth(2 * a, mm)
+
+    def area_px(self) -> float:
+        return float(self.mask.sum()) / self.factor**2
+
+
+def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, photo_rgb=None) -> Scalp:
+    """The part of the head that can receive pigment.
+
+    Parameters
+    ----------
+    seg : Segmentation
+    view : {'topdown', 'front', 'side', 'left', 'right', 'back'}, keyword-only
+    face : object, optional, keyword-only
+        A face analysis in photo pixels. Used duck-typed: ``brow_y`` (the
+        brow line's height; everything below it is face), ``polygon`` ((N, 2)
+        outline of the face to exclude) and ``direction`` (unit vector toward
+        the face), each optional.
+    photo_rgb : ndarray (H, W, 3), optional, keyword-only
+        Lets a face detector look for the face when none is given.
+
+    Returns
+    -------
+    Scalp
+
+    Examples
+    --------
+    >>> from smp_studio.core.analysis.segmentation import from_labels
+    >>> lab = np.zeros((200, 200), np.uint8)
+    >>> _ = cv2.circle(lab, (100, 100), 70, 1, -1)
+    >>> _ = cv2.circle(lab, (30, 100), 12, 1, -1)  # an ear sticking out
+    >>> sc = treatable_scalp(from_labels(lab, np.zeros((200, 200, 3), np.uint8)))
+    >>> bool(sc.resized((200, 200))[100, 100] > 0.5), bool(sc.resized((200, 200))[100, 22] > 0.5)
+    (True, False)
+    """
+    labels = seg.labels
+    H, W = labels.shape
+    f = min(1.0, WORK / max(H, W))
+    w, h = max(int(round(W * f)), 8), max(int(round(H * f)), 8)
+    f = w / W
+    lab = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
+    head = _largest(lab != BACKGROUND)
+    face_mask = np.zeros((h, w), bool)
+    side = view in ("side", "left", "right")
+    if not head.any():
+        return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
+    if side:
+        # Seen from the side the face and neck crowd the lower outline: fit the upper part.
+        fit = whole_outline_fit(head, upper=True) or skull_fit(head)
+    else:
+        fit = skull_fit(head, whole=(view == "topdown"))
+    if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
+        return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
+    (cx, cy), (a, b) = fit
+    if view == "back":
+        a = breadth_above_ears(head, cx, cy, a, b)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
+    mask = head & skull
+    face_dir = (0.0, 1.0)
+    floor = None
+    if side:
+        d = getattr(face, "direction", None) if face is not None else None
+        sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
+        face_dir = (float(sgn), 0.0)
+        # Below the top of the ear: sideburn, ear, cheek and neck.
+        floor = cy - 0.28 * b
+        mask &= yy < floor
+        # The face in front of the temple: in front of the ear line, below the forehead's top.
+        face_mask |= (sgn * (xx - cx) > 0.55 * a) & (yy > cy - 0.45 * b)
+    elif view == "back":
+        floor = _nape_row(lab, cx, cy, a, b)
+        mask &= yy < floor
+    box = _face_box(photo_rgb, f) if (photo_rgb is not None and face is None and view in ("front", "topdown")) else None
+    if box is not None:
+        x, y, fw, fh = box
+        # Brows and below: the forehead above stays scalp-adjacent (the hairline decides).
+        face_mask[int(y + 0.18 * fh):, max(int(x - fw * 0.15), 0):int(x + fw * 1.15)] = True
+    if face is not None:
+        face_mask |= _face_from_analysis(face, f, (h, w))
+        d = getattr(face, "direction", None)
+        if d is not None:
+            face_dir = tuple(float(v) for v in d)
+    if face is None and box is None and view == "front":
+        brow = _brow_row(lab, cx, cy, a, b)
+        if brow is not None:
+            # No face found, but the brows are. A hairline sits at least ~5 cm above them
+            # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
+            # half-breadth allows for a top-down photo foreshortening the forehead.
+            face_mask[int(max(brow - FOREHEAD_MIN * a, 0)):, :] = True
+    mask &= ~face_mask
+    if view in ("back", "topdown"):
+        mask &= ~_ears(lab, mask, cx, cy, a, b)
+    # The photo's bottom edge cuts neck and body, never the skull of an upright head.
+    mask[-2:, :] = False
+    mask = _largest(mask)
+    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
+    if seg.skin_lab is None:
+        skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
+    share = float(skin.sum()) / max(float(mask.sum()), 1.0)
+    fade = None
+    if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
+        fade = np.clip((floor - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
+
+
+def _skin_coloured(photo_rgb, skin_lab, size):
+    """Which pixels have the colour of the client's skin (all, without a photo to look at)."""
+    w, h = size
+    if photo_rgb is None or skin_lab is None:
+        return np.ones((h, w), bool)
+    small = cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    Ls, as_, bs = skin_lab
+    # Shine and shade move lightness a long way, hue little: a white cup is not skin.
+    return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
+
+
+def _brow_row(lab, cx, cy, a, b) -> float | None:
+    """Top row of the brows, when a face turned down hides from the face detector.
+
+    The brows are the first thin band of hair, going down the skull fit's
+    lower half, with bare skin (the forehead) above it, skin (the eyelids)
+    below it and the bare glabella between its two halves. None when there
+    is no such band.
+    """
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
+    rows = lab[:, c0:c1]
+    if rows.size == 0:
+        return None
+    hair = (rows >= THINNING).mean(axis=1)  # brows are thin: often only "thinning"
+    skin = (rows == BALD).mean(axis=1)
+    above, below, thick = max(int(0.1 * b), 2), max(int(0.04 * b), 1), max(int(0.14 * b), 2)
+    for y in range(int(cy) + 1, int(min(cy + 1.1 * b, h - below - 1))):
+        if hair[y] < 0.15 or hair[y - 1] >= 0.15:
+            continue  # the band's top row: hair here, none right above
+        y1 = y
+        while y1 < h and hair[y1] >= 0.15:
+            y1 += 1
+        if y1 - y > thick:
+            continue  # a fringe or a beard, not brows
+        if not (skin[max(y - above, 0):y].mean() > 0.6 and y1 + below < h and skin[y1:y1 + below].mean() > 0.3):
+            continue
+        # Two brows with the bare glabella between them, not a band of hair across the head.
+        band = lab[y:y1] >= THINNING
+        part = lambda lo, hi: band[:, int(max(cx + lo * a, 0)):int(min(cx + hi * a, w))].mean()  # noqa: E731
+        left, mid, right = part(-0.6, -0.15), part(-0.08, 0.08), part(0.15, 0.6)
+        if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
+            return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
+    return None
+
+
+def _ears(lab, mask, cx, cy, a, b) -> np.ndarray:
+    """Ears the skull fit left in, seen from behind or above.
+
+    An ear is a small patch of bare skin on the outline at either side, at the
+    skull's middle height, cut off from the scalp's own skin by the fringe.
+    """
+    h, w = mask.shape
+    skin = (mask & (lab == BALD)).astype(np.uint8)
+    n, cc, stats, cent = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    edge = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    out = np.zeros((h, w), bool)
+    total = max(int(mask.sum()), 1)
+    for i in range(1, n):
+        x, y = cent[i]
+        if (stats[i, cv2.CC_STAT_AREA] < 0.04 * total and abs(x - cx) > 0.65 * a
+                and cy - 0.35 * b < y < cy + 0.8 * b and (edge & (cc == i)).any()):
+            out |= cc == i
+    if out.any():  # the ear's rim is often hair-coloured shadow: take a little around it
+        out = cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return out
+
+
+def _nape_row(lab, cx, cy, a, b) -> float:
+    """Row of the nape hairline behind the head: where the occipital hair ends."""
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
+    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))
+    band = lab[r0:r1, c0:c1] == HAIR
+    if band.size == 0:
+        return cy + 0.5 * b
+    share = band.mean(axis=1)
+    rows = np.flatnonzero(share > 0.3)
+    if rows.size == 0:
+        return cy + 0.5 * b  # no fringe: stop at about the ears' lower end
+    return float(min(r0 + rows[-1] + 2, cy + 0.9 * b))
+
+
+def _face_side(lab, head, cx, cy, b, view) -> int:
+    """+1 if the face is to the right of the head in the photo, -1 if to the left.
+
+    Three cues vote (each right on about 4 in 5 devdata side views, together on
+    5 in 6; a face analysis, when given, decides instead): the occipital fringe
+    is hair at the back of the skull's lower half; the face below the skull
+    reaches further forward than the neck does backward; bare skin (forehead,
+    cheek) lies on the face side.
+    """
+    if view == "left":
+        return -1
+    if view == "right":
+        return 1
+    h, w = lab.shape
+    xs = np.arange(w)
+    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 0.4 * b, h))
+    band = lab[r0:r1]
+    hair = np.sign((band[:, xs < cx] == HAIR).sum() - (band[:, xs >= cx] == HAIR).sum())
+    r0, r1 = int(max(cy + 0.2 * b, 0)), int(min(cy + 0.6 * b, h))
+    cols = np.flatnonzero(head[r0:r1].any(axis=0))
+    reach = np.sign((cols.max() - cx) - (cx - cols.min())) if cols.size else 0
+    band = lab[int(max(cy - 0.1 * b, 0)):int(min(cy + 0.5 * b, h))]
+    skin = np.sign((band[:, xs >= cx] == BALD).sum() - (band[:, xs < cx] == BALD).sum())
+    return 1 if hair + reach + skin >= 0 else -1
+
+
+_CASCADES: dict = {}
+
+
+def _cascade(name):
+    if name not in _CASCADES:
+        c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        _CASCADES[name] = None if c.empty() else c
+    return _CASCADES[name]
+
+
+def _small_gray(photo_rgb, f):
+    H, W = photo_rgb.shape[:2]
+    small = cv2.resize(np.asarray(photo_rgb), (max(int(W * f), 8), max(int(H * f), 8)), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
+
+
+def _face_box(photo_rgb, f):
+    c = _cascade("haarcascade_frontalface_default.xml")
+    if c is None:
+        return None
+    g = _small_gray(photo_rgb, f)
+    faces = c.detectMultiScale(g, 1.1, 6, minSize=(g.shape[1] // 6,) * 2)
+    if len(faces) == 0:
+        return None
+    return max(faces, key=lambda r: r[2] * r[3])
+
+
+def _face_from_analysis(face, f, shape) -> np.ndarray:
+    h, w = shape
+    m = np.zeros((h, w), bool)
+    brow = getattr(face, "brow_y", None)
+    if brow is not None:
+        m[int(max(brow * f, 0)):, :] = True
+    poly = getattr(face, "polygon", None)
+    if poly is not None and len(poly) >= 3:
+        img = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(img, [np.round(np.asarray(poly, np.float64) * f).astype(np.int32)], 1)
+        m |= img > 0
+    return m
+
+
+def _largest(mask: np.ndarray) -> np.ndarray:
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return mask.astype(bool)
+    return cc == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
+def skin_show(rgb, skin_lab, px_per_mm: float, *, radius_mm: float = 1.5, max_side: int = 1600,
+              pale: bool = False) -> tuple[np.ndarray, float]:
+    """How much skin shows between hairs, at fine scale: 0 (all hair) .. 1 (bare skin).
+
+    A pixel shows skin when its colour is near the client's skin and no thin
+    dark or light strand crosses it; the share is averaged over ``radius_mm``.
+    Returns the map (at most ``max_side`` on its long side) and its pixels per
+    photo pixel.
+
+    Examples
+    --------
+    >>> img = np.full((100, 100, 3), (200, 160, 140), np.uint8)
+    >>> img[::4, 50:] = 30  # dark strands on the right half
+    >>> m, f = skin_show(img, (70.0, 12.0, 12.0), 5.0)
+    >>> bool(m[50, 20] > 0.8), bool(m[50, 80] < m[50, 20])
+    (True, True)
+    """
+    rgb = np.asarray(rgb)
+    H, W = rgb.shape[:2]
+    f = min(1.0, max_side / max(H, W))
+    small = cv2.resize(rgb, (max(int(W * f), 1), max(int(H * f), 1)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    f = small.shape[1] / W
+    ppm = max(px_per_mm * f, 1e-3)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    if skin_lab is None:
+        skin_lab = (62.0, 14.0, 16.0)
+    Ls, as_, bs = skin_lab
+    # Shading changes lightness a lot and hue little: weigh lightness loosely.
+    dist = np.sqrt(((lab[..., 0] - Ls) / 2.2) ** 2 + (lab[..., 1] - as_) ** 2 + (lab[..., 2] - bs) ** 2)
+    like = np.clip(1.0 - (dist - 6.0) / 8.0, 0, 1)
+    if pale:
+        like = np.maximum(like, np.clip((lab[..., 0] - Ls + 8.0) / 8.0, 0, 1))
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    k = max(3, int(round(0.5 * ppm)) | 1)
+    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
+    clear = np.clip(1.0 - (strands.astype(np.float32) - 10.0) / 15.0, 0, 1)
+    show = (like * clear).astype(np.float32)
+    sigma = max(radius_mm * ppm / 2.0, 0.5)
+    return cv2.GaussianBlur(show, (0, 0), sigma), f

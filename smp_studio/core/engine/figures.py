@@ -1,0 +1,133 @@
+"""The figures a client is quoted: one set, from one zone, for every output.
+
+The CLI summary, the studio's status bar, the handout and the price tier all
+read :func:`figures`, so the area, the impression count and the density they
+show always agree with each other and with the rendered dots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from smp_studio.core.engine.dots import transition
+from smp_studio.core.model.settings import Settings  # noqa: F401  (the doctest uses it)
+
+#: Largest scalp area (cm²) a single photo can show; beyond it the scale is suspect.
+MAX_PLAUSIBLE_CM2 = 300.0
+#: How much larger than the skull fit's area a zone may be before it is "far larger than the head".
+MAX_SKULL_SHARE = 1.2
+#: Head breadths (cm) a scale may imply before it is suspect (adults are about 14-16 cm).
+BREADTH_CM = (10.0, 22.0)
+#: How much wider a bowed head's outline may look at the eyes' scale (the scalp is nearer the camera).
+IRIS_PERSPECTIVE = 1.25
+#: Share of the impressions that may land on the face before it is worth a warning.
+FACE_SHARE = 0.005
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Treated area, impressions and density of one design.
+
+    Attributes
+    ----------
+    area_cm2 : float
+        Area that receives pigment, each part weighted by its density (a
+        fading edge or the sparse hairline band counts in proportion), in cm²
+        on the scalp.
+    impressions : int
+        Impressions of the whole treatment (after the last session).
+    per_session : tuple of int
+        Impressions placed by the end of each session.
+    density : float
+        ``impressions / area_cm2``: stays near the chosen density.
+    chosen_density : float
+        The body density the settings ask for, per cm².
+    warnings : tuple of str
+        Pigment somewhere unusual (the face; an area larger than the head
+        suggests); empty when all is well.
+    hint : str
+        Why nothing is placed, when nothing is (e.g. no scar painted yet).
+    """
+
+    area_cm2: float
+    impressions: int
+    per_session: tuple
+    density: float
+    chosen_density: float
+    warnings: tuple = ()
+    hint: str = ""
+
+
+def figures(sim) -> Figures:
+    """The figures of a :class:`~smp_studio.core.engine.simulation.Simulation`.
+
+    Raises NoScalpError when the photo has no bald or thinning scalp.
+
+    Examples
+    --------
+    >>> from smp_studio.resources import sample_photo
+    >>> from smp_studio.core.analysis.photo import load_photo
+    >>> from smp_studio.core.engine.simulation import Simulation
+    >>> fg = figures(Simulation(load_photo(sample_photo()), Settings()))
+    >>> 0.8 < fg.impressions / fg.area_cm2 / fg.chosen_density < 1.2
+    True
+    """
+    s = sim.settings
+    zone = sim.zone
+    scale = sim.scale
+    front = transition(zone.depth_mm, s)["density"]
+    area_px = float((zone.weight * front).sum(dtype=np.float64)) / zone.factor**2
+    area = scale.px_area_to_cm2(area_px)
+    per = tuple(len(sim.dots.for_session(s.with_(session=k))) for k in range(1, s.sessions + 1))
+    total = per[-1]
+    warnings = []
+    warnings += _face_warnings(sim)
+    (a, b) = sim.scalp.skull[1]
+    skull_cm2 = scale.px_area_to_cm2(np.pi * a * b)
+    if area > MAX_PLAUSIBLE_CM2:
+        warnings.append(f"The treated area ({area:.0f} cm²) is more than any one photo of a scalp can show: "
+                        "check the scale (calibrate with a line of known length).")
+    elif area > MAX_SKULL_SHARE * skull_cm2 and skull_cm2 > 0:
+        warnings.append(f"The treated area ({area:.0f} cm²) is far larger than the head in the photo suggests "
+                        f"(about {skull_cm2:.0f} cm²): check the scar or scalp mask.")
+    breadth_cm = 2 * a / scale.px_per_mm / 10
+    lo, hi = BREADTH_CM
+    if scale.source == "iris":
+        # The eyes set the scale at their own depth; a head bowed toward the camera brings the scalp
+        # nearer, so its outline looks wider than the eyes' scale says.
+        hi *= IRIS_PERSPECTIVE
+    if not lo <= breadth_cm <= hi and total:
+        warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
+                        "the area and impression count are likely wrong; check the calibration.")
+    return Figures(area_cm2=float(area), impressions=int(total), per_session=per,
+                   density=float(total / area) if area > 0 else 0.0, chosen_density=float(s.density_per_cm2),
+                   warnings=tuple(warnings), hint=sim.hint)
+
+
+def _face_warnings(sim) -> list[str]:
+    face = sim.scalp.face
+    if not face.any():
+        return []
+    out = []
+    dots = sim.dots
+    if len(dots):
+        f = sim.scalp.factor
+        h, w = face.shape
+        xi = np.clip((dots.xy[:, 0] * f).astype(int), 0, w - 1)
+        yi = np.clip((dots.xy[:, 1] * f).astype(int), 0, h - 1)
+        n = int(face[yi, xi].sum())
+        if n > FACE_SHARE * len(dots):
+            out.append(f"{n:,} impressions would land on the face: check the scar mask or the hairline.")
+    hl = sim.hairline
+    if hl is not None:
+        f = sim.scalp.factor
+        h, w = face.shape
+        p = hl.points * f
+        inside = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+        pi = p[inside].astype(int)
+        if len(pi) and face[pi[:, 1], pi[:, 0]].mean() > 0.25:
+            out.append("The hairline runs onto the face (below the brows): pigment stops at the brows, "
+                       "so the design shows higher than drawn.")
+    return out

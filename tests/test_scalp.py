@@ -1,0 +1,186 @@
+"""Pigment only on the treatable scalp: synthetic heads with known parts, and the samples."""
+
+import numpy as np
+import pytest
+import cv2
+
+from smp_studio.cli import main
+from smp_studio.core.analysis.photo import Photo, load_photo
+from smp_studio.core.analysis.scalp import treatable_scalp
+from smp_studio.core.analysis.segmentation import from_labels
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.errors import NoScalpError
+from smp_studio.core.model.settings import Settings
+from smp_test_helpers import synthetic_head
+
+SKIN, HAIR, BG, SHIRT = (214, 168, 140), (45, 35, 30), (70, 95, 140), (40, 60, 150)
+
+
+def _paint(img, labels, mask, colour, label, rng, strands=False):
+    img[mask] = colour
+    labels[mask] = label
+    if strands:  # hair is thin dark strands up close
+        s = (rng.random(mask.shape) < 0.5) & mask
+        img[s] = np.clip(np.array(colour) - 25, 0, 255)
+
+
+def back_view(size=400):
+    """A head seen from behind: bald top, a hair fringe, ears, a neck and shoulders.
+
+    Returns the photo, the labels and a dict of the parts' masks.
+    """
+    rng = np.random.default_rng(1)
+    H = W = size
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = BG
+    labels = np.zeros((H, W), np.uint8)
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = W / 2, 0.42 * H, 0.30 * W, 0.33 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    shoulders = (yy > 0.86 * H) & (np.abs(xx - cx) < 0.48 * W)
+    neck = (yy > cy + 0.5 * b) & (np.abs(xx - cx) < 0.19 * W) & ~shoulders
+    ears = np.zeros((H, W), bool)
+    for ex in (cx - a - 0.035 * W, cx + a + 0.035 * W):
+        ears |= ((xx - ex) / (0.05 * W)) ** 2 + ((yy - cy - 0.05 * H) / (0.09 * H)) ** 2 <= 1
+    fringe = skull & (yy > cy - 0.2 * b)
+    _paint(img, labels, neck, SKIN, 1, rng)
+    _paint(img, labels, ears, SKIN, 1, rng)
+    _paint(img, labels, shoulders, SHIRT, 3, rng)
+    _paint(img, labels, skull, SKIN, 1, rng)
+    _paint(img, labels, fringe, HAIR, 3, rng, strands=True)
+    nape = cy + 0.85 * b  # the fringe ends here, above the neck
+    labels[fringe & (yy > nape)] = 1
+    img[fringe & (yy > nape)] = SKIN
+    top = skull & (yy < cy - 0.3 * b)
+    return img, labels, {"top": top, "ears": ears & ~skull, "neck": neck & (yy > nape + 0.04 * H),
+                         "shoulders": shoulders, "background": labels == 0}
+
+
+def _on(dots, mask):
+    xy = np.round(dots.xy).astype(int)
+    return int(mask[np.clip(xy[:, 1], 0, mask.shape[0] - 1), np.clip(xy[:, 0], 0, mask.shape[1] - 1)].sum())
+
+
+def test_back_view_pigment_stays_on_the_scalp():
+    img, labels, parts = back_view()
+    sim = Simulation(Photo.from_array(img), Settings(view="back", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    dots = sim.dots
+    assert _on(dots, parts["top"]) > 500  # the bald top is treated
+    for part in ("ears", "neck", "shoulders", "background"):
+        assert _on(dots, parts[part]) < 0.002 * len(dots), part
+
+
+def test_scalp_follows_a_face_analysis_when_there_is_one():
+    img, labels, _ = back_view()
+
+    class Face:  # anything with a brow line (and optionally a polygon) in photo pixels
+        brow_y = 150.0
+
+    sc = treatable_scalp(from_labels(labels, img), view="front", face=Face())
+    m = sc.resized(labels.shape) > 0.5
+    assert m[:140].any() and not m[155:].any()
+
+
+def side_view(size=400):
+    """A head seen from its left side, face to the left: bald top, occipital fringe, ear, face, neck."""
+    rng = np.random.default_rng(3)
+    H = W = size
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = BG
+    labels = np.zeros((H, W), np.uint8)
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = 0.52 * W, 0.45 * H, 0.36 * W, 0.32 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    face = (xx > cx - a - 0.03 * W) & (xx < cx - 0.05 * W) & (yy > cy) & (yy < 0.95 * H)
+    neck = (xx > cx - 0.05 * W) & (xx < cx + 0.2 * W) & (yy > cy)
+    fringe = skull & (xx > cx - 0.1 * W) & (yy > cy - 0.35 * b)
+    _paint(img, labels, face | neck, SKIN, 1, rng)
+    _paint(img, labels, skull, SKIN, 1, rng)
+    _paint(img, labels, fringe, HAIR, 3, rng, strands=True)
+    ear = ((xx - cx) / (0.05 * W)) ** 2 + ((yy - cy - 0.02 * H) / (0.08 * H)) ** 2 <= 1
+    _paint(img, labels, ear, SKIN, 1, rng)
+    return img, labels, {"top": skull & (yy < cy - 0.6 * b), "ear": ear, "face": face & (yy > cy + 0.1 * b)}
+
+
+def test_side_view_keeps_to_the_skull_above_the_ear():
+    img, labels, parts = side_view()
+    sim = Simulation(Photo.from_array(img), Settings(view="side", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    dots = sim.dots
+    assert _on(dots, parts["top"]) > 300
+    assert _on(dots, parts["ear"]) == 0 and _on(dots, parts["face"]) == 0
+    assert sim.hairline.face_dir[0] < -0.9  # the face lies to the left, across the photo
+
+
+def wall(colour):
+    rng = np.random.default_rng(0)
+    return np.clip(np.full((300, 300, 3), colour, np.float32) + rng.normal(0, 3, (300, 300, 3)), 0, 255).astype(np.uint8)
+
+
+def mug():
+    img = wall((120, 140, 170))
+    cv2.ellipse(img, (150, 170), (70, 95), 0, 0, 360, (235, 232, 228), -1)
+    cv2.ellipse(img, (230, 170), (30, 40), 0, 0, 360, (235, 232, 228), 10)
+    return img
+
+
+def fur():
+    rng = np.random.default_rng(2)
+    img = wall((200, 200, 205)).astype(np.float32)
+    m = np.zeros((300, 300), np.uint8)
+    cv2.ellipse(m, (150, 165), (100, 85), 0, 0, 360, 1, -1)
+    n = cv2.GaussianBlur(np.clip(rng.normal(0, 1, (300, 300)), -2, 2), (0, 0), 0.8)
+    coat = np.stack([150 + 40 * n, 110 + 35 * n, 70 + 30 * n], -1)
+    return np.clip(np.where(m[..., None] > 0, coat, img), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("name", ["wall", "skin-coloured wall", "mug", "fur", "full head of hair"])
+def test_no_scalp_no_ink(name, tmp_path, capsys):
+    img = {"wall": lambda: wall((205, 180, 160)), "skin-coloured wall": lambda: wall(SKIN), "mug": mug, "fur": fur,
+           "full head of hair": lambda: synthetic_head(size=300, bald_radius=0.0)[0]}[name]()
+    sim = Simulation(Photo.from_array(img, name="thing.png"), Settings())
+    assert not sim.has_scalp and "No bald or thinning scalp" in sim.hint
+    assert len(sim.dots) == 0 and np.array_equal(sim.render(), img)  # the studio shows the photo, uninked
+    with pytest.raises(NoScalpError):
+        sim.figures()
+    path = tmp_path / "thing.png"
+    cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    code = main(["simulate", str(path), "-o", str(tmp_path / "out.png")])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == f"no bald or thinning scalp found in {path}\n" and not (tmp_path / "out.png").exists()
+
+
+def test_a_bald_head_is_a_scalp():
+    img, _ = synthetic_head(size=300)
+    assert Simulation(Photo.from_array(img), Settings()).has_scalp
+
+
+def test_no_clipped_dots_along_the_photo_border():
+    img, labels = synthetic_head(size=400)
+    img, labels = img[:330], labels[:330]  # the head runs out of the bottom of the frame
+    sim = Simulation(Photo.from_array(np.ascontiguousarray(img)), Settings(px_per_mm=2.0),
+                     segmentation=from_labels(np.ascontiguousarray(labels), img))
+    d = sim.dots
+    r = 0.5 * d.size_mm * 2.0
+    assert len(d) > 500
+    assert (d.xy[:, 1] + r <= 330).all() and (d.xy[:, 1] > 327).sum() == 0
+
+
+def test_brows_bound_the_scalp_when_no_face_is_detected():
+    """A face turned down hides from the detector; its brows still say where the face begins."""
+    rng = np.random.default_rng(4)
+    H = W = 400
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = BG
+    labels = np.zeros((H, W), np.uint8)
+    yy, xx = np.mgrid[0:H, 0:W]
+    head = ((xx - 200) / 150) ** 2 + ((yy - 190) / 175) ** 2 <= 1
+    _paint(img, labels, head, SKIN, 1, rng)
+    brows = (np.abs(yy - 290) < 7) & (np.abs(np.abs(xx - 200) - 55) < 35)
+    _paint(img, labels, brows, HAIR, 3, rng, strands=True)
+    sim = Simulation(Photo.from_array(img), Settings(view="front", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    assert sim.has_scalp
+    ys = sim.dots.xy[:, 1]
+    assert len(ys) > 1000 and ys.max() < 283  # nothing on the brows, the eyes or the face below
