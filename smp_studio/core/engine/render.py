@@ -28,6 +28,8 @@ MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
 #: sharper than the photo's own detail looks pasted on, so no dot is sharper
 #: than this, in photo pixels.
 OPTICAL_SIGMA = 0.8
+#: How much of a clipped highlight's lost shine is assumed over pigment.
+CLIP_BOOST = 0.3
 SIGMA_PER_RADIUS = 1 / 1.2  # a soft dot of radius r ~ a Gaussian of this sigma
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
@@ -159,10 +161,11 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Specular shine rides on the surface: split it off, add it back above the pigment.
     mn = cv2.min(cv2.min(chans[0], chans[1]), chans[2])
     spec = cv2.max(mn - np.float32(1.3 * float(skin_lin.min()) + 0.02), 0.0)
-    # A clipped highlight hides how bright the shine really was: the sensor would
-    # still clip over the pigment, so near-white pixels get their shine raised.
-    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), 3.0)
-    spec_top = cv2.add(spec, cv2.multiply(spec, boost))
+    # A clipped highlight hides how bright the shine really was, so over pigment a
+    # near-white pixel keeps a little more shine; only a little (a blown-out crown
+    # still shows its dots) and only over pigment (what has none stays as it was).
+    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), float(CLIP_BOOST))
+    spec_top = cv2.add(spec, cv2.multiply(cv2.multiply(spec, boost), alpha))
     pig_lin = (np.array(st["color"], np.float32) / 255.0) ** 2
     trans = np.clip(pig_lin / np.maximum(skin_lin, 1e-4), 0, 1)  # what a full dot lets through
     if st["redness"] > 0:
@@ -175,6 +178,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
         out.append(cv2.sqrt(cv2.min(o, 1.0)))
     composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
+    if st["redness"] == 0:
+        composite = cv2.min(composite, roi)  # pigment only ever darkens
     result = base.copy()
     result[by0:by1, bx0:bx1] = composite
     return result
