@@ -34,7 +34,9 @@ from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.model.settings import Settings
 from smp_studio.resources import sample_photos
 
-DEVDATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "devdata" / "scalp_photos"
+_ROOT = Path(__file__).resolve().parents[1]
+DEVDATA = next((d / "shared" / "devdata" / "scalp_photos" for d in (_ROOT.parent, _ROOT.parent.parent)
+                if (d / "shared" / "devdata").is_dir()), _ROOT.parent / "shared" / "devdata" / "scalp_photos")
 CROP_MM = 50.0
 PX_PER_MM = 3.0
 JPEG_Q = 85

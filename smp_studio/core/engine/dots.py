@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine import bluenoise
+from smp_studio.core.engine.dotshape import DirectionField, dot_axes, patch_noise
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import FAR, Zone
@@ -36,7 +37,12 @@ class Dots:
     depth_mm : ndarray float32 (N,)
         Distance behind the hairline (``FAR`` without one).
     satellite : ndarray float32 (N, 3)
-        Offset (in radii) and weight of a second lobe that makes the dot irregular.
+        Offset (in radii) and weight of a second lobe that makes the dot irregular
+        (or, for a doubled impression, a second deposit beside it).
+    shape : ndarray float32 (N, 4), optional
+        Major-axis direction ``(ax, ay)`` and the major and minor extents as
+        multiples of the radius (skin direction, elongation, foreshortening).
+        None: round dots.
     """
 
     xy: np.ndarray
@@ -45,13 +51,14 @@ class Dots:
     q: np.ndarray
     depth_mm: np.ndarray
     satellite: np.ndarray
+    shape: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.xy)
 
     def subset(self, keep: np.ndarray) -> "Dots":
         return Dots(self.xy[keep], self.size_mm[keep], self.opacity[keep], self.q[keep],
-                    self.depth_mm[keep], self.satellite[keep])
+                    self.depth_mm[keep], self.satellite[keep], None if self.shape is None else self.shape[keep])
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
@@ -67,7 +74,8 @@ class Dots:
         return self.subset(keep)
 
 
-def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None) -> Dots:
+def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None,
+               field: DirectionField | None = None) -> Dots:
     """Blue-noise impressions over a treatment zone.
 
     Parameters
@@ -80,6 +88,9 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         Needed when ``zone.avoid_hair``: dots on hair strands are dropped.
     rng : int or Generator, optional, keyword-only
         Default: ``settings.seed``; the same seed gives the same layout.
+    field : DirectionField, optional, keyword-only
+        Skin direction and foreshortening (see ``dotshape.direction_field``);
+        without it dots stretch in random directions.
 
     Examples
     --------
@@ -90,7 +101,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     True
     """
     rng = np.random.default_rng(settings.seed if rng is None else rng)
-    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,))))
+    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,), (4,))))
     box = zone.bbox()
     if box is None:
         return empty
@@ -119,23 +130,57 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     weight = zone.sample(xy, "weight")
     depth = zone.sample(xy, "depth")
     front = transition(depth, settings)
-    density = weight * front["density"]
+    # A hand is not a machine: density and darkness wander a little over the scalp.
+    xy_mm = xy / scale.px_per_mm
+    patch_d = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
+    patch_o = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
+    density = weight * front["density"] * np.clip(1 + 0.6 * settings.patchiness * patch_d, 0.3, 1.6)
     keep = rank < density
     if zone.avoid_hair and photo_rgb is not None:
         keep &= ~_on_hair(photo_rgb, xy, keep, scale)
     xy, rank, density, depth = xy[keep], rank[keep], density[keep], depth[keep]
-    size_f, op_f = front["size"][keep], front["opacity"][keep]
+    size_f, op_f, patch_o = front["size"][keep], front["opacity"][keep], patch_o[keep]
     n = len(xy)
     if n == 0:
         return empty
-    size = settings.dot_size_mm * size_f * np.exp(rng.normal(0, settings.size_variation, n))
-    opacity = np.clip(op_f * rng.normal(1.0, settings.opacity_variation, n), 0.15, 1.0)
+    size = settings.dot_size_mm * size_f * np.clip(np.exp(rng.normal(0, settings.size_variation, n)), 0.5, 1.6)
+    opacity = op_f * rng.normal(1.0, settings.opacity_variation, n) * (1 + 0.5 * settings.patchiness * patch_o)
+    # Some impressions healed faint (pigment lost with the scab), a few barely show.
+    faded = rng.random(n) < settings.faded_fraction
+    opacity = np.where(faded, opacity * rng.uniform(0.15, 0.55, n), opacity)
+    opacity = np.clip(opacity, 0.05, 1.0)
     ang = rng.uniform(0, 2 * np.pi, n)
     dist = rng.uniform(0.3, 0.7, n)
-    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), rng.uniform(0.2, 0.55, n)])
+    sat_w = rng.uniform(0.2, 0.55, n)
+    # Doubled: the needle went in twice, a little apart.
+    doubled = rng.random(n) < settings.doubled_fraction
+    dist = np.where(doubled, rng.uniform(1.4, 2.4, n), dist)
+    sat_w = np.where(doubled, rng.uniform(0.35, 0.5, n), sat_w)
+    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), sat_w])
+    shape = _shapes(xy, settings, field, rng)
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
-                depth.astype(f32), sat.astype(f32))
+                depth.astype(f32), sat.astype(f32), shape)
+
+
+def _shapes(xy, settings: Settings, field: DirectionField | None, rng) -> np.ndarray:
+    """Per-dot axis and extents: stretched along the skin, squashed at the silhouette."""
+    n = len(xy)
+    e = 1.0 + (settings.dot_elongation - 1.0) * rng.gamma(2.0, 0.5, n)  # mostly mild, some long
+    if field is None:
+        a = rng.uniform(0, np.pi, n)
+        direction = np.column_stack([np.cos(a), np.sin(a)])
+        fore, radial = np.ones(n), direction
+    else:
+        direction, sure, fore, radial = field.sample(xy)
+        # Where the skin gives little direction, dots wander more around it.
+        wobble = rng.normal(0, 1, n) * (0.25 + 0.5 * (1 - np.clip(sure, 0, 1)))
+        c, s_ = np.cos(wobble), np.sin(wobble)
+        direction = np.column_stack([c * direction[:, 0] - s_ * direction[:, 1], s_ * direction[:, 0] + c * direction[:, 1]])
+    axis, ratio, area = dot_axes(direction, e, fore, radial)
+    major = np.sqrt(area * ratio)
+    minor = np.sqrt(area / ratio)
+    return np.column_stack([axis, major, minor]).astype(np.float32)
 
 
 def transition(depth_mm: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:

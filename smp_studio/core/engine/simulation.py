@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.engine.dotshape import DirectionField, direction_field
+from smp_studio.core.engine.photolook import PhotoLook, estimate_look
 from smp_studio.core.analysis.head import head_frame, template_hairline
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.analysis.photo import Photo
@@ -28,7 +30,8 @@ VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 
 #: Settings that only change how dots are drawn, not where they are.
 RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
-               "session_density", "hairline_step_mm", "scale_source"}
+               "session_density", "hairline_step_mm", "scale_source",
+               "texture_hold", "shave_preview", "shave_guard_mm", "helmet_coverage"}
 #: Settings the zone depends on (the seed too: it draws the hairline's waves).
 #: Anything else that is not render-only changes the dots alone.
 ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
@@ -72,6 +75,8 @@ class Simulation:
         self._visibility: tuple[np.ndarray, float] | None = None
         self._view_cache: tuple | None = None  # (view, size, base, visibility) of the last view
         self._session_cache: tuple | None = None  # (layout, session key, that session's dots)
+        self._look: PhotoLook | None = None  # the photo's blur and grain: once per photo
+        self._field: DirectionField | None = None  # skin direction: once per segmentation
 
     # --- stages ---------------------------------------------------------------
     @property
@@ -105,7 +110,9 @@ class Simulation:
     def dots(self) -> Dots:
         """Every impression of the finished treatment."""
         if self._dots is None:
-            self._dots = place_dots(self.zone, self.settings, self.scale, photo_rgb=self.photo.rgb)
+            if self._field is None:
+                self._field = direction_field(self.photo.rgb, self.segmentation.head_mask)
+            self._dots = place_dots(self.zone, self.settings, self.scale, photo_rgb=self.photo.rgb, field=self._field)
         return self._dots
 
     def visibility(self, view: View, out_size) -> np.ndarray:
@@ -119,6 +126,13 @@ class Simulation:
             self._visibility = (vis.astype(np.float32), small.shape[1] / dens.shape[1])
         vis, f = self._visibility
         return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
+
+    @property
+    def look(self) -> PhotoLook:
+        """The photo's own blur and grain (estimated once; re-renders reuse it)."""
+        if self._look is None:
+            self._look = estimate_look(self.photo.rgb)
+        return self._look
 
     @property
     def pigment(self) -> Pigment:
@@ -145,6 +159,7 @@ class Simulation:
 
     def set_segmentation(self, seg: Segmentation) -> None:
         self._seg = seg
+        self._field = None
         self._visibility = None
         self._view_cache = None
         self._zone = None
@@ -192,7 +207,8 @@ class Simulation:
         dots = self.session_dots(settings)
         seg = self.segmentation
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
-        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
+        return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
+                      look=self.look)
 
     def treatment_area_cm2(self) -> float:
         return self.scale.px_area_to_cm2(self.zone.area_px())
