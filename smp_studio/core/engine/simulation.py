@@ -16,13 +16,14 @@ import numpy as np
 from smp_studio.core.engine.dots import Dots, place_dots
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
 from smp_studio.core.engine.photolook import PhotoLook, estimate_look
+from smp_studio.core.engine.shave import shave, shave_region
 from smp_studio.core.analysis.head import head_frame, template_hairline
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.model.scale import Scale
-from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import Zone, treatment_zone
 
@@ -31,7 +32,7 @@ VISIBILITY_SIZE = 2048  # long side of the cached skin-visibility map
 #: Settings that only change how dots are drawn, not where they are.
 RENDER_ONLY = {"state", "aged_years", "session", "hair_color", "dilution", "session_darkness", "sessions",
                "session_density", "hairline_step_mm", "scale_source",
-               "texture_hold", "shave_preview", "shave_guard_mm", "helmet_coverage"}
+               "texture_hold", "shave_preview", "shave_guard_mm", "shave_around_mm", "helmet_coverage"}
 #: Settings the zone depends on (the seed too: it draws the hairline's waves).
 #: Anything else that is not render-only changes the dots alone.
 ZONE_KEYS = {"treatment", "view", "blend_mm", "hairline_band_mm", "crown_radius_mm", "macro_irregularity_mm",
@@ -77,6 +78,7 @@ class Simulation:
         self._session_cache: tuple | None = None  # (layout, session key, that session's dots)
         self._look: PhotoLook | None = None  # the photo's blur and grain: once per photo
         self._field: DirectionField | None = None  # skin direction: once per segmentation
+        self._shaved: tuple | None = None  # (key, shaved photo, clipped region)
 
     # --- stages ---------------------------------------------------------------
     @property
@@ -160,6 +162,7 @@ class Simulation:
     def set_segmentation(self, seg: Segmentation) -> None:
         self._seg = seg
         self._field = None
+        self._shaved = None
         self._visibility = None
         self._view_cache = None
         self._zone = None
@@ -198,17 +201,47 @@ class Simulation:
         view = view or View()
         if out_size is None:
             out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
-        key = (view, tuple(out_size))
+        shaved = self.shaved(settings) if settings.shave_on else None
+        key = (view, tuple(out_size), None if shaved is None else id(shaved[0]))
         if self._view_cache is None or self._view_cache[0] != key:
             # Resampling the photo for a view is the same until the view changes: a slider
             # drag re-renders the dots only.
-            self._view_cache = (key, view.crop(self.photo.rgb, out_size), self.visibility(view, out_size))
+            vis = self.visibility(view, out_size)
+            if shaved is not None:  # clipped hair no longer hides the skin
+                vis = np.maximum(vis, view.crop(shaved[1], out_size))
+            src = self.photo.rgb if shaved is None else shaved[0]
+            self._view_cache = (key, view.crop(src, out_size), vis)
         _, base, vis = self._view_cache
         dots = self.session_dots(settings)
         seg = self.segmentation
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
         return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
                       look=self.look)
+
+    def shaved(self, settings: Settings | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The photo with remaining hair in and around the zone clipped (shave preview),
+        and the clipped region (0..1); computed once per guard length and zone."""
+        settings = settings or self.settings
+        zone = self.zone
+        key = (settings.shave_guard_mm, settings.shave_around_mm, id(zone), settings.seed)
+        if self._shaved is None or self._shaved[0] != key or self._shaved[3] is not zone:
+            seg = self.segmentation
+            # Treated: in the zone and behind the hairline (the zone alone reaches into the face).
+            treated = zone.weight * (zone.depth_mm > -settings.scatter_mm)
+            behind = cv2.resize((zone.depth_mm > -settings.scatter_mm - settings.shave_around_mm).astype(np.float32),
+                                (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
+            zw = cv2.resize(treated.astype(np.float32), (self.photo.width, self.photo.height),
+                            interpolation=cv2.INTER_LINEAR)
+            region = shave_region(seg.hair_density, seg.head_mask, zw, self.scale,
+                                  around_mm=settings.shave_around_mm) * behind
+            if self._field is None:
+                self._field = direction_field(self.photo.rgb, seg.head_mask)
+            pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
+            img = shave(self.photo.rgb, region, self.scale, guard_mm=settings.shave_guard_mm, hair_rgb=pig.hair_rgb,
+                        seed=settings.seed, field=self._field, skin_rgb=pig.skin_rgb, noise=self.look.noise,
+                        skin_mask=seg.labels == BALD, blur_sigma=self.look.blur_sigma)
+            self._shaved = (key, img, region, zone)
+        return self._shaved[1], self._shaved[2]
 
     def treatment_area_cm2(self) -> float:
         return self.scale.px_area_to_cm2(self.zone.area_px())

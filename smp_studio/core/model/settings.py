@@ -50,6 +50,7 @@ RANGES = {
     "patch_wavelength_mm": (4.0, 80.0),
     "texture_hold": (0.0, 3.0),
     "shave_guard_mm": (0.0, 3.0),
+    "shave_around_mm": (0.0, 80.0),
     "helmet_coverage": (0.1, 0.9),
     "seed": (0, 2**63 - 1),
     "px_per_mm": (0.05, 1000.0),
@@ -118,6 +119,7 @@ class Settings:
     # this guard length. "auto": on for the full shaved look, off for density.
     shave_preview: str = "auto"
     shave_guard_mm: float = 0.5
+    shave_around_mm: float = 40.0  # how far beyond the zone the hair is clipped too
     # Coverage (pigmented share of the skin) above which the "helmet" warning shows.
     helmet_coverage: float = 0.45
     # Reproducibility and scale (None = estimated from the head outline).
