@@ -18,12 +18,16 @@ from smp_studio.core.model.scale import Scale
 WORK = 768  # long side of the working image for the skin fill
 HAIRS_PER_CM2 = 160.0  # ~80 follicular units per cm², about two hairs each
 SHAFT_MM = 0.07  # a hair shaft's width
+STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
-                 around_mm: float = 25.0, edge_mm: float = 3.0) -> np.ndarray:
+                 around_mm: float = 25.0, edge_mm: float = 1.5, rgb: np.ndarray | None = None) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
+    With ``rgb``, sparse hair over the zone is clipped too where strands are
+    actually seen (thin lines at the photo's resolution), so shaded bare
+    skin, which reads as weak "hair" density, is not "shaved".
     Within ``edge_mm`` of the head's outline nothing is clipped: what lies
     beyond the clipped skull (wall, shoulders) is not known, so the outline
     keeps its hair rather than sprouting stubble on the background.
@@ -41,14 +45,29 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
     near = cv2.distanceTransform((~zone).astype(np.uint8), cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
-    # Long strands over a thinning top count too (weak density), inside the zone.
-    hair = np.clip((dens - 0.2) / 0.2, 0, 1) * head * near
-    hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * head * zone)
+    hair = np.clip((dens - 0.25) / 0.2, 0, 1)
+    if rgb is not None:
+        # Long strands over a thinning top count too (weak density), where strands are seen.
+        frac = cv2.resize(_strand_fraction(rgb, scale), (w, h), interpolation=cv2.INTER_AREA)
+        seen = np.clip((frac - 0.1) / 0.15, 0, 1)
+        hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * zone * seen)
+    hair = hair * head * near
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
     return cv2.resize(hair, (W, H), interpolation=cv2.INTER_LINEAR)
+
+
+def _strand_fraction(rgb: np.ndarray, scale: Scale) -> np.ndarray:
+    """Share of pixels within ~2 mm that lie on a hair strand (photo size, float32)."""
+    gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    k = max(5, int(round(scale.mm_to_px(1.0))) | 1)
+    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
+    on = (strands > STRAND_CONTRAST).astype(np.float32)
+    b = max(3, int(round(scale.mm_to_px(2.0))) | 1)
+    return cv2.blur(on, (b, b))
 
 
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None
