@@ -55,7 +55,7 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
     >>> m = np.zeros((100, 100), bool); _ = cv2.circle(m.view(np.uint8), (50, 50), 35, 1, -1)
     >>> out = relight(img, m, light="flash")
     >>> bool(out[50, 50].mean() > img[50, 50].mean()), bool((out[2, 2] == img[2, 2]).all())
-    True True
+    (True, True)
     """
     if light not in LIGHTS:
         raise ValueError(f"light must be one of {', '.join(LIGHTS)}, not {light!r}")
