@@ -109,6 +109,8 @@ def direction_field(rgb: np.ndarray, head_mask: np.ndarray | None = None) -> Dir
     rho = 1.0 - np.clip(dist / depth, 0, 1)
     fore = np.sqrt(np.clip(1.0 - rho**2, 0.0, 1.0))
     fore = np.clip(fore, 0.3, 1.0).astype(np.float32)
+    if head_mask is None:  # no head outline known: a flat patch of skin, nothing turns away
+        fore[:] = 1.0
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     rx, ry = xx - cx, yy - cy
     rn = np.maximum(np.hypot(rx, ry), 1e-3)

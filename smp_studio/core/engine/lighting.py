@@ -34,7 +34,7 @@ def _sphere_normals(head_mask: np.ndarray, shape) -> tuple[np.ndarray, np.ndarra
 
 
 def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", view: str = "topdown",
-            strength: float = 1.0) -> np.ndarray:
+            strength: float = 1.0, shading_of: np.ndarray | None = None) -> np.ndarray:
     """The photo with its head lit by ``light`` ("overhead" or "flash").
 
     Parameters
@@ -47,6 +47,9 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
         views, nearly along the camera for a top-down photo.
     strength : float, keyword-only
         0 keeps the photo's light, 1 is the full check.
+    shading_of : ndarray uint8 (H, W, 3), optional, keyword-only
+        Take the photo's light from this image (the untreated photo), so a
+        render and its photo are relit by exactly the same light.
 
     Examples
     --------
@@ -64,7 +67,8 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
     if not m.any():
         return rgb.copy()
     lin = (rgb.astype(np.float32) / 255.0) ** 2
-    lum = lin.mean(axis=2)
+    src = lin if shading_of is None else (shading_of.astype(np.float32) / 255.0) ** 2
+    lum = src.mean(axis=2)
     # The photo's own light: the head's lightness at a scale far above pores and dots.
     s = max(2.0, 0.04 * float(np.sqrt(m.sum())))
     mf = m.astype(np.float32)
@@ -98,5 +102,6 @@ def lighting_check(before: np.ndarray, after: np.ndarray, head_mask: np.ndarray,
 
     Returns ``{"overhead": (before, after), "flash": (before, after)}``.
     """
-    return {light: (relight(before, head_mask, light=light, view=view), relight(after, head_mask, light=light, view=view))
+    return {light: (relight(before, head_mask, light=light, view=view),
+                    relight(after, head_mask, light=light, view=view, shading_of=before))
             for light in LIGHTS}
