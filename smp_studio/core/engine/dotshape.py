@@ -170,4 +170,24 @@ def patch_noise(xy_mm: np.ndarray, wavelength_mm: float, rng: np.random.Generato
     lam = wavelength_mm * rng.uniform(0.7, 1.4, waves)
     k = np.column_stack([np.cos(ang), np.sin(ang)]) * (2 * np.pi / lam)[:, None]
     ph = rng.uniform(0, 2 * np.pi, waves)
-    return (np.cos(np.asarray(xy_mm, np.float64) @ k.T + ph).sum(1) * np.sqrt(2.0 / waves)).astype(np.float32)
+    p = np.asarray(xy_mm, np.float64).reshape(-1, 2)
+
+    def exact(q):
+        return (np.cos(q @ k.T + ph).sum(1) * np.sqrt(2.0 / waves)).astype(np.float32)
+
+    if len(p) < 20000:
+        return exact(p)
+    # Many points: the field is smooth, so evaluate it on a grid and interpolate.
+    step = wavelength_mm / 16.0
+    lo = p.min(0) - step
+    gw, gh = (np.ceil((p.max(0) - lo) / step).astype(int) + 2)
+    gx, gy = np.meshgrid(np.arange(gw) * step + lo[0], np.arange(gh) * step + lo[1])
+    grid = exact(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gh, gw)
+    u = (p - lo) / step
+    i = np.clip(np.floor(u).astype(np.int64), 0, [gw - 2, gh - 2])
+    f = (u - i).astype(np.float32)
+    g00, g10 = grid[i[:, 1], i[:, 0]], grid[i[:, 1], i[:, 0] + 1]
+    g01, g11 = grid[i[:, 1] + 1, i[:, 0]], grid[i[:, 1] + 1, i[:, 0] + 1]
+    top = g00 + (g10 - g00) * f[:, 0]
+    bot = g01 + (g11 - g01) * f[:, 0]
+    return (top + (bot - top) * f[:, 1]).astype(np.float32)

@@ -27,7 +27,8 @@ from smp_studio.core.model.settings import Settings
 MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.3
-SIGMA_PER_RADIUS = 1 / 1.2  # a soft dot of radius r ~ a Gaussian of this sigma
+SIGMA_PER_RADIUS = 1 / 1.2
+BAND = 96  # rows composited at a time  # a soft dot of radius r ~ a Gaussian of this sigma
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
@@ -167,10 +168,12 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
-    pts = [p, p + a, p - a, p + sat[:, :2] * r[:, None], p]
-    wts = [core * (1 - 0.5 * sat[:, 2]) * 0.4, core * (1 - 0.5 * sat[:, 2]) * 0.3,
-           core * (1 - 0.5 * sat[:, 2]) * 0.3, core * sat[:, 2], ink * spread]
-    sgs = [lobe_s, lobe_s, lobe_s, lobe_s * 0.8, np.sqrt(2.2**2 * s_min * s_maj + soft**2)]
+    main = core * (1 - 0.5 * sat[:, 2])
+    # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
+    long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
+    pts = [p, p[long] + a[long], p[long] - a[long], p + sat[:, :2] * r[:, None], p]
+    wts = [np.where(long, 0.4 * main, main), 0.3 * main[long], 0.3 * main[long], core * sat[:, 2], ink * spread]
+    sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8, np.sqrt(2.2**2 * s_min * s_maj + soft**2)]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     cover = _splat_blurred(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs), (rh, rw))
@@ -184,32 +187,43 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         alpha *= visibility[by0:by1, bx0:bx1]
     if settings.texture_hold > 0:
         alpha = cv2.multiply(alpha, _skin_hold(roi, scale.px_per_mm * s, settings.texture_hold, look))
-    # Per channel with OpenCV: a 12 MP render is memory-bound, and these run vectorised.
-    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
+    red = _redness(cover, lobe_s, pigment) if st["redness"] > 0 else None
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
+    spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
+    composite = np.empty_like(roi)
+    # In bands of rows: a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    for y in range(0, roi.shape[0], BAND):
+        sl = slice(y, y + BAND)
+        composite[sl] = _composite(roi[sl], np.ascontiguousarray(alpha[sl]), st,
+                                   None if red is None else np.ascontiguousarray(red[sl]), spec_floor)
+    result = base.copy()
+    result[by0:by1, bx0:bx1] = composite
+    return result
+
+
+def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
+    """Pigment under the skin of one band: it multiplies the diffuse light (in
+    approximately linear light); the specular shine stays on top."""
+    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
     # Specular shine rides on the surface: split it off, add it back above the pigment.
     mn = cv2.min(cv2.min(chans[0], chans[1]), chans[2])
-    spec = cv2.max(mn - np.float32(1.3 * float(skin_lin.min()) + 0.02), 0.0)
+    spec = cv2.max(cv2.subtract(mn, float(spec_floor)), 0.0)
     # A clipped highlight hides how bright the shine really was, so over pigment a
     # near-white pixel keeps a little more shine; only a little (a blown-out crown
     # still shows its dots) and only over pigment (what has none stays as it was).
     boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), float(CLIP_BOOST))
     spec_top = cv2.add(spec, cv2.multiply(cv2.multiply(spec, boost), alpha))
-    if st["redness"] > 0:
-        red = _redness(cover, lobe_s, pigment)
     out = []
     for c in range(3):
         keep = cv2.addWeighted(alpha, -float(st["tint"][c]), alpha, 0.0, 1.0)  # light the pigment lets through
-        if st["redness"] > 0 and c > 0:
+        if red is not None and c > 0:
             keep *= 1.0 - red * np.float32((0.0, 0.32, 0.26)[c])
         o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
         out.append(cv2.sqrt(cv2.min(o, 1.0)))
     composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
-    if st["redness"] == 0:
+    if red is None:
         composite = cv2.min(composite, roi)  # pigment only ever darkens
-    result = base.copy()
-    result[by0:by1, bx0:bx1] = composite
-    return result
+    return composite
 
 
 def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) -> np.ndarray:
@@ -237,8 +251,11 @@ def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
     out = np.zeros((h, w), np.float32)
     acc = np.empty((h, w), np.float32)
     blurred = np.empty((h, w), np.float32)
-    for b in np.unique(which):
-        sel = which == b
+    order = np.argsort(which, kind="stable")
+    bins, starts = np.unique(which[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    for b, i0, i1 in zip(bins, starts, ends):
+        sel = order[i0:i1]
         if not _bilinear_splat(p[sel], weight[sel], acc):
             continue
         cv2.GaussianBlur(acc, (0, 0), float(2.0 ** (b / BINS_PER_OCTAVE)), dst=blurred)
