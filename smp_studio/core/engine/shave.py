@@ -22,12 +22,16 @@ STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
-                 around_mm: float = 25.0, edge_mm: float = 1.5, rgb: np.ndarray | None = None) -> np.ndarray:
+                 around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
+                 bald: np.ndarray | None = None) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
     With ``rgb``, sparse hair over the zone is clipped too where strands are
     actually seen (thin lines at the photo's resolution), so shaded bare
     skin, which reads as weak "hair" density, is not "shaved".
+    With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
+    hull of the bald skin: the skull is convex and carries the bald skin, and
+    this keeps a mis-segmented wall or shirt from being "shaved" into skin.
     Within ``edge_mm`` of the head's outline nothing is clipped: what lies
     beyond the clipped skull (wall, shoulders) is not known, so the outline
     keeps its hair rather than sprouting stubble on the background.
@@ -52,6 +56,14 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         seen = np.clip((frac - 0.1) / 0.15, 0, 1)
         hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * zone * seen)
     hair = hair * head * near
+    if bald is not None:
+        b = cv2.resize(np.asarray(bald, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        pts = cv2.findNonZero(b)
+        if pts is None:
+            return np.zeros((H, W), np.float32)
+        hull = np.zeros((h, w), np.uint8)
+        cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+        hair *= cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge

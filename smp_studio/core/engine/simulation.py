@@ -233,7 +233,8 @@ class Simulation:
             zw = cv2.resize(treated.astype(np.float32), (self.photo.width, self.photo.height),
                             interpolation=cv2.INTER_LINEAR)
             region = shave_region(seg.hair_density, seg.head_mask, zw, self.scale,
-                                  around_mm=settings.shave_around_mm, rgb=self.photo.rgb) * behind
+                                  around_mm=settings.shave_around_mm, rgb=self.photo.rgb,
+                                  bald=seg.labels == BALD) * behind
             if self._field is None:
                 self._field = direction_field(self.photo.rgb, seg.head_mask)
             pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
