@@ -46,7 +46,7 @@ def _blur_table() -> tuple[np.ndarray, np.ndarray]:
 
     # A natural image's amplitude falls as 1/f: the reference does too.
     rng = np.random.default_rng(7)
-    n = 512
+    n = 256
     fy, fx = np.meshgrid(np.fft.fftfreq(n), np.fft.fftfreq(n), indexing="ij")
     f = np.maximum(np.hypot(fx, fy), 1.0 / n)
     spec = (rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))) / f

@@ -163,16 +163,35 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     >>> bool(out[:, :50].mean() > 120)  # skin shows where the long hair was
     True
     """
-    H, W = region.shape
     if region.max() <= 0.01:
         return rgb.copy()
+    # Work on the region's bounding box (plus room for the fill to learn skin).
+    ys, xs = np.nonzero(region > 0.002)
+    m = int(round(30 * scale.px_per_mm))
+    Hf, Wf = region.shape
+    y0, y1 = max(int(ys.min()) - m, 0), min(int(ys.max()) + m + 1, Hf)
+    x0, x1 = max(int(xs.min()) - m, 0), min(int(xs.max()) + m + 1, Wf)
+    if (y0, x0, y1, x1) != (0, 0, Hf, Wf):
+        out = rgb.copy()
+        out[y0:y1, x0:x1] = shave(np.ascontiguousarray(rgb[y0:y1, x0:x1]), np.ascontiguousarray(region[y0:y1, x0:x1]),
+                                  scale, guard_mm=guard_mm, hair_rgb=hair_rgb, seed=seed,
+                                  field=None if field is None else _shifted(field, x0, y0),
+                                  skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
+                                  skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1])
+        return out
+    H, W = region.shape
     skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask)
     # The light falling on the hair fell on the skin beneath too: keep half its gradient.
-    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    big = max(3.0, 6.0 * scale.px_per_mm)
-    lowpass = cv2.GaussianBlur(g * region, (0, 0), big) / np.maximum(cv2.GaussianBlur(region, (0, 0), big), 1e-3)
-    ref_l = float(np.median(lowpass[region > 0.5])) if (region > 0.5).any() else 1.0
-    skin *= np.clip(lowpass / max(ref_l, 1.0), 0.6, 1.3)[..., None] ** 0.5
+    # (At a working size: the light varies over centimetres, not pixels.)
+    f = min(1.0, WORK / max(H, W))
+    ws = (max(int(round(W * f)), 4), max(int(round(H * f)), 4))
+    g = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), ws, interpolation=cv2.INTER_AREA).astype(np.float32)
+    rs = cv2.resize(region, ws, interpolation=cv2.INTER_AREA)
+    big = max(3.0, 6.0 * scale.px_per_mm * f)
+    low = cv2.GaussianBlur(g * rs, (0, 0), big) / np.maximum(cv2.GaussianBlur(rs, (0, 0), big), 1e-3)
+    ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
+    low = cv2.resize(np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5, (W, H), interpolation=cv2.INTER_LINEAR)
+    skin *= low[..., None]
     rng = np.random.default_rng([seed, 31])
     px = scale.px_per_mm
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
@@ -224,3 +243,13 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     r = region[..., None]
     out = rgb.astype(np.float32) * (1 - r) + clipped * r
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+class _shifted:
+    """A direction field seen from a crop whose corner is at ``(x0, y0)``."""
+
+    def __init__(self, field: DirectionField, x0: int, y0: int):
+        self.field, self.off = field, np.array([x0, y0], np.float32)
+
+    def sample(self, xy):
+        return self.field.sample(np.asarray(xy, np.float32) + self.off)
