@@ -129,6 +129,9 @@ def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
     assert full.settings.shave_on
     shaved = full.render()
     assert shaved[ring].mean() > img[ring].mean() + 15  # long dark hair gone, skin shows
+    full.update(shave_guard_mm=3.0)
+    longer = full.render()
+    assert longer[ring].mean() < shaved[ring].mean() - 2  # a longer guard leaves darker stubble
     off = Simulation(photo, Settings(seed=1, view="back", shave_preview="off")).render()
     assert abs(off[ring].astype(float).mean() - img[ring].astype(float).mean()) < 8
     dens = Settings(treatment="density")

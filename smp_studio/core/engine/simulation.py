@@ -202,16 +202,17 @@ class Simulation:
         if out_size is None:
             out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
         shaved = self.shaved(settings) if settings.shave_on else None
-        key = (view, tuple(out_size), None if shaved is None else id(shaved[0]))
-        if self._view_cache is None or self._view_cache[0] != key:
+        src = self.photo.rgb if shaved is None else shaved[0]
+        key = (view, tuple(out_size))
+        # The source itself, not its id(): a freed image's id can be reused by the next.
+        if self._view_cache is None or self._view_cache[0] != key or self._view_cache[3] is not src:
             # Resampling the photo for a view is the same until the view changes: a slider
             # drag re-renders the dots only.
             vis = self.visibility(view, out_size)
             if shaved is not None:  # clipped hair no longer hides the skin
                 vis = np.maximum(vis, view.crop(shaved[1], out_size))
-            src = self.photo.rgb if shaved is None else shaved[0]
-            self._view_cache = (key, view.crop(src, out_size), vis)
-        _, base, vis = self._view_cache
+            self._view_cache = (key, view.crop(src, out_size), vis, src)
+        _, base, vis, _ = self._view_cache
         dots = self.session_dots(settings)
         seg = self.segmentation
         pig = pigment_for(settings, seg.hair_lab, seg.skin_lab)
