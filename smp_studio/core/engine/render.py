@@ -171,12 +171,21 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     main = core * (1 - 0.5 * sat[:, 2])
     # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
     long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
-    pts = [p, p[long] + a[long], p[long] - a[long], p + sat[:, :2] * r[:, None], p]
-    wts = [np.where(long, 0.4 * main, main), 0.3 * main[long], 0.3 * main[long], core * sat[:, 2], ink * spread]
-    sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8, np.sqrt(2.2**2 * s_min * s_maj + soft**2)]
+    pts = [p, p[long] + a[long], p[long] - a[long], p + sat[:, :2] * r[:, None]]
+    wts = [np.where(long, 0.4 * main, main), 0.3 * main[long], 0.3 * main[long], core * sat[:, 2]]
+    sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     cover = _splat_blurred(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs), (rh, rw))
+    if spread > 0:
+        # The soft spread is a halo whose exact width does not show: one blur for all
+        # of it, at a width set by the design (not by the dots in view, so a crop
+        # and the whole image agree).
+        typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
+        halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
+        acc = np.empty((rh, rw), np.float32)
+        if _bilinear_splat(p, ink * spread, acc):
+            cover += cv2.GaussianBlur(acc, (0, 0), max(halo, MIN_SIGMA))
     cover = np.ascontiguousarray(cover[pad:-pad, pad:-pad]) if pad else cover
     alpha = 1.0 - cv2.exp(-cover)
 
@@ -230,13 +239,12 @@ def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) 
     """How much more pigment each pixel holds: pores and furrows (darker than the
     skin around them) more, raised skin less. The photo's own grain rides along,
     so a dot is no cleaner than the skin it sits in."""
-    g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
     k = max(3, int(round(0.6 * px_per_mm)) | 1)
-    around = cv2.blur(g, (k, k))
-    rel = cv2.divide(cv2.subtract(around, g), cv2.max(around, 8.0))
-    # Texture finer than the photo resolves is noise there: no more than the grain.
-    gain = np.float32(hold * 4.0)
-    return np.clip(1.0 + gain * rel, 0.35, 1.8).astype(np.float32)
+    around = cv2.blur(g, (k, k)).astype(np.float32)
+    rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
+    held = cv2.addWeighted(rel, float(hold * 4.0), rel, 0.0, 1.0)
+    return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
 def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
