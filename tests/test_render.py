@@ -100,7 +100,7 @@ def test_cropped_view_at_100_percent_equals_the_export_crop():
 
 def test_states_fresh_darker_redder_aged_lighter_cooler():
     photo = load_photo("sample_photos/topdown-norwood7-fair-skin.jpg")
-    sim = Simulation(photo, Settings(seed=1))
+    sim = Simulation(photo, Settings(seed=1, shave_preview="off"))
     zone = sim.zone.weight > 0.5
     m = cv2.resize(zone.astype(np.uint8), photo.size, interpolation=cv2.INTER_NEAREST).astype(bool)
     before = photo.rgb[m].astype(float).mean(0)
@@ -168,3 +168,25 @@ def test_any_change_through_update_renders_as_a_fresh_simulation_would():
         sim.update(**change)
         fresh = Simulation(ph, sim.settings, hairline=sim.hairline)
         assert np.array_equal(sim.render(), fresh.render()), change
+
+
+def test_pixels_without_pigment_come_out_exactly_as_they_went_in():
+    # White wall, glare and a blown-out patch inside the dots' bounding box.
+    img = skin_image()
+    img[:, :60] = 250  # a white wall
+    img[120:180, 120:180] = 255  # blown-out glare on the dome
+    yy, xx = np.mgrid[0:300, 0:300]
+    glare = np.exp(-((xx - 230) ** 2 + (yy - 80) ** 2) / (2 * 15.0**2))
+    img = np.clip(img.astype(np.float32) + 90 * glare[..., None], 0, 255).astype(np.uint8)
+    s, sc = Settings(density_per_cm2=20), Scale(6.0)
+    d = dots_on(300, 300, (20, 20, 280, 280), s, sc)
+    out = render(img, d, pigment=pig(), settings=s, scale=sc)
+    # Footprints: where a dot's ink can still change a byte (a few radii of its largest size).
+    foot = np.zeros((300, 300), np.uint8)
+    rad = int(np.ceil(2.5 * float(d.size_mm.max()) * sc.px_per_mm)) + 3
+    for x, y in d.xy:
+        cv2.circle(foot, (int(round(x)), int(round(y))), rad, 1, -1)
+    assert foot.mean() < 0.9  # there is bare skin between the footprints to check
+    assert np.array_equal(out[foot == 0], img[foot == 0])
+    assert (out.astype(int) <= img.astype(int)).all()  # pigment only ever darkens
+    assert (out[120:180, 120:180] < 255).any()  # and the blown-out crown still shows dots

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine import bluenoise
+from smp_studio.core.engine.dotshape import DirectionField, dot_axes, patch_noise
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import FAR, Zone
@@ -36,7 +37,12 @@ class Dots:
     depth_mm : ndarray float32 (N,)
         Distance behind the hairline (``FAR`` without one).
     satellite : ndarray float32 (N, 3)
-        Offset (in radii) and weight of a second lobe that makes the dot irregular.
+        Offset (in radii) and weight of a second lobe that makes the dot irregular
+        (or, for a doubled impression, a second deposit beside it).
+    shape : ndarray float32 (N, 4), optional
+        Major-axis direction ``(ax, ay)`` and the major and minor extents as
+        multiples of the radius (skin direction, elongation, foreshortening).
+        None: round dots.
     """
 
     xy: np.ndarray
@@ -45,13 +51,14 @@ class Dots:
     q: np.ndarray
     depth_mm: np.ndarray
     satellite: np.ndarray
+    shape: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.xy)
 
     def subset(self, keep: np.ndarray) -> "Dots":
         return Dots(self.xy[keep], self.size_mm[keep], self.opacity[keep], self.q[keep],
-                    self.depth_mm[keep], self.satellite[keep])
+                    self.depth_mm[keep], self.satellite[keep], None if self.shape is None else self.shape[keep])
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
@@ -67,7 +74,8 @@ class Dots:
         return self.subset(keep)
 
 
-def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None) -> Dots:
+def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None,
+               field: DirectionField | None = None) -> Dots:
     """Blue-noise impressions over a treatment zone.
 
     Parameters
@@ -80,6 +88,9 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         Needed when ``zone.avoid_hair``: dots on hair strands are dropped.
     rng : int or Generator, optional, keyword-only
         Default: ``settings.seed``; the same seed gives the same layout.
+    field : DirectionField, optional, keyword-only
+        Skin direction and foreshortening (see ``dotshape.direction_field``);
+        without it dots stretch in random directions.
 
     Examples
     --------
@@ -90,7 +101,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     True
     """
     rng = np.random.default_rng(settings.seed if rng is None else rng)
-    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,))))
+    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,), (4,))))
     box = zone.bbox()
     if box is None:
         return empty
@@ -119,42 +130,83 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     # Every candidate draws its own variation before any is dropped: moving the hairline
     # then changes the dots near it only, and the rest keep their look while the artist drags.
     m = len(xy)
-    size_n = np.exp(rng.normal(0, settings.size_variation, m))
-    op_n = rng.normal(1.0, settings.opacity_variation, m)
-    ang = rng.uniform(0, 2 * np.pi, m)
-    dist = rng.uniform(0.3, 0.7, m)
-    sat_w = rng.uniform(0.2, 0.55, m)
+    xy_mm = xy / scale.px_per_mm
+    # A hand is not a machine: density and darkness wander a little over the scalp.
+    patch_d = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
+    patch_o = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
+    v = {
+        "size": np.clip(np.exp(rng.normal(0, settings.size_variation, m)), 0.5, 1.6),
+        "op": rng.normal(1.0, settings.opacity_variation, m),
+        "faded": rng.random(m) < settings.faded_fraction,  # healed faint: pigment lost with the scab
+        "fade": rng.uniform(0.15, 0.55, m),
+        "ang": rng.uniform(0, 2 * np.pi, m),
+        "dist": rng.uniform(0.3, 0.7, m),
+        "sat_w": rng.uniform(0.2, 0.55, m),
+        "doubled": rng.random(m) < settings.doubled_fraction,  # the needle went in twice, a little apart
+        "dbl_dist": rng.uniform(1.4, 2.4, m),
+        "dbl_w": rng.uniform(0.35, 0.5, m),
+        "uptake": rng.normal(1.0, settings.scar_unevenness, m),
+        "elong": rng.gamma(2.0, 0.5, m),
+        "turn": rng.uniform(0, np.pi, m),
+        "wobble": rng.normal(0, 1, m),
+        "patch_o": patch_o,
+    }
 
     weight = zone.sample(xy, "weight")
     depth = zone.sample(xy, "depth")
     front = transition(depth, settings)
-    density = weight * front["density"]
+    density = weight * front["density"] * np.clip(1 + 0.6 * settings.patchiness * patch_d, 0.3, 1.6)
     keep = rank < density
     if zone.avoid_hair and photo_rgb is not None:
         keep &= ~_on_hair(photo_rgb, xy, keep, scale)
     xy, rank, density, depth = xy[keep], rank[keep], density[keep], depth[keep]
     size_f, op_f = front["size"][keep], front["opacity"][keep]
-    n = len(xy)
-    if n == 0:
+    v = {k: a[keep] for k, a in v.items()}
+    if len(xy) == 0:
         return empty
-    size = settings.dot_size_mm * size_f * size_n[keep]
-    opacity = np.clip(op_f * op_n[keep], 0.15, 1.0)
-    ang, dist, sat_w = ang[keep], dist[keep], sat_w[keep]
+    size = settings.dot_size_mm * size_f * v["size"]
+    opacity = op_f * v["op"] * (1 + 0.5 * settings.patchiness * v["patch_o"])
+    opacity = np.where(v["faded"], opacity * v["fade"], opacity)
     if zone.scar:
         # Scar tissue is paler and holds pigment less evenly (shared/domain.md).
-        uptake = settings.scar_uptake * rng.normal(1.0, settings.scar_unevenness, n)
-        opacity = np.clip(opacity * uptake, 0.05, 1.0)
+        opacity = opacity * settings.scar_uptake * v["uptake"]
+    opacity = np.clip(opacity, 0.05, 1.0)
     # A dot the photo's edge would cut in half is not drawn: the zone ends where the scalp does.
     r_px = 0.5 * size * scale.px_per_mm
     H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
     whole = (xy[:, 0] - r_px >= 0) & (xy[:, 1] - r_px >= 0) & (xy[:, 0] + r_px <= W) & (xy[:, 1] + r_px <= H)
     if not whole.all():
-        xy, rank, density, depth, size, opacity, ang, dist, sat_w = (
-            v[whole] for v in (xy, rank, density, depth, size, opacity, ang, dist, sat_w))
-    sat = np.column_stack([dist * np.cos(ang), dist * np.sin(ang), sat_w])
+        xy, rank, density, depth, size, opacity = (a[whole] for a in (xy, rank, density, depth, size, opacity))
+        v = {k: a[whole] for k, a in v.items()}
+    dist = np.where(v["doubled"], v["dbl_dist"], v["dist"])
+    sat_w = np.where(v["doubled"], v["dbl_w"], v["sat_w"])
+    sat = np.column_stack([dist * np.cos(v["ang"]), dist * np.sin(v["ang"]), sat_w])
+    shape = _shapes(xy, settings, field, v["elong"], v["turn"], v["wobble"])
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
-                depth.astype(f32), sat.astype(f32))
+                depth.astype(f32), sat.astype(f32), shape)
+
+
+def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, wobble) -> np.ndarray:
+    """Per-dot axis and extents: stretched along the skin, squashed at the silhouette.
+
+    ``elong``, ``turn`` and ``wobble`` are each dot's own random draws (gamma, uniform 0..pi, normal).
+    """
+    n = len(xy)
+    e = 1.0 + (settings.dot_elongation - 1.0) * elong  # mostly mild, some long
+    if field is None:
+        direction = np.column_stack([np.cos(turn), np.sin(turn)])
+        fore, radial = np.ones(n), direction
+    else:
+        direction, sure, fore, radial = field.sample(xy)
+        # Where the skin gives little direction, dots wander more around it.
+        w = wobble * (0.25 + 0.5 * (1 - np.clip(sure, 0, 1)))
+        c, s_ = np.cos(w), np.sin(w)
+        direction = np.column_stack([c * direction[:, 0] - s_ * direction[:, 1], s_ * direction[:, 0] + c * direction[:, 1]])
+    axis, ratio, area = dot_axes(direction, e, fore, radial)
+    major = np.sqrt(area * ratio)
+    minor = np.sqrt(area / ratio)
+    return np.column_stack([axis, major, minor]).astype(np.float32)
 
 
 def transition(depth_mm: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:

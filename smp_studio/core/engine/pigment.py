@@ -20,6 +20,18 @@ PIGMENT_HEALED = (44, 46, 53)
 PIGMENT_FRESH = (24, 24, 27)
 #: Years of UV and immune clearance shift what remains toward blue-grey.
 PIGMENT_AGED = (78, 88, 108)
+#: Absorbance per channel (R, G, B; blue = 1) of pigment seen through skin.
+#: Healed carbon under the dermis reads neutral to warm grey-brown on photos of
+#: real work (light let through at a dot centre ~0.90 / 0.87 / 0.84).
+TINT_HEALED = (0.66, 0.82, 1.0)
+#: Fresh: higher in the skin and not yet settled: darker and neutral.
+TINT_FRESH = (0.92, 0.95, 1.0)
+#: Years of UV and immune clearance leave a cooler, greyer remainder.
+TINT_AGED = (0.78, 0.82, 0.86)
+#: Optical density (-ln transmission) at the centre of a full-strength healed
+#: core, before dilution and the photo's blur; calibrated with
+#: tools/realism_report.py against photos of real healed work.
+HEALED_DENSITY = 3.75
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
 
 
@@ -51,18 +63,19 @@ def rgb_to_lab(rgb) -> tuple[float, float, float]:
 def choose_dilution(hair_rgb, skin_rgb) -> float:
     """Dilution (0 = full strength .. 0.9) for this hair and skin.
 
-    As artists choose it: from the hair colour first (black hair: nearly
-    neat pigment; brown: some water; grey or blond: much more), then a little
-    stronger on darker skin, where diluted pigment would not show at all.
+    As artists choose it: from the hair colour first (black hair: the least
+    water, but never neat: healed work is "dusty"; brown: more; grey or
+    blond: much more), then a little stronger on darker skin, where diluted
+    pigment would not show at all.
 
     >>> choose_dilution((40, 32, 28), (225, 180, 160)) < choose_dilution((170, 165, 160), (225, 180, 160))
     True
     """
     Lh = rgb_to_lab(hair_rgb)[0]
     Ls = rgb_to_lab(skin_rgb)[0]
-    strength = float(np.interp(Lh, [22.0, 45.0, 72.0], [0.88, 0.7, 0.45]))
+    strength = float(np.interp(Lh, [22.0, 45.0, 72.0], [0.66, 0.55, 0.38]))
     strength += float(np.clip((62.0 - Ls) / 100.0, 0.0, 0.15))
-    return float(np.clip(1.0 - strength, 0.03, 0.9))
+    return float(np.clip(1.0 - strength, 0.15, 0.9))
 
 
 def pigment_for(settings: Settings, hair_lab, skin_lab) -> Pigment:

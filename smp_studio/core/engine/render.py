@@ -19,16 +19,16 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dots import Dots
-from smp_studio.core.engine.pigment import PIGMENT_AGED, PIGMENT_FRESH, PIGMENT_HEALED, Pigment, rgb_to_lab
+from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
 MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
-#: Photos do not resolve single pixels (lens, demosaicing, JPEG): a dot drawn
-#: sharper than the photo's own detail looks pasted on, so no dot is sharper
-#: than this, in photo pixels.
-OPTICAL_SIGMA = 0.8
-SIGMA_PER_RADIUS = 1 / 1.2  # a soft dot of radius r ~ a Gaussian of this sigma
+#: How much of a clipped highlight's lost shine is assumed over pigment.
+CLIP_BOOST = 0.3
+SIGMA_PER_RADIUS = 1 / 1.2
+BAND = 96  # rows composited at a time  # a soft dot of radius r ~ a Gaussian of this sigma
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
@@ -69,20 +69,31 @@ class View:
 
 
 def state_factors(settings: Settings) -> dict:
-    """How the chosen state changes every impression (size, opacity, colour, redness)."""
+    """How the chosen state changes every impression.
+
+    ``size`` and ``opacity`` scale the healed dot, ``spread`` is the share of
+    its ink in the soft halo around the core, ``soft`` an extra blur (in
+    radii), ``tint`` the pigment's absorbance per channel (blue = 1) and
+    ``redness`` the fresh skin's reaction.
+    """
     darkness = settings.session_darkness_factor
+    spread = settings.dot_spread
     if settings.state == "fresh":
-        return {"size": 1.3, "opacity": 1.35 * darkness, "color": PIGMENT_FRESH, "redness": 1.0}
+        # Fresh: sits higher and wider, not yet lost with the scabs: darker, sharper, neutral.
+        return {"size": 1.35, "opacity": 1.6 * darkness, "spread": spread, "soft": 0.3,
+                "tint": TINT_FRESH, "redness": 1.0}
     if settings.state == "aged":
         n = settings.aged_years
-        k = min(n / 15.0, 1.0) * 0.6
-        color = tuple(int(round((1 - k) * a + k * b)) for a, b in zip(PIGMENT_HEALED, PIGMENT_AGED))
-        return {"size": 1.0 + 0.035 * n, "opacity": float(np.exp(-0.055 * n)) * darkness, "color": color, "redness": 0.0}
-    return {"size": 1.0, "opacity": darkness, "color": PIGMENT_HEALED, "redness": 0.0}
+        k = min(n / 10.0, 1.0)
+        tint = tuple((1 - k) * a + k * b for a, b in zip(TINT_HEALED, TINT_AGED))
+        return {"size": 1.0 + 0.035 * n, "opacity": float(np.exp(-0.06 * n)) * darkness,
+                "spread": min(spread + 0.035 * n, 0.85), "soft": 0.04 * n, "tint": tint, "redness": 0.0}
+    return {"size": 1.0, "opacity": darkness, "spread": spread, "soft": 0.0, "tint": TINT_HEALED, "redness": 0.0}
 
 
 def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings, scale: Scale,
-           view: View = View(), occlusion: bool = True, visibility: np.ndarray | None = None) -> np.ndarray:
+           view: View = View(), occlusion: bool = True, visibility: np.ndarray | None = None,
+           look: PhotoLook | None = None) -> np.ndarray:
     """Composite the impressions onto ``base``.
 
     Parameters
@@ -102,6 +113,9 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     visibility : ndarray float32 (h, w), optional, keyword-only
         How much skin shows at each output pixel (1 bare .. 0 covered by
         dense hair), in the view's geometry; pigment only shows through skin.
+    look : PhotoLook, optional, keyword-only
+        The photo's own blur and grain (``photolook.estimate_look``): the
+        pigment is drawn no sharper and no cleaner than the photo.
 
     Returns
     -------
@@ -110,19 +124,26 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     h, w = base.shape[:2]
     st = state_factors(settings)
     s = view.scale
+    look = look or PhotoLook()
     if len(dots) == 0:
         return base.copy()
     p = view.to_output(dots.xy)
     r = dots.size_mm.astype(np.float64) * 0.5 * st["size"] * scale.px_per_mm * s
-    sigma_ink = r * SIGMA_PER_RADIUS  # how much ink the dot holds
-    sigma = np.maximum(sigma_ink, OPTICAL_SIGMA * s)  # how it is drawn
-    margin = 3 * max(float(sigma.max()), MIN_SIGMA) + 2
+    sat = dots.satellite
+    if dots.shape is not None:
+        axis = dots.shape[:, :2].astype(np.float64)
+        major, minor = dots.shape[:, 2].astype(np.float64), dots.shape[:, 3].astype(np.float64)
+    else:
+        axis = np.tile([1.0, 0.0], (len(r), 1))
+        major = minor = np.ones(len(r))
+    reach = r * (3 * SIGMA_PER_RADIUS * (2.2 + st["soft"]) * major + np.abs(sat[:, :2]).max(1))
+    optical = max(look.blur_sigma * s, MIN_SIGMA)
+    margin = float(reach.max()) + 3 * optical + 2
     inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
     if not inside.any():
         return base.copy()
-    p, r, sigma, sigma_ink = p[inside], r[inside], sigma[inside], sigma_ink[inside]
-    opacity = np.clip(dots.opacity[inside] * st["opacity"] * pigment.strength, 0, 0.97)
-    sat = dots.satellite[inside]
+    p, r, sat, axis, major, minor = p[inside], r[inside], sat[inside], axis[inside], major[inside], minor[inside]
+    density = dots.opacity[inside] * st["opacity"] * pigment.strength * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
     # dots just outside the view still cast their tails into it (crop == export crop).
@@ -136,15 +157,35 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     rw, rh = bx1 - bx0 + 2 * pad, by1 - by0 + 2 * pad
     p = p - (bx0 - pad, by0 - pad)
 
-    # Integrated coverage per lobe, so a dot keeps its ink when it is smaller than a pixel.
-    peak = -np.log1p(-opacity)
-    area = 2 * np.pi * sigma_ink**2
-    main_w = peak * area * (1 - 0.5 * sat[:, 2])
-    sat_w = peak * area * sat[:, 2]
-    sat_p = p + sat[:, :2] * r[:, None]
-    sat_sigma = sigma * 0.75
-    cover = _splat_blurred(
-        np.vstack([p, sat_p]), np.concatenate([main_w, sat_w]), np.concatenate([sigma, sat_sigma]), (rh, rw))
+    # Ink per dot (integrated, so a dot keeps its ink when smaller than a pixel),
+    # shared between an elongated core (three lobes along its axis), an
+    # irregular or doubling satellite, and the soft spread healing leaves.
+    sig = r * SIGMA_PER_RADIUS
+    s_min, s_maj = sig * minor, sig * major
+    ink = density * 2 * np.pi * s_min * s_maj
+    spread = st["spread"]
+    core = ink * (1 - spread)
+    a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
+    soft = sig * st["soft"]
+    lobe_s = np.sqrt(s_min**2 + soft**2)
+    main = core * (1 - 0.5 * sat[:, 2])
+    # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
+    long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
+    pts = [p, p[long] + a[long], p[long] - a[long], p + sat[:, :2] * r[:, None]]
+    wts = [np.where(long, 0.4 * main, main), 0.3 * main[long], 0.3 * main[long], core * sat[:, 2]]
+    sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
+    # Drawn through the photo's own blur: never sharper than the skin around it.
+    sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
+    cover = _splat_blurred(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs), (rh, rw))
+    if spread > 0:
+        # The soft spread is a halo whose exact width does not show: one blur for all
+        # of it, at a width set by the design (not by the dots in view, so a crop
+        # and the whole image agree).
+        typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
+        halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
+        acc = np.empty((rh, rw), np.float32)
+        if _bilinear_splat(p, ink * spread, acc):
+            cover += cv2.GaussianBlur(acc, (0, 0), max(halo, MIN_SIGMA))
     cover = np.ascontiguousarray(cover[pad:-pad, pad:-pad]) if pad else cover
     alpha = 1.0 - cv2.exp(-cover)
 
@@ -153,31 +194,57 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         alpha *= 1.0 - _hair_occlusion(roi, scale.px_per_mm * s)
     if visibility is not None:
         alpha *= visibility[by0:by1, bx0:bx1]
-    # Per channel with OpenCV: a 12 MP render is memory-bound, and these run vectorised.
-    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
+    if settings.texture_hold > 0:
+        alpha = cv2.multiply(alpha, _skin_hold(roi, scale.px_per_mm * s, settings.texture_hold, look))
+    red = _redness(cover, lobe_s, pigment) if st["redness"] > 0 else None
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
+    spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
+    composite = np.empty_like(roi)
+    # In bands of rows: a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    for y in range(0, roi.shape[0], BAND):
+        sl = slice(y, y + BAND)
+        composite[sl] = _composite(roi[sl], np.ascontiguousarray(alpha[sl]), st,
+                                   None if red is None else np.ascontiguousarray(red[sl]), spec_floor)
+    result = base.copy()
+    result[by0:by1, bx0:bx1] = composite
+    return result
+
+
+def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
+    """Pigment under the skin of one band: it multiplies the diffuse light (in
+    approximately linear light); the specular shine stays on top."""
+    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
     # Specular shine rides on the surface: split it off, add it back above the pigment.
     mn = cv2.min(cv2.min(chans[0], chans[1]), chans[2])
-    spec = cv2.max(mn - np.float32(1.3 * float(skin_lin.min()) + 0.02), 0.0)
-    # A clipped highlight hides how bright the shine really was: the sensor would
-    # still clip over the pigment, so near-white pixels get their shine raised.
-    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), 3.0)
-    spec_top = cv2.add(spec, cv2.multiply(spec, boost))
-    pig_lin = (np.array(st["color"], np.float32) / 255.0) ** 2
-    trans = np.clip(pig_lin / np.maximum(skin_lin, 1e-4), 0, 1)  # what a full dot lets through
-    if st["redness"] > 0:
-        red = _redness(cover, sigma, pigment)
+    spec = cv2.max(cv2.subtract(mn, float(spec_floor)), 0.0)
+    # A clipped highlight hides how bright the shine really was, so over pigment a
+    # near-white pixel keeps a little more shine; only a little (a blown-out crown
+    # still shows its dots) and only over pigment (what has none stays as it was).
+    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), float(CLIP_BOOST))
+    spec_top = cv2.add(spec, cv2.multiply(cv2.multiply(spec, boost), alpha))
     out = []
     for c in range(3):
-        keep = cv2.addWeighted(alpha, -float(1.0 - trans[c]), alpha, 0.0, 1.0)  # light the pigment lets through
-        if st["redness"] > 0 and c > 0:
+        keep = cv2.addWeighted(alpha, -float(st["tint"][c]), alpha, 0.0, 1.0)  # light the pigment lets through
+        if red is not None and c > 0:
             keep *= 1.0 - red * np.float32((0.0, 0.32, 0.26)[c])
         o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
         out.append(cv2.sqrt(cv2.min(o, 1.0)))
     composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
-    result = base.copy()
-    result[by0:by1, bx0:bx1] = composite
-    return result
+    if red is None:
+        composite = cv2.min(composite, roi)  # pigment only ever darkens
+    return composite
+
+
+def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) -> np.ndarray:
+    """How much more pigment each pixel holds: pores and furrows (darker than the
+    skin around them) more, raised skin less. The photo's own grain rides along,
+    so a dot is no cleaner than the skin it sits in."""
+    g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
+    k = max(3, int(round(0.6 * px_per_mm)) | 1)
+    around = cv2.blur(g, (k, k)).astype(np.float32)
+    rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
+    held = cv2.addWeighted(rel, float(hold * 4.0), rel, 0.0, 1.0)
+    return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
 def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
@@ -192,8 +259,11 @@ def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
     out = np.zeros((h, w), np.float32)
     acc = np.empty((h, w), np.float32)
     blurred = np.empty((h, w), np.float32)
-    for b in np.unique(which):
-        sel = which == b
+    order = np.argsort(which, kind="stable")
+    bins, starts = np.unique(which[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    for b, i0, i1 in zip(bins, starts, ends):
+        sel = order[i0:i1]
         if not _bilinear_splat(p[sel], weight[sel], acc):
             continue
         cv2.GaussianBlur(acc, (0, 0), float(2.0 ** (b / BINS_PER_OCTAVE)), dst=blurred)

@@ -22,8 +22,11 @@ from smp_studio.core.analysis.hairline_rules import face_template
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
-from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
 from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.engine.dotshape import DirectionField, direction_field
+from smp_studio.core.engine.photolook import PhotoLook, estimate_look
+from smp_studio.core.engine.shave import shave, shave_region
 from smp_studio.core.engine.memo import Memo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.render import View, render
@@ -205,9 +208,8 @@ class Simulation:
         scar_only = self.settings.treatment == "scar"
         if not scar_only and not self.scalp.has_scalp:
             raise NoScalpError(f"no bald or thinning scalp found in {self.photo.name}")
+        maps = self._zone_maps(None if scar_only else self.scalp)
         scalp = None if scar_only else self.scalp
-        maps = self._memo.get("zone_maps", lambda s, seg, scale, sc: zone_maps(seg, s, scale, sc), self.settings,
-                              self.segmentation, self.scale, scalp)
         show = None
         if self.settings.treatment == "density":
             show = self._memo.get("skin_show", lambda s, rgb, seg, scale: skin_show(rgb, seg.skin_lab,
@@ -220,6 +222,10 @@ class Simulation:
 
         return self._memo.get("zone", stage, self.settings, self.segmentation, self.scale, self.hairline,
                               self.scar_mask, self.crown_center, maps, scalp, show)
+
+    def _zone_maps(self, scalp):
+        return self._memo.get("zone_maps", lambda s, seg, scale, sc: zone_maps(seg, s, scale, sc), self.settings,
+                              self.segmentation, self.scale, scalp)
 
     @property
     def has_scalp(self) -> bool:
@@ -240,8 +246,41 @@ class Simulation:
         if self.settings.treatment != "scar" and not self.has_scalp:
             return place_dots(Zone(np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1.0, None),
                               self.settings, self.scale)
-        return self._memo.get("dots", lambda s, zone, scale, rgb: place_dots(zone, s, scale, photo_rgb=rgb),
-                              self.settings, self.zone, self.scale, self.photo.rgb)
+        return self._memo.get("dots", lambda s, zone, scale, rgb, field: place_dots(zone, s, scale, photo_rgb=rgb,
+                                                                                   field=field),
+                              self.settings, self.zone, self.scale, self.photo.rgb, self.direction_field)
+
+    @property
+    def direction_field(self) -> DirectionField:
+        """Which way the skin's furrows and the hair run, and the head's curvature: shapes the dots."""
+        return self._memo.get("direction_field", lambda s, rgb, seg: direction_field(rgb, seg.head_mask),
+                              self.settings, self.photo.rgb, self.segmentation)
+
+    @property
+    def look(self) -> PhotoLook:
+        """The photo's own blur and grain (estimated once; every render reuses it)."""
+        return self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
+
+    def shaved(self, settings: Settings | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The photo with the remaining hair on the treatable scalp clipped (shave preview), and the
+        clipped region (0..1).
+
+        The client buzzes the whole head for the shaved look, so this depends on the scalp and the
+        guard length, not on where the hairline is drawn: dragging the line never redoes it.
+        """
+        def stage(s, seg, maps, scale, look, field, pig):
+            room = cv2.resize(maps.room, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
+            region = shave_region(seg.hair_density, seg.head_mask, room, scale, around_mm=s.shave_around_mm,
+                                  rgb=self.photo.rgb, bald=seg.labels == BALD)
+            img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
+                        field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
+                        blur_sigma=look.blur_sigma)
+            return img, region
+
+        settings = settings or self.settings
+        maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
+        return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
+                              self.direction_field, self._pigment(settings))
 
     def session_dots(self, settings: Settings | None = None) -> Dots:
         """The impressions placed by the end of the (given or current) session."""
@@ -334,14 +373,23 @@ class Simulation:
         key = (view.x0, view.y0, view.scale, int(out_size[0]), int(out_size[1]))
         # Resampling the photo for a view is the same until the view changes: a slider drag
         # re-renders the dots only.
-        base, vis = self._memo.get("view", lambda s, k, rgb, vmap: (view.crop(rgb, out_size),
-                                                                   self.visibility(view, out_size)),
-                                   settings, key, self.photo.rgb, self._visibility_map())
+        shaved = self.shaved(settings) if settings.shave_on and (self.has_scalp or settings.treatment == "scar") \
+            else None
+
+        def crop(s, k, src, vmap, clipped):
+            vis = self.visibility(view, out_size)
+            if clipped is not None:  # clipped hair no longer hides the skin
+                vis = np.maximum(vis, view.crop(clipped, out_size))
+            return view.crop(src, out_size), vis
+
+        base, vis = self._memo.get("view", crop, settings, key, self.photo.rgb if shaved is None else shaved[0],
+                                   self._visibility_map(), None if shaved is None else shaved[1])
         dots = self.session_dots(settings)
         pig = self._pigment(settings)
         h, w = base.shape[:2]
         if region is None and w * h <= BAND_PIXELS:
-            return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis)
+            return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
+                          look=self.look)
         if region is None:
             # A large image in bands: the working memory of one band, not of the whole photo,
             # and time that grows with the pixels. Each band equals that part of a whole render.
@@ -361,7 +409,7 @@ class Simulation:
         a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
         sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
         out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
-                     visibility=vis[b0:b1, a0:a1])
+                     visibility=vis[b0:b1, a0:a1], look=self.look)
         return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
 
     def figures(self):

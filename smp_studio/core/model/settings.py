@@ -24,6 +24,9 @@ TEMPLATE_HEIGHT_SETTINGS = {"juvenile": "juvenile_height_mm", "mature": "mature_
                             "conservative": "conservative_height_mm", "feminine": "feminine_height_mm",
                             "edge-up": "mature_height_mm"}
 STATES = ("healed", "fresh", "aged")
+SHAVE_CHOICES = ("auto", "on", "off")
+#: Clipper guard lengths the shave preview offers (mm).
+SHAVE_GUARDS = (0.0, 0.5, 1.0, 3.0)
 TEMPLATES = ("juvenile", "mature", "conservative", "feminine", "edge-up")
 
 #: name -> (min, max) for numeric settings.
@@ -51,6 +54,16 @@ RANGES = {
     "session": (1, 4),
     "hairline_step_mm": (0.0, 6.0),
     "aged_years": (0.0, 20.0),
+    "dot_elongation": (1.0, 3.0),
+    "dot_spread": (0.0, 0.8),
+    "faded_fraction": (0.0, 0.6),
+    "doubled_fraction": (0.0, 0.3),
+    "patchiness": (0.0, 0.6),
+    "patch_wavelength_mm": (4.0, 80.0),
+    "texture_hold": (0.0, 3.0),
+    "shave_guard_mm": (0.0, 3.0),
+    "shave_around_mm": (0.0, 80.0),
+    "helmet_coverage": (0.1, 0.9),
     "seed": (0, 2**63 - 1),
     "px_per_mm": (0.05, 1000.0),
     "iris_diameter_mm": (9.0, 14.0),
@@ -91,6 +104,16 @@ class Settings:
     size_variation: float = 0.25
     opacity_variation: float = 0.22
     position_jitter: float = 0.12
+    # Healed look: mean major/minor ratio along the skin's direction, share of ink in
+    # the soft spread around the core, faded and doubled impressions, a hand's
+    # low-frequency unevenness (and its wavelength), how much pores hold more.
+    dot_elongation: float = 1.45
+    dot_spread: float = 0.3
+    faded_fraction: float = 0.15
+    doubled_fraction: float = 0.05
+    patchiness: float = 0.18
+    patch_wavelength_mm: float = 18.0
+    texture_hold: float = 1.0
     # Hairline: a transition band that is sparser, finer and lighter, single dots ahead of it.
     transition_mm: float = 8.0
     hairline_density: float = 0.35
@@ -118,6 +141,13 @@ class Settings:
     hairline_step_mm: float = 2.0
     state: str = "healed"
     aged_years: float = 5.0
+    # Shave preview: remaining long hair in and around the zone clipped to stubble of
+    # this guard length. "auto": on for the full shaved look, off for density.
+    shave_preview: str = "auto"
+    shave_guard_mm: float = 0.5
+    shave_around_mm: float = 20.0  # how far beyond the zone the hair is clipped too
+    # Coverage (pigmented share of the skin) above which the "helmet" warning shows.
+    helmet_coverage: float = 0.45
     # Reproducibility and scale (None = estimated from the head outline).
     seed: int = 1
     px_per_mm: float | None = None
@@ -162,6 +192,8 @@ class Settings:
             if len(v) < self.sessions or not all(isinstance(x, (int, float)) and 0 < x <= 1 for x in v):
                 raise SettingsError(f"{name} needs {self.sessions} fractions in (0, 1]")
             object.__setattr__(self, name, tuple(float(x) for x in v))
+        if self.shave_preview not in SHAVE_CHOICES:
+            raise SettingsError(f"shave_preview = {self.shave_preview!r} is not one of {', '.join(SHAVE_CHOICES)}")
         object.__setattr__(self, "scale_source", OLD_SCALE_SOURCES.get(self.scale_source, self.scale_source))
         if self.scale_source not in SCALE_SOURCES:
             raise SettingsError(f"scale_source = {self.scale_source!r} is not one of {', '.join(SCALE_SOURCES)}")
@@ -172,6 +204,13 @@ class Settings:
     def session_fraction(self) -> float:
         """Share of the final impressions placed by the end of this session."""
         return self.session_density[self.session - 1]
+
+    @property
+    def shave_on(self) -> bool:
+        """Whether the shave preview applies: the full shaved look clips what hair is left."""
+        if self.shave_preview == "auto":
+            return self.treatment in ("full", "hairline", "crown")
+        return self.shave_preview == "on"
 
     @property
     def session_darkness_factor(self) -> float:

@@ -1,0 +1,255 @@
+"""Shave preview: the client's remaining long hair clipped to stubble.
+
+Nobody wears SMP under 2 cm of hair: for the full shaved look the client
+clips what is left. This replaces hair in and around the treated area by
+skin (tone and shading filled in from the neighbouring bald scalp) carrying
+stubble of a chosen guard length in the hair's own colour, so the design is
+judged on the head the client will really have.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from smp_studio.core.engine.dotshape import DirectionField
+from smp_studio.core.model.scale import Scale
+
+WORK = 768  # long side of the working image for the skin fill
+HAIRS_PER_CM2 = 160.0  # ~80 follicular units per cm², about two hairs each
+SHAFT_MM = 0.07  # a hair shaft's width
+STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
+
+
+def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
+                 around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
+                 bald: np.ndarray | None = None) -> np.ndarray:
+    """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
+
+    With ``rgb``, sparse hair over the zone is clipped too where strands are
+    actually seen (thin lines at the photo's resolution), so shaded bare
+    skin, which reads as weak "hair" density, is not "shaved".
+    With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
+    hull of the bald skin: the skull is convex and carries the bald skin, and
+    this keeps a mis-segmented wall or shirt from being "shaved" into skin.
+    Within ``edge_mm`` of the head's outline nothing is clipped: what lies
+    beyond the clipped skull (wall, shoulders) is not known, so the outline
+    keeps its hair rather than sprouting stubble on the background.
+
+    >>> dens = np.zeros((100, 100), np.float32); dens[:, :50] = 1
+    >>> zone = np.zeros((100, 100), np.float32); zone[:, 45:] = 1
+    >>> m = shave_region(dens, np.ones((100, 100), bool), zone, Scale(1.0), around_mm=10)
+    >>> bool(m[50, 40] > 0.5), bool(m[50, 10] < 0.5), bool(m[50, 80] < 0.5)
+    (True, True, True)
+    """
+    H, W = hair_density.shape
+    f = min(1.0, WORK / max(H, W))
+    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+    dens = cv2.resize(hair_density.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
+    near = cv2.distanceTransform((~zone).astype(np.uint8), cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
+    hair = np.clip((dens - 0.25) / 0.2, 0, 1)
+    if rgb is not None:
+        # Long strands over a thinning top count too (weak density), where strands are seen.
+        frac = cv2.resize(_strand_fraction(rgb, scale), (w, h), interpolation=cv2.INTER_AREA)
+        seen = np.clip((frac - 0.1) / 0.15, 0, 1)
+        hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * zone * seen)
+    hair = hair * head * near
+    if bald is not None:
+        b = cv2.resize(np.asarray(bald, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        pts = cv2.findNonZero(b)
+        if pts is None:
+            return np.zeros((H, W), np.float32)
+        hull = np.zeros((h, w), np.uint8)
+        cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+        hair *= cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
+    inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
+    feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
+    hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
+    return cv2.resize(hair, (W, H), interpolation=cv2.INTER_LINEAR)
+
+
+def _strand_fraction(rgb: np.ndarray, scale: Scale) -> np.ndarray:
+    """Share of pixels within ~2 mm that lie on a hair strand (photo size, float32)."""
+    gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    k = max(5, int(round(scale.mm_to_px(1.0))) | 1)
+    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
+    on = (strands > STRAND_CONTRAST).astype(np.float32)
+    b = max(3, int(round(scale.mm_to_px(2.0))) | 1)
+    return cv2.blur(on, (b, b))
+
+
+def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None
+              ) -> np.ndarray:
+    """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
+
+    ``skin`` (bool, photo size) says which pixels may teach the fill (default:
+    all outside ``mask``); background must not, or a wall bleeds onto the scalp.
+    Returns float32 (H, W, 3) in 0..255 at the photo's size.
+
+    >>> img = np.full((64, 64, 3), 200, np.uint8); img[20:40, 20:40] = 30
+    >>> m = np.zeros((64, 64), np.float32); m[18:42, 18:42] = 1
+    >>> bool(abs(fill_skin(img, m)[30, 30, 0] - 200) < 5)
+    True
+    """
+    H, W = mask.shape
+    f = min(1.0, WORK / max(H, W))
+    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
+    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02
+    if skin is not None:
+        known &= cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    known = cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+    if known.sum() < 10:
+        return np.broadcast_to(np.array(fallback_rgb, np.float32), (H, W, 3)).copy()
+    # Push: known-weighted pyramid down to where every cell has seen some skin.
+    levels = [(small * known[..., None], known)]
+    while min(levels[-1][1].shape) > 2 and (levels[-1][1] <= 1e-4).any():
+        c, k = levels[-1]
+        levels.append((cv2.pyrDown(c), cv2.pyrDown(k)))
+    # Pull: from coarse to fine, each level keeps what it knows and borrows the rest.
+    c, k = levels[-1]
+    est = c / np.maximum(k, 1e-6)[..., None]
+    if (k <= 1e-4).any():
+        est[k <= 1e-4] = np.array(fallback_rgb, np.float32)
+    for c, k in reversed(levels[:-1]):
+        up = cv2.resize(est, (k.shape[1], k.shape[0]), interpolation=cv2.INTER_LINEAR)
+        own = c / np.maximum(k, 1e-6)[..., None]
+        a = np.clip(k * 2.0, 0, 1)[..., None]
+        est = own * a + up * (1 - a)
+    return cv2.resize(est, (W, H), interpolation=cv2.INTER_LINEAR)
+
+
+def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
+          field: DirectionField | None = None, skin_rgb=(200, 160, 140), noise: float = 0.01,
+          skin_mask: np.ndarray | None = None, blur_sigma: float = 0.8) -> np.ndarray:
+    """The photo with the hair in ``region`` clipped to stubble of ``guard_mm``.
+
+    Parameters
+    ----------
+    rgb : ndarray uint8 (H, W, 3)
+    region : ndarray float32 (H, W)
+        0..1, where to clip (``shave_region``).
+    scale : Scale
+    guard_mm : float, keyword-only
+        Clipper guard: 0 (bare follicles showing as dots) to 3 mm.
+    hair_rgb : tuple, keyword-only
+        The client's hair colour.
+    seed : int, keyword-only
+    field : DirectionField, optional, keyword-only
+        Growth direction for the stubble (random directions without it).
+    skin_rgb : tuple, keyword-only
+        Fallback skin colour where no bare skin is near.
+    noise : float, keyword-only
+        The photo's grain (0..1), given to the filled skin.
+    skin_mask : ndarray bool (H, W), optional, keyword-only
+        Pixels of the head (the fill learns skin only from these).
+    blur_sigma : float, keyword-only
+        The photo's own blur (pixels): stubble is drawn no sharper.
+
+    Returns
+    -------
+    ndarray uint8 (H, W, 3)
+
+    Examples
+    --------
+    >>> img = np.full((120, 120, 3), 190, np.uint8); img[:, :60] = 40
+    >>> reg = np.zeros((120, 120), np.float32); reg[:, :60] = 1
+    >>> out = shave(img, reg, Scale(4.0), guard_mm=0.5, hair_rgb=(40, 30, 25))
+    >>> bool(out[:, :50].mean() > 120)  # skin shows where the long hair was
+    True
+    """
+    if region.max() <= 0.01:
+        return rgb.copy()
+    # Work on the region's bounding box (plus room for the fill to learn skin).
+    ys, xs = np.nonzero(region > 0.002)
+    m = int(round(30 * scale.px_per_mm))
+    Hf, Wf = region.shape
+    y0, y1 = max(int(ys.min()) - m, 0), min(int(ys.max()) + m + 1, Hf)
+    x0, x1 = max(int(xs.min()) - m, 0), min(int(xs.max()) + m + 1, Wf)
+    if (y0, x0, y1, x1) != (0, 0, Hf, Wf):
+        out = rgb.copy()
+        out[y0:y1, x0:x1] = shave(np.ascontiguousarray(rgb[y0:y1, x0:x1]), np.ascontiguousarray(region[y0:y1, x0:x1]),
+                                  scale, guard_mm=guard_mm, hair_rgb=hair_rgb, seed=seed,
+                                  field=None if field is None else _shifted(field, x0, y0),
+                                  skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
+                                  skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1])
+        return out
+    H, W = region.shape
+    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask)
+    # The light falling on the hair fell on the skin beneath too: keep half its gradient.
+    # (At a working size: the light varies over centimetres, not pixels.)
+    f = min(1.0, WORK / max(H, W))
+    ws = (max(int(round(W * f)), 4), max(int(round(H * f)), 4))
+    g = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), ws, interpolation=cv2.INTER_AREA).astype(np.float32)
+    rs = cv2.resize(region, ws, interpolation=cv2.INTER_AREA)
+    big = max(3.0, 6.0 * scale.px_per_mm * f)
+    low = cv2.GaussianBlur(g * rs, (0, 0), big) / np.maximum(cv2.GaussianBlur(rs, (0, 0), big), 1e-3)
+    ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
+    low = cv2.resize(np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5, (W, H), interpolation=cv2.INTER_LINEAR)
+    skin *= low[..., None]
+    rng = np.random.default_rng([seed, 31])
+    px = scale.px_per_mm
+    # Pores and grain, so the filled skin is no smoother than the skin beside it.
+    tex = cv2.GaussianBlur(rng.normal(0, 1, (H, W)).astype(np.float32), (0, 0), max(0.6, 0.08 * px))
+    tex *= np.float32(255 * max(noise, 0.006) * 1.5 / max(float(tex.std()), 1e-6))
+    skin += tex[..., None]
+
+    ys, xs = np.nonzero(region > 0.3)
+    area_cm2 = len(xs) / (px * 10) ** 2
+    n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
+    stubble = np.zeros((H, W), np.float32)
+    if n and len(xs):
+        pick = rng.integers(0, len(xs), n)
+        p = np.column_stack([xs[pick], ys[pick]]).astype(np.float32) + rng.random((n, 2), np.float32)
+        if field is not None:
+            d, _, fore, radial = field.sample(p)
+        else:
+            a = rng.uniform(0, np.pi, n)
+            d, fore = np.column_stack([np.cos(a), np.sin(a)]), np.ones(n)
+        # Stubble lies along the growth direction, seen shorter where the head turns away.
+        wob = rng.normal(0, 0.35, n)
+        c, s_ = np.cos(wob), np.sin(wob)
+        d = np.column_stack([c * d[:, 0] - s_ * d[:, 1], s_ * d[:, 0] + c * d[:, 1]])
+        length = (max(guard_mm, 0.12) * rng.uniform(0.35, 1.15, n) * px * (0.5 + 0.5 * fore))[:, None]
+        a0, a1 = p, p + d * length
+        width_px = SHAFT_MM * px * (1.0 + 0.6 * min(guard_mm, 1.0))
+        val = float(np.clip(width_px, 0.25, 1.0))
+        thick = max(1, int(round(width_px)))
+        shift = 4
+        seg = np.round(np.stack([a0, a1], 1) * (1 << shift)).astype(np.int32)
+        cv2.polylines(stubble, list(seg), False, val, thick, cv2.LINE_AA, shift)
+        # Roots below the skin give a shaved scalp its grey cast (a natural "SMP").
+        roots = np.zeros((H, W), np.float32)
+        cv2.polylines(roots, list(seg[:, :1].repeat(2, 1)), False, 1.0, max(1, int(round(0.12 * px))),
+                      cv2.LINE_AA, shift)
+        stubble = np.maximum(stubble, 0.35 * cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px)))
+        stubble = cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
+    hair = np.array(hair_rgb, np.float32)
+    strands = rgb[region > 0.5]
+    if len(strands) > 200:  # this head's own hair: the darker strand pixels of what is clipped
+        lum0 = strands.astype(np.float32).mean(1)
+        hair = np.median(strands[lum0 <= np.percentile(lum0, 25)], axis=0).astype(np.float32)
+    # The hair takes the skin's shading: darker where the skin is darker.
+    lum = skin.mean(axis=2, keepdims=True)
+    ref = float(np.median(lum[region > 0.3])) if (region > 0.3).any() else float(lum.mean())
+    shade = np.clip(lum / max(ref, 1.0), 0.4, 1.4)
+    a = np.clip(stubble, 0, 1)[..., None]
+    clipped = skin * (1 - a) + hair * shade * a
+    r = region[..., None]
+    out = rgb.astype(np.float32) * (1 - r) + clipped * r
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+class _shifted:
+    """A direction field seen from a crop whose corner is at ``(x0, y0)``."""
+
+    def __init__(self, field: DirectionField, x0: int, y0: int):
+        self.field, self.off = field, np.array([x0, y0], np.float32)
+
+    def sample(self, xy):
+        return self.field.sample(np.asarray(xy, np.float32) + self.off)

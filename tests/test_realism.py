@@ -1,0 +1,170 @@
+"""Issue 10: pigment that passes for real healed SMP, shave preview, lighting check."""
+
+import cv2
+import numpy as np
+
+from conftest import synthetic_head
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.engine import simulation as simulation_mod
+from smp_studio.core.engine.coverage import coverage, helmet_warning
+from smp_studio.core.engine.dots import place_dots
+from smp_studio.core.engine.dotshape import direction_field
+from smp_studio.core.engine.lighting import lighting_check
+from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.pigment import Pigment, choose_dilution
+from smp_studio.core.engine.render import render
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.engine.zones import FAR, Zone
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+
+SKIN = (205, 160, 135)
+
+
+def flat_skin(h=240, w=240, seed=0, blur=0.0):
+    rng = np.random.default_rng(seed)
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = SKIN
+    img += cv2.GaussianBlur(rng.normal(0, 5, (h, w)).astype(np.float32), (0, 0), 0.8)[..., None]
+    if blur:
+        img = cv2.GaussianBlur(img, (0, 0), blur)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def zone(w, h):
+    return Zone(np.ones((h, w), np.float32), np.full((h, w), FAR, np.float32), 1.0, None)
+
+
+def pig(dilution=0.35):
+    return Pigment((44, 46, 53), dilution, (40, 32, 28), SKIN)
+
+
+def fine_share(g):
+    g = g.astype(np.float32)
+    fine = g - cv2.GaussianBlur(g, (0, 0), 0.8)
+    allb = g - cv2.GaussianBlur(g, (0, 0), 3.0)
+    return float((fine**2).sum() / max((allb**2).sum(), 1e-6))
+
+
+def test_pigment_is_no_sharper_than_a_soft_photo():
+    s, sc = Settings(density_per_cm2=100), Scale(4.0)
+    d = place_dots(zone(240, 240), s, sc, rng=1)
+    soft = flat_skin(blur=2.0)
+    crisp = render(soft, d, pigment=pig(), settings=s, scale=sc, look=PhotoLook(blur_sigma=0.5))
+    matched = render(soft, d, pigment=pig(), settings=s, scale=sc, look=PhotoLook(blur_sigma=2.0))
+    g0 = cv2.cvtColor(soft, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    share = lambda out: fine_share(cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(np.float32) - g0)
+    assert share(matched) < 0.6 * share(crisp)
+    assert share(matched) <= 1.3 * fine_share(g0)  # no sharper than the skin's own detail
+
+
+def test_dots_stretch_along_the_skins_furrows():
+    img = flat_skin(300, 300)
+    img[:, ::5] = (img[:, ::5] * 0.8).astype(np.uint8)  # vertical furrows
+    field = direction_field(img)
+    s = Settings(dot_elongation=1.8)
+    d = place_dots(zone(300, 300), s, Scale(6.0), rng=2, field=field)
+    axis, major, minor = d.shape[:, :2], d.shape[:, 2], d.shape[:, 3]
+    assert np.median(major / minor) > 1.3
+    assert np.median(np.abs(axis[:, 1])) > 0.85  # mostly vertical
+    round_dots = place_dots(zone(300, 300), s.with_(dot_elongation=1.0), Scale(6.0), rng=2, field=field)
+    assert np.allclose(round_dots.shape[:, 2], round_dots.shape[:, 3], rtol=0.05)
+
+
+def test_dots_are_foreshortened_toward_the_silhouette():
+    img, labels = synthetic_head(size=300, bald_radius=0.42)
+    field = direction_field(np.full_like(img, 180), labels > 0)
+    d = place_dots(zone(300, 300), Settings(dot_elongation=1.0), Scale(6.0), rng=3, field=field)
+    r = np.hypot(d.xy[:, 0] - 150, d.xy[:, 1] - 150)
+    ratio = d.shape[:, 2] / d.shape[:, 3]
+    centre, rim = ratio[r < 40], ratio[(r > 110) & (r < 124)]
+    assert np.median(rim) > 1.5 * np.median(centre)
+    # squashed along the radius: the long axis runs around the head
+    rad = (d.xy - 150) / np.maximum(r, 1)[:, None]
+    along = np.abs((d.shape[:, :2] * rad).sum(1))
+    assert np.median(along[(r > 110) & (r < 124)]) < 0.4
+
+
+def test_dot_variety_is_seeded():
+    s = Settings(seed=5)
+    a = place_dots(zone(200, 200), s, Scale(6.0))
+    b = place_dots(zone(200, 200), s, Scale(6.0))
+    c = place_dots(zone(200, 200), s.with_(seed=6), Scale(6.0))
+    assert np.array_equal(a.shape, b.shape) and np.array_equal(a.opacity, b.opacity)
+    assert len(a) != len(c) or not np.array_equal(a.opacity, c.opacity)
+    # some impressions healed faint, some are doubled
+    assert (a.opacity < 0.5 * np.median(a.opacity)).mean() > 0.05
+    assert (np.hypot(a.satellite[:, 0], a.satellite[:, 1]) > 1.3).mean() > 0.01
+
+
+def test_healed_pigment_reads_warm_grey_not_blue_black():
+    s, sc = Settings(density_per_cm2=60, dot_size_mm=0.4), Scale(8.0)
+    img = np.full((200, 200, 3), SKIN, np.uint8)
+    d = place_dots(zone(200, 200), s, sc, rng=4)
+    out = render(img, d, pigment=pig(), settings=s, scale=sc, look=PhotoLook(blur_sigma=0.8))
+    xy = np.round(d.xy).astype(int)
+    ok = (xy > 5).all(1) & (xy < 195).all(1)
+    t = np.median(out[xy[ok, 1], xy[ok, 0]].astype(float) / np.array(SKIN, float), axis=0)
+    assert t[0] > t[1] > t[2]  # lets through most red, least blue: grey-brown
+    assert 0.35 < t[2] and t[0] < 0.97  # visible, and not neat black
+
+
+def test_dark_hair_on_light_skin_is_diluted_not_neat():
+    assert choose_dilution((30, 24, 22), (225, 185, 165)) >= 0.25
+
+
+def test_helmet_warning_when_dots_leave_little_bare_skin():
+    assert helmet_warning(Settings()) is None
+    tight = Settings(density_per_cm2=350, dot_size_mm=0.5)
+    assert coverage(tight) > Settings().helmet_coverage
+    assert "helmet" in helmet_warning(tight)
+    assert coverage(Settings(state="fresh")) > coverage(Settings())
+
+
+def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
+    img, labels = synthetic_head(size=320, bald_radius=0.22)
+    photo = Photo.from_array(img)
+    ring = (labels == 3)
+    full = Simulation(photo, Settings(seed=1, view="back"))
+    assert full.settings.shave_on
+    shaved = full.render()
+    assert shaved[ring].mean() > img[ring].mean() + 15  # long dark hair gone, skin shows
+    full.update(shave_guard_mm=3.0)
+    longer = full.render()
+    assert longer[ring].mean() < shaved[ring].mean() - 2  # a longer guard leaves darker stubble
+    off = Simulation(photo, Settings(seed=1, view="back", shave_preview="off")).render()
+    assert abs(off[ring].astype(float).mean() - img[ring].astype(float).mean()) < 8
+    dens = Settings(treatment="density")
+    assert not dens.shave_on
+    saved = Settings.from_dict(Settings(shave_preview="on", shave_guard_mm=3.0).to_dict())
+    assert saved.shave_on and saved.shave_guard_mm == 3.0
+
+
+def test_photo_look_is_estimated_once_per_photo(monkeypatch):
+    calls = []
+    real = simulation_mod.estimate_look
+    monkeypatch.setattr(simulation_mod, "estimate_look", lambda rgb: calls.append(1) or real(rgb))
+    img, _ = synthetic_head(size=200)
+    sim = Simulation(Photo.from_array(img), Settings(seed=1, shave_preview="off"))
+    sim.render()
+    sim.update(state="fresh")
+    sim.render()
+    sim.update(density_per_cm2=150)
+    sim.render()
+    assert len(calls) == 1
+
+
+def test_lighting_check_relights_head_only_and_keeps_the_difference_where_pigment_is():
+    img, labels = synthetic_head(size=240, bald_radius=0.42)
+    sim = Simulation(Photo.from_array(img), Settings(seed=1, shave_preview="off"))
+    after = sim.render()
+    head = labels > 0
+    views = lighting_check(img, after, head)
+    for light, (b, a) in views.items():
+        assert np.array_equal(b[~head][:50], img[~head][:50])  # background untouched
+        assert not np.array_equal(b[head], img[head])  # the head is lit differently
+        changed = np.abs(after.astype(int) - img.astype(int)).sum(2) > 0
+        assert (np.abs(a.astype(int) - b.astype(int)).sum(2)[~changed] <= 3).mean() > 0.99
+    fb, _ = views["flash"]
+    c = (120, 120)
+    assert fb[c].mean() > img[c].mean()  # the flash's hot spot faces the camera
