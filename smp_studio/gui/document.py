@@ -57,26 +57,27 @@ class Document(QObject):
 
     # --- loading and saving ---------------------------------------------------------------
     def set_photo(self, photo: Photo, seg: Segmentation, path: str | None = None,
-                  settings: Settings | None = None, face=...) -> None:
+                  settings: Settings | None = None, face=..., sim: Simulation | None = None) -> None:
         """A freshly loaded and segmented photo; the history starts anew.
 
-        ``face`` is what the face search found on it already (None: no face), if it ran.
+        ``face`` is what the face search found on it already (None: no face), if it ran; ``sim``
+        a simulation of this very design prepared in the background.
         """
         self.photo, self.path = photo, path
         self.project_path, self.created, self.extras = None, "", {}
-        self._start(Design(settings or Settings(), detection=seg), face)
+        self._start(sim.design if sim is not None else Design(settings or Settings(), detection=seg), face, sim)
 
-    def set_project(self, project, path: str | None) -> None:
+    def set_project(self, project, path: str | None, sim: Simulation | None = None) -> None:
         """An opened (or recovered) project: exactly the design that was saved."""
         from smp_studio.core.io.project import MIRROR_KEY, REGIONS_KEY
 
         self.photo, self.path = project.photo, None
         self.project_path, self.created = path, project.created
         self.extras = {k: v for k, v in project.extras.items() if k not in (REGIONS_KEY, MIRROR_KEY)}
-        self._start(project.design())
+        self._start(sim.design if sim is not None else project.design(), sim=sim)
 
-    def _start(self, design: Design, face=...) -> None:
-        self.sim = Simulation(self.photo, design=design, face=face)
+    def _start(self, design: Design, face=..., sim: Simulation | None = None) -> None:
+        self.sim = sim if sim is not None else Simulation(self.photo, design=design, face=face)
         self.history = History(design)
         self.photoChanged.emit()
         self._emit(Design(), design)

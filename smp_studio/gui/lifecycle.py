@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from smp_studio.core.analysis.photo import load_photo
 from smp_studio.core.analysis.segmentation import segment
 from smp_studio.core.analysis.view import classify_view
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.model.design import Design
 from smp_studio.core.model.labels import label_for
 from smp_studio.core.model.settings import Settings
 
@@ -47,17 +49,17 @@ class FileLifecycle:
             photo = load_photo(path)
             progress(0.3, "Finding bald and thinning areas...")
             seg = segment(photo.rgb)
-            progress(0.6, "Looking for the face and the view...")
+            progress(0.5, "Looking for the face and the view...")
             guess = classify_view(photo.rgb)
-            progress(0.9, "Preparing the simulation...")
-            from smp_studio.core.engine import bluenoise
-
-            bluenoise.tile()  # built once per run: here, not on the UI thread
-            return photo, seg, guess
+            progress(0.7, "Preparing the simulation...")
+            # Every stage the first view needs, here rather than on the UI thread.
+            sim = Simulation(photo, design=Design(Settings(view=guess.view), detection=seg), face=guess.face)
+            return sim.prepare(), guess
 
         def done(result):
-            photo, seg, guess = result
-            self.doc.set_photo(photo, seg, path, Settings(view=guess.view), face=guess.face)
+            sim, guess = result
+            photo = sim.photo
+            self.doc.set_photo(photo, sim.detection, path, sim.settings, sim=sim)
             self.banner.hide()
             if guess.uncertain:  # say so and ask, rather than guess silently
                 self.show_error(f"This looks like a {label_for('view', guess.view).lower()} photo, but only "
@@ -78,11 +80,14 @@ class FileLifecycle:
 
         def work(progress):
             progress(0.1, f"Opening {Path(path).name}...")
-            return load_project(path)
+            project = load_project(path)
+            progress(0.5, "Preparing the simulation...")
+            return project, project.simulation().prepare()
 
-        def done(project):
+        def done(result):
+            project, sim = result
             target = recovered_from if recovered_from is not None else path
-            self.doc.set_project(project, None if recovered_from == "" else target)
+            self.doc.set_project(project, None if recovered_from == "" else target, sim=sim)
             self.banner.hide()
             if recovered_from is not None:
                 self.recovery.adopt(path)  # now this session's copy, replaced by the next autosave

@@ -95,6 +95,14 @@ class Simulation:
         self._face_given = face  # ... = look for it when the view shows a face
         self._memo = Memo()
 
+    def prepare(self) -> "Simulation":
+        """Compute what the first view needs (dots, the photo's look, the shave preview), e.g. in a
+        loading thread, so the first paint does not wait. Returns the simulation."""
+        _ = self.session_dots(), self.look, self._visibility_map()
+        if self.settings.shave_on and (self.has_scalp or self.settings.treatment == "scar"):
+            self.shaved()
+        return self
+
     def stage_runs(self, name: str) -> int:
         """How many times a stage has been computed (the benchmark and tests read it)."""
         return self._memo.computed.get(name, 0)
