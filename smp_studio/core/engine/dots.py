@@ -74,37 +74,23 @@ class Dots:
         return self.subset(keep)
 
 
-def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None,
-               field: DirectionField | None = None) -> Dots:
-    """Blue-noise impressions over a treatment zone.
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Every place an impression may go in a box, each with its own random draws."""
 
-    Parameters
-    ----------
-    zone : Zone
-    settings : Settings
-        Density, dot size, variation, jitter, hairline transition and scatter.
-    scale : Scale
-    photo_rgb : ndarray (H, W, 3), optional, keyword-only
-        Needed when ``zone.avoid_hair``: dots on hair strands are dropped.
-    rng : int or Generator, optional, keyword-only
-        Default: ``settings.seed``; the same seed gives the same layout.
-    field : DirectionField, optional, keyword-only
-        Skin direction and foreshortening (see ``dotshape.direction_field``);
-        without it dots stretch in random directions.
+    xy: np.ndarray
+    rank: np.ndarray  # blue-noise rank: kept where rank < the local density
+    patch_d: np.ndarray  # the hand's unevenness in density
+    draws: dict  # per candidate: size, opacity, fading, doubling, shape...
 
-    Examples
-    --------
-    >>> from smp_studio.core.engine.zones import Zone
-    >>> z = Zone(np.ones((100, 100), np.float32), np.full((100, 100), 1e6, np.float32), 1.0, None)
-    >>> d = place_dots(z, Settings(density_per_cm2=100), Scale(10.0), rng=0)
-    >>> 80 < len(d) < 120  # 1 cm² at 10 px/mm
-    True
+
+def make_candidates(box, settings: Settings, scale: Scale, *, rng=None) -> Candidates:
+    """Blue-noise candidates over ``box`` (x0, y0, x1, y1) with every random draw made up front.
+
+    Every candidate draws its own variation before any is dropped: moving the hairline then
+    changes the dots near it only, and the rest keep their look while the artist drags.
     """
     rng = np.random.default_rng(settings.seed if rng is None else rng)
-    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,), (4,))))
-    box = zone.bbox()
-    if box is None:
-        return empty
     x0, y0, x1, y1 = box
     per_px2 = scale.per_cm2_to_per_px2(settings.density_per_cm2)
     t = bluenoise.tile()
@@ -126,9 +112,6 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     xy, rank = xy[inside], rank[inside]
     spacing = 1.0 / np.sqrt(per_px2)
     xy = xy + rng.normal(0, settings.position_jitter * spacing, xy.shape)
-
-    # Every candidate draws its own variation before any is dropped: moving the hairline
-    # then changes the dots near it only, and the rest keep their look while the artist drags.
     m = len(xy)
     xy_mm = xy / scale.px_per_mm
     # A hand is not a machine: density and darkness wander a little over the scalp.
@@ -151,7 +134,45 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         "wobble": rng.normal(0, 1, m),
         "patch_o": patch_o,
     }
+    return Candidates(xy, rank, patch_d, v)
 
+
+def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, rng=None,
+               field: DirectionField | None = None, candidates: "Candidates | None" = None) -> Dots:
+    """Blue-noise impressions over a treatment zone.
+
+    Parameters
+    ----------
+    zone : Zone
+    settings : Settings
+        Density, dot size, variation, jitter, hairline transition and scatter.
+    scale : Scale
+    photo_rgb : ndarray (H, W, 3), optional, keyword-only
+        Needed when ``zone.avoid_hair``: dots on hair strands are dropped.
+    rng : int or Generator, optional, keyword-only
+        Default: ``settings.seed``; the same seed gives the same layout.
+    field : DirectionField, optional, keyword-only
+        Skin direction and foreshortening (see ``dotshape.direction_field``);
+        without it dots stretch in random directions.
+    candidates : Candidates, optional, keyword-only
+        From :func:`make_candidates` for this zone's box (made here if not given): a hairline
+        edit reuses them, and only the choice among them is redone.
+
+    Examples
+    --------
+    >>> from smp_studio.core.engine.zones import Zone
+    >>> z = Zone(np.ones((100, 100), np.float32), np.full((100, 100), 1e6, np.float32), 1.0, None)
+    >>> d = place_dots(z, Settings(density_per_cm2=100), Scale(10.0), rng=0)
+    >>> 80 < len(d) < 120  # 1 cm² at 10 px/mm
+    True
+    """
+    empty = Dots(*(np.zeros((0,) + s, np.float32) for s in ((2,), (), (), (), (), (3,), (4,))))
+    if candidates is None:
+        box = zone.bbox()
+        candidates = make_candidates(box, settings, scale, rng=rng) if box is not None else None
+    if candidates is None or len(candidates.xy) == 0:
+        return empty
+    xy, rank, patch_d, v = candidates.xy, candidates.rank, candidates.patch_d, candidates.draws
     weight = zone.sample(xy, "weight")
     depth = zone.sample(xy, "depth")
     front = transition(depth, settings)

@@ -23,7 +23,7 @@ from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairli
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
-from smp_studio.core.engine.dots import Dots, place_dots
+from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
 from smp_studio.core.engine.photolook import PhotoLook, estimate_look
 from smp_studio.core.engine.shave import shave, shave_region
@@ -254,9 +254,15 @@ class Simulation:
         if self.settings.treatment != "scar" and not self.has_scalp:
             return place_dots(Zone(np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1.0, None),
                               self.settings, self.scale)
-        return self._memo.get("dots", lambda s, zone, scale, rgb, field: place_dots(zone, s, scale, photo_rgb=rgb,
-                                                                                   field=field),
-                              self.settings, self.zone, self.scale, self.photo.rgb, self.direction_field)
+        zone, scale = self.zone, self.scale
+        box = zone.bbox()
+        if box is None:
+            return place_dots(zone, self.settings, scale)
+        # The candidates depend on the zone's box, not on the hairline: a drag only re-chooses among them.
+        cands = self._memo.get("candidates", lambda s, b, sc: make_candidates(b, s, sc), self.settings, box, scale)
+        return self._memo.get("dots", lambda s, z, sc, rgb, field, c: place_dots(z, s, sc, photo_rgb=rgb, field=field,
+                                                                                candidates=c),
+                              self.settings, zone, scale, self.photo.rgb, self.direction_field, cands)
 
     @property
     def direction_field(self) -> DirectionField:

@@ -10,6 +10,7 @@ spacing and keeps a 24 MP photo cheap.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -82,7 +83,15 @@ class Zone:
         """
         return float(self.weight.sum(dtype=np.float64)) / self.factor**2
 
+    @functools.cached_property
+    def _bbox(self) -> tuple[int, int, int, int] | None:
+        return self._find_bbox()
+
     def bbox(self) -> tuple[int, int, int, int] | None:
+        """(x0, y0, x1, y1) in photo pixels of the non-zero weight, or None (found once per zone)."""
+        return self._bbox
+
+    def _find_bbox(self) -> tuple[int, int, int, int] | None:
         """(x0, y0, x1, y1) in photo pixels of the non-zero weight, or None."""
         on = self.weight > 0
         cols, rows = np.flatnonzero(on.any(axis=0)), np.flatnonzero(on.any(axis=1))
