@@ -219,3 +219,13 @@ def test_view_accuracy_on_devdata(devdata):
     rows = list(csv.DictReader(open(devdata / "scalp_photos" / "labels.csv")))[::15]
     hits = sum(classify_view(load_photo(devdata / "scalp_photos" / r["file"]).rgb).view == r["view"] for r in rows)
     assert hits >= 0.5 * len(rows)
+
+
+@pytest.mark.devdata
+def test_turned_faces_have_the_yaw_of_their_turn(devdata):
+    """FASSEG names its yaw: -45 turns the face toward image-right."""
+    images = devdata / "face_parsing" / "images"
+    right = [find_face(load_photo(p).rgb) for p in sorted(images.glob("*+0-45.jpg"))[:4]]
+    left = [find_face(load_photo(p).rgb) for p in sorted(images.glob("*+0+45.jpg"))[:4]]
+    assert sum(f is not None and f.yaw > 15 for f in right) >= 3
+    assert sum(f is not None and f.yaw < -15 for f in left) >= 3
