@@ -15,7 +15,7 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots, place_dots
 from smp_studio.core.analysis.face import Face, face_scale, find_face
-from smp_studio.core.analysis.hairline_rules import face_template
+from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
 from smp_studio.core.analysis.head import head_frame, template_hairline
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.analysis.photo import Photo
@@ -119,6 +119,25 @@ class Simulation:
             frame = head_frame(self.segmentation.labels != BACKGROUND)
             self._hairline = template_hairline(self.settings.hairline_template, frame, view=self.settings.view)
         return self._hairline
+
+    def face_guides(self, hairline: Hairline | None = None) -> dict | None:
+        """What the studio draws over a face: guides, the midline's height and warnings.
+
+        None when no face is known (top-down and back views, or not visible).
+        Otherwise :func:`~smp_studio.core.analysis.hairline_rules.guides` plus
+        ``mid_frontal_cm`` (the hairline's midpoint above the glabella, on the
+        forehead) and ``warnings`` (gentle, for the artist), for ``hairline``
+        (default: the one in use; pass the one being dragged for a live figure).
+        """
+        face = self.face
+        if face is None:
+            return None
+        out = guides(face, self.scale)
+        line = hairline if hairline is not None else self.hairline
+        if line is not None:
+            out["mid_frontal_cm"] = round(mid_frontal_height_mm(line, face, self.scale) / 10, 1)
+            out["warnings"] = hairline_warnings(line, face, self.scale, self.settings)
+        return out
 
     @property
     def zone(self) -> Zone:
