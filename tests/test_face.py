@@ -219,3 +219,27 @@ def test_view_accuracy_on_devdata(devdata):
     rows = list(csv.DictReader(open(devdata / "scalp_photos" / "labels.csv")))[::15]
     hits = sum(classify_view(load_photo(devdata / "scalp_photos" / r["file"]).rgb).view == r["view"] for r in rows)
     assert hits >= 0.5 * len(rows)
+
+
+@pytest.mark.devdata
+def test_turned_faces_have_the_yaw_of_their_turn(devdata):
+    """FASSEG names its yaw: -45 turns the face toward image-right."""
+    images = devdata / "face_parsing" / "images"
+    right = [find_face(load_photo(p).rgb) for p in sorted(images.glob("*+0-45.jpg"))[:4]]
+    left = [find_face(load_photo(p).rgb) for p in sorted(images.glob("*+0+45.jpg"))[:4]]
+    assert sum(f is not None and f.yaw > 15 for f in right) >= 3
+    assert sum(f is not None and f.yaw < -15 for f in left) >= 3
+
+
+def test_the_studio_gets_guides_and_a_live_height(front_face):
+    photo, face = front_face
+    sim = Simulation(photo, Settings(view="front", hairline_template="juvenile"), face=face)
+    g = sim.face_guides()
+    assert g["mid_frontal_cm"] == pytest.approx(7.0, abs=0.3) and g["warnings"] == []
+    # Dragging the line down 2 cm: the figure follows and a warning appears.
+    down = sim.hairline.points + (-np.array(face.up)) * 20 * sim.scale.px_per_mm
+    from smp_studio.core.model.hairline import Hairline
+
+    dragged = sim.face_guides(Hairline(down, sim.hairline.face_dir))
+    assert dragged["mid_frontal_cm"] < 6.0 and dragged["warnings"]
+    assert Simulation(photo, Settings(view="topdown")).face_guides() is None

@@ -351,12 +351,10 @@ def _make_face(mesh, pupils, diams, score) -> Face:
     y = P[152] - P[10]
     y -= x * (y @ x)
     y /= np.linalg.norm(y)
-    z = np.cross(x, y)
     roll = math.degrees(math.atan2(x[1], x[0]))
-    yaw = math.degrees(math.asin(float(np.clip(-x[2], -1, 1))))
+    yaw = math.degrees(math.asin(float(np.clip(x[2], -1, 1))))  # the far eye is deeper (z > 0)
     # The forehead-to-chin line leans back ~12 degrees on an upright face looking at the camera.
     pitch = 12.0 - math.degrees(math.atan2(-y[2], y[1]))
-    del z
     return Face(mesh, pupils, tuple(float(d) for d in diams), yaw, pitch, roll, float(score))
 
 

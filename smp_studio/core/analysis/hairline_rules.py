@@ -28,13 +28,15 @@ from smp_studio.core.model.settings import Settings
 MIDLINE = (9, 151, 10)
 #: Sagittal radius of the frontal bone beyond the mesh (mm): adults ~ 85-110.
 SKULL_RADIUS_MM = 95.0
+#: A frontotemporal corner less than this far (mm) above the midline counts as filled in.
+FILLED_ANGLE_MM = 3.0
 
 #: Template shapes: (across, height) per point, left to right. ``across`` is a multiple of
 #: the half-distance between the outer eye corners (1 = on the vertical through an
 #: outer eye corner); ``height`` is mm above the template's mid-frontal height.
 SHAPES = {
     # Low and straight-ish, corners barely recessed.
-    "juvenile": [(-1.45, -14), (-1.0, 4), (-0.5, 2), (0.0, 0), (0.5, 2), (1.0, 4), (1.45, -14)],
+    "juvenile": [(-1.45, -12), (-1.0, 6), (-0.5, 2), (0.0, 0), (0.5, 2), (1.0, 6), (1.45, -12)],
     # Corners recessed 1.5-2 cm above the midline: the frontotemporal angles stay open.
     "mature": [(-1.35, 0), (-1.0, 16), (-0.5, 6), (0.0, 0), (0.5, 6), (1.0, 16), (1.35, 0)],
     "conservative": [(-1.3, 4), (-1.0, 20), (-0.5, 8), (0.0, 0), (0.5, 8), (1.0, 20), (1.3, 4)],
@@ -164,7 +166,7 @@ def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Se
     """Gentle warnings about a design: too low a midline, filled-in frontotemporal angles."""
     out = []
     h = mid_frontal_height_mm(hairline, face, scale)
-    if h < settings.low_hairline_warning_mm:
+    if h < settings.low_hairline_warning_mm - 0.5:  # a template placed at the limit is not "lower"
         out.append(f"The hairline's midpoint sits {h / 10:.1f} cm above the glabella; designs lower than "
                    f"{settings.low_hairline_warning_mm / 10:.1f} cm often look unnatural with age.")
     model = forehead_model(face, scale)
@@ -179,9 +181,10 @@ def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Se
         near = np.abs(u - side * half) < 0.08 * half
         if near.any():
             corner = max(model.height_of(p) for p in c[near])
-            if corner < h + 3:  # an open angle sits above the midline
+            if corner < h + FILLED_ANGLE_MM:  # an open angle sits above the midline
                 filled.append(side)
-    if filled:
+    # Women keep a rounded hairline: no recession is expected at their temples.
+    if filled and settings.hairline_template != "feminine":
         out.append("The frontotemporal angles are filled in: natural hairlines recede a little at the temples, "
                    "above the outer corners of the eyes.")
     return out

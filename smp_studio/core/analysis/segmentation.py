@@ -184,10 +184,6 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     mask[:, :b] = cv2.GC_PR_BGD
     mask[:, -b:] = cv2.GC_PR_BGD
     face = _face_box(small) if face_exclude else None
-    if face is not None:
-        x, y, fw, fh = face
-        # Eyes and below: the face is never treated; the forehead above stays.
-        mask[y + int(0.3 * fh) :, max(x - fw // 8, 0) : x + fw + fw // 8] = cv2.GC_BGD
     if hints is not None:
         mask[(hints == HINT_SKIN) | (hints == HINT_HAIR)] = cv2.GC_FGD
         mask[hints == HINT_EXCLUDE] = cv2.GC_BGD
@@ -206,6 +202,14 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         return r < 1.0
     fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
+    if face is not None:
+        # Eyes and below: the face is never treated; the forehead above stays. Cut away after
+        # the graph cut, not before: as "background" the face would teach it that skin is
+        # background, and the forehead would go with it.
+        x, y, fw, fh = face
+        head[y + int(0.3 * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
+    if hints is not None:
+        head[hints == HINT_EXCLUDE] = False
     head = _largest_component(head)
     head = _fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))

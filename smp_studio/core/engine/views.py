@@ -1,0 +1,154 @@
+"""How a simulation is seen: whole or in a view, band by band, a changed region alone.
+
+A mixin of :class:`~smp_studio.core.engine.simulation.Simulation` (it uses its
+cached stages). Large renders go in bands so memory stays that of one band; a
+hairline edit re-renders only the box it can have changed; the shave preview
+and the skin's visibility are cached like every other stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from smp_studio.core.analysis.scalp import skin_show
+from smp_studio.core.analysis.segmentation import BALD
+from smp_studio.core.engine.render import View, render
+from smp_studio.core.engine.shave import shave, shave_region
+from smp_studio.core.model.design import Design
+from smp_studio.core.model.settings import Settings
+
+VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
+BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
+REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
+
+
+class Views:
+    """Rendering for :class:`Simulation` (see there for the stages it reads)."""
+
+    def shaved(self, settings: Settings | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The photo with the remaining hair on the treatable scalp clipped (shave preview), and the
+        clipped region (0..1).
+
+        The client buzzes the whole head for the shaved look, so this depends on the scalp and the
+        guard length, not on where the hairline is drawn: dragging the line never redoes it.
+        """
+        def stage(s, seg, maps, scale, look, field, pig):
+            room = cv2.resize(maps.room, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
+            region = shave_region(seg.hair_density, seg.head_mask, room, scale, around_mm=s.shave_around_mm,
+                                  rgb=self.photo.rgb, bald=seg.labels == BALD)
+            img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
+                        field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
+                        blur_sigma=look.blur_sigma)
+            return img, region
+
+        settings = settings or self.settings
+        maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
+        return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
+                              self.direction_field, self._pigment(settings))
+
+    def _visibility_map(self) -> tuple[np.ndarray, float]:
+        def stage(s, seg, scar_mask, rgb):
+            dens = seg.hair_density
+            f = min(1.0, VISIBILITY_SIZE / max(dens.shape))
+            # The density is smooth (detected at a few hundred pixels): linear resampling is enough here,
+            # and several times faster than area averaging at 12 MP.
+            small = cv2.resize(dens, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR) if f < 1 else dens
+            # Dense hair hides the skin, thinning hair lets most of it through.
+            vis = 1.0 - np.clip((small - 0.25) / 0.7, 0, 1) ** 1.5 * 0.97
+            if scar_mask is not None and np.any(scar_mask):
+                # Inside a scar the skin showing at fine scale decides, not the coarse hair map:
+                # a strip scar through hair is seen exactly where it parts the hair.
+                scar = cv2.resize(np.asarray(scar_mask, np.uint8), (vis.shape[1], vis.shape[0]),
+                                  interpolation=cv2.INTER_NEAREST) > 0
+                fine, _ = skin_show(rgb, seg.skin_lab, self.scale.px_per_mm, radius_mm=0.3,
+                                    max_side=max(vis.shape), pale=True)
+                fine = cv2.resize(fine, (vis.shape[1], vis.shape[0]), interpolation=cv2.INTER_LINEAR)
+                vis = np.where(scar, np.maximum(vis, np.clip(fine * 1.3, 0, 1)), vis)
+            return vis.astype(np.float32), small.shape[1] / dens.shape[1]
+
+        scar = self.scar_mask if self.settings.treatment == "scar" else None
+        return self._memo.get("visibility", stage, self.settings, self.segmentation, scar, self.photo.rgb)
+
+    def visibility(self, view: View, out_size) -> np.ndarray:
+        """How much bare skin shows (1) versus hair over it (0), for a view."""
+        vis, f = self._visibility_map()
+        return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
+
+    def changed_box(self, old: Design) -> tuple[float, float, float, float] | None:
+        """The photo box outside which this design renders exactly as ``old`` did.
+
+        None when the change may reach anywhere. Only a hairline edit that keeps
+        both ends in place is local: dots move within the transition, the
+        scatter and the waves around the old and the new line, and nowhere else.
+        """
+        if self.design.differs_from(old) != ("hairline",) or old.settings is not self.design.settings:
+            return None
+        before, after = self._hairline_of(old), self.hairline
+        if before is None or after is None or len(before.points) < 3 or len(after.points) < 3 \
+                or not (np.array_equal(before.points[[0, -1]], after.points[[0, -1]])):
+            return None
+        s = self.settings
+        margin_mm = (s.transition_mm + s.scatter_mm + s.macro_irregularity_mm + s.hairline_offset_mm
+                     + (s.hairline_band_mm + 6.0 if s.treatment == "hairline" else 0.0) + 2.0)
+        pts = np.vstack([before.curve(), after.curve()])
+        m = self.scale.mm_to_px(margin_mm)
+        (x0, y0), (x1, y1) = pts.min(0) - m, pts.max(0) + m
+        return float(x0), float(y0), float(x1), float(y1)
+
+    def render(self, view: View | None = None, out_size: tuple[int, int] | None = None, *,
+               region: tuple[int, int, int, int] | None = None, **overrides) -> np.ndarray:
+        """The simulated photo (whole, full resolution) or a view of it.
+
+        ``overrides`` are settings for this image alone, e.g.
+        ``render(state="fresh", session=1)``. ``region`` (x0, y0, x1, y1 in
+        output pixels) renders only that part of the view, exactly as it
+        appears in the whole (for repainting what a hairline drag changed).
+        """
+        settings = replace(self.settings, **overrides) if overrides else self.settings
+        view = view or View()
+        if out_size is None:
+            out_size = (int(round(self.photo.width * view.scale)), int(round(self.photo.height * view.scale)))
+        key = (view.x0, view.y0, view.scale, int(out_size[0]), int(out_size[1]))
+        # Resampling the photo for a view is the same until the view changes: a slider drag
+        # re-renders the dots only.
+        shaved = self.shaved(settings) if settings.shave_on and (self.has_scalp or settings.treatment == "scar") \
+            else None
+
+        def crop(s, k, src, vmap, clipped):
+            vis = self.visibility(view, out_size)
+            if clipped is not None:  # clipped hair no longer hides the skin
+                vis = np.maximum(vis, view.crop(clipped, out_size))
+            return view.crop(src, out_size), vis
+
+        base, vis = self._memo.get("view", crop, settings, key, self.photo.rgb if shaved is None else shaved[0],
+                                   self._visibility_map(), None if shaved is None else shaved[1])
+        dots = self.session_dots(settings)
+        pig = self._pigment(settings)
+        h, w = base.shape[:2]
+        if region is None and w * h <= BAND_PIXELS:
+            return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
+                          look=self.look)
+        if region is None:
+            # A large image in bands: the working memory of one band, not of the whole photo,
+            # and time that grows with the pixels. Each band equals that part of a whole render.
+            out = np.empty_like(base)
+            rows = max(BAND_PIXELS // w, 64)
+            for y in range(0, h, rows):
+                band = (0, y, w, min(y + rows, h))
+                out[band[1]:band[3]] = self._render_region(base, vis, dots, pig, settings, view, band)
+            return out
+        return self._render_region(base, vis, dots, pig, settings, view, region)
+
+    def _render_region(self, base, vis, dots, pig, settings, view, region) -> np.ndarray:
+        # With a margin of photo around it, so filters near the region's edge see what they see in the whole.
+        x0, y0, x1, y1 = region
+        h, w = base.shape[:2]
+        m = REGION_CONTEXT
+        a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
+        sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
+        out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
+                     visibility=vis[b0:b1, a0:a1], look=self.look)
+        return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
