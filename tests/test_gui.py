@@ -407,3 +407,48 @@ def test_a_drag_recomputes_only_what_it_changed_and_release_adds_nothing(win, qt
     # releasing the mouse records the step without recomputing the design it shows
     assert {k: sim.stage_runs(k) for k in runs} == after_moves
     assert "impressions" in win.area_status.text()
+
+
+def test_front_photo_shows_face_guides_and_the_lighting_check(qtbot, tmp_path, samples_dir):
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), recovery_dir=str(tmp_path / "r"))
+    w.confirm_discard = lambda: "discard"
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    with qtbot.waitSignal(w.photoLoaded, timeout=30000):
+        w.open_photo(samples_dir / "front-norwood4-hairline.jpg")
+    assert w.doc.settings.view == "front" and w.doc.scale.source == "iris"  # detected, not typed in
+    g = w.doc.sim.face_guides()
+    assert g is not None and 7.0 <= g["mid_frontal_cm"] <= 9.0  # the mature template, by the rules
+    with_guides = canvas_pixels(w)
+    QTest.keyClick(w, Qt.Key.Key_G)  # guides off
+    assert not w.view_state.guides
+    assert (canvas_pixels(w) != with_guides).any()
+    plain = canvas_pixels(w)
+    w.lighting_acts["flash"].trigger()
+    qtbot.wait(20)
+    flash = canvas_pixels(w)
+    assert np.abs(flash.astype(int) - plain.astype(int)).mean() > 1.0  # the same result under flash
+    w.lighting_acts[None].trigger()
+    w.jobs.wait()
+
+
+def test_a_photo_without_scalp_says_so_and_inks_nothing(qtbot, tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    wall = (rng.normal(120, 6, (400, 500, 3))).clip(0, 255).astype(np.uint8)  # a plain wall, no head
+    path = tmp_path / "wall.png"
+    Image.fromarray(wall).save(path)
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), recovery_dir=str(tmp_path / "r"))
+    w.confirm_discard = lambda: "discard"
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.photoLoaded, timeout=30000):
+        w.open_photo(path)
+    qtbot.wait(50)
+    assert len(w.doc.sim.session_dots()) == 0
+    assert np.array_equal(w.doc.sim.render(), wall)  # never inks a wall
+    assert w.panel.notice.isVisible() and "No bald or thinning scalp" in w.panel.notice.text()
+    assert "brush" in w.panel.notice.text().lower()  # and offers the brush to mark it by hand
+    w.jobs.wait()

@@ -15,10 +15,12 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from smp_studio.core.engine.overlay import CLASS_COLORS, EXCLUDE_COLOR, SCAR_COLOR
+from smp_studio.core.engine.lighting import relight
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.canvas_input import CanvasInput
+from smp_studio.gui.guides import draw_face_guides
 from smp_studio.gui.viewstate import ViewState
 
 BRUSH_COLORS = {**{k: QColor(*map(int, CLASS_COLORS[k])) for k in (1, 2, 3)}, 0: QColor(*EXCLUDE_COLOR),
@@ -52,6 +54,7 @@ class Canvas(CanvasInput, QWidget):
         self._drag = None  # the gesture in progress
         self._measure = None  # a drawn calibration line, kept while its length is asked for
         self.selected_point = None  # hairline point the arrow keys nudge
+        self._guide_cache = None
         self._mouse = None
         self._cache: dict[str, tuple] = {}
         self.last_render_ms = 0.0
@@ -182,6 +185,9 @@ class Canvas(CanvasInput, QWidget):
         self._cache[which] = (key, img, self.doc.design)  # holds the design: its id stays unique
         return img
 
+    def _shown(self, which: str, view: View, size) -> np.ndarray:
+        return self._lit(which, self._image(which, view, size), view, size)
+
     def _after(self, view: View, size, hit) -> np.ndarray:
         """The simulated view; after a local edit (a hairline drag) only the changed part is redone."""
         sim = self.doc.sim
@@ -200,6 +206,29 @@ class Canvas(CanvasInput, QWidget):
                     img[r[1]:r[3], r[0]:r[2]] = sim.render(view, size, region=r)
                     return img
         return sim.render(view, size)
+
+    def _guides(self):
+        sim = self.doc.sim
+        key = id(self.doc.design)
+        if self._guide_cache is None or self._guide_cache[0] != key:
+            self._guide_cache = (key, sim.face_guides(), self.doc.design)
+        return self._guide_cache[1]
+
+    def _lit(self, which: str, img: np.ndarray, view: View, size) -> np.ndarray:
+        """The lighting check: the view under harsh overhead light or camera flash, from the photo's shading."""
+        light = self.state.lighting
+        if light is None:
+            return img
+        key = (which, light, view, size, id(self.doc.design))
+        hit = self._cache.get("lit-" + which)
+        if hit and hit[0] == key:
+            return hit[1]
+        head = view.crop(self.doc.segmentation.head_mask.astype(np.uint8) * 255, size) > 127
+        before = self._image("before", view, size)
+        out = relight(img, head, light=light, view=self.doc.settings.view,
+                      shading_of=None if which == "before" else before)
+        self._cache["lit-" + which] = (key, out, self.doc.design)
+        return out
 
     def _overlay_image(self, view: View, size):
         seg, scar_mask = self.doc.segmentation, self.doc.scar
@@ -241,7 +270,7 @@ class Canvas(CanvasInput, QWidget):
             dpr = self.devicePixelRatioF()
             if mode == "side-by-side":
                 for which, dx in (("before", 0.0), ("after", pane_w)):
-                    qi = painting.rgb_to_qimage(self._image(which, view, size))
+                    qi = painting.rgb_to_qimage(self._shown(which, view, size))
                     qi.setDevicePixelRatio(dpr)
                     p.setClipRect(QRectF(dx, 0, pane_w, self.height()))
                     p.drawImage(rect.topLeft() + QPointF(dx, 0), qi)
@@ -250,13 +279,13 @@ class Canvas(CanvasInput, QWidget):
                 x = self.split_pos * self.width()
                 for which, clip in (("before", QRectF(0, 0, x, self.height())),
                                     ("after", QRectF(x, 0, self.width() - x, self.height()))):
-                    qi = painting.rgb_to_qimage(self._image(which, view, size))
+                    qi = painting.rgb_to_qimage(self._shown(which, view, size))
                     qi.setDevicePixelRatio(dpr)
                     p.setClipRect(clip)
                     p.drawImage(rect.topLeft(), qi)
                 p.setClipping(False)
             else:
-                qi = painting.rgb_to_qimage(self._image("before" if mode == "before" else "after", view, size))
+                qi = painting.rgb_to_qimage(self._shown("before" if mode == "before" else "after", view, size))
                 qi.setDevicePixelRatio(dpr)
                 p.drawImage(rect.topLeft(), qi)
             if self.overlay:
@@ -285,6 +314,10 @@ class Canvas(CanvasInput, QWidget):
         else:
             painting.draw_tag(p, 10, 10, "Simulation")
         h = self.doc.hairline
+        if self.state.guides and self.doc.sim is not None and mode != "before":
+            g = self._guides()
+            if g is not None:
+                draw_face_guides(p, g, tw)
         if h is not None and self.tool == "hairline" and mode != "before":
             active = self._drag[1] if self._drag and self._drag[0] == "point" else None
             painting.draw_hairline(p, h, tw, active=active)

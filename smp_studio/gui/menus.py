@@ -78,6 +78,22 @@ def build(win) -> None:
     win.overlay_act = action(win, "Area &overlay", lambda on: st.set(overlay=on), "O",
                              "Tint bald, thinning and hair", True)
     v.addAction(win.overlay_act)
+    win.guides_act = action(win, "Face &guides", lambda on: st.set(guides=on), "G",
+                            "Glabella, verticals through the outer eye corners, facial thirds and the hairline's "
+                            "height in cm (where a face is found)", True)
+    win.guides_act.setChecked(st.guides)
+    v.addAction(win.guides_act)
+    light_menu = v.addMenu("&Lighting check")
+    lights = QActionGroup(win)
+    win.lighting_acts = {}
+    for value, label, key in ((None, "As photographed", "Ctrl+L"), ("overhead", "Harsh overhead light", None),
+                              ("flash", "Camera flash", None)):
+        a = action(win, label, lambda _=False, v_=value: st.set(lighting=v_), key,
+                   "How the result looks under this light (work that looks fine in person can look harsh)", True)
+        lights.addAction(a)
+        light_menu.addAction(a)
+        win.lighting_acts[value] = a
+    win.lighting_acts[None].setChecked(True)
     v.addSeparator()
     group = QActionGroup(win)
     win.compare_acts = {}

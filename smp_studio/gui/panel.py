@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
 )
 
 from smp_studio.core.model.labels import choices, field_label
-from smp_studio.core.model.settings import RANGES
+from smp_studio.core.engine.coverage import helmet_warning
+from smp_studio.core.model.settings import RANGES, SHAVE_GUARDS
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.viewstate import COMPARE_LABELS, COMPARE_MODES, ViewState
 
@@ -135,6 +136,22 @@ class DesignPanel(QScrollArea):
         row.addWidget(self.dilution, 1)
         row.addWidget(self.dilution_auto)
         f.addRow("Dilution", row)
+        row = QHBoxLayout()
+        self.shave = QComboBox()
+        for value, label in (("auto", "Auto"), ("on", "On"), ("off", "Off")):
+            self.shave.addItem(label, value)
+        self.shave.setToolTip("Shave preview: the client's remaining hair clipped to stubble "
+                              "(auto: on for the full shaved look, off for density)")
+        self.shave.activated.connect(lambda i: doc.set_settings("Change shave preview",
+                                                                shave_preview=self.shave.itemData(i)))
+        self.guard = QComboBox()
+        for mm in SHAVE_GUARDS:
+            self.guard.addItem(f"{mm:g} mm guard", mm)
+        self.guard.setToolTip("Clipper guard length of the stubble")
+        self.guard.activated.connect(lambda i: doc.set_settings("Change guard", shave_guard_mm=self.guard.itemData(i)))
+        row.addWidget(self.shave)
+        row.addWidget(self.guard, 1)
+        f.addRow("Shave", row)
         col.addWidget(g)
 
         # Result to show
@@ -216,6 +233,10 @@ class DesignPanel(QScrollArea):
         f.addRow("", cal)
         f.addRow("Treated area", self.area_label)
         f.addRow("Impressions", self.count_label)
+        self.notice = QLabel()  # no scalp found, an empty scar, pigment somewhere unusual
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b35c00;")
+        f.addRow(self.notice)
         col.addWidget(g)
 
         g = QGroupBox("Client notes")
@@ -292,6 +313,8 @@ class DesignPanel(QScrollArea):
         self.state_box.setCurrentIndex(self.state_box.findData(s.state))
         self.template.setCurrentIndex(self.template.findData(s.hairline_template))
         self.mirror.setChecked(d.mirror)
+        self.shave.setCurrentIndex(self.shave.findData(s.shave_preview))
+        self.guard.setCurrentIndex(max(self.guard.findData(s.shave_guard_mm), 0))
         widgets = [self.session, self.sessions, self.years, self.dilution_auto]
         for w in widgets:  # spin boxes have no "changed by the user" signal
             w.blockSignals(True)
@@ -334,3 +357,16 @@ class DesignPanel(QScrollArea):
         self.scale_label.setText(f"{sc.px_per_mm:.2f} px/mm ({sc.source})")
         self.area_label.setText(f"{sim.treatment_area_cm2():.0f} cm²")
         self.count_label.setText(f"{len(sim.session_dots()):,} (session {s.session} of {s.sessions})")
+        notes = []
+        if s.treatment == "scar" or sim.has_scalp:
+            fg = sim.figures()
+            notes = ([fg.hint] if fg.hint else []) + list(fg.warnings)
+        else:
+            notes = [sim.hint]
+        if w := helmet_warning(s):  # too little bare skin left: the "helmet" look
+            notes.append(w)
+        g = sim.face_guides()
+        if g:
+            notes += g.get("warnings", [])
+        self.notice.setText("\n".join(notes))
+        self.notice.setVisible(bool(notes))

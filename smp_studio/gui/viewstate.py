@@ -27,7 +27,8 @@ class ViewState(QObject):
         self.overlay_opacity = 0.4
         self.brush_class = 1
         self.brush_px = 24.0  # radius on screen
-        self.guides = False
+        self.guides = True  # face guides, where a face is known
+        self.lighting = None  # None, or a light of engine.lighting.LIGHTS: the lighting check
 
     def set(self, **changes) -> None:
         for name, value in changes.items():

@@ -127,6 +127,10 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
             self.compare_acts[st.compare].setChecked(True)
         elif name == "overlay":
             self.overlay_act.setChecked(st.overlay)
+        elif name == "guides":
+            self.guides_act.setChecked(st.guides)
+        elif name == "lighting":
+            self.lighting_acts[st.lighting].setChecked(True)
 
     def redetect(self):
         if not self.doc.has_photo:

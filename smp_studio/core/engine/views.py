@@ -22,6 +22,7 @@ from smp_studio.core.model.settings import Settings
 
 VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
 BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
+SHAVE_EDGE_MM = 4.0  # the shave preview fades out over this at the scalp's edge
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
 
 
@@ -39,6 +40,10 @@ class Views:
             room = cv2.resize(maps.room, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
             region = shave_region(seg.hair_density, seg.head_mask, room, scale, around_mm=s.shave_around_mm,
                                   rgb=self.photo.rgb, bald=seg.labels == BALD)
+            # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
+            # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
+            soft = cv2.GaussianBlur(room.astype(np.float32), (0, 0), max(scale.mm_to_px(SHAVE_EDGE_MM), 0.5))
+            region = region * np.clip(soft * 2.0 - 0.5, 0, 1)
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
                         blur_sigma=look.blur_sigma)
