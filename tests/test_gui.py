@@ -407,3 +407,18 @@ def test_a_drag_recomputes_only_what_it_changed_and_release_adds_nothing(win, qt
     # releasing the mouse records the step without recomputing the design it shows
     assert {k: sim.stage_runs(k) for k in runs} == after_moves
     assert "impressions" in win.area_status.text()
+
+
+def test_mirror_leaves_one_handle_at_the_centre(win):
+    win.panel.mirror.setChecked(True)
+    h = win.doc.hairline
+    mid = len(h.points) // 2
+    x, y = h.points[mid]
+    # the artist nudges the centre point a little to the side (and up) with the mouse
+    drag(win.canvas, widget_pos(win, x, y), widget_pos(win, x - 6, y - 20))
+    pts = win.doc.hairline.points
+    gaps = np.hypot(*np.diff(pts, axis=0).T) * win.canvas.zoom  # widget pixels between handles
+    assert gaps.min() > 4 * 6  # no handle drawn over another one
+    assert len(pts) == len(h.points)
+    centre = pts[np.argmin(np.abs(pts[:, 0] - win.doc.sim.head_frame.center[0]))]
+    assert centre[1] == pytest.approx(y - 20, abs=3)
