@@ -422,3 +422,23 @@ def test_mirror_leaves_one_handle_at_the_centre(win):
     assert len(pts) == len(h.points)
     centre = pts[np.argmin(np.abs(pts[:, 0] - win.doc.sim.head_frame.center[0]))]
     assert centre[1] == pytest.approx(y - 20, abs=3)
+
+
+def test_rerun_detection_keeps_strokes_local_and_the_scale(win, qtbot, samples_dir):
+    with qtbot.waitSignal(win.photoLoaded, timeout=20000):
+        win.open_photo(samples_dir / "crown-norwood4-diffuse-thinning.jpg")
+    before = win.doc.sim.detection
+    scale = win.doc.scale.px_per_mm
+    win.set_tool("brush")
+    win.panel.brush_class.setCurrentText("Hair")
+    drag(win.canvas, widget_pos(win, 330, 560), widget_pos(win, 360, 600))  # low on the head, near the rug
+    with qtbot.waitSignal(win.jobs.finished, timeout=20000):
+        win.panel.redetectRequested.emit()
+    after = win.doc.sim.detection
+    assert after is not before
+    assert win.doc.scale.px_per_mm == scale  # only the artist changes the scale
+    near = np.zeros(before.labels.shape, bool)
+    near[560 - 80:600 + 80, 330 - 80:360 + 80] = True
+    changed = after.labels != before.labels
+    assert not changed[~near].any()  # nothing far from the stroke moved: no block into the rug
+    assert (after.head_mask[:, 320:] == before.head_mask[:, 320:]).mean() > 0.98  # the right side stays

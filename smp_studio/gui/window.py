@@ -132,10 +132,11 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         if not self.doc.has_photo:
             return
         rgb, hints = self.doc.photo.rgb, hints_from_edits(self.doc.edits)
+        previous = self.doc.sim.detection  # the strokes correct it near them; the scale stays
 
         def work(progress):
             progress(0.1, "Detecting the areas again with your strokes...")
-            return segment(rgb, hints=hints)
+            return segment(rgb, hints=hints, previous=previous)
 
         self.jobs.start("detect", work, lambda seg: self.doc.set_auto_segmentation(seg), "Re-running detection")
 
