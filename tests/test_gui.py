@@ -174,8 +174,12 @@ def test_compare_modes_show_before_and_after(win, qtbot):
 
 def test_zoom_fit_and_100_percent(win):
     win.canvas.setFocus()
+    QTest.keyClick(win.canvas, Qt.Key.Key_F)
+    fit = win.canvas.zoom
+    assert fit > 1.0  # the sample photo is smaller than the canvas
+    QTest.keyClick(win.canvas, Qt.Key.Key_Minus)
     QTest.keyClick(win.canvas, Qt.Key.Key_1)
-    assert win.canvas.zoom == pytest.approx(1.0)
+    assert win.canvas.zoom == pytest.approx(fit)  # 100 % never shrinks a small photo below fit
     QTest.keyClick(win.canvas, Qt.Key.Key_F)
     assert win.canvas.zoom < 1.5
     z = win.canvas.zoom
@@ -442,3 +446,16 @@ def test_rerun_detection_keeps_strokes_local_and_the_scale(win, qtbot, samples_d
     changed = after.labels != before.labels
     assert not changed[~near].any()  # nothing far from the stroke moved: no block into the rug
     assert (after.head_mask[:, 320:] == before.head_mask[:, 320:]).mean() > 0.98  # the right side stays
+
+
+def test_100_percent_shows_one_photo_pixel_per_screen_pixel_on_a_large_photo(win, qtbot, samples_dir, tmp_path):
+    import cv2
+
+    big = cv2.resize(cv2.imread(str(samples_dir / SAMPLE)), (2400, 2400), interpolation=cv2.INTER_CUBIC)
+    cv2.imwrite(str(tmp_path / "big.jpg"), big)
+    with qtbot.waitSignal(win.photoLoaded, timeout=30000):
+        win.open_photo(tmp_path / "big.jpg")
+    win.canvas.setFocus()
+    assert win.canvas.zoom < 0.5  # opened fitted
+    QTest.keyClick(win.canvas, Qt.Key.Key_1)
+    assert win.canvas.zoom == pytest.approx(1.0 / win.canvas.devicePixelRatioF())

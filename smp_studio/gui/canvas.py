@@ -85,18 +85,31 @@ class Canvas(CanvasInput, QWidget):
             return self.width() / 2
         return 0.0
 
+    def fit_zoom(self) -> float:
+        """The zoom that shows the whole photo in one pane."""
+        W, H = self.doc.photo.size
+        return max(min(self._pane_width() / W, self.height() / H) * 0.98, MIN_ZOOM)
+
     def fit(self) -> None:
         if not self.doc.has_photo:
             return
         W, H = self.doc.photo.size
         pw = self._pane_width()
-        self.zoom = max(min(pw / W, self.height() / H) * 0.98, MIN_ZOOM)
+        self.zoom = self.fit_zoom()
         self.ox = -(pw / self.zoom - W) / 2
         self.oy = -(self.height() / self.zoom - H) / 2
         self._view_changed()
 
     def actual_size(self) -> None:
-        self.zoom_about(1.0, QPointF(self._pane_width() / 2, self.height() / 2))
+        """One photo pixel per screen (device) pixel, to judge the dots; a photo smaller than
+        the canvas is never shrunk by it: it is shown whole, as large as it fits."""
+        if not self.doc.has_photo:
+            return
+        one = 1.0 / self.devicePixelRatioF()
+        if self.fit_zoom() >= one:
+            self.fit()
+        else:
+            self.zoom_about(one, QPointF(self._pane_width() / 2, self.height() / 2))
 
     def zoom_about(self, zoom: float, anchor: QPointF) -> None:
         zoom = float(np.clip(zoom, MIN_ZOOM, MAX_ZOOM))

@@ -71,7 +71,7 @@ def build(win) -> None:
 
     v = m.addMenu("&View")
     v.addAction(action(win, "&Fit to window", win.canvas.fit, "F", "Show the whole photo"))
-    v.addAction(action(win, "&100%", win.canvas.actual_size, "1", "One photo pixel per screen pixel"))
+    v.addAction(action(win, "&100%", win.canvas.actual_size, "1", "One photo pixel per screen pixel (a small photo is shown whole)"))
     v.addAction(action(win, "Zoom &in", lambda: win.canvas.zoom_by(1.25), ["+", "Ctrl+=", "Ctrl++", "="],
                        "Zoom in"))
     v.addAction(action(win, "Zoom &out", lambda: win.canvas.zoom_by(0.8), ["-", "Ctrl+-"], "Zoom out"))
