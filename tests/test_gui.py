@@ -459,3 +459,34 @@ def test_100_percent_shows_one_photo_pixel_per_screen_pixel_on_a_large_photo(win
     assert win.canvas.zoom < 0.5  # opened fitted
     QTest.keyClick(win.canvas, Qt.Key.Key_1)
     assert win.canvas.zoom == pytest.approx(1.0 / win.canvas.devicePixelRatioF())
+
+
+def _photo_fits(c):
+    W, H = c.doc.photo.size
+    a, b = c.to_widget(0, 0), c.to_widget(W, H)
+    return a.x() >= -1 and a.y() >= -1 and b.x() <= c.width() + 1 and b.y() <= c.height() + 1
+
+
+def test_at_1280x720_the_photo_fits_on_resize_and_the_panel_never_scrolls_sideways(win, qtbot):
+    win.resize(1280, 720)
+    qtbot.wait(50)
+    c = win.canvas
+    assert c.zoom == pytest.approx(c.fit_zoom()) and _photo_fits(c)  # no F needed
+    win.resize(1000, 600)
+    qtbot.wait(50)
+    assert c.zoom == pytest.approx(c.fit_zoom()) and _photo_fits(c)
+    panel = win.panel
+    for section in panel.sections.values():  # even with everything unfolded (and a vertical scroll bar)
+        section.set_expanded(True)
+    qtbot.wait(50)
+    assert panel.widget().minimumSizeHint().width() <= panel.viewport().width()
+    notes = panel.sections["Client notes"]
+    QTest.mouseClick(notes.button, Qt.MouseButton.LeftButton)  # a click on a title folds the section
+    assert not notes.body.isVisible()
+    # a view the artist zoomed is left alone by a resize
+    c.setFocus()
+    QTest.keyClick(c, Qt.Key.Key_Plus)
+    z = c.zoom
+    win.resize(1100, 650)
+    qtbot.wait(50)
+    assert c.zoom == pytest.approx(z)

@@ -46,6 +46,7 @@ class Canvas(CanvasInput, QWidget):
         self.zoom = 1.0  # widget pixels per photo pixel
         self.ox = self.oy = 0.0  # photo point at the widget's top-left
         self.split_pos = 0.5
+        self.fitted = True  # showing the whole photo: a resize refits until the artist zooms or pans
         self._holding_before = False
         self._space = False
         self._drag = None  # the gesture in progress
@@ -98,6 +99,7 @@ class Canvas(CanvasInput, QWidget):
         self.zoom = self.fit_zoom()
         self.ox = -(pw / self.zoom - W) / 2
         self.oy = -(self.height() / self.zoom - H) / 2
+        self.fitted = True
         self._view_changed()
 
     def actual_size(self) -> None:
@@ -118,6 +120,7 @@ class Canvas(CanvasInput, QWidget):
         self.zoom = zoom
         self.ox = px - ax / zoom
         self.oy = py - anchor.y() / zoom
+        self.fitted = False
         self._view_changed()
 
     def zoom_by(self, factor: float) -> None:
@@ -126,6 +129,7 @@ class Canvas(CanvasInput, QWidget):
     def pan_by(self, dx: float, dy: float) -> None:
         self.ox -= dx / self.zoom
         self.oy -= dy / self.zoom
+        self.fitted = False
         self._view_changed()
 
     def _view_changed(self):
@@ -318,7 +322,9 @@ class Canvas(CanvasInput, QWidget):
             painting.draw_measure_line(p, tw(*a), tw(*b), f"{length:.0f} px")
 
     def resizeEvent(self, e):
+        # A fitted photo stays fitted as the window opens, is resized or the panel moves;
+        # a view the artist zoomed or panned is left alone.
         first = e.oldSize().width() <= 0
-        if first and self.doc.has_photo:
+        if (first or self.fitted) and self.doc.has_photo:
             self.fit()
         super().resizeEvent(e)

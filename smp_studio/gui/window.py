@@ -219,10 +219,21 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1400, 900)
+        self._fit_to_screen()
         state = self.qsettings.value("window_state")
         if state is not None:
             self.restoreState(state)
         self._fill_recent()
+
+    def _fit_to_screen(self):
+        # Never larger than the screen (a laptop at 1280x720, a geometry saved on a bigger one).
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        if self.width() > avail.width() or self.height() > avail.height():
+            self.resize(min(self.width(), avail.width()), min(self.height(), avail.height()))
+            self.move(avail.topLeft())
 
     def closeEvent(self, e):
         if not self.maybe_save():
