@@ -490,3 +490,40 @@ def test_at_1280x720_the_photo_fits_on_resize_and_the_panel_never_scrolls_sidewa
     win.resize(1100, 650)
     qtbot.wait(50)
     assert c.zoom == pytest.approx(z)
+
+
+def test_designs_side_by_side_with_one_zoom_and_undoable(win, qtbot):
+    panel = win.panel.designs
+    win.panel.sections["Designs"].set_expanded(True)
+    panel.ask_name = lambda current: "Mature"
+    QTest.mouseClick(panel.rename_btn, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.add_btn, Qt.MouseButton.LeftButton)
+    panel.ask_name = lambda current: "Juvenile"
+    QTest.mouseClick(panel.rename_btn, Qt.MouseButton.LeftButton)
+    choose(win.panel.template, "juvenile")
+    QTest.mouseClick(win.panel.template_apply, Qt.MouseButton.LeftButton)
+    assert [panel.choice.itemText(i) for i in range(panel.choice.count())] == ["Mature", "Juvenile"]
+    QTest.mouseClick(panel.compare_btn, Qt.MouseButton.LeftButton)
+    assert win.canvas.compare == "designs" and win.canvas.pane_count() == 2
+    qtbot.wait(50)
+    img = canvas_pixels(win)
+    half = img.shape[1] // 2
+    left = img[:, :half - 2].astype(int)
+    right = img[:, half:half + left.shape[1]].astype(int)
+    assert np.abs(left - right).mean() > 0.3  # two different designs, side by side
+    # zoom and pan act on every pane at once: the same photo point sits at the same place in each
+    win.canvas.setFocus()
+    QTest.keyClick(win.canvas, Qt.Key.Key_Plus)
+    QTest.keyClick(win.canvas, Qt.Key.Key_Left)
+    a = win.canvas.to_photo(QPointF(100, 200))
+    b = win.canvas.to_photo(QPointF(100 + win.canvas.width() / 2, 200))
+    assert a == pytest.approx(b)
+    # switching shows the other design's own template; undo takes back the rename, the template, the add
+    panel.choice.setFocus()
+    QTest.keyClick(panel.choice, Qt.Key.Key_Up)
+    assert win.doc.settings.hairline_template == "mature"
+    for _ in range(4):  # the switch, the template, the rename and the add
+        QTest.keySequence(win, "Ctrl+Z")
+    assert panel.choice.count() == 1 and panel.choice.itemText(0) == "Mature"
+    QTest.keySequence(win, "Ctrl+Z")
+    assert panel.choice.itemText(0) == "Design 1"

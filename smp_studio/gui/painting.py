@@ -127,6 +127,11 @@ def draw_divider(p: QPainter, x: float, height: float) -> None:
     p.drawEllipse(QPointF(x, height / 2), 9, 9)
 
 
+def draw_pane_gap(p: QPainter, x: float, height: float) -> None:
+    """The thin line between two panes shown side by side."""
+    p.fillRect(QRectF(x - 1.5, 0, 3, height), QColor(38, 40, 44))
+
+
 def draw_tag(p: QPainter, x: float, y: float, text: str, align_right: bool = False) -> None:
     """A small dark label ('Before', 'After (simulation)') on the canvas."""
     fm = p.fontMetrics()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from smp_studio.core.model.labels import choices, field_label
 from smp_studio.core.model.settings import RANGES
 from smp_studio.gui.document import BRUSH_CLASSES, Document
+from smp_studio.gui.designs_section import DesignsSection
 from smp_studio.gui.sections import Section
 
 #: Below this available screen height the less used sections start folded.
@@ -82,6 +83,10 @@ class DesignPanel(QScrollArea):
         screen = self.screen() or QGuiApplication.primaryScreen()
         short = screen is not None and screen.availableGeometry().height() < SHORT_SCREEN
         self.sections: dict[str, Section] = {}
+
+        self.designs = DesignsSection(doc, self.state)
+        self.sections["Designs"] = self.designs
+        col.addWidget(self.designs)
 
         # Treatment and hairline
         g = self._section("Treatment")
