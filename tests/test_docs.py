@@ -39,6 +39,6 @@ def test_readme_says_the_studio_needs_a_display_and_every_file_named_exists():
     assert "needs a display" in readme and "xvfb-run" in readme and "./dev studio" in readme
     assert "simulation\n  saves the project" not in readme and "simulation saves the project" not in readme
     for text in (readme, (root / "pyproject.toml").read_text()):
-        for name in re.findall(r"[\w./-]+\.(?:md|png|jpg)\b", text):
-            if not name.startswith(("http", "README")):
+        for name in re.findall(r"[\w./-]+\.md\b|docs/[\w./-]+\.(?:png|jpg)\b", text):
+            if not name.startswith("http"):
                 assert (root / name).exists(), f"{name} is named but missing"
