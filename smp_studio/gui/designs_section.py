@@ -84,7 +84,7 @@ class DesignsSection(Section):
     def _ask_name(self, current: str) -> str | None:
         name, ok = QInputDialog.getText(self, "Rename design", "Name (for example Soft, Edge-up, Juvenile):",
                                         text=current)
-        canvas = getattr(self.window(), "canvas", None)
-        if canvas is not None:
-            canvas.setFocus()  # the canvas's shortcuts work again at once
+        focus = getattr(self.window(), "focus_canvas", None)
+        if focus is not None:
+            focus()  # the canvas's shortcuts work again at once
         return name if ok else None

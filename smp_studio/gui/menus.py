@@ -50,7 +50,7 @@ def build(win) -> None:
     for a in (win.save_act, win.save_as_act, win.export_act, win.clinic_act):
         f.addAction(a)
     f.addSeparator()
-    f.addAction(action(win, "&Quit", win.close, QKeySequence.StandardKey.Quit))
+    f.addAction(action(win, "&Quit", win.close, "Ctrl+Q", "Close the studio (asks first about unsaved changes)"))  # explicit: some platforms bind no Quit key
 
     e = m.addMenu("&Edit")
     win.undo_act = action(win, "&Undo", doc.undo, "Ctrl+Z", "Undo the last change")

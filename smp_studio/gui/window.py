@@ -140,6 +140,12 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
 
         self.jobs.start("detect", work, lambda seg: self.doc.set_auto_segmentation(seg), "Re-running detection")
 
+    def focus_canvas(self):
+        """After a dialog: the window active again and the canvas focused, so every shortcut works
+        without a click (some platforms leave no window active when a dialog closes)."""
+        self.activateWindow()
+        self.canvas.setFocus()
+
     def clinic(self):
         from smp_studio.gui.clinic_dialog import load_clinic
 
@@ -152,7 +158,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
 
         dlg = ExportDialog(self, self.clinic())
         self.export_dialog = dlg
-        dlg.finished.connect(lambda _: self.canvas.setFocus())  # Ctrl shortcuts work again at once
+        dlg.finished.connect(lambda _: self.focus_canvas())  # Ctrl shortcuts work again at once
         dlg.open()
         return dlg
 
@@ -161,7 +167,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
 
         dlg = ClinicDialog(self, self.clinic())
         dlg.accepted.connect(lambda: save_clinic(self.qsettings, dlg.result_clinic))
-        dlg.finished.connect(lambda _: self.canvas.setFocus())
+        dlg.finished.connect(lambda _: self.focus_canvas())
         self.clinic_dialog = dlg
         dlg.open()
         return dlg
@@ -177,7 +183,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         dlg.setDoubleValue(50.0)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.doubleValueSelected.connect(lambda mm: self.calibrate(a, b, mm))
-        dlg.finished.connect(lambda _: (self.canvas.clear_measure(), self.canvas.setFocus()))
+        dlg.finished.connect(lambda _: (self.canvas.clear_measure(), self.focus_canvas()))
         self.calibration_dialog = dlg
         dlg.open()
 
