@@ -34,7 +34,7 @@ class Shots:
             return
         self.n += 1
         self.folder.mkdir(parents=True, exist_ok=True)
-        win.grab().save(str(self.folder / f"walkthrough-{self.n}-{name}.jpg"), "JPG", 80)
+        win.grab().save(str(self.folder / f"walkthrough-{self.n}-{name}.jpg"), "JPG", 70)
 
 
 def click(widget):

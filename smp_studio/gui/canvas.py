@@ -337,6 +337,12 @@ class Canvas(CanvasInput, QWidget):
                 painting.draw_tag(p, i * pane_w + 10, 10, tag)
             for i in range(1, len(tags)):
                 painting.draw_pane_gap(p, i * pane_w, self.height())
+            if self.tool == "hairline" and len(names) > 1:  # every design's line, for the comparison
+                for i in range(len(names)):
+                    other = self.design_panes.hairline(i) if i != cur else None
+                    if other is not None:
+                        painting.draw_hairline(p, other, lambda x, y, dx=i * pane_w: self.to_widget(x, y, dx),
+                                               handles=False)
         else:
             painting.draw_tag(p, 10, 10, "Simulation")
         h = self.doc.hairline

@@ -24,6 +24,11 @@ class DesignPanes:
         self._sims.clear()
         self._cache.clear()
 
+    def hairline(self, index: int):
+        """The line of a design shown in another pane (None until it was drawn once)."""
+        sim = self._sims.get(index)
+        return sim.hairline if sim is not None else None
+
     def panes(self, doc, view, size, shown_image) -> list[tuple[str, np.ndarray, bool]]:
         """(title, image, is the shown design) per pane; one design alone is paired with the photo."""
         d = doc.design
