@@ -527,3 +527,16 @@ def test_designs_side_by_side_with_one_zoom_and_undoable(win, qtbot):
     assert panel.choice.count() == 1 and panel.choice.itemText(0) == "Mature"
     QTest.keySequence(win, "Ctrl+Z")
     assert panel.choice.itemText(0) == "Design 1"
+
+
+def test_a_click_on_another_designs_pane_switches_to_it(win, qtbot):
+    win.doc.add_design("Edge-up")
+    win.doc.apply_template("edge-up")
+    win.view_state.set(compare="designs")
+    c = win.canvas
+    assert win.panel.designs.choice.currentText() == "Edge-up"
+    QTest.mouseClick(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(c.width() // 4, c.height() // 2))
+    assert win.panel.designs.choice.currentIndex() == 0 and win.doc.history.undo_label.startswith("Show design")
+    steps = win.doc.history.undo_steps
+    QTest.mouseClick(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(c.width() // 4, c.height() // 2))
+    assert win.doc.history.undo_steps == steps  # a click in the shown design's pane switches nothing

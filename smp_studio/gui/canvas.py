@@ -95,6 +95,14 @@ class Canvas(CanvasInput, QWidget):
         pw = self._pane_width()
         return float(np.clip(np.floor(pos.x() / pw), 0, self.pane_count() - 1)) * pw
 
+    def design_at(self, pos: QPointF) -> int | None:
+        """In the designs comparison: the design whose pane ``pos`` is in (None: the photo's pane)."""
+        if self.compare != "designs" or not self.doc.has_photo:
+            return None
+        i = int(self._pane_x(pos) // max(self._pane_width(), 1))
+        i -= 1 if len(designs(self.doc.design)) == 1 else 0
+        return i if i >= 0 else None
+
     def _shown_pane_x(self, mode: str) -> float:
         """Where the design being edited is drawn: its tools (the hairline) are drawn there."""
         if mode == "side-by-side":
