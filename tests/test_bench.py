@@ -22,6 +22,8 @@ def test_engine_benchmark_prints_ratios_to_a_blur_pass():
         s, x = map(float, re.search(r"(\d+\.\d+)\s+(\d+\.\d+)", line).groups())
         assert x > 0, line
     assert next(l for l in r.stdout.splitlines() if "one 5x5 blur pass" in l).split()[-1] == "1.0"
+    ratio = next(l for l in r.stdout.splitlines() if "GIF time / MP4 time" in l)  # the GIF wipe's bound
+    assert float(ratio.split()[-4]) > 0 and ratio.split()[-1] in ("ok", "OVER")
 
 
 def test_bench_json_is_the_contract_outside_checks_read():

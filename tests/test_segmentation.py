@@ -126,3 +126,18 @@ def test_same_photo_same_segmentation(samples_dir):
     cv2.randu(np.zeros((10, 10), np.float32), 0, 1)  # disturb OpenCV's global RNG in between
     b = segment(rgb)
     assert np.array_equal(a.labels, b.labels) and np.array_equal(a.hair_density, b.hair_density)
+
+
+def test_a_rerun_with_strokes_changes_only_their_neighbourhood(samples_dir):
+    import cv2
+
+    rgb = load_photo(samples_dir / "crown-norwood4-diffuse-thinning.jpg").rgb
+    first = segment(rgb)
+    for value, pts in ((HINT_SKIN, [(100, 300), (110, 360)]), (HINT_HAIR, [(200, 560), (240, 590)])):
+        hints = np.zeros(rgb.shape[:2], np.uint8)
+        cv2.polylines(hints, [np.array(pts, np.int32)], False, value, thickness=24)
+        again = segment(rgb, hints=hints, previous=first)
+        far = cv2.dilate((hints > 0).astype(np.uint8), np.ones((81, 81), np.uint8)) == 0
+        assert (again.labels[far] == first.labels[far]).all()
+        assert again.head_breadth_px == first.head_breadth_px  # the estimated scale stays
+        assert (again.labels[hints == value] == (BALD if value == HINT_SKIN else HAIR)).all()

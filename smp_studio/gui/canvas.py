@@ -18,6 +18,8 @@ from smp_studio.core.engine.overlay import CLASS_COLORS, EXCLUDE_COLOR, SCAR_COL
 from smp_studio.core.engine.lighting import relight
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
+from smp_studio.core.model.variants import current_index, designs
+from smp_studio.gui.design_panes import DesignPanes
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.canvas_input import CanvasInput
 from smp_studio.gui.guides import draw_face_guides
@@ -49,6 +51,9 @@ class Canvas(CanvasInput, QWidget):
         self.zoom = 1.0  # widget pixels per photo pixel
         self.ox = self.oy = 0.0  # photo point at the widget's top-left
         self.split_pos = 0.5
+        self.fitted = True  # showing the whole photo: a resize refits until the artist zooms or pans
+        self._panes_fitted = 1
+        self.design_panes = DesignPanes()
         self._holding_before = False
         self._space = False
         self._drag = None  # the gesture in progress
@@ -81,26 +86,63 @@ class Canvas(CanvasInput, QWidget):
         px = pos.x() - self._pane_x(pos)
         return self.ox + px / self.zoom, self.oy + pos.y() / self.zoom
 
+    def pane_count(self) -> int:
+        """Panes side by side, all at the same zoom and pan."""
+        if self.compare == "designs" and self.doc.has_photo:
+            return max(len(designs(self.doc.design)), 2)  # one design alone is paired with the photo
+        return 2 if self.compare == "side-by-side" else 1
+
     def _pane_width(self) -> float:
-        return self.width() / 2 if self.compare == "side-by-side" else self.width()
+        return self.width() / self.pane_count()
 
     def _pane_x(self, pos: QPointF) -> float:
-        if self.compare == "side-by-side" and pos.x() >= self.width() / 2:
-            return self.width() / 2
+        pw = self._pane_width()
+        return float(np.clip(np.floor(pos.x() / pw), 0, self.pane_count() - 1)) * pw
+
+    def design_at(self, pos: QPointF) -> int | None:
+        """In the designs comparison: the design whose pane ``pos`` is in (None: the photo's pane)."""
+        if self.compare != "designs" or not self.doc.has_photo:
+            return None
+        i = int(self._pane_x(pos) // max(self._pane_width(), 1))
+        i -= 1 if len(designs(self.doc.design)) == 1 else 0
+        return i if i >= 0 else None
+
+    def _shown_pane_x(self, mode: str) -> float:
+        """Where the design being edited is drawn: its tools (the hairline) are drawn there."""
+        if mode == "side-by-side":
+            return self._pane_width()
+        if mode == "designs":
+            n = len(designs(self.doc.design))
+            return (current_index(self.doc.design) + (1 if n == 1 else 0)) * self._pane_width()
         return 0.0
+
+    def fit_zoom(self) -> float:
+        """The zoom that shows the whole photo in one pane."""
+        W, H = self.doc.photo.size
+        return max(min(self._pane_width() / W, self.height() / H) * 0.98, MIN_ZOOM)
 
     def fit(self) -> None:
         if not self.doc.has_photo:
             return
         W, H = self.doc.photo.size
         pw = self._pane_width()
-        self.zoom = max(min(pw / W, self.height() / H) * 0.98, MIN_ZOOM)
+        self.zoom = self.fit_zoom()
         self.ox = -(pw / self.zoom - W) / 2
         self.oy = -(self.height() / self.zoom - H) / 2
+        self.fitted = True
+        self._panes_fitted = self.pane_count()
         self._view_changed()
 
     def actual_size(self) -> None:
-        self.zoom_about(1.0, QPointF(self._pane_width() / 2, self.height() / 2))
+        """One photo pixel per screen (device) pixel, to judge the dots; a photo smaller than
+        the canvas is never shrunk by it: it is shown whole, as large as it fits."""
+        if not self.doc.has_photo:
+            return
+        one = 1.0 / self.devicePixelRatioF()
+        if self.fit_zoom() >= one:
+            self.fit()
+        else:
+            self.zoom_about(one, QPointF(self._pane_width() / 2, self.height() / 2))
 
     def zoom_about(self, zoom: float, anchor: QPointF) -> None:
         zoom = float(np.clip(zoom, MIN_ZOOM, MAX_ZOOM))
@@ -109,6 +151,7 @@ class Canvas(CanvasInput, QWidget):
         self.zoom = zoom
         self.ox = px - ax / zoom
         self.oy = py - anchor.y() / zoom
+        self.fitted = False
         self._view_changed()
 
     def zoom_by(self, factor: float) -> None:
@@ -117,6 +160,7 @@ class Canvas(CanvasInput, QWidget):
     def pan_by(self, dx: float, dy: float) -> None:
         self.ox -= dx / self.zoom
         self.oy -= dy / self.zoom
+        self.fitted = False
         self._view_changed()
 
     def _view_changed(self):
@@ -150,9 +194,12 @@ class Canvas(CanvasInput, QWidget):
 
     def _on_photo(self):
         self._cache.clear()
+        self.design_panes.clear()
         self.fit()
 
     def _on_design(self):
+        if self.compare == "designs" and self.pane_count() != self._panes_fitted:
+            self.fit()  # a design added or removed: every pane shows the whole photo again
         self.update()
 
     # --- painting --------------------------------------------------------------------------
@@ -268,7 +315,15 @@ class Canvas(CanvasInput, QWidget):
         if vis is not None:
             rect, view, size = vis
             dpr = self.devicePixelRatioF()
-            if mode == "side-by-side":
+            if mode == "designs":
+                shown = lambda: self._image("after", view, size)  # noqa: E731 - the live, cached render
+                for i, (_, img, _) in enumerate(self.design_panes.panes(self.doc, view, size, shown)):
+                    qi = painting.rgb_to_qimage(img)
+                    qi.setDevicePixelRatio(dpr)
+                    p.setClipRect(QRectF(i * pane_w, 0, pane_w, self.height()))
+                    p.drawImage(rect.topLeft() + QPointF(i * pane_w, 0), qi)
+                p.setClipping(False)
+            elif mode == "side-by-side":
                 for which, dx in (("before", 0.0), ("after", pane_w)):
                     qi = painting.rgb_to_qimage(self._shown(which, view, size))
                     qi.setDevicePixelRatio(dpr)
@@ -297,7 +352,7 @@ class Canvas(CanvasInput, QWidget):
         self.painted.emit()
 
     def _paint_tools(self, p: QPainter, mode: str, pane_w: float) -> None:
-        dx = pane_w if mode == "side-by-side" else 0.0
+        dx = self._shown_pane_x(mode)
 
         def tw(x, y):
             return self.to_widget(x, y, dx)
@@ -311,6 +366,21 @@ class Canvas(CanvasInput, QWidget):
             painting.draw_tag(p, pane_w + 10, 10, "After (simulation)")
         elif mode == "before":
             painting.draw_tag(p, 10, 10, "Before")
+        elif mode == "designs":
+            names = [v.name for v in designs(self.doc.design)]
+            cur = current_index(self.doc.design)
+            tags = (["Before"] if len(names) == 1 else []) + [
+                f"{n} (simulation)" + (" - editing" if i == cur and len(names) > 1 else "") for i, n in enumerate(names)]
+            for i, tag in enumerate(tags):
+                painting.draw_tag(p, i * pane_w + 10, 10, tag)
+            for i in range(1, len(tags)):
+                painting.draw_pane_gap(p, i * pane_w, self.height())
+            if self.tool == "hairline" and len(names) > 1:  # every design's line, for the comparison
+                for i in range(len(names)):
+                    other = self.design_panes.hairline(i) if i != cur else None
+                    if other is not None:
+                        painting.draw_hairline(p, other, lambda x, y, dx=i * pane_w: self.to_widget(x, y, dx),
+                                               handles=False)
         else:
             painting.draw_tag(p, 10, 10, "Simulation")
         h = self.doc.hairline
@@ -339,7 +409,9 @@ class Canvas(CanvasInput, QWidget):
             painting.draw_measure_line(p, tw(*a), tw(*b), f"{length:.0f} px")
 
     def resizeEvent(self, e):
+        # A fitted photo stays fitted as the window opens, is resized or the panel moves;
+        # a view the artist zoomed or panned is left alone.
         first = e.oldSize().width() <= 0
-        if first and self.doc.has_photo:
+        if (first or self.fitted) and self.doc.has_photo:
             self.fit()
         super().resizeEvent(e)

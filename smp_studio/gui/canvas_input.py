@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
 from smp_studio.core.model.hairline import MAX_POINTS
+from smp_studio.core.model.variants import current_index
 from smp_studio.gui import painting
 from smp_studio.gui.document import BRUSH_CLASSES
 
@@ -56,6 +57,10 @@ class CanvasInput:
         if btn == Qt.MouseButton.MiddleButton or (btn == Qt.MouseButton.LeftButton and (self._space or self.tool == "pan")):
             self._drag = ("pan", pos)
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        other = self.design_at(pos)
+        if btn == Qt.MouseButton.LeftButton and other is not None and other != current_index(self.doc.design):
+            self.doc.switch_design(other)  # a click on another design's pane edits that one
             return
         if self.tool == "hairline":
             self._press_hairline(xy, btn)

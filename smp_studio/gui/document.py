@@ -21,6 +21,7 @@ from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.history import History
 from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.scale import Scale
+from smp_studio.core.model import variants
 from smp_studio.core.model.labels import label_for
 from smp_studio.core.model.settings import Settings
 
@@ -69,11 +70,11 @@ class Document(QObject):
 
     def set_project(self, project, path: str | None, sim: Simulation | None = None) -> None:
         """An opened (or recovered) project: exactly the design that was saved."""
-        from smp_studio.core.io.project import MIRROR_KEY, REGIONS_KEY
+        from smp_studio.core.io.project import DESIGNS_KEY, MIRROR_KEY, REGIONS_KEY
 
         self.photo, self.path = project.photo, None
         self.project_path, self.created = path, project.created
-        self.extras = {k: v for k, v in project.extras.items() if k not in (REGIONS_KEY, MIRROR_KEY)}
+        self.extras = {k: v for k, v in project.extras.items() if k not in (REGIONS_KEY, MIRROR_KEY, DESIGNS_KEY)}
         self._start(sim.design if sim is not None else project.design(), sim=sim)
 
     def _start(self, design: Design, face=..., sim: Simulation | None = None) -> None:
@@ -249,7 +250,31 @@ class Document(QObject):
         self.apply(self.design.without_regions(), "Show hidden regions")
 
     def set_auto_segmentation(self, seg: Segmentation, text: str = "Re-run detection") -> None:
-        self.apply(self.design.with_(detection=seg), text)
+        """New automatic areas; the scale stays as it was (only the artist changes it)."""
+        d = self.design
+        if d.settings.px_per_mm is None and self.sim is not None:
+            sc = self.sim.scale
+            d = d.with_settings(px_per_mm=sc.px_per_mm, scale_source=sc.source)
+        self.apply(d.with_(detection=seg), text)
+
+    # --- several designs to compare -------------------------------------------------------------
+    # Each is an ordinary design change: one undo step, saved with the project.
+    def add_design(self, name: str | None = None) -> bool:
+        d = variants.add(self.design, name)
+        return self.apply(d, f"Add design {variants.designs(d)[-1].name}")
+
+    def switch_design(self, index: int) -> bool:
+        if index == variants.current_index(self.design):
+            return False
+        d = variants.switch(self.design, index)
+        return self.apply(d, f"Show design {variants.designs(d)[index].name}")
+
+    def remove_design(self, index: int) -> bool:
+        name = variants.designs(self.design)[index].name
+        return self.apply(variants.remove(self.design, index), f"Remove design {name}")
+
+    def rename_design(self, index: int, name: str) -> bool:
+        return self.apply(variants.rename(self.design, index, name), "Rename design")
 
     # --- hairline --------------------------------------------------------------------------------
     def preview_hairline(self, h: Hairline) -> None:

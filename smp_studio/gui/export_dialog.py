@@ -26,6 +26,7 @@ KINDS = {
     "Before/after split": ("split", "image"),
     "Side by side": ("side-by-side", "image"),
     "Fresh (session 1) vs healed": ("fresh-vs-healed", "image"),
+    "Designs side by side": ("designs", "image"),
     "Patient handout (PDF)": ("handout", "pdf"),
     "Wipe animation": ("animation", "animation"),
 }

@@ -50,7 +50,7 @@ def build(win) -> None:
     for a in (win.save_act, win.save_as_act, win.export_act, win.clinic_act):
         f.addAction(a)
     f.addSeparator()
-    f.addAction(action(win, "&Quit", win.close, QKeySequence.StandardKey.Quit))
+    f.addAction(action(win, "&Quit", win.close, "Ctrl+Q", "Close the studio (asks first about unsaved changes)"))  # explicit: some platforms bind no Quit key
 
     e = m.addMenu("&Edit")
     win.undo_act = action(win, "&Undo", doc.undo, "Ctrl+Z", "Undo the last change")
@@ -71,7 +71,7 @@ def build(win) -> None:
 
     v = m.addMenu("&View")
     v.addAction(action(win, "&Fit to window", win.canvas.fit, "F", "Show the whole photo"))
-    v.addAction(action(win, "&100%", win.canvas.actual_size, "1", "One photo pixel per screen pixel"))
+    v.addAction(action(win, "&100%", win.canvas.actual_size, "1", "One photo pixel per screen pixel (a small photo is shown whole)"))
     v.addAction(action(win, "Zoom &in", lambda: win.canvas.zoom_by(1.25), ["+", "Ctrl+=", "Ctrl++", "="],
                        "Zoom in"))
     v.addAction(action(win, "Zoom &out", lambda: win.canvas.zoom_by(0.8), ["-", "Ctrl+-"], "Zoom out"))

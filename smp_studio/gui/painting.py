@@ -41,7 +41,8 @@ def labels_overlay(labels: np.ndarray, opacity: float, scar: np.ndarray | None =
     return QImage(bgra.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied).copy()
 
 
-def draw_hairline(p: QPainter, h: Hairline, to_widget, *, active: int | None = None, curve=None) -> None:
+def draw_hairline(p: QPainter, h: Hairline, to_widget, *, active: int | None = None, curve=None,
+                  handles: bool = True) -> None:
     pts = h.curve(16) if curve is None else curve
     path = QPainterPath()
     for i, (x, y) in enumerate(pts):
@@ -53,7 +54,7 @@ def draw_hairline(p: QPainter, h: Hairline, to_widget, *, active: int | None = N
     p.drawPath(path)
     p.setPen(QPen(HAIRLINE_COLOR, 2))
     p.drawPath(path)
-    for i, (x, y) in enumerate(h.points):
+    for i, (x, y) in enumerate(h.points if handles else ()):
         q = to_widget(x, y)
         p.setPen(QPen(QColor(0, 0, 0), 1.5))
         p.setBrush(HANDLE_ACTIVE if i == active else HANDLE_FILL)
@@ -125,6 +126,11 @@ def draw_divider(p: QPainter, x: float, height: float) -> None:
     p.setBrush(QColor(255, 255, 255))
     p.setPen(QPen(QColor(0, 0, 0, 160), 1))
     p.drawEllipse(QPointF(x, height / 2), 9, 9)
+
+
+def draw_pane_gap(p: QPainter, x: float, height: float) -> None:
+    """The thin line between two panes shown side by side."""
+    p.fillRect(QRectF(x - 1.5, 0, 3, height), QColor(38, 40, 44))
 
 
 def draw_tag(p: QPainter, x: float, y: float, text: str, align_right: bool = False) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPlainTextEdit, QPushButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
+    QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from smp_studio.core.model.labels import choices, field_label
 from smp_studio.core.engine.coverage import helmet_warning
 from smp_studio.core.model.settings import RANGES, SHAVE_GUARDS
 from smp_studio.gui.document import BRUSH_CLASSES, Document
+from smp_studio.gui.designs_section import DesignsSection
+from smp_studio.gui.sections import Section
+
+#: Below this available screen height the less used sections start folded.
+SHORT_SCREEN = 900
 from smp_studio.gui.viewstate import COMPARE_LABELS, COMPARE_MODES, ViewState
 
 
@@ -27,7 +32,7 @@ class SettingSlider(QWidget):
         self.slider.setRange(0, int(round((hi - lo) / step)))
         self.slider.setToolTip(tip)
         self.label = QLabel()
-        self.label.setMinimumWidth(64)
+        self.label.setMinimumWidth(58)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.slider, 1)
@@ -69,15 +74,30 @@ class DesignPanel(QScrollArea):
         self.doc = doc
         self.state = state or ViewState(self)
         self.setWidgetResizable(True)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(336)  # the widest row and a vertical scroll bar, never a horizontal one
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         col = QVBoxLayout(body)
+        # Above every section (folded or not): no scalp found, an empty scar, pigment somewhere unusual.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #6b3500; background: #fff1d6; border: 1px solid #e0b060; padding: 6px;")
+        self.notice.hide()
+        col.addWidget(self.notice)
+        col.setContentsMargins(4, 4, 4, 4)
+        col.setSpacing(2)
         self.setWidget(body)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        short = screen is not None and screen.availableGeometry().height() < SHORT_SCREEN
+        self.sections: dict[str, Section] = {}
+
+        self.designs = DesignsSection(doc, self.state)
+        self.sections["Designs"] = self.designs
+        col.addWidget(self.designs)
 
         # Treatment and hairline
-        g = QGroupBox("Treatment")
-        f = QFormLayout(g)
+        g = self._section("Treatment")
+        f = g.form()
         self.treatment = self._combo("treatment", "What is treated: the whole bald area, only thinning areas, ...")
         f.addRow("Type", self.treatment)
         self.view = self._combo("view", "How the photo was taken (places the hairline templates)")
@@ -93,8 +113,9 @@ class DesignPanel(QScrollArea):
         row.addWidget(self.template, 1)
         row.addWidget(self.template_apply)
         f.addRow("Hairline", row)
-        self.mirror = QCheckBox("Mirror left half onto right")
-        self.mirror.setToolTip("Keep the hairline symmetric while you edit it")
+        self.mirror = QCheckBox("Mirror left half")
+        self.mirror.setToolTip("Mirror the left half of the hairline onto the right while you edit it")
+        self.mirror.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # clickable where it shows
         self.mirror.toggled.connect(doc.set_mirror)
         f.addRow("", self.mirror)
         self.irregularity = SettingSlider(doc, "macro_irregularity_mm", 0.1, "{:.1f} mm", "Gentle waves along the line")
@@ -104,8 +125,8 @@ class DesignPanel(QScrollArea):
         col.addWidget(g)
 
         # Impressions and pigment
-        g = QGroupBox("Impressions")
-        f = QFormLayout(g)
+        g = self._section("Impressions")
+        f = g.form()
         self.density = SettingSlider(doc, "density_per_cm2", 5, "{:.0f} /cm²", "Impressions per cm² in the body")
         f.addRow("Density", self.density)
         self.dot_size = SettingSlider(doc, "dot_size_mm", 0.01, "{:.2f} mm", "Healed impression size")
@@ -155,8 +176,8 @@ class DesignPanel(QScrollArea):
         col.addWidget(g)
 
         # Result to show
-        g = QGroupBox("Show")
-        f = QFormLayout(g)
+        g = self._section("Show")
+        f = g.form()
         row = QHBoxLayout()
         self.session = QSpinBox()
         self.session.setToolTip("Result after this session")
@@ -174,7 +195,8 @@ class DesignPanel(QScrollArea):
         self.state_box = self._combo("state", "Healed is what the client keeps; fresh is the first days")
         self.years = QDoubleSpinBox()
         self.years.setRange(*RANGES["aged_years"])
-        self.years.setSuffix(" years")
+        self.years.setDecimals(1)
+        self.years.setSuffix(" yrs")
         self.years.setToolTip("Aged: years after the last session")
         self.years.valueChanged.connect(lambda v: doc.set_settings("Change age", aged_years=float(v)))
         row.addWidget(self.state_box, 1)
@@ -201,8 +223,8 @@ class DesignPanel(QScrollArea):
         col.addWidget(g)
 
         # Brush
-        g = QGroupBox("Correct the areas")
-        f = QFormLayout(g)
+        g = self._section("Correct the areas", collapsed=short)
+        f = g.form()
         self.brush_class = QComboBox()
         self.brush_class.addItems(list(BRUSH_CLASSES))
         self.brush_class.setToolTip("What the brush paints; Exclude keeps ears, face and background out")
@@ -214,15 +236,15 @@ class DesignPanel(QScrollArea):
         self.brush_size.valueChanged.connect(self._brush)
         f.addRow("Paint", self.brush_class)
         f.addRow("Size", self.brush_size)
-        redo = QPushButton("Re-run detection with my strokes")
+        redo = QPushButton("Re-detect with my strokes")
         redo.setToolTip("Detect the areas again, using what you painted as hints")
         redo.clicked.connect(self.redetectRequested)
         f.addRow("", redo)
         col.addWidget(g)
 
         # Measurements
-        g = QGroupBox("Measure")
-        f = QFormLayout(g)
+        g = self._section("Measure", collapsed=short)
+        f = g.form()
         self.scale_label = QLabel("-")
         self.area_label = QLabel("-")
         self.count_label = QLabel("-")
@@ -233,17 +255,14 @@ class DesignPanel(QScrollArea):
         f.addRow("", cal)
         f.addRow("Treated area", self.area_label)
         f.addRow("Impressions", self.count_label)
-        self.notice = QLabel()  # no scalp found, an empty scar, pigment somewhere unusual
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #b35c00;")
-        f.addRow(self.notice)
         col.addWidget(g)
 
-        g = QGroupBox("Client notes")
-        v = QVBoxLayout(g)
+        g = self._section("Client notes")
+        v = QVBoxLayout(g.body)
+        v.setContentsMargins(4, 2, 2, 6)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("Wishes, skin notes, agreed plan... (saved with the project)")
-        self.notes.setMaximumHeight(110)
+        self.notes.setMaximumHeight(80 if short else 110)
         v.addWidget(self.notes)
         col.addWidget(g)
         col.addStretch(1)
@@ -257,6 +276,11 @@ class DesignPanel(QScrollArea):
         self.state.changed.connect(self._state_changed)
         self._figures_due = False
         self.refresh()
+
+    def _section(self, title: str, *, collapsed: bool = False) -> Section:
+        g = Section(title, collapsed=collapsed)
+        self.sections[title] = g
+        return g
 
     def _combo(self, key: str, tip: str) -> QComboBox:
         c = QComboBox()
@@ -351,7 +375,9 @@ class DesignPanel(QScrollArea):
         if s.dilution is None:
             self.dilution.set_value(sim.pigment.dilution)
         hair = s.hair_color if s.hair_color != "auto" else "#%02x%02x%02x" % sim.pigment.hair_rgb
-        self.swatch.setText(("auto " if s.hair_color == "auto" else "") + hair)
+        self.swatch.setText(hair)
+        self.swatch.setToolTip(("Matched to the photo's hair: " if s.hair_color == "auto" else "Chosen tone: ") + hair
+                               + ". Click to choose the hair colour from a swatch")
         self.swatch.setStyleSheet(f"background: {hair}; color: {'white' if QColor(hair).lightness() < 128 else 'black'}")
         sc = sim.scale
         self.scale_label.setText(f"{sc.px_per_mm:.2f} px/mm ({sc.source})")

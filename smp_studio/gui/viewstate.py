@@ -10,8 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 TOOLS = ("hairline", "brush", "calibrate", "eyedropper", "pan", "privacy")
-COMPARE_MODES = ("after", "split", "side-by-side", "before")
-COMPARE_LABELS = {"after": "After", "split": "Split", "side-by-side": "Side by side", "before": "Before"}
+COMPARE_MODES = ("after", "split", "side-by-side", "before", "designs")
+COMPARE_LABELS = {"after": "After", "split": "Split", "side-by-side": "Side by side", "before": "Before",
+                  "designs": "Designs side by side"}
 
 
 class ViewState(QObject):

@@ -136,12 +136,19 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         if not self.doc.has_photo:
             return
         rgb, hints = self.doc.photo.rgb, hints_from_edits(self.doc.edits)
+        previous = self.doc.sim.detection  # the strokes correct it near them; the scale stays
 
         def work(progress):
             progress(0.1, "Detecting the areas again with your strokes...")
-            return segment(rgb, hints=hints)
+            return segment(rgb, hints=hints, previous=previous)
 
         self.jobs.start("detect", work, lambda seg: self.doc.set_auto_segmentation(seg), "Re-running detection")
+
+    def focus_canvas(self):
+        """After a dialog: the window active again and the canvas focused, so every shortcut works
+        without a click (some platforms leave no window active when a dialog closes)."""
+        self.activateWindow()
+        self.canvas.setFocus()
 
     def clinic(self):
         from smp_studio.gui.clinic_dialog import load_clinic
@@ -155,7 +162,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
 
         dlg = ExportDialog(self, self.clinic())
         self.export_dialog = dlg
-        dlg.finished.connect(lambda _: self.canvas.setFocus())  # Ctrl shortcuts work again at once
+        dlg.finished.connect(lambda _: self.focus_canvas())  # Ctrl shortcuts work again at once
         dlg.open()
         return dlg
 
@@ -164,7 +171,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
 
         dlg = ClinicDialog(self, self.clinic())
         dlg.accepted.connect(lambda: save_clinic(self.qsettings, dlg.result_clinic))
-        dlg.finished.connect(lambda _: self.canvas.setFocus())
+        dlg.finished.connect(lambda _: self.focus_canvas())
         self.clinic_dialog = dlg
         dlg.open()
         return dlg
@@ -180,7 +187,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         dlg.setDoubleValue(50.0)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.doubleValueSelected.connect(lambda mm: self.calibrate(a, b, mm))
-        dlg.finished.connect(lambda _: (self.canvas.clear_measure(), self.canvas.setFocus()))
+        dlg.finished.connect(lambda _: (self.canvas.clear_measure(), self.focus_canvas()))
         self.calibration_dialog = dlg
         dlg.open()
 
@@ -222,10 +229,21 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1400, 900)
+        self._fit_to_screen()
         state = self.qsettings.value("window_state")
         if state is not None:
             self.restoreState(state)
         self._fill_recent()
+
+    def _fit_to_screen(self):
+        # Never larger than the screen (a laptop at 1280x720, a geometry saved on a bigger one).
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        if self.width() > avail.width() or self.height() > avail.height():
+            self.resize(min(self.width(), avail.width()), min(self.height(), avail.height()))
+            self.move(avail.topLeft())
 
     def closeEvent(self, e):
         if not self.maybe_save():

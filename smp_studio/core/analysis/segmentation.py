@@ -26,6 +26,9 @@ WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
+#: How far a re-run with strokes may change the previous result, as a share of the head's
+#: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
+HINT_REACH = 0.06
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
@@ -72,7 +75,7 @@ class Segmentation:
         return float((c[BALD] + 0.5 * c[THINNING]) / head) if head else 0.0
 
 
-def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
+def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentation | None = None) -> Segmentation:
     """Segment a scalp photo into background, bald skin, thinning and dense hair.
 
     Parameters
@@ -84,6 +87,10 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
         Marked pixels keep their meaning and steer the colour models.
     face_exclude : bool, keyword-only
         Treat a detected face (eyes and below) as background.
+    previous : Segmentation, optional, keyword-only
+        The result being corrected. With ``hints``, only the pixels within
+        ``HINT_REACH`` head breadths of a stroke may change, and the head's
+        breadth (hence an estimated scale) is kept: a re-run is a local fix.
 
     Returns
     -------
@@ -141,7 +148,23 @@ def segment(rgb, *, hints=None, face_exclude: bool = True) -> Segmentation:
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    return Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+    seg = Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+    if previous is not None and hints is not None and previous.labels.shape == (H, W):
+        seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
+    return seg
+
+
+def _local_to_hints(new: Segmentation, old: Segmentation, stroked: np.ndarray) -> Segmentation:
+    """``new`` near the strokes, ``old`` elsewhere, with the old head breadth (and so scale)."""
+    if not stroked.any():
+        return old
+    reach = max(int(round(HINT_REACH * old.head_breadth_px)), 1)
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    near = cv2.dilate(stroked.astype(np.uint8), k).astype(bool)
+    labels = np.where(near, new.labels, old.labels).astype(np.uint8)
+    dens = np.where(near, new.hair_density, old.hair_density).astype(np.float32)
+    return Segmentation(labels, dens, old.head_breadth_px, new.skin_lab or old.skin_lab,
+                        new.hair_lab or old.hair_lab)
 
 
 def shaft_colour(lab: np.ndarray, hair_px: np.ndarray, skin_lab) -> tuple | None:

@@ -54,7 +54,7 @@ MAX_NOTES = 200_000
 
 
 #: Manifest keys for the parts of a design saved beside the 0.1 layout.
-REGIONS_KEY, MIRROR_KEY = "privacy_regions", "mirror"
+REGIONS_KEY, MIRROR_KEY, DESIGNS_KEY = "privacy_regions", "mirror", "designs"
 
 
 @dataclass(eq=False)
@@ -82,14 +82,25 @@ class Project:
                         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) and r[2] > 0 and r[3] > 0)
         edits = Layer.from_array(self.edits, NO_EDIT) if self.edits is not None else None
         scar = Layer.from_array(self.scar.astype(bool), False) if self.scar is not None else None
+        variants = None
+        if self.extras.get(DESIGNS_KEY) is not None:
+            from smp_studio.core.model.variants import Variants
+
+            variants = Variants.from_dict(self.extras[DESIGNS_KEY])
         return Design(self.settings, self.hairline, edits=edits, scar=scar, privacy_regions=regions,
-                      mirror=self.extras.get(MIRROR_KEY) is True, notes=self.notes, detection=self.auto_seg)
+                      mirror=self.extras.get(MIRROR_KEY) is True, notes=self.notes, detection=self.auto_seg,
+                      variants=variants)
 
     @classmethod
     def from_design(cls, photo: Photo, design: Design, auto_seg: Segmentation, *, created: str = "",
                     extras: dict | None = None) -> "Project":
         """A project holding ``design`` (unknown manifest keys in ``extras`` are kept)."""
-        extras = {k: v for k, v in (extras or {}).items() if k not in (REGIONS_KEY, MIRROR_KEY)}
+        extras = {k: v for k, v in (extras or {}).items() if k not in (REGIONS_KEY, MIRROR_KEY, DESIGNS_KEY)}
+        if design.variants is not None:
+            from smp_studio.core.model.variants import designs
+
+            # every option with its own settings and hairline (the shown one as it is now)
+            extras[DESIGNS_KEY] = {"current": design.variants.current, "items": [v.to_dict() for v in designs(design)]}
         if design.privacy_regions:
             extras[REGIONS_KEY] = [list(r) for r in design.privacy_regions]
         if design.mirror:
@@ -288,6 +299,13 @@ def _build(z, infos, m: dict, label: str) -> Project:
     known = {"schema_version", "software", "created", "modified", "photo", "segmentation", "edits", "scar",
              "settings", "hairline", "notes"}
     extras = {k: v for k, v in m.items() if k not in known}
+    if extras.get(DESIGNS_KEY) is not None:
+        from smp_studio.core.model.variants import Variants
+
+        try:
+            Variants.from_dict(extras[DESIGNS_KEY])
+        except SettingsError as e:
+            raise ProjectError(f"{label}: bad designs to compare: {e}") from None
     created = m.get("created") if isinstance(m.get("created"), str) else ""
     modified = m.get("modified") if isinstance(m.get("modified"), str) else ""
     return Project(photo, auto, settings, hairline, edits, scar, notes, created, modified, extras)

@@ -42,6 +42,9 @@ class Design:
     detection : object or None
         The automatic segmentation the corrections sit on (None: detect on
         demand). A re-run of detection is an undoable design change.
+    variants : Variants or None
+        Other named hairline designs kept to compare (see
+        :mod:`smp_studio.core.model.variants`); None: this one design only.
 
     Examples
     --------
@@ -61,6 +64,7 @@ class Design:
     mirror: bool = False
     notes: str = ""
     detection: object = None
+    variants: object = None
 
     def __post_init__(self):
         regions = tuple(tuple(int(round(v)) for v in r) for r in self.privacy_regions)
@@ -94,7 +98,7 @@ class Design:
         return replace(self, privacy_regions=())
 
     def with_(self, **changes) -> "Design":
-        """Any other field: ``mirror``, ``notes``, ``detection``."""
+        """Any other field: ``mirror``, ``notes``, ``detection``, ``variants``."""
         return replace(self, **changes)
 
     # --- comparing ------------------------------------------------------------------------

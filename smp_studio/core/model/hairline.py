@@ -114,29 +114,51 @@ class Hairline:
             raise SettingsError("a hairline keeps at least 2 control points")
         return replace(self, points=np.delete(self.points, i, axis=0))
 
-    def mirrored(self, axis_point, *, keep: str = "left", asymmetry_px: float = 0.0, rng=None) -> "Hairline":
+    def mirrored(self, axis_point, *, keep: str = "left", asymmetry_px: float = 0.0, rng=None,
+                 merge_px: float | None = None) -> "Hairline":
         """Make the line symmetric about the head's midline.
 
         The half on the ``keep`` side (in the across-head direction) is
         reflected onto the other side; ``asymmetry_px`` adds a small natural
-        difference (up to ~2 mm looks natural) to the reflected half.
+        difference (up to ~2 mm looks natural) to the reflected half. A point
+        within ``merge_px`` of the midline (default: a quarter of the kept
+        points' spacing) is the line's centre: it is put on the midline and
+        kept once, so it never leaves a second handle on top of itself.
+
+        Examples
+        --------
+        >>> h = Hairline(np.array([[0.0, 10.0], [97.0, 0.0], [160.0, 5.0], [200.0, 10.0]]))
+        >>> h.mirrored((100.0, 0.0)).points[:, 0].tolist()
+        [0.0, 100.0, 200.0]
         """
         f = np.array(self.face_dir)
         across = across_dir(f)
         c = np.asarray(axis_point, float)
         u = (self.points - c) @ across
         v = (self.points - c) @ f
-        side = u <= 0 if keep == "left" else u >= 0
+        sign = -1.0 if keep == "left" else 1.0
+        if merge_px is None:
+            kept_u = np.sort(u[sign * u >= 0])
+            gaps = np.diff(kept_u)
+            merge_px = 0.25 * float(np.median(gaps)) if len(gaps) else 1.0
+        merge_px = max(float(merge_px), 1e-6)
+        near = np.abs(u) < merge_px
+        side = (sign * u >= 0) & ~near
+        centre = np.flatnonzero(near)
         if side.sum() == 0:
             return self
         ku, kv = u[side], v[side]
-        mid = np.abs(ku) < 1e-6
-        ref_u, ref_v = -ku[~mid], kv[~mid].copy()
+        ref_u, ref_v = -ku, kv.copy()
         if asymmetry_px:
             rng = np.random.default_rng(rng)
             ref_v = ref_v + rng.uniform(-asymmetry_px, asymmetry_px, ref_v.shape)
-        all_u = np.concatenate([ku, ref_u])
-        all_v = np.concatenate([kv, ref_v])
+        mid_u, mid_v = np.zeros(0), np.zeros(0)
+        if len(centre):
+            # one centre point, on the midline, at the height of the one nearest it
+            j = centre[np.argmin(np.abs(u[centre]))]
+            mid_u, mid_v = np.zeros(1), v[j:j + 1]
+        all_u = np.concatenate([ku, mid_u, ref_u])
+        all_v = np.concatenate([kv, mid_v, ref_v])
         order = np.argsort(all_u)
         pts = c + np.outer(all_u[order], across) + np.outer(all_v[order], f)
         return replace(self, points=pts)

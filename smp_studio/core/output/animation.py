@@ -68,14 +68,44 @@ def write_animation(path, frames: list[np.ndarray], fps: int = 20) -> Path:
         finally:
             Path(tmp).unlink(missing_ok=True)
         return path
-    ims = [Image.fromarray(f) for f in frames]
-    kw = {"save_all": True, "append_images": ims[1:], "duration": int(round(1000 / fps)), "loop": 0}
+    kw = {"duration": int(round(1000 / fps)), "loop": 0}
     if ext == ".gif":
+        ims = gif_frames(frames)
         kw["optimize"] = False
     else:
+        ims = [Image.fromarray(f) for f in frames]
         kw.update(quality=85, method=4)
+    kw.update(save_all=True, append_images=ims[1:])
     atomic_write(path, lambda fh: ims[0].save(fh, format="GIF" if ext == ".gif" else "WEBP", **kw))
     return path
+
+
+def gif_palette(frames: list[np.ndarray], colours: int = 256) -> Image.Image:
+    """One palette for every frame of a wipe, made once.
+
+    A wipe shows only the before, the after and the divider and labels over
+    them: the first, middle and last frames hold every colour that occurs.
+    """
+    pick = sorted({0, len(frames) // 4, len(frames) // 2, 3 * len(frames) // 4, len(frames) - 1})
+    sample = np.vstack([frames[i][::2, ::2] for i in pick])
+    return Image.fromarray(sample).quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def gif_frames(frames: list[np.ndarray]) -> list[Image.Image]:
+    """The frames as palette images sharing one palette (one global colour table).
+
+    Undithered, so the parts of the photo that do not change between frames
+    are identical and each frame stores only the strip the divider moved.
+
+    Examples
+    --------
+    >>> a, b = np.zeros((8, 8, 3), np.uint8), np.full((8, 8, 3), 200, np.uint8)
+    >>> ims = gif_frames([a, b, a])
+    >>> len({im.palette.tobytes() for im in ims}), ims[0].mode
+    (1, 'P')
+    """
+    pal = gif_palette(frames)
+    return [Image.fromarray(f).quantize(palette=pal, dither=Image.Dither.NONE) for f in frames]
 
 
 def read_frames(path) -> list[np.ndarray]:

@@ -22,7 +22,7 @@ from smp_studio.core.output.clinic import Clinic
 from smp_studio.core.output.presets import KINDS
 
 #: Everything :func:`export` makes: the image kinds, the plain render, the handout and the wipe.
-EXPORT_KINDS = KINDS + ("plain", "handout", "animation")
+EXPORT_KINDS = KINDS + ("plain", "handout", "animation", "designs")
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,10 @@ def provenance(sim, req: ExportRequest, **extra) -> dict:
     if sim.settings.treatment == "scar" or sim.has_scalp:
         if w := sim.figures().warnings:  # pigment somewhere unusual is part of the record
             d["warnings"] = list(w)
+    if req.kind == "designs" and getattr(sim.design, "variants", None) is not None:
+        from smp_studio.core.model.variants import designs
+
+        d["designs"] = [v.to_dict() for v in designs(sim.design)]  # each option's own settings and line
     d.update(extra)
     return d
 
@@ -152,6 +156,12 @@ def export(sim, req: ExportRequest, *, progress=None) -> Artifact:
         frames = wipe_frames(before, after, seconds=req.seconds, fps=req.fps, label=req.label,
                              width=req.width or (480 if req.gif else 720), brand=req.brand_name)
         return _finish(Artifact("animation", {}, frames=frames, fps=req.fps), sim, req, found)
+    if req.kind == "designs":  # the project's hairline designs next to each other
+        from smp_studio.core.output.designs import designs_image
+
+        img, found = designs_image(sim, width=req.width, label=req.label, brand=req.brand_name,
+                                   anonymise_mode=req.anonymise_mode, regions=req.regions)
+        return _finish(Artifact("designs", {}, image=img), sim, req, found)
     if req.kind == "plain":
         return _finish(Artifact("plain", {}, image=resize_width(sim.render(), req.width)), sim, req, [])
     img, found = _image(sim, req.kind, req.width, req.label, req.brand_name, req.anonymise_mode, req.regions,
