@@ -15,13 +15,13 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from smp_studio.core.engine.overlay import CLASS_COLORS, EXCLUDE_COLOR, SCAR_COLOR
-from smp_studio.core.engine.lighting import relight
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.core.model.variants import current_index, designs
 from smp_studio.gui.design_panes import DesignPanes
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.canvas_input import CanvasInput
+from smp_studio.gui.canvas_layers import CanvasLayers
 from smp_studio.gui.guides import draw_face_guides
 from smp_studio.gui.viewstate import ViewState
 
@@ -30,7 +30,7 @@ BRUSH_COLORS = {**{k: QColor(*map(int, CLASS_COLORS[k])) for k in (1, 2, 3)}, 0:
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 
 
-class Canvas(CanvasInput, QWidget):
+class Canvas(CanvasInput, CanvasLayers, QWidget):
     cursorMoved = Signal(float, float)  # photo pixels
     calibrationDrawn = Signal(QPointF, QPointF)  # photo pixels
     viewChanged = Signal()
@@ -253,45 +253,6 @@ class Canvas(CanvasInput, QWidget):
                     img[r[1]:r[3], r[0]:r[2]] = sim.render(view, size, region=r)
                     return img
         return sim.render(view, size)
-
-    def _guides(self):
-        sim = self.doc.sim
-        key = id(self.doc.design)
-        if self._guide_cache is None or self._guide_cache[0] != key:
-            self._guide_cache = (key, sim.face_guides(), self.doc.design)
-        return self._guide_cache[1]
-
-    def _lit(self, which: str, img: np.ndarray, view: View, size) -> np.ndarray:
-        """The lighting check: the view under harsh overhead light or camera flash, from the photo's shading."""
-        light = self.state.lighting
-        if light is None:
-            return img
-        key = (which, light, view, size, id(self.doc.design))
-        hit = self._cache.get("lit-" + which)
-        if hit and hit[0] == key:
-            return hit[1]
-        head = view.crop(self.doc.segmentation.head_mask.astype(np.uint8) * 255, size) > 127
-        before = self._image("before", view, size)
-        out = relight(img, head, light=light, view=self.doc.settings.view,
-                      shading_of=None if which == "before" else before)
-        self._cache["lit-" + which] = (key, out, self.doc.design)
-        return out
-
-    def _overlay_image(self, view: View, size):
-        seg, scar_mask = self.doc.segmentation, self.doc.scar
-        key = (view, size, id(seg), id(scar_mask), self.overlay_opacity)
-        hit = self._cache.get("overlay")
-        if hit and hit[0] == key:
-            return hit[1]
-        labels = seg.labels
-        M = np.float32([[view.scale, 0, -view.x0 * view.scale], [0, view.scale, -view.y0 * view.scale]])
-        lab = cv2.warpAffine(labels, M, size, flags=cv2.INTER_NEAREST, borderValue=0)
-        scar = None
-        if scar_mask is not None:
-            scar = cv2.warpAffine(scar_mask.astype(np.uint8), M, size, flags=cv2.INTER_NEAREST) > 0
-        img = painting.labels_overlay(lab, self.overlay_opacity, scar)
-        self._cache["overlay"] = (key, img, seg, scar_mask)
-        return img
 
     def paintEvent(self, event):
         p = QPainter(self)
