@@ -24,6 +24,8 @@ from smp_studio.core.errors import SmpError
 from smp_studio.core.analysis.segmentation import BACKGROUND
 
 PAPERS = ("a4", "letter")
+INK, ACCENT = (0.13, 0.14, 0.16), (0.16, 0.42, 0.55)
+PAGES = 3
 
 #: How each session is described; the spacing follows shared/domain.md.
 SESSION_WHEN = ["Day 1", "About 10 days later", "About 4 weeks later", "As agreed"]
@@ -116,13 +118,11 @@ def write_handout(path, data: HandoutData, clinic: Clinic, *, paper: str = "a4",
 
 
 def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", settings: dict | None = None) -> bytes:
+    """The handout as PDF bytes, with the settings that made it in its keywords."""
     from reportlab.lib.pagesizes import A4, LETTER
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     size = A4 if paper == "a4" else LETTER
-    W, H = size
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=size, invariant=1)  # invariant: the same design gives the same file
     title = f"SMP simulation - {clinic.name}" if clinic.name else "SMP simulation"
@@ -136,12 +136,34 @@ def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", setti
         import json
 
         c.setKeywords("smp-studio-settings " + json.dumps(settings, sort_keys=True))
-    margin = 16 * mm
-    ink = (0.13, 0.14, 0.16)
-    accent = (0.16, 0.42, 0.55)
-    logo = clinic.logo_path()
 
-    def frame(page_title: str, page_no: int, pages: int):
+    pages = _Pages(c, size, data, clinic)
+    pages.your_simulation()
+    pages.what_to_expect()
+    pages.notes_and_prices()
+    c.save()
+    return buf.getvalue()
+
+
+class _Pages:
+    """The handout's three pages on a reportlab canvas: frame, pictures, figures, plan, notes."""
+
+    def __init__(self, c, size, data: HandoutData, clinic: Clinic):
+        from reportlab.lib.units import mm
+        from reportlab.lib.utils import ImageReader
+
+        self.c, (self.W, self.H), self.d, self.clinic = c, size, data, clinic
+        self.mm, self.ImageReader = mm, ImageReader
+        self.margin = 16 * mm
+        self.logo = clinic.logo_path()
+        self.gap = 6 * mm
+        self.col = (self.W - 2 * self.margin - self.gap) / 2
+        self.top = self.H - 30 * mm
+        self.tier, self.price = clinic.quote(data.area_cm2)  # the tier of this very area
+
+    def frame(self, page_title: str, page_no: int, pages: int):
+        c, W, H, clinic, margin, mm, logo = self.c, self.W, self.H, self.clinic, self.margin, self.mm, self.logo
+        ink, accent, ImageReader = INK, ACCENT, self.ImageReader
         c.setFillColorRGB(*accent)
         c.rect(0, H - 24 * mm, W, 24 * mm, stroke=0, fill=1)
         x = margin
@@ -172,7 +194,8 @@ def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", setti
         c.drawRightString(W - margin, 5 * mm, f"Page {page_no} of {pages}")
         c.setFillColorRGB(*ink)
 
-    def picture(img, x, y, w, h, caption):
+    def picture(self, img, x, y, w, h, caption):
+        c, mm, ImageReader = self.c, self.mm, self.ImageReader
         """Fit an image in the box (keeping its shape) with a caption under it."""
         ih, iw = img.shape[:2]
         s = min(w / iw, (h - 7 * mm) / ih)
@@ -185,129 +208,134 @@ def handout_bytes(data: HandoutData, clinic: Clinic, *, paper: str = "a4", setti
         c.setFont("Helvetica-Bold", 10)
         c.drawCentredString(x + w / 2, y + 2 * mm, caption)
 
-    d = data
-    pages = 3
-    gap = 6 * mm
-    col = (W - 2 * margin - gap) / 2
-    top = H - 30 * mm
-
-    # --- page 1: your simulation ---------------------------------------------------------------
-    frame("Your SMP simulation", 1, pages)
-    c.setFont("Helvetica", 10.5)
-    c.drawString(margin, top - 2 * mm, f"Photo: {d.photo_name}" + (f"    Date: {d.date}" if d.date else ""))
-    img_h = min(col * 0.95, (top - 125 * mm) * 0.58)
-    y_img = top - 6 * mm - img_h
-    picture(d.before, margin, y_img, col, img_h, "Before")
-    picture(d.healed, margin + col + gap, y_img, col, img_h, f"Simulated result, healed, after {d.sessions} sessions")
-    close_h = min(col * 0.62, (top - 125 * mm) * 0.42)
-    y_close = y_img - 3 * mm - close_h
-    picture(d.close_before, margin + col * 0.18, y_close, col * 0.64, close_h, "Close-up, before")
-    picture(d.close_healed, margin + col + gap + col * 0.18, y_close, col * 0.64, close_h, "Close-up, healed")
-    y = y_close - 9 * mm
-    c.setFont("Helvetica-Bold", 13)
-    c.drawString(margin, y, "Your treatment in figures")
-    rows = [
-        ("Treated area", f"{d.area_cm2:.0f} cm²"),
-        ("Pigment impressions", f"about {d.impressions:,} (around {d.density:.0f} per cm²)"),
-        ("Sessions", f"{d.sessions}, a few weeks apart (see page 2)"),
-    ]
-    tier, price = clinic.quote(d.area_cm2)
-    if d.price.strip():
-        rows.append(("Price estimate", f"{d.price.strip()}  (the clinic confirms the final price)"))
-    elif tier is not None:
-        rows.append(("Price estimate", f"{price}  ({tier.label}; the clinic confirms the final price)"))
-    y -= 7 * mm
-    for k, v in rows:
-        c.setFont("Helvetica-Bold", 10.5)
-        c.drawString(margin, y, k)
+    def your_simulation(self) -> None:
+        """Page 1: before and healed, close-ups, the treatment in figures, the price estimate."""
+        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
+        tier, price = self.tier, self.price
+        mm = self.mm
+        self.frame("Your SMP simulation", 1, PAGES)
         c.setFont("Helvetica", 10.5)
-        c.drawString(margin + 48 * mm, y, v)
-        y -= 6 * mm
-    y -= 3 * mm
-    c.setFont("Helvetica", 10)
-    y = _wrapped(c, "Scalp micropigmentation places tiny deposits of pigment in the skin, each imitating a shaved "
-                    "hair follicle. It grows no hair: the result looks like a close buzz cut, or adds density where "
-                    "hair is thin. The picture above is a computer simulation on your own photo.",
-                 margin, y, W - 2 * margin, 13)
-    c.showPage()
-
-    # --- page 2: what to expect ------------------------------------------------------------------
-    frame("What to expect", 2, pages)
-    img_h = min(col * 1.0, 82 * mm)
-    y_img = top - 2 * mm - img_h
-    picture(d.fresh_s1, margin, y_img, col, img_h, "Right after session 1 (first days)")
-    picture(d.healed_s1, margin + col + gap, y_img, col, img_h, "Session 1, healed (about 4 weeks)")
-    y = y_img - 8 * mm
-    c.setFont("Helvetica", 10)
-    y = _wrapped(c, "Right after a session the dots look larger and darker, and light skin is red for a day or two. "
-                    "Tiny scabs fall off within about a week and take some pigment with them. The true colour shows "
-                    "after about a month: two to three shades lighter and finer than on the first days. "
-                    "This is expected - it is why the work is built up over several sessions.",
-                 margin, y, W - 2 * margin, 13)
-    y -= 5 * mm
-    c.setFont("Helvetica-Bold", 13)
-    c.drawString(margin, y, "Your session plan")
-    y -= 7 * mm
-    c.setFont("Helvetica-Bold", 10)
-    c.drawString(margin, y, "Session")
-    c.drawString(margin + 18 * mm, y, "When")
-    c.drawString(margin + 56 * mm, y, "What it adds")
-    c.drawRightString(W - margin, y, "New impressions")
-    y -= 5.5 * mm
-    c.setFont("Helvetica", 10)
-    prev = 0
-    for k, count in enumerate(d.session_counts, start=1):
-        what = ("A light first layer; the hairline starts higher" if k == 1 else
-                "Full density and depth; the final hairline" if k == d.sessions else
-                "Denser and a little darker; hairline lower")
-        c.drawString(margin, y, str(k))
-        c.drawString(margin + 18 * mm, y, SESSION_WHEN[min(k - 1, len(SESSION_WHEN) - 1)])
-        c.drawString(margin + 56 * mm, y, what)
-        c.drawRightString(W - margin, y, f"about {count - prev:,}")
-        prev = count
-        y -= 5.5 * mm
-    y -= 4 * mm
-    aged_h = min(y - 30 * mm, 70 * mm)
-    if aged_h > 35 * mm:
-        picture(d.healed, margin, y - aged_h, col, aged_h, "Healed")
-        picture(d.aged, margin + col + gap, y - aged_h, col, aged_h, f"After about {d.aged_years:g} years")
-        y -= aged_h + 6 * mm
-    c.setFont("Helvetica", 10)
-    _wrapped(c, "Over the years sunlight and the body slowly lighten the pigment and the dots soften. Most people "
-                "have a short touch-up session every 3 to 6 years. Sunscreen on the scalp keeps the result longer.",
-             margin, y, W - 2 * margin, 13)
-    c.showPage()
-
-    # --- page 3: notes and prices -------------------------------------------------------------------
-    frame("Notes and prices", 3, pages)
-    y = top - 4 * mm
-    c.setFont("Helvetica-Bold", 13)
-    c.drawString(margin, y, "Notes from your consultation")
-    y -= 7 * mm
-    c.setFont("Helvetica", 10.5)
-    for para in (d.notes.strip() or "(none)").splitlines():
-        y = _wrapped(c, para, margin, y, W - 2 * margin, 14)
-        if y < 60 * mm:
-            break
-    y -= 8 * mm
-    if clinic.prices:
+        c.drawString(margin, top - 2 * mm, f"Photo: {d.photo_name}" + (f"    Date: {d.date}" if d.date else ""))
+        img_h = min(col * 0.95, (top - 125 * mm) * 0.58)
+        y_img = top - 6 * mm - img_h
+        self.picture(d.before, margin, y_img, col, img_h, "Before")
+        self.picture(d.healed, margin + col + gap, y_img, col, img_h, f"Simulated result, healed, after {d.sessions} sessions")
+        close_h = min(col * 0.62, (top - 125 * mm) * 0.42)
+        y_close = y_img - 3 * mm - close_h
+        self.picture(d.close_before, margin + col * 0.18, y_close, col * 0.64, close_h, "Close-up, before")
+        self.picture(d.close_healed, margin + col + gap + col * 0.18, y_close, col * 0.64, close_h, "Close-up, healed")
+        y = y_close - 9 * mm
         c.setFont("Helvetica-Bold", 13)
-        c.drawString(margin, y, "Price guide")
+        c.drawString(margin, y, "Your treatment in figures")
+        rows = [
+            ("Treated area", f"{d.area_cm2:.0f} cm²"),
+            ("Pigment impressions", f"about {d.impressions:,} (around {d.density:.0f} per cm²)"),
+            ("Sessions", f"{d.sessions}, a few weeks apart (see page 2)"),
+        ]
+        if d.price.strip():
+            rows.append(("Price estimate", f"{d.price.strip()}  (the clinic confirms the final price)"))
+        elif tier is not None:
+            rows.append(("Price estimate", f"{price}  ({tier.label}; the clinic confirms the final price)"))
+        y -= 7 * mm
+        for k, v in rows:
+            c.setFont("Helvetica-Bold", 10.5)
+            c.drawString(margin, y, k)
+            c.setFont("Helvetica", 10.5)
+            c.drawString(margin + 48 * mm, y, v)
+            y -= 6 * mm
+        y -= 3 * mm
+        c.setFont("Helvetica", 10)
+        y = _wrapped(c, "Scalp micropigmentation places tiny deposits of pigment in the skin, each imitating a shaved "
+                        "hair follicle. It grows no hair: the result looks like a close buzz cut, or adds density where "
+                        "hair is thin. The picture above is a computer simulation on your own photo.",
+                     margin, y, W - 2 * margin, 13)
+        c.showPage()
+
+
+    def what_to_expect(self) -> None:
+        """Page 2: fresh against healed, the session plan, how it ages."""
+        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
+        tier, price = self.tier, self.price
+        mm = self.mm
+        self.frame("What to expect", 2, PAGES)
+        img_h = min(col * 1.0, 82 * mm)
+        y_img = top - 2 * mm - img_h
+        self.picture(d.fresh_s1, margin, y_img, col, img_h, "Right after session 1 (first days)")
+        self.picture(d.healed_s1, margin + col + gap, y_img, col, img_h, "Session 1, healed (about 4 weeks)")
+        y = y_img - 8 * mm
+        c.setFont("Helvetica", 10)
+        y = _wrapped(c, "Right after a session the dots look larger and darker, and light skin is red for a day or two. "
+                        "Tiny scabs fall off within about a week and take some pigment with them. The true colour shows "
+                        "after about a month: two to three shades lighter and finer than on the first days. "
+                        "This is expected - it is why the work is built up over several sessions.",
+                     margin, y, W - 2 * margin, 13)
+        y -= 5 * mm
+        c.setFont("Helvetica-Bold", 13)
+        c.drawString(margin, y, "Your session plan")
+        y -= 7 * mm
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(margin, y, "Session")
+        c.drawString(margin + 18 * mm, y, "When")
+        c.drawString(margin + 56 * mm, y, "What it adds")
+        c.drawRightString(W - margin, y, "New impressions")
+        y -= 5.5 * mm
+        c.setFont("Helvetica", 10)
+        prev = 0
+        for k, count in enumerate(d.session_counts, start=1):
+            what = ("A light first layer; the hairline starts higher" if k == 1 else
+                    "Full density and depth; the final hairline" if k == d.sessions else
+                    "Denser and a little darker; hairline lower")
+            c.drawString(margin, y, str(k))
+            c.drawString(margin + 18 * mm, y, SESSION_WHEN[min(k - 1, len(SESSION_WHEN) - 1)])
+            c.drawString(margin + 56 * mm, y, what)
+            c.drawRightString(W - margin, y, f"about {count - prev:,}")
+            prev = count
+            y -= 5.5 * mm
+        y -= 4 * mm
+        aged_h = min(y - 30 * mm, 70 * mm)
+        if aged_h > 35 * mm:
+            self.picture(d.healed, margin, y - aged_h, col, aged_h, "Healed")
+            self.picture(d.aged, margin + col + gap, y - aged_h, col, aged_h, f"After about {d.aged_years:g} years")
+            y -= aged_h + 6 * mm
+        c.setFont("Helvetica", 10)
+        _wrapped(c, "Over the years sunlight and the body slowly lighten the pigment and the dots soften. Most people "
+                    "have a short touch-up session every 3 to 6 years. Sunscreen on the scalp keeps the result longer.",
+                 margin, y, W - 2 * margin, 13)
+        c.showPage()
+
+
+    def notes_and_prices(self) -> None:
+        """Page 3: the client notes and the clinic's price guide."""
+        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
+        tier, price = self.tier, self.price
+        mm = self.mm
+        self.frame("Notes and prices", 3, PAGES)
+        y = top - 4 * mm
+        c.setFont("Helvetica-Bold", 13)
+        c.drawString(margin, y, "Notes from your consultation")
         y -= 7 * mm
         c.setFont("Helvetica", 10.5)
-        lo = 0.0
-        for r in clinic.prices:
-            mark = "  <- your treatment" if tier is not None and r == tier else ""
-            c.drawString(margin, y, f"{r.label} ({lo:.0f}-{r.up_to_cm2:.0f} cm²)")
-            c.drawRightString(W - margin - 50 * mm, y, clinic.money(r.price))
-            c.setFont("Helvetica-Bold", 10.5)
-            c.drawString(W - margin - 46 * mm, y, mark)
+        for para in (d.notes.strip() or "(none)").splitlines():
+            y = _wrapped(c, para, margin, y, W - 2 * margin, 14)
+            if y < 60 * mm:
+                break
+        y -= 8 * mm
+        if clinic.prices:
+            c.setFont("Helvetica-Bold", 13)
+            c.drawString(margin, y, "Price guide")
+            y -= 7 * mm
             c.setFont("Helvetica", 10.5)
-            lo = r.up_to_cm2
-            y -= 6 * mm
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+            lo = 0.0
+            for r in clinic.prices:
+                mark = "  <- your treatment" if tier is not None and r == tier else ""
+                c.drawString(margin, y, f"{r.label} ({lo:.0f}-{r.up_to_cm2:.0f} cm²)")
+                c.drawRightString(W - margin - 50 * mm, y, clinic.money(r.price))
+                c.setFont("Helvetica-Bold", 10.5)
+                c.drawString(W - margin - 46 * mm, y, mark)
+                c.setFont("Helvetica", 10.5)
+                lo = r.up_to_cm2
+                y -= 6 * mm
+        c.showPage()
 
 
 def _wrapped(c, text: str, x: float, y: float, width: float, leading: float) -> float:
