@@ -152,14 +152,18 @@ def face_template(face: Face, scale: Scale, settings: Settings) -> Hairline:
 
 def mid_frontal_height_mm(hairline: Hairline, face: Face, scale: Scale) -> float:
     """How far above the glabella, on the forehead, the hairline crosses the midline (mm)."""
+    model, c, u = _across_face(hairline, face, scale)
+    i = int(np.argmin(np.abs(u)))
+    return model.height_of(c[i])
+
+
+def _across_face(hairline: Hairline, face: Face, scale: Scale):
+    """The forehead model, the hairline's curve, and each curve point's offset across the face from the glabella."""
     model = forehead_model(face, scale)
     c = hairline.curve()
     up = face.up
     across = np.array([-up[1], up[0]])
-    g = face.glabella
-    u = (c - g) @ across
-    i = int(np.argmin(np.abs(u)))
-    return model.height_of(c[i])
+    return model, c, (c - face.glabella) @ across
 
 
 def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Settings) -> list[str]:
@@ -169,12 +173,7 @@ def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Se
     if h < settings.low_hairline_warning_mm - 0.5:  # a template placed at the limit is not "lower"
         out.append(f"The hairline's midpoint sits {h / 10:.1f} cm above the glabella; designs lower than "
                    f"{settings.low_hairline_warning_mm / 10:.1f} cm often look unnatural with age.")
-    model = forehead_model(face, scale)
-    c = hairline.curve()
-    up = face.up
-    across = np.array([-up[1], up[0]])
-    g = face.glabella
-    u = (c - g) @ across
+    model, c, u = _across_face(hairline, face, scale)
     half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
     filled = []
     for side in (-1, 1):
