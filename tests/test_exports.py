@@ -236,3 +236,27 @@ def test_a_gif_wipe_has_one_palette_for_all_frames_and_stores_only_what_moves(si
     assert np.abs(shown[0].astype(int) - frames[0]).mean() < 6  # and it still looks like the photo
     # static parts are identical between frames, so the file holds little more than a video's worth
     assert (tmp_path / "w.gif").stat().st_size < 4 * (tmp_path / "w.mp4").stat().st_size
+
+
+def test_exports_can_leave_out_the_photo_file_name_which_is_often_the_clients(tmp_path):
+    """A clinic setting: no file name in images, sidecars, the handout's text or its PDF record."""
+    import json as _json
+    import shutil
+
+    from pypdf import PdfReader
+
+    from smp_studio.resources import sample_photo
+
+    photo = tmp_path / "Jane-Doe-2026.jpg"
+    shutil.copy(sample_photo(), photo)
+    clinic = tmp_path / "clinic.json"
+    clinic.write_text(_json.dumps({"name": "Northside SMP", "photo_names": False}))
+    assert main(["compare", str(photo), "-o", str(tmp_path / "c.jpg"), "--clinic", str(clinic)]) == 0
+    assert "Jane" not in (tmp_path / "c.jpg.json").read_text()
+    assert main(["handout", str(photo), "-o", str(tmp_path / "h.pdf"), "--clinic", str(clinic)]) == 0
+    pdf = PdfReader(str(tmp_path / "h.pdf"))
+    text = "".join(p.extract_text() for p in pdf.pages) + str(pdf.metadata)
+    assert "Jane" not in text and "Northside SMP" in text
+    # with the setting on (the default), the record names the photo
+    assert main(["compare", str(photo), "-o", str(tmp_path / "d.jpg")]) == 0
+    assert "Jane-Doe-2026.jpg" in (tmp_path / "d.jpg.json").read_text()

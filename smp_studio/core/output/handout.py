@@ -215,7 +215,9 @@ class _Pages:
         mm = self.mm
         self.frame("Your SMP simulation", 1, PAGES)
         c.setFont("Helvetica", 10.5)
-        c.drawString(margin, top - 2 * mm, f"Photo: {d.photo_name}" + (f"    Date: {d.date}" if d.date else ""))
+        line = "    ".join(t for t in ((f"Photo: {d.photo_name}" if d.photo_name else ""),
+                                        (f"Date: {d.date}" if d.date else "")) if t)
+        c.drawString(margin, top - 2 * mm, line)
         img_h = min(col * 0.95, (top - 125 * mm) * 0.58)
         y_img = top - 6 * mm - img_h
         self.picture(d.before, margin, y_img, col, img_h, "Before")
