@@ -42,7 +42,9 @@ class Views:
                                   rgb=self.photo.rgb, bald=seg.labels == BALD)
             # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
             # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
-            soft = cv2.GaussianBlur(room.astype(np.float32), (0, 0), max(scale.mm_to_px(SHAVE_EDGE_MM), 0.5))
+            # Softened at the zone's working size (a few mm is many pixels at 12 MP), then brought up.
+            soft = cv2.GaussianBlur(maps.room.astype(np.float32), (0, 0), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
+            soft = cv2.resize(soft, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
             region = region * np.clip(soft * 2.0 - 0.5, 0, 1)
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
