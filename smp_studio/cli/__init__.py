@@ -9,11 +9,9 @@ stderr and exits non-zero (1: the input or settings, 2: the command line).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import warnings
-from pathlib import Path
 
 
 from smp_studio import __version__

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -19,7 +18,7 @@ from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.core.model.variants import current_index, designs
 from smp_studio.gui.design_panes import DesignPanes
-from smp_studio.gui.document import BRUSH_CLASSES, Document
+from smp_studio.gui.document import Document
 from smp_studio.gui.canvas_input import CanvasInput
 from smp_studio.gui.canvas_layers import CanvasLayers
 from smp_studio.gui.guides import draw_face_guides

@@ -100,8 +100,7 @@ class Document(QObject):
     def mark_unsaved(self) -> None:
         """A design that is saved nowhere yet (a recovered one)."""
         self.history = History(self.design)
-        self.history.mark_clean()
-        self.history._clean = None  # no state of this history is saved
+        self.history.mark_unsaved()
         self._set_dirty()
         self.historyChanged.emit()
 

@@ -172,38 +172,3 @@ def _profile_cascade():
 def _small(rgb, size: int = 640):
     f = min(1.0, size / max(rgb.shape[:2]))
     return cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb
-
-
-def settings_with_view(rgb: np.ndarray, settings: dict) -> tuple[dict, ViewGuess]:
-    """Settings with the detected view filled in unless one is already chosen.
-
-    A view the artist chose (or saved in the project) always wins; otherwise
-    the photo's own. Returns the settings and the guess (confidence 1 for a
-    chosen view).
-    """
-    view = settings.get("view")
-    if view:
-        return settings, ViewGuess(view, 1.0, ...)
-    guess = classify_view(rgb)
-    return dict(settings, view=guess.view), guess
-
-
-def photo_view_and_scale(rgb: np.ndarray, *, view: str | None = None, settings=None):
-    """The photo's view (detected unless given) and the scale its eyes give, or None.
-
-    For ``info``-style reports: a given view is trusted (confidence 1); the
-    face is looked for in front and side views only.
-    """
-    from smp_studio.core.analysis.face import face_scale
-
-    if view is None:
-        guess = classify_view(rgb)
-    else:
-        face = find_face(rgb) if view in ("front", "left", "right", "side") else None
-        guess = ViewGuess(view, 1.0, face)
-    if guess.face is None or guess.face is ...:
-        return ViewGuess(guess.view, guess.confidence, None), None
-    kw = {}
-    if settings is not None:
-        kw = {"iris_diameter_mm": settings.iris_diameter_mm, "interpupillary_mm": settings.interpupillary_mm}
-    return guess, face_scale(guess.face, **kw)

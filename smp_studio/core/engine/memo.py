@@ -8,8 +8,6 @@ invalidates which stage, so a new setting can never leave a stale cache.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
-
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
@@ -33,20 +31,6 @@ class Reads:
 
     def __setattr__(self, name, value):
         raise AttributeError("stages read settings; they never change them")
-
-
-def unwrap(settings):
-    """The real settings behind a recorder, counting every field as read.
-
-    For the rare stage that must hand the whole object on (``replace``, ``asdict``).
-    """
-    if isinstance(settings, Reads):
-        target = settings._target
-        if is_dataclass(target):
-            for f in fields(target):
-                getattr(settings, f.name)
-        return target
-    return settings
 
 
 def _same(a, b) -> bool:
@@ -93,11 +77,6 @@ class Memo:
         self._entries[name] = (dict(rec._names), inputs, result)
         self.computed[name] = self.computed.get(name, 0) + 1
         return result
-
-    def peek(self, name: str):
-        """The last result of a stage, whatever its inputs were (None if never run)."""
-        e = self._entries.get(name)
-        return None if e is None else e[2]
 
     def clear(self) -> None:
         self._entries.clear()

@@ -11,9 +11,6 @@ hairline rebuilds the zone. That is what keeps a live preview interactive.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import cv2
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
@@ -28,7 +25,6 @@ from smp_studio.core.engine.dotshape import DirectionField, direction_field
 from smp_studio.core.engine.photolook import PhotoLook, estimate_look
 from smp_studio.core.engine.memo import Memo
 from smp_studio.core.engine.pigment import Pigment, pigment_for
-from smp_studio.core.engine.render import View
 from smp_studio.core.engine.views import Views
 from smp_studio.core.engine.zones import Zone, treatment_zone, zone_maps
 from smp_studio.core.errors import NoScalpError
@@ -211,14 +207,19 @@ class Simulation(Views):
         (default: the one in use; pass the one being dragged for a live figure).
         """
         face = self.face
-        if face is None:
+        if not isinstance(face, Face):
             return None
-        out = guides(face, self.scale)
-        line = hairline if hairline is not None else self.hairline
-        if line is not None:
-            out["mid_frontal_cm"] = round(mid_frontal_height_mm(line, face, self.scale) / 10, 1)
-            out["warnings"] = hairline_warnings(line, face, self.scale, self.settings)
-        return out
+
+        def stage(s, face, scale, line):
+            out = guides(face, scale)
+            if line is not None:
+                out["mid_frontal_cm"] = round(mid_frontal_height_mm(line, face, scale) / 10, 1)
+                out["warnings"] = hairline_warnings(line, face, scale, s)
+            return out
+
+        # The canvas and the panel both ask after every change: computed once for each.
+        return self._memo.get("face_guides", stage, self.settings, face, self.scale,
+                              hairline if hairline is not None else self.hairline)
 
     @property
     def zone(self) -> Zone:

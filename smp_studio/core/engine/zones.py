@@ -166,7 +166,7 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
         From :func:`zone_maps` for the same inputs (computed if not given).
     """
     m = maps if maps is not None else zone_maps(seg, settings, scale, scalp)
-    labels, dens, head, room, base, f, px_per_mm = m.labels, m.density, m.head, m.room, m.base, m.factor, m.px_per_mm
+    labels, dens, room, base, f, px_per_mm = m.labels, m.density, m.room, m.base, m.factor, m.px_per_mm
     h, w = labels.shape
 
     depth = np.full((h, w), FAR, np.float32)

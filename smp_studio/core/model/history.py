@@ -140,6 +140,10 @@ class History:
     def mark_clean(self) -> None:
         self._clean = len(self._past)
 
+    def mark_unsaved(self) -> None:
+        """No state of this history is saved anywhere (a recovered design)."""
+        self._clean = None
+
     @property
     def is_clean(self) -> bool:
         return self._clean == len(self._past) and self._gesture_start is None

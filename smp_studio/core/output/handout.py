@@ -210,9 +210,8 @@ class _Pages:
 
     def your_simulation(self) -> None:
         """Page 1: before and healed, close-ups, the treatment in figures, the price estimate."""
-        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
-        tier, price = self.tier, self.price
-        mm = self.mm
+        c, W, d, margin, gap, col, top = self.c, self.W, self.d, self.margin, self.gap, self.col, self.top
+        tier, price, mm = self.tier, self.price, self.mm
         self.frame("Your SMP simulation", 1, PAGES)
         c.setFont("Helvetica", 10.5)
         line = "    ".join(t for t in ((f"Photo: {d.photo_name}" if d.photo_name else ""),
@@ -256,9 +255,7 @@ class _Pages:
 
     def what_to_expect(self) -> None:
         """Page 2: fresh against healed, the session plan, how it ages."""
-        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
-        tier, price = self.tier, self.price
-        mm = self.mm
+        c, W, d, margin, gap, col, top, mm = self.c, self.W, self.d, self.margin, self.gap, self.col, self.top, self.mm
         self.frame("What to expect", 2, PAGES)
         img_h = min(col * 1.0, 82 * mm)
         y_img = top - 2 * mm - img_h
@@ -308,9 +305,8 @@ class _Pages:
 
     def notes_and_prices(self) -> None:
         """Page 3: the client notes and the clinic's price guide."""
-        c, W, d, clinic, margin, gap, col, top = self.c, self.W, self.d, self.clinic, self.margin, self.gap, self.col, self.top
-        tier, price = self.tier, self.price
-        mm = self.mm
+        c, W, d, clinic, margin, top, tier, mm = (self.c, self.W, self.d, self.clinic, self.margin, self.top, self.tier,
+                                                  self.mm)
         self.frame("Notes and prices", 3, PAGES)
         y = top - 4 * mm
         c.setFont("Helvetica-Bold", 13)
