@@ -585,3 +585,28 @@ def test_a_click_on_another_designs_pane_switches_to_it(win, qtbot):
     steps = win.doc.history.undo_steps
     QTest.mouseClick(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(c.width() // 4, c.height() // 2))
     assert win.doc.history.undo_steps == steps  # a click in the shown design's pane switches nothing
+
+
+def test_a_large_photo_shows_a_first_look_while_it_opens(qtbot, tmp_path, samples_dir):
+    import cv2
+
+    from smp_studio.core.analysis.photo import load_photo
+
+    big = cv2.resize(load_photo(samples_dir / SAMPLE).rgb, (1600, 1200), interpolation=cv2.INTER_CUBIC)
+    path = tmp_path / "big.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR))
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), recovery_dir=str(tmp_path / "r"))
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    seen = []
+    w.jobs.interim.connect(lambda kind, img: seen.append((kind, canvas_pixels(w), w.doc.has_photo)))
+    with qtbot.waitSignal(w.photoLoaded, timeout=30000):
+        w.open_photo(path)
+    assert len(seen) == 1
+    kind, shown, had_photo = seen[0]
+    assert kind == "load" and not had_photo  # the first look came before the document had the photo
+    assert shown.std() > 20  # a photo is drawn, not the empty canvas
+    qtbot.wait(20)
+    assert w.canvas.first_look is None and w.doc.photo.size == (1600, 1200)  # replaced by the full result
+    w.jobs.wait()

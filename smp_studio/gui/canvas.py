@@ -58,6 +58,7 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
         self._drag = None  # the gesture in progress
         self._measure = None  # a drawn calibration line, kept while its length is asked for
         self.selected_point = None  # hairline point the arrow keys nudge
+        self.first_look = None  # a photo being opened: its quick first simulated look, until it is ready
         self._guide_cache = None
         self._mouse = None
         self._cache: dict[str, tuple] = {}
@@ -263,8 +264,27 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
             self.renderFailed.emit(f"Could not draw the simulation: {e}")
             self.state.set(compare="before") if self.compare != "before" else None
 
+    def first_look_size(self) -> tuple[int, int]:
+        """Device pixels a first look is rendered at: the canvas, never less than a typical one."""
+        dpr = self.devicePixelRatioF()
+        return max(int(self.width() * dpr), 1200), max(int(self.height() * dpr), 800)
+
+    def set_first_look(self, rgb: np.ndarray | None) -> None:
+        """Show a photo's first look while it opens (None: back to the document)."""
+        self.first_look = None if rgb is None else painting.rgb_to_qimage(rgb)
+        self.update()
+
     def _paint(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(38, 40, 44))
+        if self.first_look is not None:
+            qi = self.first_look
+            k = min(self.width() / qi.width(), self.height() / qi.height())
+            w, h = qi.width() * k, qi.height() * k
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            p.drawImage(QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h), qi)
+            painting.draw_tag(p, self.width() - 10, 10, "After (simulation): first look, refining...",
+                              align_right=True)
+            return
         if not self.doc.has_photo:
             p.setPen(QColor(200, 200, 200))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Open a client photo (Ctrl+O) or drop one here")

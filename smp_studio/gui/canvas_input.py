@@ -45,7 +45,7 @@ class CanvasInput:
 
     @guarded
     def mousePressEvent(self, e):
-        if not self.doc.has_photo:
+        if not self.doc.has_photo or self.first_look is not None:
             return
         pos = e.position()
         xy = self.to_photo(pos)
@@ -186,6 +186,8 @@ class CanvasInput:
     # --- keys -------------------------------------------------------------------------------
     @guarded
     def keyPressEvent(self, e):
+        if self.first_look is not None:  # the shown photo is not the document's yet
+            return
         k = e.key()
         if e.isAutoRepeat() and k not in ARROWS:
             return

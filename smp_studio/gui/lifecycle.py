@@ -10,13 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.segmentation import segment
-from smp_studio.core.analysis.view import classify_view
-from smp_studio.core.engine.simulation import Simulation
-from smp_studio.core.model.design import Design
+from smp_studio.core.io.opening import open_progressively
 from smp_studio.core.model.labels import label_for
-from smp_studio.core.model.settings import Settings
 
 PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp *.smpx);;"
                 "SMP Studio projects (*.smpx);;All files (*)")
@@ -44,17 +39,13 @@ class FileLifecycle:
             self.open_project(path, confirmed=True)
             return
 
+        box = self.canvas.first_look_size()
+
         def work(progress):
-            progress(0.05, f"Loading {Path(path).name}...")
-            photo = load_photo(path)
-            progress(0.3, "Finding bald and thinning areas...")
-            seg = segment(photo.rgb)
-            progress(0.5, "Looking for the face and the view...")
-            guess = classify_view(photo.rgb)
-            progress(0.7, "Preparing the simulation...")
-            # Every stage the first view needs, here rather than on the UI thread.
-            sim = Simulation(photo, design=Design(Settings(view=guess.view), detection=seg), face=guess.face)
-            return sim.prepare(), guess
+            # Every stage the first view needs is done here rather than on the UI thread; a large
+            # photo shows a quick first look meanwhile.
+            opened = open_progressively(path, box=box, show=progress.show, progress=progress)
+            return opened.sim, opened.view_guess
 
         def done(result):
             sim, guess = result

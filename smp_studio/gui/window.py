@@ -110,6 +110,10 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         self.jobs.progress.connect(self._job_progress)
         self.jobs.finished.connect(self._job_ended)
         self.jobs.failed.connect(self._job_failed)
+        # A photo being opened shows its first look until it is ready, fails or is cancelled.
+        self.jobs.interim.connect(lambda kind, img: c.set_first_look(img) if kind == "load" else None)
+        for ended in (self.jobs.finished, self.jobs.failed):
+            ended.connect(lambda kind, *_: c.set_first_look(None) if kind == "load" else None)
 
     # --- tools, compare, overlay: set on the view state, shown by whoever subscribes ----------
     def set_tool(self, name: str):

@@ -29,6 +29,12 @@ class Progress:
             raise Cancelled()
         self._job.signals.progress.emit(self._job.serial, float(fraction), message)
 
+    def show(self, payload) -> None:
+        """Hand an interim result (a first look) to the UI thread while the job goes on."""
+        if self._job.cancel_event.is_set():
+            raise Cancelled()
+        self._job.signals.interim.emit(self._job.serial, payload)
+
     @property
     def cancelled(self) -> bool:
         return self._job.cancel_event.is_set()
@@ -36,6 +42,7 @@ class Progress:
 
 class _Signals(QObject):
     progress = Signal(int, float, str)
+    interim = Signal(int, object)
     finished = Signal(int, object)
     failed = Signal(int, str)
 
@@ -67,12 +74,13 @@ class Jobs(QObject):
     """Run the newest job of each kind in the background.
 
     Signals carry the kind: ``started(kind, label)``, ``progress(kind, fraction,
-    message)``, ``finished(kind)`` (after the job's own callback), ``failed(kind,
+    message)``, ``interim(kind, payload)``, ``finished(kind)`` (after the job's own callback), ``failed(kind,
     message)``.
     """
 
     started = Signal(str, str)
     progress = Signal(str, float, str)
+    interim = Signal(str, object)
     finished = Signal(str)
     failed = Signal(str, str)
 
@@ -84,6 +92,7 @@ class Jobs(QObject):
         self._current: dict[str, tuple[_Job, object]] = {}
         self._signals = _Signals()
         self._signals.progress.connect(self._on_progress)
+        self._signals.interim.connect(self._on_interim)
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
 
@@ -119,6 +128,11 @@ class Jobs(QObject):
         kind, _ = self._kind_of(serial)
         if kind:
             self.progress.emit(kind, fraction, message)
+
+    def _on_interim(self, serial, payload):
+        kind, _ = self._kind_of(serial)
+        if kind:  # a superseded job's interim result is as stale as its answer
+            self.interim.emit(kind, payload)
 
     def _on_finished(self, serial, result):
         kind, on_done = self._kind_of(serial)

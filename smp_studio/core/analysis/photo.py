@@ -54,12 +54,21 @@ class Photo:
         File name (for messages and exports).
     format : str
         Decoder's name for the format (``"JPEG"``, ``"PNG"``, ``"HEIF"``...).
+    declared_size : (int, int) or None
+        ``(width, height)`` the file declares, after orientation; larger than
+        :attr:`size` when the photo was decoded reduced.
     """
 
     rgb: np.ndarray = field(repr=False)
     data: bytes = field(repr=False, default=b"")
     name: str = "photo"
     format: str = "RAW"
+    declared_size: tuple | None = None
+
+    @property
+    def reduced(self) -> bool:
+        """Whether the photo was decoded at less than the size its file declares."""
+        return self.declared_size is not None and tuple(self.declared_size) != self.size
 
     @property
     def width(self) -> int:
@@ -137,7 +146,7 @@ def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXE
         warnings.simplefilter("always")
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            rgb, fmt = _decode(data, name, max_pixels, max_working_pixels, max_bytes)
+            rgb, fmt, declared = _decode(data, name, max_pixels, max_working_pixels, max_bytes)
         except PhotoError:
             raise
         except UnidentifiedImageError:
@@ -157,7 +166,7 @@ def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXE
         finally:
             for w in caught:
                 log.info("%s: %s", name, w.message)
-    return Photo(rgb, bytes(data), name, fmt)
+    return Photo(rgb, bytes(data), name, fmt, declared)
 
 
 def _decode(data: bytes, name: str, max_pixels: int, max_working: int, max_bytes: int | None):
@@ -186,7 +195,7 @@ def _decode(data: bytes, name: str, max_pixels: int, max_working: int, max_bytes
     rgb = _pil_to_rgb8(im, max_working)
     if rgb.shape[0] * rgb.shape[1] < w * h:
         log.info("%s: %dx%d decoded at %dx%d to bound memory", name, w, h, rgb.shape[1], rgb.shape[0])
-    return _orient(rgb, orientation), fmt
+    return _orient(rgb, orientation), fmt, ((h, w) if orientation in (5, 6, 7, 8) else (w, h))
 
 
 def _orientation(im: Image.Image, name: str) -> int:

@@ -48,6 +48,18 @@ class View:
     def to_output(self, xy: np.ndarray) -> np.ndarray:
         return (np.asarray(xy, np.float64) - (self.x0, self.y0)) * self.scale
 
+    @classmethod
+    def fitted(cls, photo_size, box, *, enlarge: bool = False) -> tuple["View", tuple[int, int]]:
+        """The whole photo fitted in ``box`` (w, h): the view and its output size.
+
+        >>> View.fitted((4000, 3000), (1600, 1000))
+        (View(x0=0.0, y0=0.0, scale=0.3333333333333333), (1333, 1000))
+        """
+        (w, h), (bw, bh) = photo_size, box
+        k = min(bw / w, bh / h)
+        k = k if enlarge else min(k, 1.0)
+        return cls(0.0, 0.0, k), (max(int(w * k), 1), max(int(h * k), 1))
+
     def crop(self, rgb: np.ndarray, out_size: tuple[int, int]) -> np.ndarray:
         """The photo resampled for this view (area-averaged when shrinking)."""
         ow, oh = out_size

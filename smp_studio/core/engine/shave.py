@@ -82,13 +82,14 @@ def _strand_fraction(rgb: np.ndarray, scale: Scale) -> np.ndarray:
     return cv2.blur(on, (b, b))
 
 
-def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None
-              ) -> np.ndarray:
+def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
+              working: bool = False) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
     ``skin`` (bool, photo size) says which pixels may teach the fill (default:
     all outside ``mask``); background must not, or a wall bleeds onto the scalp.
-    Returns float32 (H, W, 3) in 0..255 at the photo's size.
+    Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
+    the working size it is computed at, at most ``WORK`` pixels across).
 
     >>> img = np.full((64, 64, 3), 200, np.uint8); img[20:40, 20:40] = 30
     >>> m = np.zeros((64, 64), np.float32); m[18:42, 18:42] = 1
@@ -105,7 +106,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
         known &= cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     known = cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
     if known.sum() < 10:
-        return np.broadcast_to(np.array(fallback_rgb, np.float32), (H, W, 3)).copy()
+        return np.broadcast_to(np.array(fallback_rgb, np.float32), (h, w, 3) if working else (H, W, 3)).copy()
     # Push: known-weighted pyramid down to where every cell has seen some skin.
     levels = [(small * known[..., None], known)]
     while min(levels[-1][1].shape) > 2 and (levels[-1][1] <= 1e-4).any():
@@ -121,7 +122,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
         own = c / np.maximum(k, 1e-6)[..., None]
         a = np.clip(k * 2.0, 0, 1)[..., None]
         est = own * a + up * (1 - a)
-    return cv2.resize(est, (W, H), interpolation=cv2.INTER_LINEAR)
+    return est if working else cv2.resize(est, (W, H), interpolation=cv2.INTER_LINEAR)
 
 
 def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
@@ -180,69 +181,102 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
                                   skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1])
         return out
     H, W = region.shape
-    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask)
+    px = scale.px_per_mm
+    rng = np.random.default_rng([seed, 31])
+    # Tone, shading and the clipped hair's colour vary over centimetres: all at a working size,
+    # brought up once. Only the grain and the stubble are drawn at full resolution.
+    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask, working=True)
+    h, w = skin.shape[:2]
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
     # The light falling on the hair fell on the skin beneath too: keep half its gradient.
-    # (At a working size: the light varies over centimetres, not pixels.)
-    f = min(1.0, WORK / max(H, W))
-    ws = (max(int(round(W * f)), 4), max(int(round(H * f)), 4))
-    g = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), ws, interpolation=cv2.INTER_AREA).astype(np.float32)
-    rs = cv2.resize(region, ws, interpolation=cv2.INTER_AREA)
-    big = max(3.0, 6.0 * scale.px_per_mm * f)
+    g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    big = max(3.0, 6.0 * px * w / W)
     low = cv2.GaussianBlur(g * rs, (0, 0), big) / np.maximum(cv2.GaussianBlur(rs, (0, 0), big), 1e-3)
     ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
-    low = cv2.resize(np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5, (W, H), interpolation=cv2.INTER_LINEAR)
-    skin *= low[..., None]
-    rng = np.random.default_rng([seed, 31])
-    px = scale.px_per_mm
-    # Pores and grain, so the filled skin is no smoother than the skin beside it.
-    tex = cv2.GaussianBlur(rng.normal(0, 1, (H, W)).astype(np.float32), (0, 0), max(0.6, 0.08 * px))
-    tex *= np.float32(255 * max(noise, 0.006) * 1.5 / max(float(tex.std()), 1e-6))
-    skin += tex[..., None]
-
-    ys, xs = np.nonzero(region > 0.3)
-    area_cm2 = len(xs) / (px * 10) ** 2
-    n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
-    stubble = np.zeros((H, W), np.float32)
-    if n and len(xs):
-        pick = rng.integers(0, len(xs), n)
-        p = np.column_stack([xs[pick], ys[pick]]).astype(np.float32) + rng.random((n, 2), np.float32)
-        if field is not None:
-            d, _, fore, radial = field.sample(p)
-        else:
-            a = rng.uniform(0, np.pi, n)
-            d, fore = np.column_stack([np.cos(a), np.sin(a)]), np.ones(n)
-        # Stubble lies along the growth direction, seen shorter where the head turns away.
-        wob = rng.normal(0, 0.35, n)
-        c, s_ = np.cos(wob), np.sin(wob)
-        d = np.column_stack([c * d[:, 0] - s_ * d[:, 1], s_ * d[:, 0] + c * d[:, 1]])
-        length = (max(guard_mm, 0.12) * rng.uniform(0.35, 1.15, n) * px * (0.5 + 0.5 * fore))[:, None]
-        a0, a1 = p, p + d * length
-        width_px = SHAFT_MM * px * (1.0 + 0.6 * min(guard_mm, 1.0))
-        val = float(np.clip(width_px, 0.25, 1.0))
-        thick = max(1, int(round(width_px)))
-        shift = 4
-        seg = np.round(np.stack([a0, a1], 1) * (1 << shift)).astype(np.int32)
-        cv2.polylines(stubble, list(seg), False, val, thick, cv2.LINE_AA, shift)
-        # Roots below the skin give a shaved scalp its grey cast (a natural "SMP").
-        roots = np.zeros((H, W), np.float32)
-        cv2.polylines(roots, list(seg[:, :1].repeat(2, 1)), False, 1.0, max(1, int(round(0.12 * px))),
-                      cv2.LINE_AA, shift)
-        stubble = np.maximum(stubble, 0.35 * cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px)))
-        stubble = cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
+    skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
     hair = np.array(hair_rgb, np.float32)
-    strands = rgb[region > 0.5]
-    if len(strands) > 200:  # this head's own hair: the darker strand pixels of what is clipped
+    # This head's own hair: the darker strand pixels of what is clipped (full-resolution pixels, as
+    # strands are a pixel or two wide; a sparse sample of them is plenty).
+    k = max(1, int(np.sqrt(H * W / 1e6)))
+    strands = rgb[::k, ::k][region[::k, ::k] > 0.5]
+    if len(strands) > 200 // (k * k):
         lum0 = strands.astype(np.float32).mean(1)
         hair = np.median(strands[lum0 <= np.percentile(lum0, 25)], axis=0).astype(np.float32)
     # The hair takes the skin's shading: darker where the skin is darker.
-    lum = skin.mean(axis=2, keepdims=True)
-    ref = float(np.median(lum[region > 0.3])) if (region > 0.3).any() else float(lum.mean())
-    shade = np.clip(lum / max(ref, 1.0), 0.4, 1.4)
-    a = np.clip(stubble, 0, 1)[..., None]
-    clipped = skin * (1 - a) + hair * shade * a
-    r = region[..., None]
-    out = rgb.astype(np.float32) * (1 - r) + clipped * r
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    lum = skin.mean(axis=2)
+    ref = float(np.median(lum[rs > 0.3])) if (rs > 0.3).any() else float(lum.mean())
+    hair_shaded = np.clip(lum / max(ref, 1.0), 0.4, 1.4)[..., None] * hair
+
+    stubble = _stubble(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma)
+    # Pores and grain, so the filled skin is no smoother than the skin beside it.
+    tex = _grain(H, W, rng, sigma=max(0.6, 0.08 * px), level=255 * max(noise, 0.006) * 1.5)
+
+    # One pass at full size: photo -> (skin + grain) -> stubble over it, by the clipped share.
+    skin_up = cv2.resize(skin, (W, H), interpolation=cv2.INTER_LINEAR)
+    hair_up = cv2.resize(hair_shaded.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    skin_up += tex[..., None]
+    hair_up -= skin_up
+    if stubble is not None:
+        hair_up *= stubble[..., None]
+        skin_up += hair_up  # now the clipped scalp
+    out = rgb.astype(np.float32)
+    skin_up -= out
+    skin_up *= region[..., None]
+    out += skin_up
+    out += 0.5
+    return np.clip(out, 0, 255, out=out).astype(np.uint8)
+
+
+#: Side of the grain tile: tiled, its period is far above the grain's size and never seen.
+GRAIN_TILE = 512
+
+
+def _grain(H: int, W: int, rng, *, sigma: float, level: float) -> np.ndarray:
+    """Fine skin grain of about ``level`` grey levels, (H, W) float32, from a seamless tile."""
+    t = rng.normal(0, 1, (GRAIN_TILE, GRAIN_TILE)).astype(np.float32)
+    m = int(np.ceil(4 * sigma)) + 1  # blurred with its own wrapped edges: seamless
+    t = cv2.GaussianBlur(np.pad(t, m, mode="wrap"), (0, 0), sigma)[m:-m, m:-m]
+    t *= np.float32(level / max(float(t.std()), 1e-6))
+    reps = (-(-H // GRAIN_TILE), -(-W // GRAIN_TILE))
+    return np.tile(t, reps)[:H, :W]
+
+
+def _stubble(region: np.ndarray, rng, px: float, *, guard_mm: float, field, blur_sigma: float) -> np.ndarray | None:
+    """Coverage (H, W, float32 0..1) of clipped hair shafts and the roots beneath, or None."""
+    H, W = region.shape
+    ys, xs = np.nonzero(region > 0.3)
+    area_cm2 = len(xs) / (px * 10) ** 2
+    n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
+    if not n or not len(xs):
+        return None
+    pick = rng.integers(0, len(xs), n)
+    p = np.column_stack([xs[pick], ys[pick]]).astype(np.float32) + rng.random((n, 2), np.float32)
+    if field is not None:
+        d, _, fore, radial = field.sample(p)
+    else:
+        a = rng.uniform(0, np.pi, n)
+        d, fore = np.column_stack([np.cos(a), np.sin(a)]), np.ones(n)
+    # Stubble lies along the growth direction, seen shorter where the head turns away.
+    wob = rng.normal(0, 0.35, n)
+    c, s_ = np.cos(wob), np.sin(wob)
+    d = np.column_stack([c * d[:, 0] - s_ * d[:, 1], s_ * d[:, 0] + c * d[:, 1]])
+    length = (max(guard_mm, 0.12) * rng.uniform(0.35, 1.15, n) * px * (0.5 + 0.5 * fore))[:, None]
+    a0, a1 = p, p + d * length
+    width_px = SHAFT_MM * px * (1.0 + 0.6 * min(guard_mm, 1.0))
+    val = float(np.clip(width_px, 0.25, 1.0))
+    thick = max(1, int(round(width_px)))
+    shift = 4
+    seg = np.round(np.stack([a0, a1], 1) * (1 << shift)).astype(np.int32)
+    stubble = np.zeros((H, W), np.float32)
+    cv2.polylines(stubble, list(seg), False, val, thick, cv2.LINE_AA, shift)
+    # Roots below the skin give a shaved scalp its grey cast (a natural "SMP").
+    roots = np.zeros((H, W), np.float32)
+    cv2.polylines(roots, list(seg[:, :1].repeat(2, 1)), False, 1.0, max(1, int(round(0.12 * px))),
+                  cv2.LINE_AA, shift)
+    stubble = np.maximum(stubble, 0.35 * cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px)))
+    stubble = cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
+    return np.clip(stubble, 0, 1, out=stubble)
 
 
 class _shifted:
