@@ -85,7 +85,8 @@ def test_preview_matches_full_resolution_at_the_same_magnification():
     diff = np.abs(preview.astype(float) - shrunk.astype(float))
     assert diff.mean() < 2.0 and np.percentile(diff, 99) < 12
     before = cv2.resize(img, (150, 150), interpolation=cv2.INTER_AREA).astype(float)
-    assert (before - preview).mean() == pytest.approx((before - shrunk).mean(), rel=0.15)
+    # The same change to the photo on average (shaving lightens, pigment darkens).
+    assert abs((before - preview).mean() - (before - shrunk).mean()) < 0.5
 
 
 def test_cropped_view_at_100_percent_equals_the_export_crop():

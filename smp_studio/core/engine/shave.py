@@ -132,7 +132,8 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
 
 def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
           field: DirectionField | None = None, skin_rgb=(200, 160, 140), noise: float = 0.01,
-          skin_mask: np.ndarray | None = None, blur_sigma: float = 0.8) -> np.ndarray:
+          skin_mask: np.ndarray | None = None, blur_sigma: float = 0.8,
+          follicles: np.ndarray | None = None) -> np.ndarray:
     """The photo with the hair in ``region`` clipped to stubble of ``guard_mm``.
 
     Parameters
@@ -156,6 +157,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         Pixels of the head (the fill learns skin only from these).
     blur_sigma : float, keyword-only
         The photo's own blur (pixels): stubble is drawn no sharper.
+    follicles : ndarray float (h, w), optional, keyword-only
+        How densely the clipped hair grew (0..1, any size, e.g. the detected
+        hair density): dense hair leaves a darker stubble shadow than thinning
+        hair. Default: dense everywhere in ``region``.
 
     Returns
     -------
@@ -183,7 +188,8 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
                                   scale, guard_mm=guard_mm, hair_rgb=hair_rgb, seed=seed,
                                   field=None if field is None else _shifted(field, x0, y0),
                                   skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
-                                  skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1])
+                                  skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1],
+                                  follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1))
         return out
     H, W = region.shape
     px = scale.px_per_mm
@@ -213,22 +219,37 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     ref = float(np.median(lum[rs > 0.3])) if (rs > 0.3).any() else float(lum.mean())
     hair_shaded = np.clip(lum / max(ref, 1.0), 0.4, 1.4)[..., None] * hair
 
-    stubble = _stubble(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma)
+    # A clipped head reads as a "stubble shadow": the cut shafts and the roots beneath the skin,
+    # darker the denser the hair grew and the longer the guard leaves it.
+    dense = np.ones((h, w), np.float32) if follicles is None else cv2.resize(
+        np.asarray(follicles, np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    # Follicle density changes over centimetres, never in a step at the detected hair's edge.
+    dense = cv2.GaussianBlur(np.clip((dense - 0.15) / 0.45, 0, 1), (0, 0), max(1.0, 4.0 * px * w / W))
+    shadow = stubble_shadow(guard_mm) * dense
+    stubble = _stubble(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
+                       dense=cv2.resize(dense, (W, H), interpolation=cv2.INTER_LINEAR) if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
-    tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=255 * max(noise, 0.006) * 1.5)
+    level = 255 * max(noise, 0.006) * 1.5
+    tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
+    # The shadow is made of follicles: it is grainy at their spacing, never a flat tint.
+    follicle_tile = _grain_tile(rng, sigma=max(0.6, 0.2 * px), level=1.0)
+    hair_shaded = hair_shaded.astype(np.float32)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
-    # (skin + grain) -> stubble over it, by the clipped share.
+    # (skin + grain) -> stubble shadow and shafts over it, by the clipped share.
     out = np.empty_like(rgb)
     step = max(16, BAND_PIXELS // max(W, 1))
     for y0 in range(0, H, step):
         y1 = min(y0 + step, H)
         sk = _upsampled_rows(skin, W, H, y0, y1)
         sk += _tiled_rows(tile, W, y0, y1)[..., None]
-        if stubble is not None:
-            hs = _upsampled_rows(hair_shaded.astype(np.float32), W, H, y0, y1)
-            hs -= sk
-            hs *= stubble[y0:y1, :, None]
-            sk += hs  # now the clipped scalp
+        a = _upsampled_rows(shadow, W, H, y0, y1)
+        a *= np.clip(1.0 + 0.3 * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
+        if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
+            a += stubble[y0:y1] * (1.0 - a)
+        hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
+        hs -= sk
+        hs *= np.clip(a, 0, 1)[..., None]
+        sk += hs  # now the clipped scalp
         o = rgb[y0:y1].astype(np.float32)
         sk -= o
         sk *= region[y0:y1, :, None]
@@ -254,6 +275,25 @@ def _tiled_rows(tile: np.ndarray, W: int, y0: int, y1: int) -> np.ndarray:
     return np.tile(rows, (1, -(-W // tile.shape[1])))[:, :W]
 
 
+def stubble_shadow(guard_mm: float) -> float:
+    """How far dense clipped hair tints the skin toward the hair's colour (0..1), by guard length.
+
+    Bare follicles (0 mm) still give a shaved scalp its grey cast; a 3 mm
+    guard leaves little skin showing.
+
+    >>> [round(stubble_shadow(g), 2) for g in (0.0, 0.5, 1.0, 3.0)]
+    [0.17, 0.35, 0.46, 0.58]
+    """
+    return 0.6 * float(1.0 - np.exp(-(guard_mm + 0.3) / 0.9))
+
+
+def _crop_any(a: np.ndarray, full: tuple[int, int], x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    """The part of ``a`` (any size, covering a (H, W) = ``full`` photo) under the photo box."""
+    H, W = full
+    fy, fx = a.shape[0] / H, a.shape[1] / W
+    return a[int(y0 * fy):max(int(np.ceil(y1 * fy)), int(y0 * fy) + 1), int(x0 * fx):max(int(np.ceil(x1 * fx)), int(x0 * fx) + 1)]
+
+
 #: Side of the grain tile: tiled, its period is far above the grain's size and never seen.
 GRAIN_TILE = 512
 
@@ -266,15 +306,24 @@ def _grain_tile(rng, *, sigma: float, level: float) -> np.ndarray:
     return t * np.float32(level / max(float(t.std()), 1e-6))
 
 
-def _stubble(region: np.ndarray, rng, px: float, *, guard_mm: float, field, blur_sigma: float) -> np.ndarray | None:
-    """Coverage (H, W, float32 0..1) of clipped hair shafts and the roots beneath, or None."""
+def _stubble(region: np.ndarray, rng, px: float, *, guard_mm: float, field, blur_sigma: float,
+             dense: np.ndarray | None = None) -> np.ndarray | None:
+    """Coverage (H, W, float32 0..1) of clipped hair shafts and the roots beneath, or None.
+
+    ``dense`` (H, W, 0..1): how densely the hair grew; the shafts follow it.
+    """
     H, W = region.shape
     ys, xs = np.nonzero(region > 0.3)
-    area_cm2 = len(xs) / (px * 10) ** 2
+    weight = None if dense is None else dense[ys, xs].astype(np.float64)
+    area_cm2 = (len(xs) if weight is None else float(weight.sum())) / (px * 10) ** 2
     n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
     if not n or not len(xs):
         return None
-    pick = rng.integers(0, len(xs), n)
+    if weight is None:
+        pick = rng.integers(0, len(xs), n)
+    else:
+        cum = np.cumsum(weight)
+        pick = np.minimum(np.searchsorted(cum, rng.random(n) * cum[-1]), len(xs) - 1)
     p = np.column_stack([xs[pick], ys[pick]]).astype(np.float32) + rng.random((n, 2), np.float32)
     if field is not None:
         d, _, fore, radial = field.sample(p)

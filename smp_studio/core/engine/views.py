@@ -48,7 +48,7 @@ class Views:
             region = region * np.clip(soft * 2.0 - 0.5, 0, 1)
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
-                        blur_sigma=look.blur_sigma)
+                        blur_sigma=look.blur_sigma, follicles=seg.hair_density)
             return img, region
 
         settings = settings or self.settings
