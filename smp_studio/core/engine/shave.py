@@ -243,7 +243,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         sk = _upsampled_rows(skin, W, H, y0, y1)
         sk += _tiled_rows(tile, W, y0, y1)[..., None]
         a = _upsampled_rows(shadow, W, H, y0, y1)
-        a *= np.clip(1.0 + 0.3 * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
+        a *= np.clip(1.0 + 0.2 * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
             a += stubble[y0:y1] * (1.0 - a)
         hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
