@@ -16,7 +16,7 @@ import numpy as np
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.shave import shave, shave_region
+from smp_studio.core.engine.shave import shave, shave_region, wide_blur
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
 
@@ -43,7 +43,7 @@ class Views:
             # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
             # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
             # Softened at the zone's working size (a few mm is many pixels at 12 MP), then brought up.
-            soft = cv2.GaussianBlur(maps.room.astype(np.float32), (0, 0), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
+            soft = wide_blur(maps.room.astype(np.float32), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
             soft = cv2.resize(soft, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
             region = region * np.clip(soft * 2.0 - 0.5, 0, 1)
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
