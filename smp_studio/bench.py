@@ -22,7 +22,7 @@ from smp_studio.core.analysis.segmentation import segment
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.engine.zones import FAR, Zone
-from smp_studio.core.io.opening import open_progressively
+from smp_studio.core.io.progressive import open_progressively
 from smp_studio.resources import sample_photo
 
 #: The GIF wipe may take at most this many times the MP4 wipe.

@@ -587,26 +587,33 @@ def test_a_click_on_another_designs_pane_switches_to_it(win, qtbot):
     assert win.doc.history.undo_steps == steps  # a click in the shown design's pane switches nothing
 
 
-def test_a_large_photo_shows_a_first_look_while_it_opens(qtbot, tmp_path, samples_dir):
+def test_a_large_photo_shows_a_first_look_while_it_opens(win, qtbot, tmp_path, samples_dir):
     import cv2
 
     from smp_studio.core.analysis.photo import load_photo
 
-    big = cv2.resize(load_photo(samples_dir / SAMPLE).rgb, (1600, 1200), interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(load_photo(samples_dir / "topdown-norwood7-dark-skin.jpg").rgb, (1600, 1200),
+                     interpolation=cv2.INTER_CUBIC)
     path = tmp_path / "big.jpg"
     cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR))
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), recovery_dir=str(tmp_path / "r"))
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
+    old = canvas_pixels(win)
+    old_size, old_line = win.doc.photo.size, win.doc.hairline.points.copy()
     seen = []
-    w.jobs.interim.connect(lambda kind, img: seen.append((kind, canvas_pixels(w), w.doc.has_photo)))
-    with qtbot.waitSignal(w.photoLoaded, timeout=30000):
-        w.open_photo(path)
+
+    def on_first_look(kind, img):
+        # While it shows, the canvas ignores drags: they would edit the hidden photo's design.
+        c = win.canvas
+        drag(c, widget_pos(win, *old_line[len(old_line) // 2]), widget_pos(win, *old_line[0]))
+        seen.append((kind, canvas_pixels(win), win.doc.photo.size, win.panel.isEnabled(),
+                     win.doc.hairline.points.copy()))
+
+    win.jobs.interim.connect(on_first_look)
+    with qtbot.waitSignal(win.photoLoaded, timeout=30000):
+        win.open_photo(path)
     assert len(seen) == 1
-    kind, shown, had_photo = seen[0]
-    assert kind == "load" and not had_photo  # the first look came before the document had the photo
-    assert shown.std() > 20  # a photo is drawn, not the empty canvas
+    kind, shown, size, panel_enabled, line = seen[0]
+    assert kind == "load" and size == old_size  # shown before the document had the new photo
+    assert np.abs(shown.astype(int) - old.astype(int)).mean() > 10  # the new photo is drawn, not the old one
+    assert not panel_enabled and np.array_equal(line, old_line)  # nothing edited the hidden design
     qtbot.wait(20)
-    assert w.canvas.first_look is None and w.doc.photo.size == (1600, 1200)  # replaced by the full result
-    w.jobs.wait()
+    assert win.canvas.first_look is None and win.panel.isEnabled() and win.doc.photo.size == (1600, 1200)

@@ -270,20 +270,21 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
         return max(int(self.width() * dpr), 1200), max(int(self.height() * dpr), 800)
 
     def set_first_look(self, rgb: np.ndarray | None) -> None:
-        """Show a photo's first look while it opens (None: back to the document)."""
+        """Show a photo's first look while it opens (None: back to the document).
+
+        The document underneath is hidden meanwhile, so a gesture on it ends here.
+        """
+        if rgb is not None and self._drag is not None:
+            self._drag = None
+            if self.doc.history.in_gesture:
+                self.doc.end_gesture("Edit")
         self.first_look = None if rgb is None else painting.rgb_to_qimage(rgb)
         self.update()
 
     def _paint(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(38, 40, 44))
         if self.first_look is not None:
-            qi = self.first_look
-            k = min(self.width() / qi.width(), self.height() / qi.height())
-            w, h = qi.width() * k, qi.height() * k
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            p.drawImage(QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h), qi)
-            painting.draw_tag(p, self.width() - 10, 10, "After (simulation): first look, refining...",
-                              align_right=True)
+            painting.draw_first_look(p, self.first_look, self.width(), self.height())
             return
         if not self.doc.has_photo:
             p.setPen(QColor(200, 200, 200))

@@ -105,6 +105,8 @@ class CanvasInput:
     def mouseMoveEvent(self, e):
         pos = e.position()
         self._mouse = pos
+        if self.first_look is not None:  # the document underneath is not shown
+            return
         if self.doc.has_photo:
             xy = self.to_photo(pos)
             if 0 <= xy[0] < self.doc.photo.width and 0 <= xy[1] < self.doc.photo.height:
@@ -171,7 +173,7 @@ class CanvasInput:
 
     @guarded
     def wheelEvent(self, e):
-        if not self.doc.has_photo:
+        if not self.doc.has_photo or self.first_look is not None:
             return
         steps = e.angleDelta().y() / 120.0
         self.zoom_about(self.zoom * (1.2 ** steps), e.position())
@@ -187,6 +189,7 @@ class CanvasInput:
     @guarded
     def keyPressEvent(self, e):
         if self.first_look is not None:  # the shown photo is not the document's yet
+            e.ignore()
             return
         k = e.key()
         if e.isAutoRepeat() and k not in ARROWS:

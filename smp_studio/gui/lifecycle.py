@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from smp_studio.core.io.opening import open_progressively
+from smp_studio.core.io.progressive import open_progressively
 from smp_studio.core.model.labels import label_for
 
 PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp *.smpx);;"

@@ -141,3 +141,12 @@ def draw_tag(p: QPainter, x: float, y: float, text: str, align_right: bool = Fal
     p.fillRect(r, QColor(0, 0, 0, 150))
     p.setPen(QColor(255, 255, 255))
     p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def draw_first_look(p: QPainter, qi, width: int, height: int) -> None:
+    """A photo's first look while it opens, fitted in the canvas and labelled as such."""
+    k = min(width / qi.width(), height / qi.height())
+    w, h = qi.width() * k, qi.height() * k
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    p.drawImage(QRectF((width - w) / 2, (height - h) / 2, w, h), qi)
+    draw_tag(p, width - 10, 10, "After (simulation): first look, refining...", align_right=True)

@@ -111,9 +111,14 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         self.jobs.finished.connect(self._job_ended)
         self.jobs.failed.connect(self._job_failed)
         # A photo being opened shows its first look until it is ready, fails or is cancelled.
-        self.jobs.interim.connect(lambda kind, img: c.set_first_look(img) if kind == "load" else None)
+        self.jobs.interim.connect(lambda kind, img: self._first_look(img) if kind == "load" else None)
         for ended in (self.jobs.finished, self.jobs.failed):
-            ended.connect(lambda kind, *_: c.set_first_look(None) if kind == "load" else None)
+            ended.connect(lambda kind, *_: self._first_look(None) if kind == "load" else None)
+
+    def _first_look(self, img) -> None:
+        """Show (or end) a photo's first look; the panel, which edits the hidden document, waits."""
+        self.canvas.set_first_look(img)
+        self.panel.setEnabled(img is None)
 
     # --- tools, compare, overlay: set on the view state, shown by whoever subscribes ----------
     def set_tool(self, name: str):

@@ -229,7 +229,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     dense = wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, 4.0 * px * w / W))
     shadow = stubble_shadow(guard_mm) * dense
     stubble = _stubble(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
-                       dense=cv2.resize(dense, (W, H), interpolation=cv2.INTER_LINEAR) if follicles is not None else None)
+                       dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
     level = 255 * max(noise, 0.006) * 1.5
     tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
@@ -265,7 +265,8 @@ BAND_PIXELS = 256_000  # pixels composited at a time
 
 
 def _upsampled_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.ndarray:
-    """Rows ``y0:y1`` of ``small`` resized to (W, H), bilinear as ``cv2.resize`` (float32)."""
+    """Rows ``y0:y1`` of ``small`` resized to (W, H), bilinear like ``cv2.resize`` (float32; the same
+    to within OpenCV's 1/32-pixel interpolation steps, a fraction of a level on these smooth maps)."""
     h, w = small.shape[:2]
     ax, ay = W / w, H / h
     M = np.float32([[ax, 0, 0.5 * ax - 0.5], [0, ay, 0.5 * ay - 0.5 - y0]])
@@ -329,11 +330,14 @@ def _stubble(region: np.ndarray, rng, px: float, *, guard_mm: float, field, blur
              dense: np.ndarray | None = None) -> np.ndarray | None:
     """Coverage (H, W, float32 0..1) of clipped hair shafts and the roots beneath, or None.
 
-    ``dense`` (H, W, 0..1): how densely the hair grew; the shafts follow it.
+    ``dense`` (any size covering the photo, 0..1): how densely the hair grew; the shafts follow it.
     """
     H, W = region.shape
     ys, xs = np.nonzero(region > 0.3)
-    weight = None if dense is None else dense[ys, xs].astype(np.float64)
+    weight = None
+    if dense is not None:
+        dh, dw = dense.shape
+        weight = dense[ys * dh // H, xs * dw // W].astype(np.float64)
     area_cm2 = (len(xs) if weight is None else float(weight.sum())) / (px * 10) ** 2
     n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
     if not n or not len(xs):

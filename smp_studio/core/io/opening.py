@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from smp_studio.core.analysis.photo import Photo, load_photo
-from smp_studio.core.analysis.segmentation import from_labels, segment
+from smp_studio.core.analysis.segmentation import from_labels
 from smp_studio.core.analysis.view import ViewGuess, classify_view
-from smp_studio.core.engine.render import View
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.errors import SmpError
 from smp_studio.core.io.project import Project, load_project
@@ -109,79 +108,6 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
             warnings.append(f"the photo looks like a {guess.view} view, but only {guess.confidence:.0%} sure; "
                             "choose the view to be certain")
     return Opened(sim, project, guess, warnings)
-
-
-#: A first look is simulated on a decode of at most this many pixels: about what a
-#: canvas shows of the whole photo, and a tenth of a phone photo's work.
-FIRST_LOOK_PIXELS = 800_000
-
-
-def open_first_look(path, *, pixels: int = FIRST_LOOK_PIXELS, settings: dict | None = None) -> Opened | None:
-    """A photo opened at a reduced size, for a first simulated look within moments.
-
-    The studio shows it while the full-resolution simulation is prepared. The
-    design is the same (settings are physical, so dots, dilution and the
-    hairline rules give the same look, only coarser). Its view guess, carried
-    over with :func:`full_size_guess`, spares the full open a second search.
-    None when the photo is small enough that the full open is as quick, or is
-    a project.
-
-    Examples
-    --------
-    >>> from smp_studio.resources import sample_photo
-    >>> open_first_look(sample_photo()) is None  # the samples are small already
-    True
-    >>> first = open_first_look(sample_photo(), pixels=100_000)
-    >>> first.sim.photo.width * first.sim.photo.height <= 100_000, first.sim.settings.view
-    (True, 'topdown')
-    """
-    if isinstance(path, (Photo, Project)) or is_project(path):
-        return None
-    photo = load_photo(path, max_working_pixels=pixels)
-    if not photo.reduced:
-        return None
-    return open_simulation(photo, settings=settings)
-
-
-def full_size_guess(first: Opened, photo: Photo) -> ViewGuess | None:
-    """The first look's view guess, its face moved to ``photo``'s pixels (the same photo, larger)."""
-    g = first.view_guess
-    if g is None:
-        return None
-    k = photo.width / first.sim.photo.width
-    return ViewGuess(g.view, g.confidence, g.face.rescaled(k) if g.face is not None else None)
-
-
-def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> Opened:
-    """Open a photo as the studio does: a first look soon, then the full simulation, prepared.
-
-    Parameters
-    ----------
-    path : str or Path
-        A photo (not a project).
-    box : (int, int), keyword-only
-        The first look is rendered to fit these pixels.
-    show : callable, keyword-only
-        Called with the first look (RGB uint8) as soon as it is rendered; not
-        called for a photo small enough to open fully at once.
-    progress : callable, keyword-only
-        ``progress(fraction, message)``, as the studio's jobs take it.
-    """
-    say = progress or (lambda f, m="": None)
-    name = Path(path).name
-    say(0.02, f"Loading {name}...")
-    first = open_first_look(path)
-    if first is not None and show is not None:
-        show(first.sim.render(*View.fitted(first.sim.photo.size, box)))
-    say(0.15, f"Loading {name} at full size...")
-    photo = load_photo(path)
-    say(0.3, "Finding bald and thinning areas...")
-    detection = segment(photo.rgb)
-    say(0.5, "Looking for the face and the view...")
-    guess = full_size_guess(first, photo) if first is not None else classify_view(photo.rgb)
-    say(0.7, "Preparing the simulation...")
-    sim = Simulation(photo, design=Design(Settings(view=guess.view), detection=detection), face=guess.face)
-    return Opened(sim.prepare(), None, guess)
 
 
 def _changes(old: Settings, new: Settings) -> dict:
