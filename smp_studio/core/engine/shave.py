@@ -23,7 +23,7 @@ STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
                  around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
-                 bald: np.ndarray | None = None) -> np.ndarray:
+                 bald: np.ndarray | None = None, fade: np.ndarray | None = None) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
     With ``rgb``, sparse hair over the zone is clipped too where strands are
@@ -35,6 +35,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     Within ``edge_mm`` of the head's outline nothing is clipped: what lies
     beyond the clipped skull (wall, shoulders) is not known, so the outline
     keeps its hair rather than sprouting stubble on the background.
+    ``zone_weight`` and ``fade`` (0..1, multiplies the result) may be of any
+    size covering the photo.
 
     >>> dens = np.zeros((100, 100), np.float32); dens[:, :50] = 1
     >>> zone = np.zeros((100, 100), np.float32); zone[:, 45:] = 1
@@ -70,6 +72,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
+    if fade is not None:
+        hair *= cv2.resize(np.asarray(fade, np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.resize(hair, (W, H), interpolation=cv2.INTER_LINEAR)
 
 
@@ -179,11 +183,12 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     if region.max() <= 0.01:
         return rgb.copy()
     # Work on the region's bounding box (plus room for the fill to learn skin).
-    ys, xs = np.nonzero(region > 0.002)
+    on = region > 0.002
+    ys, xs = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
     m = int(round(30 * scale.px_per_mm))
     Hf, Wf = region.shape
-    y0, y1 = max(int(ys.min()) - m, 0), min(int(ys.max()) + m + 1, Hf)
-    x0, x1 = max(int(xs.min()) - m, 0), min(int(xs.max()) + m + 1, Wf)
+    y0, y1 = max(int(ys[0]) - m, 0), min(int(ys[-1]) + m + 1, Hf)
+    x0, x1 = max(int(xs[0]) - m, 0), min(int(xs[-1]) + m + 1, Wf)
     if (y0, x0, y1, x1) != (0, 0, Hf, Wf):
         out = rgb.copy()
         out[y0:y1, x0:x1] = shave(np.ascontiguousarray(rgb[y0:y1, x0:x1]), np.ascontiguousarray(region[y0:y1, x0:x1]),

@@ -37,17 +37,15 @@ class Views:
         guard length, not on where the hairline is drawn: dragging the line never redoes it.
         """
         def stage(s, seg, maps, scale, look, field, pig):
-            room = cv2.resize(maps.room, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
-            region = shave_region(seg.hair_density, seg.head_mask, room, scale, around_mm=s.shave_around_mm,
-                                  rgb=self.photo.rgb, bald=seg.labels == BALD)
             # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
             # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
-            # Softened at the zone's working size (a few mm is many pixels at 12 MP), then brought up.
+            # (Softened at the zone's working size: a few mm is many pixels at 12 MP.)
             soft = wide_blur(maps.room.astype(np.float32), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
-            soft = cv2.resize(soft, (self.photo.width, self.photo.height), interpolation=cv2.INTER_LINEAR)
-            region = region * np.clip(soft * 2.0 - 0.5, 0, 1)
+            bald = seg.labels == BALD
+            region = shave_region(seg.hair_density, seg.head_mask, maps.room, scale, around_mm=s.shave_around_mm,
+                                  rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
-                        field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=seg.labels == BALD,
+                        field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=bald,
                         blur_sigma=look.blur_sigma, follicles=seg.hair_density)
             return img, region
 
