@@ -24,9 +24,9 @@ from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
-MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
+MIN_SIGMA = 0.35  # output pixels: below this a dot is a sub-pixel splat
 #: How much of a clipped highlight's lost shine is assumed over pigment.
-CLIP_BOOST = 0.3
+CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
 BAND = 96  # rows composited at a time  # a soft dot of radius r ~ a Gaussian of this sigma
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
@@ -80,7 +80,7 @@ def state_factors(settings: Settings) -> dict:
     spread = settings.dot_spread
     if settings.state == "fresh":
         # Fresh: sits higher and wider, not yet lost with the scabs: darker, sharper, neutral.
-        return {"size": 1.35, "opacity": 1.6 * darkness, "spread": spread, "soft": 0.3,
+        return {"size": 1.35, "opacity": 1.3 * darkness, "spread": spread, "soft": 0.3,
                 "tint": TINT_FRESH, "redness": 1.0}
     if settings.state == "aged":
         n = settings.aged_years
@@ -165,6 +165,13 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     ink = density * 2 * np.pi * s_min * s_maj
     spread = st["spread"]
     core = ink * (1 - spread)
+    # A dark core saturates (light let through can only fall to zero); shrunk below
+    # the photo's blur in a preview it would not, and would read darker than the
+    # export shrunk. Keep what each core absorbs as it is at the photo's own size.
+    native = max(look.blur_sigma, MIN_SIGMA) * s
+    at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
+    at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
+    core = core * _saturation(core / at_native) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
@@ -176,37 +183,42 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
-    cover = _splat_blurred(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs), (rh, rw))
+    layers = [(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs))]
     if spread > 0:
-        # The soft spread is a halo whose exact width does not show: one blur for all
-        # of it, at a width set by the design (not by the dots in view, so a crop
-        # and the whole image agree).
+        # The soft spread is a halo whose exact width does not show: one width for all
+        # of it, set by the design (not by the dots in view, so a crop and the whole
+        # image agree).
         typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
         halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-        acc = np.empty((rh, rw), np.float32)
-        if _bilinear_splat(p, ink * spread, acc):
-            cover += cv2.GaussianBlur(acc, (0, 0), max(halo, MIN_SIGMA))
-    cover = np.ascontiguousarray(cover[pad:-pad, pad:-pad]) if pad else cover
-    alpha = 1.0 - cv2.exp(-cover)
-
-    roi = np.ascontiguousarray(base[by0:by1, bx0:bx1])
-    if occlusion:
-        alpha *= 1.0 - _hair_occlusion(roi, scale.px_per_mm * s)
-    if visibility is not None:
-        alpha *= visibility[by0:by1, bx0:bx1]
-    if settings.texture_hold > 0:
-        alpha = cv2.multiply(alpha, _skin_hold(roi, scale.px_per_mm * s, settings.texture_hold, look))
+        layers.append((p, ink * spread, np.full(len(p), max(halo, MIN_SIGMA))))
+    cover = _splat_blurred(*layers, shape=(rh, rw))
+    cover = cover[pad:-pad, pad:-pad] if pad else cover
+    roi = base[by0:by1, bx0:bx1]
+    px = scale.px_per_mm * s
     red = _redness(cover, lobe_s, pigment) if st["redness"] > 0 else None
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
-    composite = np.empty_like(roi)
+    # Filters that look at the photo around a pixel need this many rows of context.
+    ctx = max(_hold_size(px), _strand_size(px)) // 2 + 1
+    result = np.empty_like(base)  # outside the region of interest: the photo as it came in
+    result[:by0], result[by1:] = base[:by0], base[by1:]
+    result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
     # In bands of rows: a 12 MP render is memory-bound, and a band's temporaries stay in cache.
     for y in range(0, roi.shape[0], BAND):
-        sl = slice(y, y + BAND)
-        composite[sl] = _composite(roi[sl], np.ascontiguousarray(alpha[sl]), st,
-                                   None if red is None else np.ascontiguousarray(red[sl]), spec_floor)
-    result = base.copy()
-    result[by0:by1, bx0:bx1] = composite
+        y1 = min(y + BAND, roi.shape[0])
+        c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
+        around = roi[c0:c1]
+        band = roi[y:y1]
+        alpha = cv2.exp(cv2.multiply(cover[y:y1], -1.0))
+        alpha = cv2.subtract(1.0, alpha)
+        if occlusion:
+            alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(around, px)[y - c0:y1 - c0]))
+        if visibility is not None:
+            alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
+        if settings.texture_hold > 0:
+            alpha = cv2.multiply(alpha, _skin_hold(around, px, settings.texture_hold, look)[y - c0:y1 - c0])
+        result[by0 + y:by0 + y1, bx0:bx1] = _composite(
+            band, alpha, st, None if red is None else np.ascontiguousarray(red[y:y1]), spec_floor)
     return result
 
 
@@ -226,7 +238,7 @@ def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
     for c in range(3):
         keep = cv2.addWeighted(alpha, -float(st["tint"][c]), alpha, 0.0, 1.0)  # light the pigment lets through
         if red is not None and c > 0:
-            keep *= 1.0 - red * np.float32((0.0, 0.32, 0.26)[c])
+            keep *= 1.0 - red * np.float32((0.0, 0.45, 0.36)[c])
         o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
         out.append(cv2.sqrt(cv2.min(o, 1.0)))
     composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
@@ -235,64 +247,92 @@ def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
     return composite
 
 
+def _saturation(peak: np.ndarray) -> np.ndarray:
+    """What a Gaussian of this peak density absorbs over what it would unsaturated:
+    ``Ein(d) / d`` with ``Ein(d) = integral_0^d (1 - exp(-t)) / t dt``."""
+    return np.interp(peak, _EIN[0], _EIN[1])
+
+
+def _ein_table(top: float = 60.0, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    d = np.linspace(0.0, top, n + 1)
+    t = np.maximum(d, 1e-9)
+    f = -np.expm1(-t) / t  # (1 - e^-t) / t
+    ein = np.concatenate([[0.0], np.cumsum((f[1:] + f[:-1]) * 0.5 * np.diff(d))])
+    return d, np.where(d > 0, ein / t, 1.0)
+
+
+_EIN = _ein_table()
+
+
+def _hold_size(px_per_mm: float) -> int:
+    return max(3, int(round(0.6 * px_per_mm)) | 1)
+
+
+def _strand_size(px_per_mm: float) -> int:
+    return max(3, int(round(0.45 * px_per_mm)) | 1)
+
+
 def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) -> np.ndarray:
     """How much more pigment each pixel holds: pores and furrows (darker than the
     skin around them) more, raised skin less. The photo's own grain rides along,
     so a dot is no cleaner than the skin it sits in."""
     g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
-    k = max(3, int(round(0.6 * px_per_mm)) | 1)
+    k = _hold_size(px_per_mm)
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
     held = cv2.addWeighted(rel, float(hold * 4.0), rel, 0.0, 1.0)
     return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
-def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
-    """Sum of Gaussians: bilinear splats binned by sigma, one blur per bin.
+def _splat_blurred(*layers, shape) -> np.ndarray:
+    """Sum of Gaussians: bilinear splats binned by sigma, blurred as a cascade.
 
-    Bins sit on a fixed grid (a fifth of an octave), not on the dots in view,
-    so a crop and the whole image blur each dot identically.
+    ``layers`` are ``(points, weights, sigmas)``. Bins sit on a fixed grid (half
+    an octave), not on the dots in view, so a crop and the whole image blur each
+    dot identically; a layer of one sigma (the halo) is one bin of its own.
+    Widest first, each bin is added and the sum blurred on by what takes it to
+    the next bin's width (Gaussians compose): one accumulator, and kernels that
+    shrink as the cascade goes.
     """
-    h, w = shape
-    logs = np.log2(np.maximum(sigma, MIN_SIGMA))
-    which = np.round(logs * BINS_PER_OCTAVE).astype(np.int64)
-    out = np.zeros((h, w), np.float32)
-    acc = np.empty((h, w), np.float32)
-    blurred = np.empty((h, w), np.float32)
-    order = np.argsort(which, kind="stable")
-    bins, starts = np.unique(which[order], return_index=True)
-    ends = np.append(starts[1:], len(order))
-    for b, i0, i1 in zip(bins, starts, ends):
-        sel = order[i0:i1]
-        if not _bilinear_splat(p[sel], weight[sel], acc):
+    bins = {}
+    for p, weight, sigma in layers:
+        sig = np.maximum(sigma, MIN_SIGMA)
+        if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
+            bins.setdefault(float(sig[0]), []).append((p, weight))
             continue
-        cv2.GaussianBlur(acc, (0, 0), float(2.0 ** (b / BINS_PER_OCTAVE)), dst=blurred)
-        cv2.add(out, blurred, dst=out)
-    return out
+        which = np.round(np.log2(sig) * BINS_PER_OCTAVE).astype(np.int64)
+        order = np.argsort(which, kind="stable")
+        keys, starts = np.unique(which[order], return_index=True)
+        ends = np.append(starts[1:], len(order))
+        for b, i0, i1 in zip(keys, starts, ends):
+            sel = order[i0:i1]
+            bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[sel], weight[sel]))
+    acc, spare = np.zeros(shape, np.float32), np.empty(shape, np.float32)
+    widths = sorted(bins, reverse=True)
+    for i, width in enumerate(widths):
+        for p, weight in bins[width]:
+            _bilinear_splat(p, weight, acc)
+        nxt = widths[i + 1] if i + 1 < len(widths) else 0.0
+        step = float(np.sqrt(width**2 - nxt**2))
+        if step > 0.05:
+            k = 2 * int(np.ceil(3.0 * step)) + 1  # 3 sigma: the rest is below a byte
+            cv2.GaussianBlur(acc, (k, k), step, dst=spare)  # not in place: that is much slower
+            acc, spare = spare, acc
+    return acc
 
 
-def _bilinear_splat(p, weight, acc: np.ndarray) -> bool:
-    """Spread weights bilinearly onto ``acc`` (overwritten); False if nothing lands."""
+def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
+    """Add weights bilinearly onto ``acc`` (points off it are dropped)."""
     h, w = acc.shape
     x, y = p[:, 0] - 0.5, p[:, 1] - 0.5  # pixel centres at +0.5
     ix, iy = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
     fx, fy = (x - ix).astype(np.float32), (y - iy).astype(np.float32)
     weight = weight.astype(np.float32)
-    r0 = max(int(iy.min()), 0)
-    r1 = min(int(iy.max()) + 2, h)
-    if r1 <= r0:
-        return False
-    idx, val = [], []
+    flat = acc.reshape(-1)
     for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
         xx, yy = ix + dx, iy + dy
-        ok = (xx >= 0) & (xx < w) & (yy >= r0) & (yy < r1)
-        idx.append((yy[ok] - r0) * w + xx[ok])
-        val.append((weight * wt)[ok])
-    band = np.bincount(np.concatenate(idx), np.concatenate(val), minlength=(r1 - r0) * w)
-    acc[:r0] = 0
-    acc[r1:] = 0
-    acc[r0:r1] = band.reshape(r1 - r0, w)
-    return True
+        ok = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
+        np.add.at(flat, yy[ok] * w + xx[ok], (weight * wt)[ok])
 
 
 def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -300,7 +340,7 @@ def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
     if px_per_mm < 1.5:  # strands are sub-pixel at this zoom: leave it to the averaging
         return np.zeros(roi.shape[:2], np.float32)
     gray = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
-    k = max(3, int(round(0.45 * px_per_mm)) | 1)
+    k = _strand_size(px_per_mm)
     ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker)
     th = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker)
