@@ -13,6 +13,9 @@ pixels and scaled with the view, so both look the same at the same zoom.
 
 from __future__ import annotations
 
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -28,7 +31,9 @@ MIN_SIGMA = 0.35  # output pixels: below this a dot is a sub-pixel splat
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
-BAND = 96  # rows composited at a time  # a soft dot of radius r ~ a Gaussian of this sigma
+BAND = 96  # rows composited at a time
+THREADS = True
+TILE = 256  # columns of a band redone exactly where shine meets pigment
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
@@ -169,9 +174,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # the photo's blur in a preview it would not, and would read darker than the
     # export shrunk. Keep what each core absorbs as it is at the photo's own size.
     native = max(look.blur_sigma, MIN_SIGMA) * s
-    at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
-    at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
-    core = core * _saturation(core / at_native) / _saturation(core / at_view)
+    if native != optical:
+        at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
+        at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
+        core = core * _saturation(core / at_native) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
@@ -191,11 +197,14 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
         halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
         layers.append((p, ink * spread, np.full(len(p), max(halo, MIN_SIGMA))))
-    cover = _splat_blurred(*layers, shape=(rh, rw))
-    cover = cover[pad:-pad, pad:-pad] if pad else cover
+    bins = _bins(layers)
+    widths = sorted(bins, reverse=True)
+    steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
+    reach = sum(int(np.ceil(3.0 * st_)) for st_ in steps if st_ > 0.05) + 2  # of the blur cascade
     roi = base[by0:by1, bx0:bx1]
     px = scale.px_per_mm * s
-    red = _redness(cover, lobe_s, pigment) if st["redness"] > 0 else None
+    red_sigma = max(3.0 * float(np.median(lobe_s)), 1.5) if st["redness"] > 0 else 0.0
+    red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
     # Filters that look at the photo around a pixel need this many rows of context.
@@ -203,47 +212,106 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
-    # In bands of rows: a 12 MP render is memory-bound, and a band's temporaries stay in cache.
-    for y in range(0, roi.shape[0], BAND):
-        y1 = min(y + BAND, roi.shape[0])
-        c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
-        around = roi[c0:c1]
-        band = roi[y:y1]
-        alpha = cv2.exp(cv2.multiply(cover[y:y1], -1.0))
-        alpha = cv2.subtract(1.0, alpha)
-        if occlusion:
-            alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(around, px)[y - c0:y1 - c0]))
-        if visibility is not None:
-            alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
-        if settings.texture_hold > 0:
-            alpha = cv2.multiply(alpha, _skin_hold(around, px, settings.texture_hold, look)[y - c0:y1 - c0])
-        result[by0 + y:by0 + y1, bx0:bx1] = _composite(
-            band, alpha, st, None if red is None else np.ascontiguousarray(red[y:y1]), spec_floor)
-    return result
-
-
-def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
-    """Pigment under the skin of one band: it multiplies the diffuse light (in
-    approximately linear light); the specular shine stays on top."""
-    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
-    # Specular shine rides on the surface: split it off, add it back above the pigment.
-    mn = cv2.min(cv2.min(chans[0], chans[1]), chans[2])
-    spec = cv2.max(cv2.subtract(mn, float(spec_floor)), 0.0)
+    # Shine on the surface: what lies above the skin's own diffuse light, per darkest channel.
+    spec_lut = np.maximum(LINEAR - spec_floor, 0.0).astype(np.float32)
     # A clipped highlight hides how bright the shine really was, so over pigment a
     # near-white pixel keeps a little more shine; only a little (a blown-out crown
     # still shows its dots) and only over pigment (what has none stays as it was).
-    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), float(CLIP_BOOST))
-    spec_top = cv2.add(spec, cv2.multiply(cv2.multiply(spec, boost), alpha))
-    out = []
-    for c in range(3):
-        keep = cv2.addWeighted(alpha, -float(st["tint"][c]), alpha, 0.0, 1.0)  # light the pigment lets through
-        if red is not None and c > 0:
-            keep *= 1.0 - red * np.float32((0.0, 0.45, 0.36)[c])
-        o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
-        out.append(cv2.sqrt(cv2.min(o, 1.0)))
-    composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
+    boost_lut = (spec_lut * np.clip(12.0 * LINEAR - 9.0, 0.0, CLIP_BOOST)).astype(np.float32)
+    tint = np.array(st["tint"], np.float32)
+    # Where there is no shine, pigment under the skin scales each channel (gamma 2:
+    # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    factor = np.round(255.0 * np.sqrt(np.clip(1.0 - levels[:, None] * tint[None, :], 0.0, 1.0)))
+    factor = factor.astype(np.uint8).reshape(1, 256, 3)
+    shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
+
+    def band_at(y, y1, cover, red):
+        """Composite ROI rows ``y:y1`` given their cover (and redness)."""
+        c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
+        band = roi[y:y1]
+        alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
+        if occlusion or settings.texture_hold > 0:
+            gray = cv2.cvtColor(roi[c0:c1], cv2.COLOR_RGB2GRAY)
+            inner = slice(y - c0, y1 - c0)
+            if occlusion:
+                alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(gray, px)[inner]))
+            if settings.texture_hold > 0:
+                alpha = cv2.multiply(alpha, _skin_hold(gray, px, settings.texture_hold)[inner])
+        if visibility is not None:
+            alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
+        out = result[by0 + y:by0 + y1, bx0:bx1]
+        if red is not None:  # fresh: the skin reddens too, in linear light
+            out[:] = _composite(band, alpha, tint, red, spec_lut, boost_lut)
+            return
+        a8 = cv2.convertScaleAbs(alpha, alpha=255.0)
+        out[:] = cv2.multiply(band, cv2.LUT(cv2.merge([a8, a8, a8]), factor), scale=1.0 / 255.0)
+        # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
+        hit = cv2.bitwise_and(cv2.inRange(band, (shine8,) * 3, (255,) * 3), a8)
+        if cv2.countNonZero(hit):
+            cols = np.flatnonzero(hit.any(0))
+            for t in np.unique(cols // TILE):
+                sl = slice(t * TILE, min((t + 1) * TILE, band.shape[1]))
+                out[:, sl] = _composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]), tint, None,
+                                        spec_lut, boost_lut)
+
+    def strip(r0, r1):
+        """ROI rows ``r0:r1``: their dots splatted and blurred (with the blur's reach of
+        rows around, so a strip equals that part of the whole), then composited."""
+        m = reach + red_reach
+        a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
+        cover = _cascade(bins, widths, steps, a0, a1, rw)
+        red = None
+        if red_sigma:
+            red = _redness(cover, red_sigma, pigment)
+        k0 = r0 + pad - a0
+        for y in range(r0, r1, BAND):
+            y1 = min(y + BAND, r1)
+            sl = slice(k0 + y - r0, k0 + y1 - r0)
+            band_at(y, y1, cover[sl, pad:rw - pad], None if red is None else red[sl, pad:rw - pad])
+
+    # In strips of rows, side by side: each writes its own rows, and equals that part of
+    # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    rows = roi.shape[0]
+    n = 1 if not THREADS or rows * roi.shape[1] < 2_000_000 else 2 * _workers()
+    cuts = [int(round(rows * i / n)) for i in range(n + 1)]
+    spans = [(c0, c1) for c0, c1 in zip(cuts, cuts[1:]) if c1 > c0]
+    if len(spans) > 1:
+        list(_pool().map(lambda sp: strip(*sp), spans))
+    else:
+        for sp in spans:
+            strip(*sp)
+    return result
+
+
+def _workers() -> int:
+    return max(os.cpu_count() or 1, 1)
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render")
+
+
+def _composite(band, alpha, tint, red, spec_lut, boost_lut) -> np.ndarray:
+    """Pigment under the skin of one band: it multiplies the diffuse light (in
+    approximately linear light); the specular shine stays on top."""
+    r, g, b = cv2.split(band)
+    mn = cv2.min(cv2.min(r, g), b)
+    spec = cv2.LUT(mn, spec_lut)
+    spec_top = cv2.add(spec, cv2.multiply(cv2.LUT(mn, boost_lut), alpha))
+    lin = cv2.LUT(band, LINEAR)
+    keep = alpha[..., None] * -tint  # light the pigment lets through
+    keep += 1.0
+    if red is not None:
+        keep[..., 1:] *= 1.0 - red[..., None] * np.float32((0.45, 0.36))
+    lin -= spec[..., None]
+    lin *= keep
+    lin += spec_top[..., None]
+    np.minimum(lin, 1.0, out=lin)
+    composite = cv2.convertScaleAbs(cv2.sqrt(lin), alpha=255.0)
     if red is None:
-        composite = cv2.min(composite, roi)  # pigment only ever darkens
+        composite = cv2.min(composite, band)  # pigment only ever darkens
     return composite
 
 
@@ -272,11 +340,10 @@ def _strand_size(px_per_mm: float) -> int:
     return max(3, int(round(0.45 * px_per_mm)) | 1)
 
 
-def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) -> np.ndarray:
-    """How much more pigment each pixel holds: pores and furrows (darker than the
-    skin around them) more, raised skin less. The photo's own grain rides along,
-    so a dot is no cleaner than the skin it sits in."""
-    g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
+def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
+    """How much more pigment each pixel holds (``g`` the photo's grey): pores and
+    furrows (darker than the skin around them) more, raised skin less. The
+    photo's own grain rides along, so a dot is no cleaner than the skin it sits in."""
     k = _hold_size(px_per_mm)
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
@@ -284,15 +351,12 @@ def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) 
     return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
-def _splat_blurred(*layers, shape) -> np.ndarray:
-    """Sum of Gaussians: bilinear splats binned by sigma, blurred as a cascade.
+def _bins(layers) -> dict:
+    """Lobes binned by blur width: ``{sigma: [(points, weights), ...]}``.
 
     ``layers`` are ``(points, weights, sigmas)``. Bins sit on a fixed grid (half
     an octave), not on the dots in view, so a crop and the whole image blur each
     dot identically; a layer of one sigma (the halo) is one bin of its own.
-    Widest first, each bin is added and the sum blurred on by what takes it to
-    the next bin's width (Gaussians compose): one accumulator, and kernels that
-    shrink as the cascade goes.
     """
     bins = {}
     for p, weight, sigma in layers:
@@ -300,46 +364,54 @@ def _splat_blurred(*layers, shape) -> np.ndarray:
         if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
             bins.setdefault(float(sig[0]), []).append((p, weight))
             continue
-        which = np.round(np.log2(sig) * BINS_PER_OCTAVE).astype(np.int64)
-        order = np.argsort(which, kind="stable")
-        keys, starts = np.unique(which[order], return_index=True)
-        ends = np.append(starts[1:], len(order))
-        for b, i0, i1 in zip(keys, starts, ends):
-            sel = order[i0:i1]
+        which = np.round(np.log2(sig) * BINS_PER_OCTAVE).astype(np.int32)
+        for b in np.unique(which):
+            sel = which == b
             bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[sel], weight[sel]))
-    acc, spare = np.zeros(shape, np.float32), np.empty(shape, np.float32)
-    widths = sorted(bins, reverse=True)
-    for i, width in enumerate(widths):
+    return bins
+
+
+def _cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
+    """Sum of Gaussians over rows ``a0:a1`` (of ``w`` columns), blurred as a cascade.
+
+    Widest first, each bin is added and the sum blurred on by what takes it to
+    the next bin's width (Gaussians compose): one accumulator, and kernels that
+    shrink as the cascade goes. Every part of the image runs the same steps, so a
+    strip equals that part of the whole.
+    """
+    h = a1 - a0
+    # One pixel of border: every point lies inside, so all four corners land.
+    acc, spare = np.zeros((h + 2, w + 2), np.float32), np.empty((h + 2, w + 2), np.float32)
+    for width, step in zip(widths, steps):
         for p, weight in bins[width]:
-            _bilinear_splat(p, weight, acc)
-        nxt = widths[i + 1] if i + 1 < len(widths) else 0.0
-        step = float(np.sqrt(width**2 - nxt**2))
+            keep = (p[:, 1] >= a0 - 0.5) & (p[:, 1] < a1 + 0.5)  # its corners land on the border or inside
+            if keep.any():
+                _bilinear_splat(p[keep] - (0.0, a0), weight[keep], acc)
         if step > 0.05:
             k = 2 * int(np.ceil(3.0 * step)) + 1  # 3 sigma: the rest is below a byte
             cv2.GaussianBlur(acc, (k, k), step, dst=spare)  # not in place: that is much slower
             acc, spare = spare, acc
-    return acc
+    return acc[1:-1, 1:-1]
 
 
 def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
-    """Add weights bilinearly onto ``acc`` (points off it are dropped)."""
-    h, w = acc.shape
-    x, y = p[:, 0] - 0.5, p[:, 1] - 0.5  # pixel centres at +0.5
-    ix, iy = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
+    """Add weights bilinearly onto ``acc``, whose one-pixel border holds every corner."""
+    w = acc.shape[1]
+    x, y = p[:, 0] + 0.5, p[:, 1] + 0.5  # pixel centres at +0.5, one pixel of border
+    ix, iy = np.floor(x), np.floor(y)
     fx, fy = (x - ix).astype(np.float32), (y - iy).astype(np.float32)
+    base = iy.astype(np.int64) * w + ix.astype(np.int64)
     weight = weight.astype(np.float32)
-    flat = acc.reshape(-1)
-    for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
-        xx, yy = ix + dx, iy + dy
-        ok = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
-        np.add.at(flat, yy[ok] * w + xx[ok], (weight * wt)[ok])
+    gx = 1 - fx
+    top, bot = weight * (1 - fy), weight * fy
+    idx = np.concatenate([base, base + 1, base + w, base + w + 1])
+    np.add.at(acc.reshape(-1), idx, np.concatenate([top * gx, top * fx, bot * gx, bot * fx]))
 
 
-def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """0..1: how much a hair strand covers each pixel (thin dark or light lines)."""
+def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """0..1: how much a hair strand covers each pixel (thin dark or light lines in ``gray``)."""
     if px_per_mm < 1.5:  # strands are sub-pixel at this zoom: leave it to the averaging
-        return np.zeros(roi.shape[:2], np.float32)
-    gray = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
+        return np.zeros(gray.shape[:2], np.float32)
     k = _strand_size(px_per_mm)
     ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker)
@@ -348,8 +420,8 @@ def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.clip((strength - 10.0) / 25.0, 0, 1)
 
 
-def _redness(cover, sigma, pigment: Pigment) -> np.ndarray:
+def _redness(cover, sigma: float, pigment: Pigment) -> np.ndarray:
     """Fresh: redness around the impressions for 24-48 h, strongest on light skin."""
-    halo = cv2.GaussianBlur(cover, (0, 0), max(3.0 * float(np.median(sigma)), 1.5))
+    halo = cv2.GaussianBlur(cover, (0, 0), sigma)
     light = np.clip((rgb_to_lab(pigment.skin_rgb)[0] - 30.0) / 40.0, 0.15, 1.0)
     return np.clip(halo * 1.5, 0, 1) * np.float32(light)
