@@ -34,6 +34,9 @@ SIGMA_PER_RADIUS = 1 / 1.2
 BAND = 96  # rows composited at a time
 THREADS = True
 TILE = 256  # columns of a band redone exactly where shine meets pigment
+#: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
+#: would make a preview of sub-pixel dots read warmer than the export shrunk.
+NEUTRAL = 0.6
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
@@ -189,14 +192,14 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
-    layers = [(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs))]
+    layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
     if spread > 0:
         # The soft spread is a halo whose exact width does not show: one width for all
         # of it, set by the design (not by the dots in view, so a crop and the whole
         # image agree).
         typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
         halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-        layers.append((p, ink * spread, np.full(len(p), max(halo, MIN_SIGMA))))
+        layers.append((p.astype(np.float32), (ink * spread).astype(np.float32), np.full(len(p), max(halo, MIN_SIGMA))))
     bins = _bins(layers)
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
@@ -222,7 +225,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Where there is no shine, pigment under the skin scales each channel (gamma 2:
     # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
     levels = np.arange(256, dtype=np.float32) / 255.0
-    factor = np.round(255.0 * np.sqrt(np.clip(1.0 - levels[:, None] * tint[None, :], 0.0, 1.0)))
+    factor = np.round(255.0 * np.sqrt(_keep(levels[:, None], tint[None, :])))
     factor = factor.astype(np.uint8).reshape(1, 256, 3)
     shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
 
@@ -301,8 +304,7 @@ def _composite(band, alpha, tint, red, spec_lut, boost_lut) -> np.ndarray:
     spec = cv2.LUT(mn, spec_lut)
     spec_top = cv2.add(spec, cv2.multiply(cv2.LUT(mn, boost_lut), alpha))
     lin = cv2.LUT(band, LINEAR)
-    keep = alpha[..., None] * -tint  # light the pigment lets through
-    keep += 1.0
+    keep = _keep(alpha[..., None], tint)  # light the pigment lets through
     if red is not None:
         keep[..., 1:] *= 1.0 - red[..., None] * np.float32((0.45, 0.36))
     lin -= spec[..., None]
@@ -313,6 +315,22 @@ def _composite(band, alpha, tint, red, spec_lut, boost_lut) -> np.ndarray:
     if red is None:
         composite = cv2.min(composite, band)  # pigment only ever darkens
     return composite
+
+
+def _keep(alpha, tint):
+    """Light a pigment of cover ``alpha`` lets through, per channel of absorbance ``tint``.
+
+    A faint dot takes the skin's warm-grey cast (blue goes first); a dense core
+    turns neutral, charcoal rather than rust: the carbon itself is black, and
+    the cast is the skin's, over it.
+
+    >>> k = _keep(np.array([[0.2], [1.0]]), np.array([0.66, 0.82, 1.0]))
+    >>> bool(k[0, 0] > k[0, 2]) and bool(k[1].max() < 0.15)
+    True
+    """
+    a = np.asarray(alpha, np.float32)
+    t = np.asarray(tint, np.float32)
+    return np.clip(1.0 - a * (t + (1.0 - t) * NEUTRAL * a * a), 0.0, 1.0).astype(np.float32)
 
 
 def _saturation(peak: np.ndarray) -> np.ndarray:
@@ -364,10 +382,12 @@ def _bins(layers) -> dict:
         if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
             bins.setdefault(float(sig[0]), []).append((p, weight))
             continue
-        which = np.round(np.log2(sig) * BINS_PER_OCTAVE).astype(np.int32)
-        for b in np.unique(which):
-            sel = which == b
-            bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[sel], weight[sel]))
+        which = np.clip(np.round(np.log2(sig) * BINS_PER_OCTAVE), -120, 120).astype(np.int8)
+        order = np.argsort(which, kind="stable")  # a radix sort on 8-bit keys
+        keys, starts = np.unique(which[order], return_index=True)
+        p, weight = p[order], weight[order]
+        for b, i0, i1 in zip(keys, starts, np.append(starts[1:], len(order))):
+            bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[i0:i1], weight[i0:i1]))
     return bins
 
 
@@ -386,7 +406,7 @@ def _cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
         for p, weight in bins[width]:
             keep = (p[:, 1] >= a0 - 0.5) & (p[:, 1] < a1 + 0.5)  # its corners land on the border or inside
             if keep.any():
-                _bilinear_splat(p[keep] - (0.0, a0), weight[keep], acc)
+                _bilinear_splat(p[keep] - np.float32((0.0, a0)), weight[keep], acc)
         if step > 0.05:
             k = 2 * int(np.ceil(3.0 * step)) + 1  # 3 sigma: the rest is below a byte
             cv2.GaussianBlur(acc, (k, k), step, dst=spare)  # not in place: that is much slower
@@ -397,11 +417,10 @@ def _cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
 def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
     """Add weights bilinearly onto ``acc``, whose one-pixel border holds every corner."""
     w = acc.shape[1]
-    x, y = p[:, 0] + 0.5, p[:, 1] + 0.5  # pixel centres at +0.5, one pixel of border
+    x, y = p[:, 0] + np.float32(0.5), p[:, 1] + np.float32(0.5)  # pixel centres at +0.5, one pixel of border
     ix, iy = np.floor(x), np.floor(y)
-    fx, fy = (x - ix).astype(np.float32), (y - iy).astype(np.float32)
+    fx, fy = x - ix, y - iy
     base = iy.astype(np.int64) * w + ix.astype(np.int64)
-    weight = weight.astype(np.float32)
     gx = 1 - fx
     top, bot = weight * (1 - fy), weight * fy
     idx = np.concatenate([base, base + 1, base + w, base + w + 1])
