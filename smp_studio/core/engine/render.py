@@ -33,6 +33,7 @@ CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
 BAND = 96  # rows composited at a time
 THREADS = True
+STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
 TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
@@ -225,7 +226,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Where there is no shine, pigment under the skin scales each channel (gamma 2:
     # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
     levels = np.arange(256, dtype=np.float32) / 255.0
-    factor = np.round(255.0 * np.sqrt(_keep(levels[:, None], tint[None, :])))
+    keep_lut = _keep(levels[:, None], tint[None, :]).reshape(1, 256, 3)
+    factor = np.round(255.0 * np.sqrt(keep_lut))
     factor = factor.astype(np.uint8).reshape(1, 256, 3)
     shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
 
@@ -244,10 +246,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         if visibility is not None:
             alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
         out = result[by0 + y:by0 + y1, bx0:bx1]
-        if red is not None:  # fresh: the skin reddens too, in linear light
-            out[:] = _composite(band, alpha, tint, red, spec_lut, boost_lut)
-            return
         a8 = cv2.convertScaleAbs(alpha, alpha=255.0)
+        if red is not None:  # fresh: the skin reddens too, in linear light
+            out[:] = _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut)
+            return
         out[:] = cv2.multiply(band, cv2.LUT(cv2.merge([a8, a8, a8]), factor), scale=1.0 / 255.0)
         # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
         hit = cv2.bitwise_and(cv2.inRange(band, (shine8,) * 3, (255,) * 3), a8)
@@ -255,8 +257,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
             cols = np.flatnonzero(hit.any(0))
             for t in np.unique(cols // TILE):
                 sl = slice(t * TILE, min((t + 1) * TILE, band.shape[1]))
-                out[:, sl] = _composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]), tint, None,
-                                        spec_lut, boost_lut)
+                out[:, sl] = _composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]),
+                                        np.ascontiguousarray(a8[:, sl]), keep_lut, None, spec_lut, boost_lut)
 
     def strip(r0, r1):
         """ROI rows ``r0:r1``: their dots splatted and blurred (with the blur's reach of
@@ -275,10 +277,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
 
     # In strips of rows, side by side: each writes its own rows, and equals that part of
     # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    # Strips of a fixed height (not one per core), so every machine renders the same bytes.
     rows = roi.shape[0]
-    n = 1 if not THREADS or rows * roi.shape[1] < 2_000_000 else 2 * _workers()
-    cuts = [int(round(rows * i / n)) for i in range(n + 1)]
-    spans = [(c0, c1) for c0, c1 in zip(cuts, cuts[1:]) if c1 > c0]
+    step = rows if not THREADS or rows * roi.shape[1] < 2_000_000 else STRIP
+    spans = [(r, min(r + step, rows)) for r in range(0, rows, step)]
     if len(spans) > 1:
         list(_pool().map(lambda sp: strip(*sp), spans))
     else:
@@ -296,21 +298,24 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render")
 
 
-def _composite(band, alpha, tint, red, spec_lut, boost_lut) -> np.ndarray:
+def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarray:
     """Pigment under the skin of one band: it multiplies the diffuse light (in
-    approximately linear light); the specular shine stays on top."""
+    approximately linear light); the specular shine stays on top.
+
+    ``a8`` is ``alpha`` in 8 bits, ``keep_lut`` the light let through per level (:func:`_keep`).
+    """
     r, g, b = cv2.split(band)
     mn = cv2.min(cv2.min(r, g), b)
     spec = cv2.LUT(mn, spec_lut)
     spec_top = cv2.add(spec, cv2.multiply(cv2.LUT(mn, boost_lut), alpha))
-    lin = cv2.LUT(band, LINEAR)
-    keep = _keep(alpha[..., None], tint)  # light the pigment lets through
+    keep = cv2.LUT(cv2.merge([a8, a8, a8]), keep_lut)  # light the pigment lets through
     if red is not None:
-        keep[..., 1:] *= 1.0 - red[..., None] * np.float32((0.45, 0.36))
-    lin -= spec[..., None]
-    lin *= keep
-    lin += spec_top[..., None]
-    np.minimum(lin, 1.0, out=lin)
+        one = np.ones_like(red)
+        keep = cv2.multiply(keep, cv2.merge([one, cv2.addWeighted(red, -0.45, red, 0.0, 1.0),
+                                             cv2.addWeighted(red, -0.36, red, 0.0, 1.0)]))
+    lin = cv2.subtract(cv2.LUT(band, LINEAR), cv2.merge([spec, spec, spec]))
+    lin = cv2.add(cv2.multiply(lin, keep), cv2.merge([spec_top, spec_top, spec_top]))
+    np.minimum(lin, 1.0, out=lin)  # (a float to cv2 on 3 channels would clip only the first)
     composite = cv2.convertScaleAbs(cv2.sqrt(lin), alpha=255.0)
     if red is None:
         composite = cv2.min(composite, band)  # pigment only ever darkens
@@ -325,12 +330,13 @@ def _keep(alpha, tint):
     the cast is the skin's, over it.
 
     >>> k = _keep(np.array([[0.2], [1.0]]), np.array([0.66, 0.82, 1.0]))
-    >>> bool(k[0, 0] > k[0, 2]) and bool(k[1].max() < 0.15)
+    >>> bool(k[0, 0] > k[0, 2]) and bool(k[1, 0] / k[1, 2] < k[0, 0] / k[0, 2] * 2.5)
     True
     """
     a = np.asarray(alpha, np.float32)
     t = np.asarray(tint, np.float32)
-    return np.clip(1.0 - a * (t + (1.0 - t) * NEUTRAL * a * a), 0.0, 1.0).astype(np.float32)
+    w = NEUTRAL * a * a
+    return np.clip(1.0 - a * ((1.0 - w) * t + w * t.mean(-1, keepdims=True)), 0.0, 1.0).astype(np.float32)
 
 
 def _saturation(peak: np.ndarray) -> np.ndarray:
