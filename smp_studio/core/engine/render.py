@@ -89,7 +89,7 @@ def state_factors(settings: Settings) -> dict:
     spread = settings.dot_spread
     if settings.state == "fresh":
         # Fresh: sits higher and wider, not yet lost with the scabs: darker, sharper, neutral.
-        return {"size": 1.35, "opacity": 1.3 * darkness, "spread": spread, "soft": 0.3,
+        return {"size": 1.25, "opacity": 0.8 * darkness, "spread": spread, "soft": 0.3,
                 "tint": TINT_FRESH, "redness": 1.0}
     if settings.state == "aged":
         n = settings.aged_years
@@ -311,8 +311,8 @@ def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarra
     keep = cv2.LUT(cv2.merge([a8, a8, a8]), keep_lut)  # light the pigment lets through
     if red is not None:
         one = np.ones_like(red)
-        keep = cv2.multiply(keep, cv2.merge([one, cv2.addWeighted(red, -0.45, red, 0.0, 1.0),
-                                             cv2.addWeighted(red, -0.36, red, 0.0, 1.0)]))
+        keep = cv2.multiply(keep, cv2.merge([one, cv2.addWeighted(red, -0.32, red, 0.0, 1.0),
+                                             cv2.addWeighted(red, -0.26, red, 0.0, 1.0)]))
     lin = cv2.subtract(cv2.LUT(band, LINEAR), cv2.merge([spec, spec, spec]))
     lin = cv2.add(cv2.multiply(lin, keep), cv2.merge([spec_top, spec_top, spec_top]))
     np.minimum(lin, 1.0, out=lin)  # (a float to cv2 on 3 channels would clip only the first)
@@ -371,7 +371,7 @@ def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
     k = _hold_size(px_per_mm)
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
-    held = cv2.addWeighted(rel, float(hold * 4.0), rel, 0.0, 1.0)
+    held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
     return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
