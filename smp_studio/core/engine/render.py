@@ -1,10 +1,13 @@
 """Render impressions onto the photo: soft, irregular, under the skin.
 
-Each impression is a soft Gaussian lobe plus a smaller offset lobe (so no two
-look alike), splatted with sub-pixel accuracy and blurred per size bin (a few
-blur passes however many dots). Pigment sits under the skin: it multiplies the
+Each impression is a few soft Gaussian lobes (an elongated core, an offset
+satellite, the halo healing leaves), laid down by ``splat`` at a cost of a few
+blur passes however many dots. Pigment sits under the skin: it multiplies the
 diffuse light in (approximately) linear light, so skin texture shows through,
-and the specular shine, which sits on the surface, stays on top of it.
+and the specular shine, which sits on the surface, stays on top of it. Where
+there is no shine that is one 8-bit multiply per channel; tiles where shine
+meets pigment take the exact path. Large images go in strips of rows, side by
+side, each equal to that part of the whole.
 
 The same call renders the full-resolution export and a screen preview (any
 crop and scale of the photo): dot sizes and coverage are defined in photo
@@ -23,11 +26,11 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.splat import MIN_SIGMA, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
-MIN_SIGMA = 0.35  # output pixels: below this a dot is a sub-pixel splat
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
@@ -38,7 +41,6 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
-BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -339,23 +341,6 @@ def _keep(alpha, tint):
     return np.clip(1.0 - a * ((1.0 - w) * t + w * t.mean(-1, keepdims=True)), 0.0, 1.0).astype(np.float32)
 
 
-def _saturation(peak: np.ndarray) -> np.ndarray:
-    """What a Gaussian of this peak density absorbs over what it would unsaturated:
-    ``Ein(d) / d`` with ``Ein(d) = integral_0^d (1 - exp(-t)) / t dt``."""
-    return np.interp(peak, _EIN[0], _EIN[1])
-
-
-def _ein_table(top: float = 60.0, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
-    d = np.linspace(0.0, top, n + 1)
-    t = np.maximum(d, 1e-9)
-    f = -np.expm1(-t) / t  # (1 - e^-t) / t
-    ein = np.concatenate([[0.0], np.cumsum((f[1:] + f[:-1]) * 0.5 * np.diff(d))])
-    return d, np.where(d > 0, ein / t, 1.0)
-
-
-_EIN = _ein_table()
-
-
 def _hold_size(px_per_mm: float) -> int:
     return max(3, int(round(0.6 * px_per_mm)) | 1)
 
@@ -373,64 +358,6 @@ def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
     held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
     return cv2.min(cv2.max(held, 0.35), 1.8)
-
-
-def _bins(layers) -> dict:
-    """Lobes binned by blur width: ``{sigma: [(points, weights), ...]}``.
-
-    ``layers`` are ``(points, weights, sigmas)``. Bins sit on a fixed grid (half
-    an octave), not on the dots in view, so a crop and the whole image blur each
-    dot identically; a layer of one sigma (the halo) is one bin of its own.
-    """
-    bins = {}
-    for p, weight, sigma in layers:
-        sig = np.maximum(sigma, MIN_SIGMA)
-        if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
-            bins.setdefault(float(sig[0]), []).append((p, weight))
-            continue
-        which = np.clip(np.round(np.log2(sig) * BINS_PER_OCTAVE), -120, 120).astype(np.int8)
-        order = np.argsort(which, kind="stable")  # a radix sort on 8-bit keys
-        keys, starts = np.unique(which[order], return_index=True)
-        p, weight = p[order], weight[order]
-        for b, i0, i1 in zip(keys, starts, np.append(starts[1:], len(order))):
-            bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[i0:i1], weight[i0:i1]))
-    return bins
-
-
-def _cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
-    """Sum of Gaussians over rows ``a0:a1`` (of ``w`` columns), blurred as a cascade.
-
-    Widest first, each bin is added and the sum blurred on by what takes it to
-    the next bin's width (Gaussians compose): one accumulator, and kernels that
-    shrink as the cascade goes. Every part of the image runs the same steps, so a
-    strip equals that part of the whole.
-    """
-    h = a1 - a0
-    # One pixel of border: every point lies inside, so all four corners land.
-    acc, spare = np.zeros((h + 2, w + 2), np.float32), np.empty((h + 2, w + 2), np.float32)
-    for width, step in zip(widths, steps):
-        for p, weight in bins[width]:
-            keep = (p[:, 1] >= a0 - 0.5) & (p[:, 1] < a1 + 0.5)  # its corners land on the border or inside
-            if keep.any():
-                _bilinear_splat(p[keep] - np.float32((0.0, a0)), weight[keep], acc)
-        if step > 0.05:
-            k = 2 * int(np.ceil(3.0 * step)) + 1  # 3 sigma: the rest is below a byte
-            cv2.GaussianBlur(acc, (k, k), step, dst=spare)  # not in place: that is much slower
-            acc, spare = spare, acc
-    return acc[1:-1, 1:-1]
-
-
-def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
-    """Add weights bilinearly onto ``acc``, whose one-pixel border holds every corner."""
-    w = acc.shape[1]
-    x, y = p[:, 0] + np.float32(0.5), p[:, 1] + np.float32(0.5)  # pixel centres at +0.5, one pixel of border
-    ix, iy = np.floor(x), np.floor(y)
-    fx, fy = x - ix, y - iy
-    base = iy.astype(np.int64) * w + ix.astype(np.int64)
-    gx = 1 - fx
-    top, bot = weight * (1 - fy), weight * fy
-    idx = np.concatenate([base, base + 1, base + w, base + w + 1])
-    np.add.at(acc.reshape(-1), idx, np.concatenate([top * gx, top * fx, bot * gx, bot * fx]))
 
 
 def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
