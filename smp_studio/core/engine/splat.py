@@ -39,30 +39,42 @@ _EIN = _ein_table()
 
 
 def bins(layers) -> dict:
-    """Lobes binned by blur width: ``{sigma: [(points, weights), ...]}``.
-
-    >>> p = np.array([[5.0, 5.0], [9.0, 9.0]], np.float32)
-    >>> b = bins([(p, np.ones(2, np.float32), np.array([1.0, 1.1]))])
-    >>> sorted(b) == [1.0] and len(b[1.0][0][0]) == 2
-    True
+    """Lobes binned by blur width: ``{sigma: [(points, weights, rows), ...]}``.
 
     ``layers`` are ``(points, weights, sigmas)``. Bins sit on a fixed grid (half
     an octave), not on the dots in view, so a crop and the whole image blur each
     dot identically; a layer of one sigma (the halo) is one bin of its own.
+    Within a bin, lobes are sorted by the row they land on (``rows``), so a
+    strip of the image takes its lobes as one slice.
+
+    Examples
+    --------
+    >>> p = np.array([[5.0, 9.0], [9.0, 5.0]], np.float32)
+    >>> b = bins([(p, np.ones(2, np.float32), np.array([1.0, 1.1]))])
+    >>> sorted(b) == [1.0] and b[1.0][0][2].tolist() == [5, 9]
+    True
     """
-    bins = {}
+    out = {}
     for p, weight, sigma in layers:
         sig = np.maximum(sigma, MIN_SIGMA)
         if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
-            bins.setdefault(float(sig[0]), []).append((p, weight))
+            out.setdefault(float(sig[0]), []).append(_by_row(p, weight))
             continue
         which = np.clip(np.round(np.log2(sig) * BINS_PER_OCTAVE), -120, 120).astype(np.int8)
         order = np.argsort(which, kind="stable")  # a radix sort on 8-bit keys
         keys, starts = np.unique(which[order], return_index=True)
         p, weight = p[order], weight[order]
         for b, i0, i1 in zip(keys, starts, np.append(starts[1:], len(order))):
-            bins.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append((p[i0:i1], weight[i0:i1]))
-    return bins
+            out.setdefault(float(2.0 ** (b / BINS_PER_OCTAVE)), []).append(_by_row(p[i0:i1], weight[i0:i1]))
+    return out
+
+
+def _by_row(p, weight):
+    """Lobes sorted by the row their upper corners land on: ``(points, weights, rows)``."""
+    rows = np.floor(p[:, 1] + np.float32(0.5)).astype(np.int32)
+    small = len(rows) and -32768 <= rows.min() and rows.max() <= 32767
+    order = np.argsort(rows.astype(np.int16) if small else rows, kind="stable")  # 16-bit: a radix sort
+    return p[order], weight[order], rows[order]
 
 
 def cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
@@ -80,10 +92,11 @@ def cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:
     # One pixel of border: every point lies inside, so all four corners land.
     acc, spare = np.zeros((h + 2, w + 2), np.float32), np.empty((h + 2, w + 2), np.float32)
     for width, step in zip(widths, steps):
-        for p, weight in bins[width]:
-            keep = (p[:, 1] >= a0 - 0.5) & (p[:, 1] < a1 + 0.5)  # its corners land on the border or inside
-            if keep.any():
-                _bilinear_splat(p[keep] - np.float32((0.0, a0)), weight[keep], acc)
+        for p, weight, rows in bins[width]:
+            # Lobes whose corners land on the border or inside.
+            i0, i1 = np.searchsorted(rows, (a0, a1 + 1))
+            if i1 > i0:
+                _bilinear_splat(p[i0:i1] - np.float32((0.0, a0)), weight[i0:i1], acc)
         if step > 0.05:
             k = 2 * int(np.ceil(3.0 * step)) + 1  # 3 sigma: the rest is below a byte
             cv2.GaussianBlur(acc, (k, k), step, dst=spare)  # not in place: that is much slower
@@ -97,7 +110,8 @@ def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
     x, y = p[:, 0] + np.float32(0.5), p[:, 1] + np.float32(0.5)  # pixel centres at +0.5, one pixel of border
     ix, iy = np.floor(x), np.floor(y)
     fx, fy = x - ix, y - iy
-    base = iy.astype(np.int64) * w + ix.astype(np.int64)
+    big = np.int64 if acc.size >= 2**31 else np.int32
+    base = iy.astype(big) * big(w) + ix.astype(big)
     gx = 1 - fx
     top, bot = weight * (1 - fy), weight * fy
     idx = np.concatenate([base, base + 1, base + w, base + w + 1])
