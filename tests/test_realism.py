@@ -109,6 +109,36 @@ def test_healed_pigment_reads_warm_grey_not_blue_black():
     assert 0.35 < t[2] and t[0] < 0.97  # visible, and not neat black
 
 
+def test_dense_cores_read_charcoal_not_rust():
+    # Neat pigment, big dots: the cores nearly black out the skin. Carbon is black; the warm
+    # cast of a faint dot is the skin's, so a dense core must not turn a saturated rust-brown.
+    s, sc = Settings(density_per_cm2=60, dot_size_mm=0.5), Scale(8.0)
+    img = np.full((200, 200, 3), SKIN, np.uint8)
+    d = place_dots(zone(200, 200), s, sc, rng=4)
+    out = render(img, d, pigment=pig(dilution=0.0), settings=s, scale=sc, look=PhotoLook(blur_sigma=0.8))
+    lum = out.astype(float).mean(2)
+    core = lum < 0.45 * np.mean(SKIN)
+    assert core.mean() > 0.01  # there are dense cores to look at
+    rb_core = np.median(out[core][:, 0].astype(float) / np.maximum(out[core][:, 2], 1))
+    assert rb_core < 2.0 * SKIN[0] / SKIN[2]  # neat keep-blue-out pigment gives over 3x
+
+
+def test_a_large_render_in_strips_side_by_side_equals_one_piece(monkeypatch):
+    from smp_studio.core.engine import render as render_mod
+
+    s, sc = Settings(density_per_cm2=100), Scale(6.0)
+    img = flat_skin(1200, 1800, seed=2)
+    d = place_dots(zone(1800, 1200), s, sc, rng=3)
+    for state in ("healed", "fresh"):
+        s2 = Settings(density_per_cm2=100, state=state)
+        strips = render(img, d, pigment=pig(), settings=s2, scale=sc)
+        monkeypatch.setattr(render_mod, "THREADS", False)
+        whole = render(img, d, pigment=pig(), settings=s2, scale=sc)
+        monkeypatch.setattr(render_mod, "THREADS", True)
+        diff = np.abs(strips.astype(int) - whole.astype(int))
+        assert diff.max() <= 1 and (diff > 0).mean() < 1e-4, state  # float rounding at most
+
+
 def test_dark_hair_on_light_skin_is_diluted_not_neat():
     assert choose_dilution((30, 24, 22), (225, 185, 165)) >= 0.25
 

@@ -8,7 +8,9 @@ the render, gives both the same JPEG treatment, and measures:
   the dots a blob detector resolves;
 - resolvable dots per cm² (blobs in the render minus blobs the same detector
   finds in the untreated crop: pores, stubble);
-- transmission R/G/B at resolved dot centres (render / untreated photo);
+- transmission R/G/B at resolved dot centres: the dot centre over the skin
+  around it (a 3 mm median per channel), the one reading a photo of real work
+  allows (there is no untreated photo of it);
 - elongation (major/minor axis of each blob) and orientation coherence
   (how aligned neighbouring elongated blobs are, 0 random .. 1 parallel);
 - sharpness of the added pigment relative to the skin's own detail (share
@@ -148,10 +150,10 @@ def measure(before: np.ndarray, after: np.ndarray, mask: np.ndarray) -> dict:
     area_cm2 = inner.sum() / (PX_PER_MM * 10) ** 2
     if area_cm2 < 1.0 or len(xs) < 5:
         return {}
-    bf, af = before.astype(np.float32) + 1, after.astype(np.float32) + 1
-    sm_b = cv2.GaussianBlur(bf, (0, 0), 0.6)
+    af = after.astype(np.float32) + 1
     sm_a = cv2.GaussianBlur(af, (0, 0), 0.6)
-    T = np.median(sm_a[ys, xs] / sm_b[ys, xs], axis=0)
+    around = np.dstack([skin_around(af[..., c]) for c in range(3)])
+    T = np.median(sm_a[ys, xs] / around[ys, xs], axis=0)
     el, th = shape_of(La, xs, ys)
     gb = cv2.cvtColor(before, cv2.COLOR_RGB2GRAY).astype(np.float32)
     ga = cv2.cvtColor(after, cv2.COLOR_RGB2GRAY).astype(np.float32)

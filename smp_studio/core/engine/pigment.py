@@ -31,7 +31,7 @@ TINT_AGED = (0.78, 0.82, 0.86)
 #: Optical density (-ln transmission) at the centre of a full-strength healed
 #: core, before dilution and the photo's blur; calibrated with
 #: tools/realism_report.py against photos of real healed work.
-HEALED_DENSITY = 3.75
+HEALED_DENSITY = 6.5
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
 
 

@@ -1,10 +1,13 @@
 """Render impressions onto the photo: soft, irregular, under the skin.
 
-Each impression is a soft Gaussian lobe plus a smaller offset lobe (so no two
-look alike), splatted with sub-pixel accuracy and blurred per size bin (a few
-blur passes however many dots). Pigment sits under the skin: it multiplies the
+Each impression is a few soft Gaussian lobes (an elongated core, an offset
+satellite, the halo healing leaves), laid down by ``splat`` at a cost of a few
+blur passes however many dots. Pigment sits under the skin: it multiplies the
 diffuse light in (approximately) linear light, so skin texture shows through,
-and the specular shine, which sits on the surface, stays on top of it.
+and the specular shine, which sits on the surface, stays on top of it. Where
+there is no shine that is one 8-bit multiply per channel; tiles where shine
+meets pigment take the exact path. Large images go in strips of rows, side by
+side, each equal to that part of the whole.
 
 The same call renders the full-resolution export and a screen preview (any
 crop and scale of the photo): dot sizes and coverage are defined in photo
@@ -13,6 +16,9 @@ pixels and scaled with the view, so both look the same at the same zoom.
 
 from __future__ import annotations
 
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -20,16 +26,21 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.splat import MIN_SIGMA, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
-MIN_SIGMA = 0.45  # output pixels: below this a dot is a sub-pixel splat
 #: How much of a clipped highlight's lost shine is assumed over pigment.
-CLIP_BOOST = 0.3
+CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
-BAND = 96  # rows composited at a time  # a soft dot of radius r ~ a Gaussian of this sigma
-BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
+BAND = 96  # rows composited at a time
+THREADS = True
+STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
+TILE = 256  # columns of a band redone exactly where shine meets pigment
+#: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
+#: would make a preview of sub-pixel dots read warmer than the export shrunk.
+NEUTRAL = 0.6
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -92,7 +103,7 @@ def state_factors(settings: Settings) -> dict:
     spread = settings.dot_spread
     if settings.state == "fresh":
         # Fresh: sits higher and wider, not yet lost with the scabs: darker, sharper, neutral.
-        return {"size": 1.35, "opacity": 1.6 * darkness, "spread": spread, "soft": 0.3,
+        return {"size": 1.25, "opacity": 0.8 * darkness, "spread": spread, "soft": 0.3,
                 "tint": TINT_FRESH, "redness": 1.0}
     if settings.state == "aged":
         n = settings.aged_years
@@ -177,6 +188,14 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     ink = density * 2 * np.pi * s_min * s_maj
     spread = st["spread"]
     core = ink * (1 - spread)
+    # A dark core saturates (light let through can only fall to zero); shrunk below
+    # the photo's blur in a preview it would not, and would read darker than the
+    # export shrunk. Keep what each core absorbs as it is at the photo's own size.
+    native = max(look.blur_sigma, MIN_SIGMA) * s
+    if native != optical:
+        at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
+        at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
+        core = core * _saturation(core / at_native) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
@@ -188,131 +207,176 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
-    cover = _splat_blurred(np.vstack(pts), np.concatenate(wts), np.concatenate(sgs), (rh, rw))
+    layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
     if spread > 0:
-        # The soft spread is a halo whose exact width does not show: one blur for all
-        # of it, at a width set by the design (not by the dots in view, so a crop
-        # and the whole image agree).
+        # The soft spread is a halo whose exact width does not show: one width for all
+        # of it, set by the design (not by the dots in view, so a crop and the whole
+        # image agree).
         typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
         halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-        acc = np.empty((rh, rw), np.float32)
-        if _bilinear_splat(p, ink * spread, acc):
-            cover += cv2.GaussianBlur(acc, (0, 0), max(halo, MIN_SIGMA))
-    cover = np.ascontiguousarray(cover[pad:-pad, pad:-pad]) if pad else cover
-    alpha = 1.0 - cv2.exp(-cover)
-
-    roi = np.ascontiguousarray(base[by0:by1, bx0:bx1])
-    if occlusion:
-        alpha *= 1.0 - _hair_occlusion(roi, scale.px_per_mm * s)
-    if visibility is not None:
-        alpha *= visibility[by0:by1, bx0:bx1]
-    if settings.texture_hold > 0:
-        alpha = cv2.multiply(alpha, _skin_hold(roi, scale.px_per_mm * s, settings.texture_hold, look))
-    red = _redness(cover, lobe_s, pigment) if st["redness"] > 0 else None
+        layers.append((p.astype(np.float32), (ink * spread).astype(np.float32), np.full(len(p), max(halo, MIN_SIGMA))))
+    bins = _bins(layers)
+    widths = sorted(bins, reverse=True)
+    steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
+    reach = sum(int(np.ceil(3.0 * st_)) for st_ in steps if st_ > 0.05) + 2  # of the blur cascade
+    roi = base[by0:by1, bx0:bx1]
+    px = scale.px_per_mm * s
+    red_sigma = max(3.0 * float(np.median(lobe_s)), 1.5) if st["redness"] > 0 else 0.0
+    red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
-    composite = np.empty_like(roi)
-    # In bands of rows: a 12 MP render is memory-bound, and a band's temporaries stay in cache.
-    for y in range(0, roi.shape[0], BAND):
-        sl = slice(y, y + BAND)
-        composite[sl] = _composite(roi[sl], np.ascontiguousarray(alpha[sl]), st,
-                                   None if red is None else np.ascontiguousarray(red[sl]), spec_floor)
-    result = base.copy()
-    result[by0:by1, bx0:bx1] = composite
-    return result
-
-
-def _composite(roi, alpha, st, red, spec_floor) -> np.ndarray:
-    """Pigment under the skin of one band: it multiplies the diffuse light (in
-    approximately linear light); the specular shine stays on top."""
-    chans = [cv2.LUT(c, LINEAR) for c in cv2.split(roi)]
-    # Specular shine rides on the surface: split it off, add it back above the pigment.
-    mn = cv2.min(cv2.min(chans[0], chans[1]), chans[2])
-    spec = cv2.max(cv2.subtract(mn, float(spec_floor)), 0.0)
+    # Filters that look at the photo around a pixel need this many rows of context.
+    ctx = max(_hold_size(px), _strand_size(px)) // 2 + 1
+    result = np.empty_like(base)  # outside the region of interest: the photo as it came in
+    result[:by0], result[by1:] = base[:by0], base[by1:]
+    result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
+    # Shine on the surface: what lies above the skin's own diffuse light, per darkest channel.
+    spec_lut = np.maximum(LINEAR - spec_floor, 0.0).astype(np.float32)
     # A clipped highlight hides how bright the shine really was, so over pigment a
     # near-white pixel keeps a little more shine; only a little (a blown-out crown
     # still shows its dots) and only over pigment (what has none stays as it was).
-    boost = cv2.min(cv2.max(cv2.addWeighted(mn, 12.0, mn, 0.0, -9.0), 0.0), float(CLIP_BOOST))
-    spec_top = cv2.add(spec, cv2.multiply(cv2.multiply(spec, boost), alpha))
-    out = []
-    for c in range(3):
-        keep = cv2.addWeighted(alpha, -float(st["tint"][c]), alpha, 0.0, 1.0)  # light the pigment lets through
-        if red is not None and c > 0:
-            keep *= 1.0 - red * np.float32((0.0, 0.32, 0.26)[c])
-        o = cv2.add(cv2.multiply(cv2.subtract(chans[c], spec), keep), spec_top)
-        out.append(cv2.sqrt(cv2.min(o, 1.0)))
-    composite = cv2.convertScaleAbs(cv2.merge(out), alpha=255.0)
+    boost_lut = (spec_lut * np.clip(12.0 * LINEAR - 9.0, 0.0, CLIP_BOOST)).astype(np.float32)
+    tint = np.array(st["tint"], np.float32)
+    # Where there is no shine, pigment under the skin scales each channel (gamma 2:
+    # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    keep_lut = _keep(levels[:, None], tint[None, :]).reshape(1, 256, 3)
+    factor = np.round(255.0 * np.sqrt(keep_lut))
+    factor = factor.astype(np.uint8).reshape(1, 256, 3)
+    shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
+
+    def band_at(y, y1, cover, red):
+        """Composite ROI rows ``y:y1`` given their cover (and redness)."""
+        c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
+        band = roi[y:y1]
+        alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
+        if occlusion or settings.texture_hold > 0:
+            gray = cv2.cvtColor(roi[c0:c1], cv2.COLOR_RGB2GRAY)
+            inner = slice(y - c0, y1 - c0)
+            if occlusion:
+                alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(gray, px)[inner]))
+            if settings.texture_hold > 0:
+                alpha = cv2.multiply(alpha, _skin_hold(gray, px, settings.texture_hold)[inner])
+        if visibility is not None:
+            alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
+        out = result[by0 + y:by0 + y1, bx0:bx1]
+        a8 = cv2.convertScaleAbs(alpha, alpha=255.0)
+        if red is not None:  # fresh: the skin reddens too, in linear light
+            out[:] = _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut)
+            return
+        out[:] = cv2.multiply(band, cv2.LUT(cv2.merge([a8, a8, a8]), factor), scale=1.0 / 255.0)
+        # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
+        hit = cv2.bitwise_and(cv2.inRange(band, (shine8,) * 3, (255,) * 3), a8)
+        if cv2.countNonZero(hit):
+            cols = np.flatnonzero(hit.any(0))
+            for t in np.unique(cols // TILE):
+                sl = slice(t * TILE, min((t + 1) * TILE, band.shape[1]))
+                out[:, sl] = _composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]),
+                                        np.ascontiguousarray(a8[:, sl]), keep_lut, None, spec_lut, boost_lut)
+
+    def strip(r0, r1):
+        """ROI rows ``r0:r1``: their dots splatted and blurred (with the blur's reach of
+        rows around, so a strip equals that part of the whole), then composited."""
+        m = reach + red_reach
+        a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
+        cover = _cascade(bins, widths, steps, a0, a1, rw)
+        red = None
+        if red_sigma:
+            red = _redness(cover, red_sigma, pigment)
+        k0 = r0 + pad - a0
+        for y in range(r0, r1, BAND):
+            y1 = min(y + BAND, r1)
+            sl = slice(k0 + y - r0, k0 + y1 - r0)
+            band_at(y, y1, cover[sl, pad:rw - pad], None if red is None else red[sl, pad:rw - pad])
+
+    # In strips of rows, side by side: each writes its own rows, and equals that part of
+    # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    # Strips of a fixed height (not one per core), so every machine renders the same bytes.
+    rows = roi.shape[0]
+    step = rows if not THREADS or rows * roi.shape[1] < 2_000_000 else STRIP
+    spans = [(r, min(r + step, rows)) for r in range(0, rows, step)]
+    if len(spans) > 1:
+        list(_pool().map(lambda sp: strip(*sp), spans))
+    else:
+        for sp in spans:
+            strip(*sp)
+    return result
+
+
+def _workers() -> int:
+    return max(os.cpu_count() or 1, 1)
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render")
+
+
+def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarray:
+    """Pigment under the skin of one band: it multiplies the diffuse light (in
+    approximately linear light); the specular shine stays on top.
+
+    ``a8`` is ``alpha`` in 8 bits, ``keep_lut`` the light let through per level (:func:`_keep`).
+    """
+    r, g, b = cv2.split(band)
+    mn = cv2.min(cv2.min(r, g), b)
+    spec = cv2.LUT(mn, spec_lut)
+    spec_top = cv2.add(spec, cv2.multiply(cv2.LUT(mn, boost_lut), alpha))
+    keep = cv2.LUT(cv2.merge([a8, a8, a8]), keep_lut)  # light the pigment lets through
+    if red is not None:
+        one = np.ones_like(red)
+        keep = cv2.multiply(keep, cv2.merge([one, cv2.addWeighted(red, -0.32, red, 0.0, 1.0),
+                                             cv2.addWeighted(red, -0.26, red, 0.0, 1.0)]))
+    lin = cv2.subtract(cv2.LUT(band, LINEAR), cv2.merge([spec, spec, spec]))
+    lin = cv2.add(cv2.multiply(lin, keep), cv2.merge([spec_top, spec_top, spec_top]))
+    np.minimum(lin, 1.0, out=lin)  # (a float to cv2 on 3 channels would clip only the first)
+    composite = cv2.convertScaleAbs(cv2.sqrt(lin), alpha=255.0)
     if red is None:
-        composite = cv2.min(composite, roi)  # pigment only ever darkens
+        composite = cv2.min(composite, band)  # pigment only ever darkens
     return composite
 
 
-def _skin_hold(roi: np.ndarray, px_per_mm: float, hold: float, look: PhotoLook) -> np.ndarray:
-    """How much more pigment each pixel holds: pores and furrows (darker than the
-    skin around them) more, raised skin less. The photo's own grain rides along,
-    so a dot is no cleaner than the skin it sits in."""
-    g = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
-    k = max(3, int(round(0.6 * px_per_mm)) | 1)
+def _keep(alpha, tint):
+    """Light a pigment of cover ``alpha`` lets through, per channel of absorbance ``tint``.
+
+    A faint dot takes the skin's warm-grey cast (blue goes first); a dense core
+    turns neutral, charcoal rather than rust: the carbon itself is black, and
+    the cast is the skin's, over it.
+
+    >>> k = _keep(np.array([[0.2], [1.0]]), np.array([0.66, 0.82, 1.0]))
+    >>> bool(k[0, 0] > k[0, 2]) and bool(k[1, 0] / k[1, 2] < k[0, 0] / k[0, 2] * 2.5)
+    True
+    """
+    a = np.asarray(alpha, np.float32)
+    t = np.asarray(tint, np.float32)
+    w = NEUTRAL * a * a
+    return np.clip(1.0 - a * ((1.0 - w) * t + w * t.mean(-1, keepdims=True)), 0.0, 1.0).astype(np.float32)
+
+
+def _hold_size(px_per_mm: float) -> int:
+    return max(3, int(round(0.6 * px_per_mm)) | 1)
+
+
+def _strand_size(px_per_mm: float) -> int:
+    return max(3, int(round(0.45 * px_per_mm)) | 1)
+
+
+def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
+    """How much more pigment each pixel holds (``g`` the photo's grey): pores and
+    furrows (darker than the skin around them) more, raised skin less. The
+    photo's own grain rides along, so a dot is no cleaner than the skin it sits in."""
+    k = _hold_size(px_per_mm)
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
-    held = cv2.addWeighted(rel, float(hold * 4.0), rel, 0.0, 1.0)
+    held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
     return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
-def _splat_blurred(p, weight, sigma, shape) -> np.ndarray:
-    """Sum of Gaussians: bilinear splats binned by sigma, one blur per bin.
-
-    Bins sit on a fixed grid (a fifth of an octave), not on the dots in view,
-    so a crop and the whole image blur each dot identically.
-    """
-    h, w = shape
-    logs = np.log2(np.maximum(sigma, MIN_SIGMA))
-    which = np.round(logs * BINS_PER_OCTAVE).astype(np.int64)
-    out = np.zeros((h, w), np.float32)
-    acc = np.empty((h, w), np.float32)
-    blurred = np.empty((h, w), np.float32)
-    order = np.argsort(which, kind="stable")
-    bins, starts = np.unique(which[order], return_index=True)
-    ends = np.append(starts[1:], len(order))
-    for b, i0, i1 in zip(bins, starts, ends):
-        sel = order[i0:i1]
-        if not _bilinear_splat(p[sel], weight[sel], acc):
-            continue
-        cv2.GaussianBlur(acc, (0, 0), float(2.0 ** (b / BINS_PER_OCTAVE)), dst=blurred)
-        cv2.add(out, blurred, dst=out)
-    return out
-
-
-def _bilinear_splat(p, weight, acc: np.ndarray) -> bool:
-    """Spread weights bilinearly onto ``acc`` (overwritten); False if nothing lands."""
-    h, w = acc.shape
-    x, y = p[:, 0] - 0.5, p[:, 1] - 0.5  # pixel centres at +0.5
-    ix, iy = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
-    fx, fy = (x - ix).astype(np.float32), (y - iy).astype(np.float32)
-    weight = weight.astype(np.float32)
-    r0 = max(int(iy.min()), 0)
-    r1 = min(int(iy.max()) + 2, h)
-    if r1 <= r0:
-        return False
-    idx, val = [], []
-    for dx, dy, wt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
-        xx, yy = ix + dx, iy + dy
-        ok = (xx >= 0) & (xx < w) & (yy >= r0) & (yy < r1)
-        idx.append((yy[ok] - r0) * w + xx[ok])
-        val.append((weight * wt)[ok])
-    band = np.bincount(np.concatenate(idx), np.concatenate(val), minlength=(r1 - r0) * w)
-    acc[:r0] = 0
-    acc[r1:] = 0
-    acc[r0:r1] = band.reshape(r1 - r0, w)
-    return True
-
-
-def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """0..1: how much a hair strand covers each pixel (thin dark or light lines)."""
+def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """0..1: how much a hair strand covers each pixel (thin dark or light lines in ``gray``)."""
     if px_per_mm < 1.5:  # strands are sub-pixel at this zoom: leave it to the averaging
-        return np.zeros(roi.shape[:2], np.float32)
-    gray = cv2.cvtColor(roi, cv2.COLOR_RGB2GRAY)
-    k = max(3, int(round(0.45 * px_per_mm)) | 1)
+        return np.zeros(gray.shape[:2], np.float32)
+    k = _strand_size(px_per_mm)
     ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker)
     th = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker)
@@ -320,8 +384,8 @@ def _hair_occlusion(roi: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.clip((strength - 10.0) / 25.0, 0, 1)
 
 
-def _redness(cover, sigma, pigment: Pigment) -> np.ndarray:
+def _redness(cover, sigma: float, pigment: Pigment) -> np.ndarray:
     """Fresh: redness around the impressions for 24-48 h, strongest on light skin."""
-    halo = cv2.GaussianBlur(cover, (0, 0), max(3.0 * float(np.median(sigma)), 1.5))
+    halo = cv2.GaussianBlur(cover, (0, 0), sigma)
     light = np.clip((rgb_to_lab(pigment.skin_rgb)[0] - 30.0) / 40.0, 0.15, 1.0)
     return np.clip(halo * 1.5, 0, 1) * np.float32(light)
