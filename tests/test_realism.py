@@ -157,14 +157,16 @@ def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
     ring = (labels == 3)
     full = Simulation(photo, Settings(seed=1, view="back"))
     assert full.settings.shave_on
-    shaved = full.render()
+    full.render()
+    shaved = full.shaved()[0]  # the photo as clipped, before any pigment goes on
     clipped = ring & (full.shaved()[1] > 0.8)
     assert clipped.sum() > 0.2 * ring.sum()
     dark = lambda a: (a[clipped].mean(axis=1) < 70).mean()  # noqa: E731 - pixels as dark as the long strands
     assert dark(shaved) < 0.3 * dark(img)  # the long dark hair is gone
     assert shaved[clipped].mean() > img[clipped].mean() + 3  # skin shows, under a stubble shadow
     full.update(shave_guard_mm=3.0)
-    longer = full.render()
+    full.render()
+    longer = full.shaved()[0]
     assert longer[clipped].mean() < shaved[clipped].mean() - 5  # a longer guard leaves darker stubble
     off = Simulation(photo, Settings(seed=1, view="back", shave_preview="off")).render()
     assert abs(off[ring].astype(float).mean() - img[ring].astype(float).mean()) < 8
