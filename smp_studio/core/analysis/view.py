@@ -1,13 +1,24 @@
 """Which way the camera looked: front, top-down, back, left or right.
 
-A face the mesh confirms means a front view (or a side view when it is
-turned well away); on the development set that is never wrong, and finds
-about 6 front photos in 10. Without one, the layout of skin and hair on the
-head decides: a profile has its face skin on one side and its hair on the
-other, a back view has hair in the middle and the neck's skin below it,
-anything else is taken as top-down; a profile OpenCV's cascade sees (rarely)
-is a side view. These hand-set rules are right only about
-half the time, so their confidence stays low and the studio should ask.
+Three cues, in order, all hand-set (nothing is fitted to photos):
+
+1. A face the mesh confirms (:func:`~smp_studio.core.analysis.face.find_face`)
+   means a front view, or a side view when it is turned well away. On the
+   development set (465 photos, 93 per view) this is wrong once in 56, and
+   finds 59 % of the front photos: the others look down so far that only
+   the forehead and brows show, and nothing here tells them from a bald crown.
+2. Without one, the mesh network's face-presence score on a grid of turned
+   crops (:func:`face_presence`) finds profiles and three-quarter views: it
+   answers on 173 photos, 161 of them side views. Which side: the hair lies
+   on the back of the head, away from the nose (right 9 times in 10).
+3. Otherwise hair across the middle with little skin there is a back view,
+   anything else top-down; right about 2 times in 3.
+
+Measured with ``tools/eval_view.py`` on the development set: front 59 %,
+top-down 63 %, back 75 %, left 82 %, right 78 % (72 % overall; 57 % for the
+layout rules before). Confidence is honest: guesses at or above
+:data:`LOW_CONFIDENCE` (46 % of photos) are right 93 % of the time; the studio
+asks about the rest.
 """
 
 from __future__ import annotations
