@@ -42,7 +42,8 @@ def test_a_profile_looks_the_way_its_face_is_and_a_mirror_turns_it():
 def test_no_face_presence_on_heads_seen_from_above_or_behind(samples_dir):
     rng = np.random.default_rng(3)
     assert face_presence(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8))[0] < SIDE_PRESENCE
-    for name in ("back-norwood6-strip-scar.jpg", "topdown-norwood6-grey-hair.jpg", "crown-norwood4-diffuse-thinning.jpg"):
+    for name in ("back-norwood6-strip-scar.jpg", "topdown-norwood6-grey-hair.jpg",
+                 "crown-norwood4-diffuse-thinning.jpg"):
         assert face_presence(load_photo(samples_dir / name).rgb)[0] < SIDE_PRESENCE, name
 
 

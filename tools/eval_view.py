@@ -68,8 +68,8 @@ if __name__ == "__main__":
     print(f"overall {sum(c[(v, v)] for v in VIEW_NAMES) / max(n, 1):.1%} of {n} photos, "
           f"{res['seconds']:.2f} s per photo")
     k = res["confident"]
-    print(f"confident (>= {LOW_CONFIDENCE}): {k / max(n, 1):.1%} of photos, right {res['confident_right'] / max(k, 1):.1%}; "
-          f"the studio asks on {1 - k / max(n, 1):.1%}")
+    print(f"confident (>= {LOW_CONFIDENCE}): {k / max(n, 1):.1%} of photos, "
+          f"right {res['confident_right'] / max(k, 1):.1%}; the studio asks on {1 - k / max(n, 1):.1%}")
     if a.wrong:
         for w in res["wrong"]:
             print(*w)

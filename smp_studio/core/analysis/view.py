@@ -111,7 +111,7 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
         # a profile leans (a weaker cue, only a tie-breaker).
         side = features["hair_side"] + LEAN_WEIGHT * features.get("lean", 0.0)
         sure = 0.95 if presence > 0.9 else 0.8
-        conf = sure * float(np.clip(0.6 + abs(side) * 3.0, 0.6, 0.97))
+        conf = sure * float(np.clip(0.55 + abs(side) * 3.0, 0.55, 0.97))
         return ViewGuess("left" if side > 0 else "right", conf, None)
     # No face at all: top-down or back (a front view whose eyes the mesh cannot find is
     # told from a bald crown by nothing here; both keep the outline-based placement).
