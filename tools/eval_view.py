@@ -1,10 +1,12 @@
 """Measure the view classification and the face search on ../shared/devdata (data not shipped).
 
 Per view: how many photos are classified right, the confusion, how often a
-face is found, and the mean time per photo. ``--step N`` measures every Nth
-photo (the machines are shared).
+face is found, and the mean time per photo; then how often the studio would
+ask (confidence below LOW_CONFIDENCE) and how often the guesses it does not
+ask about are right. ``--step N`` measures every Nth photo (the machines are
+shared); ``--wrong`` lists the photos classified wrong.
 
-    python tools/eval_view.py [DEVDATA_DIR] [--step N]
+    python tools/eval_view.py [DEVDATA_DIR] [--step N] [--wrong]
 """
 
 from __future__ import annotations
@@ -16,26 +18,43 @@ from collections import Counter
 from pathlib import Path
 
 from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.view import VIEW_NAMES, classify_view
+from smp_studio.core.analysis.view import LOW_CONFIDENCE, VIEW_NAMES, classify_view
 
 
 def evaluate(root: Path, step: int = 1) -> dict:
     rows = list(csv.DictReader(open(root / "scalp_photos" / "labels.csv")))[::step]
     confusion, faces, total, seconds = Counter(), Counter(), Counter(), 0.0
+    confident, confident_right, wrong = 0, 0, []
     for r in rows:
+        rgb = load_photo(root / "scalp_photos" / r["file"]).rgb
         t = time.perf_counter()
-        g = classify_view(load_photo(root / "scalp_photos" / r["file"]).rgb)
+        g = classify_view(rgb)
         seconds += time.perf_counter() - t
         confusion[(r["view"], g.view)] += 1
         faces[r["view"]] += g.face is not None
         total[r["view"]] += 1
-    return {"confusion": confusion, "faces": faces, "total": total, "seconds": seconds / max(len(rows), 1)}
+        if g.confidence >= LOW_CONFIDENCE:
+            confident += 1
+            confident_right += g.view == r["view"]
+        if g.view != r["view"]:
+            wrong.append((r["file"], g.view, round(g.confidence, 2)))
+    return {"confusion": confusion, "faces": faces, "total": total, "seconds": seconds / max(len(rows), 1),
+            "confident": confident, "confident_right": confident_right, "wrong": wrong}
+
+
+def _default_devdata() -> Path:
+    here = Path(__file__).resolve().parents[1]
+    for p in (here.parent / "shared" / "devdata", here.parents[1] / "shared" / "devdata"):
+        if p.exists():
+            return p
+    return here.parent / "shared" / "devdata"
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("devdata", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared" / "devdata"))
+    ap.add_argument("devdata", nargs="?", default=str(_default_devdata()))
     ap.add_argument("--step", type=int, default=1)
+    ap.add_argument("--wrong", action="store_true")
     a = ap.parse_args()
     res = evaluate(Path(a.devdata), a.step)
     c, tot = res["confusion"], res["total"]
@@ -48,3 +67,9 @@ if __name__ == "__main__":
     n = sum(tot.values())
     print(f"overall {sum(c[(v, v)] for v in VIEW_NAMES) / max(n, 1):.1%} of {n} photos, "
           f"{res['seconds']:.2f} s per photo")
+    k = res["confident"]
+    print(f"confident (>= {LOW_CONFIDENCE}): {k / max(n, 1):.1%} of photos, "
+          f"right {res['confident_right'] / max(k, 1):.1%}; the studio asks on {1 - k / max(n, 1):.1%}")
+    if a.wrong:
+        for w in res["wrong"]:
+            print(*w)
