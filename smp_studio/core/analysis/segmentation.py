@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.face_parsing import beside_the_face, hair_by_colour
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -120,10 +121,12 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     L = lab[..., 0]
     texture = _texture(L)
-    head = _head_mask(small, lab, texture, small_hints, face_exclude)
+    head, face = _head_mask(small, lab, texture, small_hints, face_exclude)
 
     skin_lab = _skin_model(lab, texture, head, small_hints)
     density = _hair_density(lab, texture, skin_lab, head)
+    if face is not None:
+        density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -206,7 +209,17 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     mask[-b:, :] = cv2.GC_PR_BGD
     mask[:, :b] = cv2.GC_PR_BGD
     mask[:, -b:] = cv2.GC_PR_BGD
-    face = _face_box(small) if face_exclude else None
+    face = _face_box(small)
+    found = face if face is not None else _profile_box(small)
+    if found is not None:
+        # A frontal face says where the head is: the forehead and the scalp just above the
+        # face's box are head whatever their colour (dark hair touching the frame's top would
+        # otherwise teach the cut that hair is background), and so are the cheeks and nose.
+        x, y, fw, fh = found
+        mask[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)] = cv2.GC_FGD
+        mask[y + int(0.45 * fh): y + int(0.75 * fh), x + int(0.3 * fw): x + int(0.7 * fw)] = cv2.GC_FGD
+    if not face_exclude:
+        face = None
     if hints is not None:
         mask[(hints == HINT_SKIN) | (hints == HINT_HAIR)] = cv2.GC_FGD
         mask[hints == HINT_EXCLUDE] = cv2.GC_BGD
@@ -222,9 +235,11 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
                     cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a uniform image: nothing to separate
-        return r < 1.0
+        return r < 1.0, found
     fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
+    if found is not None:
+        head = beside_the_face(head, lab, texture, found)
     if face is not None:
         # Eyes and below: the face is never treated; the forehead above stays. Cut away after
         # the graph cut, not before: as "background" the face would teach it that skin is
@@ -237,7 +252,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     head = _fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
-    return head
+    return head, found
 
 
 _FACE_CASCADE = None
@@ -256,6 +271,33 @@ def _face_box(small):
     if len(faces) == 0:
         return None
     return max(faces, key=lambda f: f[2] * f[3])
+
+
+_PROFILE_CASCADE = None
+
+
+def _profile_box(small):
+    """The largest face in profile, (x, y, w, h) in working pixels, or None.
+
+    OpenCV's profile cascade was trained on small faces: on a head filling
+    the frame it answers only on a thumbnail about a hundred pixels long.
+    """
+    global _PROFILE_CASCADE
+    if _PROFILE_CASCADE is None:
+        _PROFILE_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_profileface.xml")
+    if _PROFILE_CASCADE.empty():
+        return None
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    found = []
+    for size in (100, 140):
+        k = size / max(gray.shape)
+        g = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        for flipped, img in ((False, g), (True, cv2.flip(g, 1))):
+            for x, y, w, h in _PROFILE_CASCADE.detectMultiScale(img, 1.05, 3, minSize=(24, 24)):
+                if flipped:
+                    x = g.shape[1] - x - w
+                found.append(tuple(int(round(v / k)) for v in (x, y, w, h)))
+    return max(found, key=lambda f: f[2] * f[3]) if found else None
 
 
 def _skin_model(lab, texture, head, hints) -> tuple | None:
