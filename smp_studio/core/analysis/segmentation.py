@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.face_parsing import beside_the_face, hair_by_colour
+from smp_studio.core.analysis.face_parsing import beside_the_face, frontal_face_box, hair_by_colour, profile_face_box
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -26,6 +26,8 @@ HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
+#: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
+SKIN_HAIR_MODES = 15.0
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
@@ -123,7 +125,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     texture = _texture(L)
     head, face = _head_mask(small, lab, texture, small_hints, face_exclude)
 
-    skin_lab = _skin_model(lab, texture, head, small_hints)
+    skin_lab = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
     if face is not None:
         density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM)
@@ -209,10 +211,10 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     mask[-b:, :] = cv2.GC_PR_BGD
     mask[:, :b] = cv2.GC_PR_BGD
     mask[:, -b:] = cv2.GC_PR_BGD
-    face = _face_box(small)
-    found = face if face is not None else _profile_box(small)
+    face = frontal_face_box(small)
+    found = face if face is not None else profile_face_box(small)
     if found is not None:
-        # A frontal face says where the head is: the forehead and the scalp just above the
+        # A face (frontal, or a looser profile box) says where the head is: the forehead and the scalp above the
         # face's box are head whatever their colour (dark hair touching the frame's top would
         # otherwise teach the cut that hair is background), and so are the cheeks and nose.
         x, y, fw, fh = found
@@ -255,52 +257,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     return head, found
 
 
-_FACE_CASCADE = None
-
-
-def _face_box(small):
-    """The largest frontal face, (x, y, w, h) in working pixels, or None."""
-    global _FACE_CASCADE
-    if _FACE_CASCADE is None:
-        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
-        _FACE_CASCADE = cv2.CascadeClassifier(path)
-        if _FACE_CASCADE.empty():
-            return None
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    faces = _FACE_CASCADE.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
-    if len(faces) == 0:
-        return None
-    return max(faces, key=lambda f: f[2] * f[3])
-
-
-_PROFILE_CASCADE = None
-
-
-def _profile_box(small):
-    """The largest face in profile, (x, y, w, h) in working pixels, or None.
-
-    OpenCV's profile cascade was trained on small faces: on a head filling
-    the frame it answers only on a thumbnail about a hundred pixels long.
-    """
-    global _PROFILE_CASCADE
-    if _PROFILE_CASCADE is None:
-        _PROFILE_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_profileface.xml")
-    if _PROFILE_CASCADE.empty():
-        return None
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    found = []
-    for size in (100, 140):
-        k = size / max(gray.shape)
-        g = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-        for flipped, img in ((False, g), (True, cv2.flip(g, 1))):
-            for x, y, w, h in _PROFILE_CASCADE.detectMultiScale(img, 1.05, 3, minSize=(24, 24)):
-                if flipped:
-                    x = g.shape[1] - x - w
-                found.append(tuple(int(round(v / k)) for v in (x, y, w, h)))
-    return max(found, key=lambda f: f[2] * f[3]) if found else None
-
-
-def _skin_model(lab, texture, head, hints) -> tuple | None:
+def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple | None:
     """Robust Lab colour of the client's bare skin, or None if none is visible."""
     L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     if hints is not None and (hints == HINT_SKIN).sum() > 10:
@@ -312,6 +269,17 @@ def _skin_model(lab, texture, head, hints) -> tuple | None:
             return None
     # Between-hair glimpses are darker; shine is lighter: keep the middle.
     Lc = L[cand]
+    if beside_a_face and (hints is None or (hints == HINT_SKIN).sum() <= 10):
+        # Smooth brown hair is as warm as skin and may outnumber it (long hair beside a face):
+        # two well-separated lightness modes are hair and skin, and skin is the lighter. Not
+        # on a bare scalp, whose shaded side is as far from its lit top.
+        t, _ = cv2.threshold(np.clip(Lc, 0, 100).astype(np.uint8).reshape(-1, 1), 0, 100,
+                             cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        dark_mode, light_mode = Lc[Lc <= t], Lc[Lc > t]
+        if (len(light_mode) > 0.2 * len(Lc) and len(dark_mode) > 0.2 * len(Lc)
+                and np.median(light_mode) - np.median(dark_mode) > SKIN_HAIR_MODES):
+            cand = cand & (L > t)
+            Lc = L[cand]
     lo, hi = np.percentile(Lc, [30, 85])
     core = cand & (L >= lo) & (L <= hi)
     if core.sum() < 10:
