@@ -224,3 +224,22 @@ def test_beside_the_face_keeps_long_dark_hair_and_drops_the_wall():
     out = beside_the_face(head, lab, texture, (30, 25, 40, 45))
     assert out[10:60, 18:28].all() and out[8, 50]  # the hair beside and above the face
     assert not out[:60, :12].any() and not out[:4].any()  # the wall
+
+
+@pytest.mark.parametrize("offset", [4, -4])
+def test_refine_edge_puts_a_coarse_outline_back_on_a_soft_hair_edge(offset):
+    """The graph cut's coarse grid leaves a halo of wall round the hair, or bites into it."""
+    import cv2
+
+    from smp_studio.core.analysis.face_parsing import refine_edge
+
+    rgb = np.full((120, 120, 3), (200, 203, 208), np.uint8)
+    cv2.circle(rgb, (60, 70), 40, (60, 40, 30), -1)  # dark hair against a pale wall
+    rgb = cv2.GaussianBlur(rgb, (0, 0), 1.5)  # a camera's soft edge
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    coarse = np.zeros((120, 120), np.uint8)
+    cv2.circle(coarse, (60, 70), 40 + offset, 1, -1)
+    truth = np.zeros((120, 120), np.uint8)
+    cv2.circle(truth, (60, 70), 40, 1, -1)
+    out = refine_edge(coarse.astype(bool), lab)
+    assert (out != truth.astype(bool)).sum() < 0.25 * (coarse != truth).sum()

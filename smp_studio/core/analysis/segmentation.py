@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.face_parsing import beside_the_face, frontal_face_box, hair_by_colour, profile_face_box
+from smp_studio.core.analysis.face_parsing import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
+                                                    refine_edge)
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -242,6 +243,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
     if found is not None:
         head = beside_the_face(head, lab, texture, found)
+    head = refine_edge(head, lab)
     if face is not None:
         # Eyes and below: the face is never treated; the forehead above stays. Cut away after
         # the graph cut, not before: as "background" the face would teach it that skin is
