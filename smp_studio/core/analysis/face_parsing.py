@@ -108,13 +108,14 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     cv2.setRNGSeed(0x5EED)
     _, lbl, centres = cv2.kmeans(cand.astype(np.float32), 3, None, crit, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(lbl.ravel(), minlength=3)
-    for k in np.argsort(-counts):
-        if counts[k] < 0.25 * edge.sum():
-            return None
-        if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
-            continue
-        return (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
-    return None
+    # Only the commonest: when it looks like the head, a rarer edge colour is likelier the hair
+    # than the wall, and nothing is known.
+    k = int(np.argmax(counts))
+    if counts[k] < 0.25 * edge.sum():
+        return None
+    if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
+        return None
+    return (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
 
 
 def hair_by_colour(lab, head, density, face, *, hair_from: float) -> np.ndarray:
