@@ -142,7 +142,9 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     labels_small = _smooth_labels(labels_small)
 
     labels = cv2.resize(labels_small, (W, H), interpolation=cv2.INTER_NEAREST)
-    dens = cv2.resize(density.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    # Clipped at the working size: a bilinear resize stays within [0, 1] (a clip at 12 MP
+    # cost more than the whole graph cut).
+    dens = cv2.resize(np.clip(density, 0, 1).astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
     dens[labels == BACKGROUND] = 0
     if hints is not None:
         hints = np.asarray(hints)
@@ -154,7 +156,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    seg = Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab)
     if previous is not None and hints is not None and previous.labels.shape == (H, W):
         seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
     return seg
