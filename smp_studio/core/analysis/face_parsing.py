@@ -115,7 +115,11 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
         return None
     if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
         return None
-    return (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
+    wall = (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
+    # The wall reaches the frame's edge; a pale forehead of the same colour is enclosed by hair.
+    n, cc = cv2.connectedComponents(wall.astype(np.uint8), connectivity=4)
+    touching = np.unique(cc[edge & wall])
+    return np.isin(cc, touching[touching > 0])
 
 
 def hair_by_colour(lab, head, density, face, *, hair_from: float) -> np.ndarray:

@@ -33,6 +33,7 @@ THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the cla
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
+FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
@@ -251,7 +252,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         # the graph cut, not before: as "background" the face would teach it that skin is
         # background, and the forehead would go with it.
         x, y, fw, fh = face
-        head[y + int(0.3 * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
+        head[y + int(FACE_CUT * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
     if hints is not None:
         head[hints == HINT_EXCLUDE] = False
     head = _largest_component(head)
