@@ -108,12 +108,12 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     cv2.setRNGSeed(0x5EED)
     _, lbl, centres = cv2.kmeans(cand.astype(np.float32), 3, None, crit, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(lbl.ravel(), minlength=3)
-    # Only the commonest: when it looks like the head, a rarer edge colour is likelier the hair
-    # than the wall, and nothing is known.
-    k = int(np.argmax(counts))
-    if counts[k] < 0.25 * edge.sum():
-        return None
-    if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
+    # Of the common edge colours, the one least like the head (hair at the edge is common too).
+    like_head = np.array([np.mean(np.linalg.norm(head_px - c, axis=1) < WALL_DELTA_E) if len(head_px) else 0.0
+                          for c in centres])
+    like_head[counts < 0.25 * edge.sum()] = np.inf
+    k = int(np.argmin(like_head))
+    if like_head[k] > 0.2:
         return None
     wall = (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
     # The wall reaches the frame's edge; a pale forehead of the same colour is enclosed by hair.
