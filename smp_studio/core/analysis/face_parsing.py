@@ -19,6 +19,8 @@ WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
 #: How much nearer (in Mahalanobis units) a pixel must be to the hair colours than to the skin's
 #: to count as hair by colour alone.
 HAIR_MARGIN = 1.0
+#: Fine texture (L units) that only hair strands reach beside a face, where no wall is known.
+HAIR_TEXTURE = 1.5
 
 
 _FACE_CASCADE = None
@@ -77,10 +79,14 @@ def beside_the_face(head, lab, texture, face) -> np.ndarray:
     h, w = head.shape
     above = lab[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)]
     wall = _wall_like(lab, texture, above.reshape(-1, 3))
-    if wall is None:
-        return head
     upper = np.zeros((h, w), bool)
     upper[: min(y + fh, h)] = True
+    if wall is None:
+        # No wall to tell apart: only strand-textured hair near the face joins the head.
+        near = np.zeros((h, w), bool)
+        near[max(y - int(0.8 * fh), 0): y + fh, max(x - int(0.6 * fw), 0): x + int(1.6 * fw)] = True
+        wall = np.zeros((h, w), bool)
+        upper &= near & (texture > HAIR_TEXTURE)
     grown = head | (upper & ~wall)
     # Only what touches the head joins it: a lamp or a picture on the wall stays out.
     n, cc = cv2.connectedComponents(grown.astype(np.uint8), connectivity=4)
