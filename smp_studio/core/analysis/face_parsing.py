@@ -19,8 +19,6 @@ WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
 #: How much nearer (in Mahalanobis units) a pixel must be to the hair colours than to the skin's
 #: to count as hair by colour alone.
 HAIR_MARGIN = 1.0
-#: Fine texture (L units) that only hair strands reach beside a face, where no wall is known.
-HAIR_TEXTURE = 1.5
 
 
 _FACE_CASCADE = None
@@ -79,14 +77,10 @@ def beside_the_face(head, lab, texture, face) -> np.ndarray:
     h, w = head.shape
     above = lab[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)]
     wall = _wall_like(lab, texture, above.reshape(-1, 3))
+    if wall is None:
+        return head
     upper = np.zeros((h, w), bool)
     upper[: min(y + fh, h)] = True
-    if wall is None:
-        # No wall to tell apart: only strand-textured hair near the face joins the head.
-        near = np.zeros((h, w), bool)
-        near[max(y - int(0.8 * fh), 0): y + fh, max(x - int(0.6 * fw), 0): x + int(1.6 * fw)] = True
-        wall = np.zeros((h, w), bool)
-        upper &= near & (texture > HAIR_TEXTURE)
     grown = head | (upper & ~wall)
     # Only what touches the head joins it: a lamp or a picture on the wall stays out.
     n, cc = cv2.connectedComponents(grown.astype(np.uint8), connectivity=4)
@@ -114,12 +108,12 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     cv2.setRNGSeed(0x5EED)
     _, lbl, centres = cv2.kmeans(cand.astype(np.float32), 3, None, crit, 2, cv2.KMEANS_PP_CENTERS)
     counts = np.bincount(lbl.ravel(), minlength=3)
-    # Of the common edge colours, the one least like the head (hair at the edge is common too).
-    like_head = np.array([np.mean(np.linalg.norm(head_px - c, axis=1) < WALL_DELTA_E) if len(head_px) else 0.0
-                          for c in centres])
-    like_head[counts < 0.25 * edge.sum()] = np.inf
-    k = int(np.argmin(like_head))
-    if like_head[k] > 0.2:
+    # Only the commonest: when it looks like the head, a rarer edge colour is likelier the hair
+    # than the wall, and nothing is known.
+    k = int(np.argmax(counts))
+    if counts[k] < 0.25 * edge.sum():
+        return None
+    if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
         return None
     wall = (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
     # The wall reaches the frame's edge; a pale forehead of the same colour is enclosed by hair.
