@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DEVDATA = ROOT.parent / "shared" / "devdata"
+DEVDATA = Path(os.environ.get("SMP_DEVDATA", ROOT.parent / "shared" / "devdata"))  # a worktree may sit elsewhere
 SAMPLES = ROOT / "sample_photos"
 
 

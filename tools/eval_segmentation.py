@@ -1,38 +1,144 @@
 """Measure segmentation against ../shared/devdata (development aid, data not shipped).
 
-face_parsing: per-class IoU for background / skin / hair (our bald skin = skin,
-thinning + dense hair = hair). scalp_photos: how the bald fraction tracks the
-Norwood labels (mean per stage and Spearman correlation), per view.
+face_parsing (FASSEG V3, 182 images, yaw -90..+90): per-class IoU for
+background / skin / hair (our bald skin = skin, thinning + dense hair = hair),
+summed over all images, in the region that matters for a hairline: the rows
+above the eyebrows. ``--whole`` also reports the whole image (where FASSEG's
+"skin" includes the eyes, mouth and neck, which the studio treats as face).
 
-    python tools/eval_segmentation.py [DEVDATA_DIR]
+The brow line of each image comes from the truth where FASSEG labelled the
+eyebrows (hair islands inside the skin), else from the face mesh
+(``find_face``), else from the same person's other poses of the same series
+(their heads sit at the same height). Face results are cached in /tmp.
+
+A plain colour-threshold baseline (YCrCb skin box, dark = hair, the rest
+background) is measured the same way, as the floor any method must beat.
+
+scalp_photos: how the bald fraction tracks the Norwood labels (mean per stage
+and Spearman correlation), per view.
+
+    python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
-import sys
+import json
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import cv2
 import numpy as np
-from PIL import Image
 
 from smp_studio.core import load_photo
 from smp_studio.core.analysis.segmentation import segment
 
+CACHE = Path(tempfile.gettempdir()) / "smp_studio_fasseg_face_brows.json"
 
-def face_parsing_iou(root: Path, limit: int | None = None) -> dict[str, float]:
-    inter, union = np.zeros(3), np.zeros(3)
-    names = sorted((root / "face_parsing" / "images").glob("*.jpg"))[:limit]
+
+def _truth_brow_row(gt: np.ndarray) -> int | None:
+    """Top row of the eyebrows where FASSEG labels them: small hair islands ringed by skin."""
+    hair = (gt == 2).astype(np.uint8)
+    n, cc, st, _ = cv2.connectedComponentsWithStats(hair, connectivity=8)
+    tops = []
+    for i in range(1, n):
+        if st[i, cv2.CC_STAT_AREA] < 50 or st[i, cv2.CC_STAT_AREA] > 0.02 * gt.size:
+            continue
+        comp = cc == i
+        rim = cv2.dilate(comp.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & ~comp
+        if (gt[rim] == 1).mean() > 0.7:
+            tops.append(int(st[i, cv2.CC_STAT_TOP]))
+    return min(tops) if tops else None
+
+
+def _face_brow_rows(names: list[Path]) -> dict[str, float | None]:
+    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    todo = [f for f in names if f.stem not in cache]
+    if todo:
+        from smp_studio.core.analysis.face import find_face
+
+        for f in todo:
+            face = find_face(load_photo(f).rgb)
+            cache[f.stem] = None if face is None else face.brow_y
+        CACHE.write_text(json.dumps(cache))
+    return {f.stem: cache[f.stem] for f in names}
+
+
+def brow_rows(root: Path, names: list[Path]) -> dict[str, int]:
+    """Image row of the brow line for each FASSEG image (see the module's notes)."""
+    rows, need_face = {}, []
     for f in names:
-        gt = np.asarray(Image.open(root / "face_parsing" / "labels" / (f.stem + ".png")))
-        lab = segment(load_photo(f).rgb, face_exclude=False).labels
-        ours = np.choose(lab, [0, 1, 2, 2])
+        r = _truth_brow_row(np.asarray(cv2.imread(str(root / "face_parsing" / "labels" / (f.stem + ".png")), 0)))
+        if r is None:
+            need_face.append(f)
+        rows[f.stem] = r
+    face = _face_brow_rows(need_face) if need_face else {}
+    for k, v in face.items():
+        rows[k] = None if v is None else int(round(v))
+    by_series = defaultdict(list)  # "personne01140+0-90": person 01, series 1
+    for k, v in rows.items():
+        if v is not None:
+            by_series[k[:11]].append(v)
+    missing = [k for k, v in rows.items() if v is None]
+    if missing:
+        # Brows the mesh could not find (profiles under hair): the same series' other poses.
+        allf = sorted((root / "face_parsing" / "images").glob("*.jpg"))
+        for f in allf:
+            if f.stem[:11] in {m[:11] for m in missing} and f.stem not in rows:
+                r = _truth_brow_row(np.asarray(cv2.imread(str(root / "face_parsing" / "labels" / (f.stem + ".png")), 0)))
+                if r is None:
+                    v = _face_brow_rows([f])[f.stem]
+                    r = None if v is None else int(round(v))
+                if r is not None:
+                    by_series[f.stem[:11]].append(r)
+        overall = int(np.median([v for v in rows.values() if v is not None] or [200]))
+        for k in missing:
+            s = by_series.get(k[:11])
+            rows[k] = int(np.median(s)) if s else overall
+    return rows
+
+
+def baseline_labels(rgb: np.ndarray) -> np.ndarray:
+    """A plain colour-threshold segmentation: 0 background, 1 skin, 2 hair.
+
+    Skin: the classic YCrCb box (Cr 133..173, Cb 77..127). Hair: what is left
+    and dark (luma under 90). Background: the rest.
+    """
+    ycc = cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2YCrCb)
+    y, cr, cb = ycc[..., 0], ycc[..., 1], ycc[..., 2]
+    skin = (cr >= 133) & (cr <= 173) & (cb >= 77) & (cb <= 127) & (y > 40)
+    return np.where(skin, 1, np.where(y < 90, 2, 0)).astype(np.uint8)
+
+
+def engine_labels(rgb: np.ndarray) -> np.ndarray:
+    """The studio's default segmentation, as 0 background, 1 skin, 2 hair."""
+    return np.choose(segment(rgb).labels, [0, 1, 2, 2]).astype(np.uint8)
+
+
+def face_parsing_iou(root: Path, limit: int | None = None, *, step: int = 1, region: str = "above_brows",
+                     method=engine_labels, per_image: list | None = None) -> dict[str, float]:
+    """Summed per-class IoU over FASSEG, in ``region`` ("above_brows" or "whole")."""
+    inter, union = np.zeros(3), np.zeros(3)
+    names = sorted((root / "face_parsing" / "images").glob("*.jpg"))[::step][:limit]
+    brows = brow_rows(root, names) if region == "above_brows" else {}
+    for f in names:
+        gt = np.asarray(cv2.imread(str(root / "face_parsing" / "labels" / (f.stem + ".png")), 0))
+        ours = method(load_photo(f).rgb)
+        keep = np.ones(gt.shape, bool)
+        if region == "above_brows":
+            keep[brows[f.stem]:] = False
+        i1, u1 = np.zeros(3), np.zeros(3)
         for c in range(3):
-            inter[c] += np.sum((ours == c) & (gt == c))
-            union[c] += np.sum((ours == c) | (gt == c))
+            i1[c] = np.sum((ours == c) & (gt == c) & keep)
+            u1[c] = np.sum(((ours == c) | (gt == c)) & keep)
+        inter += i1
+        union += u1
+        if per_image is not None:
+            per_image.append((f.stem, *(i1 / np.maximum(u1, 1))))
     iou = inter / np.maximum(union, 1)
-    return {"background": iou[0], "skin": iou[1], "hair": iou[2], "images": len(names)}
+    return {"background": float(iou[0]), "skin": float(iou[1]), "hair": float(iou[2]), "images": len(names)}
 
 
 def spearman(x, y) -> float:
@@ -57,9 +163,32 @@ def norwood_tracking(root: Path, step: int = 1, views=None) -> dict:
     return out
 
 
+def _fmt(r: dict) -> str:
+    return f"bg {r['background']:.3f}  skin {r['skin']:.3f}  hair {r['hair']:.3f}  ({r['images']} images)"
+
+
 if __name__ == "__main__":
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1].parent / "shared" / "devdata")
-    step = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    print("face_parsing IoU:", {k: round(v, 3) if isinstance(v, float) else v for k, v in face_parsing_iou(root).items()})
-    for view, r in norwood_tracking(root, step).items():
-        print(view, r)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root", nargs="?", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "devdata"))
+    ap.add_argument("--step", type=int, default=1)
+    ap.add_argument("--whole", action="store_true", help="also the whole image")
+    ap.add_argument("--baseline", action="store_true", help="also the colour-threshold baseline")
+    ap.add_argument("--norwood", action="store_true", help="also the Norwood tracking on scalp_photos")
+    ap.add_argument("--worst", type=int, default=0, help="list the N images with the lowest mean IoU")
+    a = ap.parse_args()
+    root = Path(a.root)
+    per: list = []
+    print("engine, above the brows:  ", _fmt(face_parsing_iou(root, step=a.step, per_image=per)))
+    if a.worst:
+        for row in sorted(per, key=lambda r: sum(r[1:]))[:a.worst]:
+            print("   ", row[0], " ".join(f"{v:.2f}" for v in row[1:]))
+    if a.baseline:
+        print("baseline, above the brows:", _fmt(face_parsing_iou(root, step=a.step, method=baseline_labels)))
+    if a.whole:
+        print("engine, whole image:      ", _fmt(face_parsing_iou(root, step=a.step, region="whole")))
+        if a.baseline:
+            print("baseline, whole image:    ",
+                  _fmt(face_parsing_iou(root, step=a.step, region="whole", method=baseline_labels)))
+    if a.norwood:
+        for view, r in norwood_tracking(root, a.step).items():
+            print(view, r)

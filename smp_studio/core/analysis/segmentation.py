@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.face_parsing import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
+                                                    refine_edge)
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -25,10 +27,13 @@ HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
+#: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
+SKIN_HAIR_MODES = 15.0
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
+FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
@@ -120,10 +125,12 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     L = lab[..., 0]
     texture = _texture(L)
-    head = _head_mask(small, lab, texture, small_hints, face_exclude)
+    head, face = _head_mask(small, lab, texture, small_hints, face_exclude)
 
-    skin_lab = _skin_model(lab, texture, head, small_hints)
+    skin_lab = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
+    if face is not None:
+        density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -136,7 +143,9 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     labels_small = _smooth_labels(labels_small)
 
     labels = cv2.resize(labels_small, (W, H), interpolation=cv2.INTER_NEAREST)
-    dens = cv2.resize(density.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    # Clipped at the working size: a bilinear resize stays within [0, 1] (a clip at 12 MP
+    # cost more than the whole graph cut).
+    dens = cv2.resize(np.clip(density, 0, 1).astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
     dens[labels == BACKGROUND] = 0
     if hints is not None:
         hints = np.asarray(hints)
@@ -148,7 +157,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    seg = Segmentation(labels, np.clip(dens, 0, 1), breadth, skin_lab, hair_lab)
+    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab)
     if previous is not None and hints is not None and previous.labels.shape == (H, W):
         seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
     return seg
@@ -206,7 +215,17 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     mask[-b:, :] = cv2.GC_PR_BGD
     mask[:, :b] = cv2.GC_PR_BGD
     mask[:, -b:] = cv2.GC_PR_BGD
-    face = _face_box(small) if face_exclude else None
+    face = frontal_face_box(small)
+    found = face if face is not None else profile_face_box(small)
+    if found is not None:
+        # A face (frontal, or a looser profile box) says where the head is: the forehead and the scalp above the
+        # face's box are head whatever their colour (dark hair touching the frame's top would
+        # otherwise teach the cut that hair is background), and so are the cheeks and nose.
+        x, y, fw, fh = found
+        mask[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)] = cv2.GC_FGD
+        mask[y + int(0.45 * fh): y + int(0.75 * fh), x + int(0.3 * fw): x + int(0.7 * fw)] = cv2.GC_FGD
+    if not face_exclude:
+        face = None
     if hints is not None:
         mask[(hints == HINT_SKIN) | (hints == HINT_HAIR)] = cv2.GC_FGD
         mask[hints == HINT_EXCLUDE] = cv2.GC_BGD
@@ -222,43 +241,28 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
                     cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a uniform image: nothing to separate
-        return r < 1.0
+        return r < 1.0, found
     fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
+    if found is not None:
+        head = beside_the_face(head, lab, texture, found)
+    head = refine_edge(head, lab)
     if face is not None:
         # Eyes and below: the face is never treated; the forehead above stays. Cut away after
         # the graph cut, not before: as "background" the face would teach it that skin is
         # background, and the forehead would go with it.
         x, y, fw, fh = face
-        head[y + int(0.3 * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
+        head[y + int(FACE_CUT * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
     if hints is not None:
         head[hints == HINT_EXCLUDE] = False
     head = _largest_component(head)
     head = _fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
-    return head
+    return head, found
 
 
-_FACE_CASCADE = None
-
-
-def _face_box(small):
-    """The largest frontal face, (x, y, w, h) in working pixels, or None."""
-    global _FACE_CASCADE
-    if _FACE_CASCADE is None:
-        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
-        _FACE_CASCADE = cv2.CascadeClassifier(path)
-        if _FACE_CASCADE.empty():
-            return None
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    faces = _FACE_CASCADE.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
-    if len(faces) == 0:
-        return None
-    return max(faces, key=lambda f: f[2] * f[3])
-
-
-def _skin_model(lab, texture, head, hints) -> tuple | None:
+def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple | None:
     """Robust Lab colour of the client's bare skin, or None if none is visible."""
     L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     if hints is not None and (hints == HINT_SKIN).sum() > 10:
@@ -270,6 +274,17 @@ def _skin_model(lab, texture, head, hints) -> tuple | None:
             return None
     # Between-hair glimpses are darker; shine is lighter: keep the middle.
     Lc = L[cand]
+    if beside_a_face and (hints is None or (hints == HINT_SKIN).sum() <= 10):
+        # Smooth brown hair is as warm as skin and may outnumber it (long hair beside a face):
+        # two well-separated lightness modes are hair and skin, and skin is the lighter. Not
+        # on a bare scalp, whose shaded side is as far from its lit top.
+        t, _ = cv2.threshold(np.clip(Lc, 0, 100).astype(np.uint8).reshape(-1, 1), 0, 100,
+                             cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        dark_mode, light_mode = Lc[Lc <= t], Lc[Lc > t]
+        if (len(light_mode) > 0.2 * len(Lc) and len(dark_mode) > 0.2 * len(Lc)
+                and np.median(light_mode) - np.median(dark_mode) > SKIN_HAIR_MODES):
+            cand = cand & (L > t)
+            Lc = L[cand]
     lo, hi = np.percentile(Lc, [30, 85])
     core = cand & (L >= lo) & (L <= hi)
     if core.sum() < 10:

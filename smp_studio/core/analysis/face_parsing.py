@@ -1,0 +1,237 @@
+"""Segmentation where a frontal face shows: the head beside it and the hair above it.
+
+A face found by the segmentation's cheap detector says where the head is and
+what the client's skin looks like (cheeks and nose, never covered by hair).
+That settles two things the photo alone cannot: dark or long hair at the
+frame's edge is head, not background; and hair whose colour is near skin
+(auburn, red, light brown) is hair, because it is nearer the hair seen above
+the face than the skin seen on it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: The wall behind a face: smoother than this (L units) and within this colour distance (CIE Lab
+#: ΔE) of the commonest smooth colour along the frame's edge.
+WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
+#: How much nearer (in Mahalanobis units) a pixel must be to the hair colours than to the skin's
+#: to count as hair by colour alone.
+HAIR_MARGIN = 1.0
+
+
+_FACE_CASCADE = None
+
+
+def frontal_face_box(small):
+    """The largest frontal face, (x, y, w, h) in working pixels, or None."""
+    global _FACE_CASCADE
+    if _FACE_CASCADE is None:
+        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+        _FACE_CASCADE = cv2.CascadeClassifier(path)
+        if _FACE_CASCADE.empty():
+            return None
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    faces = _FACE_CASCADE.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
+    if len(faces) == 0:
+        return None
+    return max(faces, key=lambda f: f[2] * f[3])
+
+
+_PROFILE_CASCADE = None
+
+
+def profile_face_box(small):
+    """The largest face in profile, (x, y, w, h) in working pixels, or None.
+
+    OpenCV's profile cascade was trained on small faces: on a head filling
+    the frame it answers only on a thumbnail about a hundred pixels long.
+    """
+    global _PROFILE_CASCADE
+    if _PROFILE_CASCADE is None:
+        _PROFILE_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_profileface.xml")
+    if _PROFILE_CASCADE.empty():
+        return None
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    found = []
+    for size in (100, 140):
+        k = size / max(gray.shape)
+        g = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        for flipped, img in ((False, g), (True, cv2.flip(g, 1))):
+            for x, y, w, h in _PROFILE_CASCADE.detectMultiScale(img, 1.05, 3, minSize=(24, 24)):
+                if flipped:
+                    x = g.shape[1] - x - w
+                found.append(tuple(int(round(v / k)) for v in (x, y, w, h)))
+    return max(found, key=lambda f: f[2] * f[3]) if found else None
+
+
+def beside_the_face(head, lab, texture, face) -> np.ndarray:
+    """Above the chin of a frontal face, the head is whatever is not the wall behind it.
+
+    The graph cut learns its background from the frame's edge, where long or
+    dark hair often is; the wall is what is smooth and shares the colour of
+    most of the smooth frame edge.
+    """
+    x, y, fw, fh = face
+    h, w = head.shape
+    above = lab[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)]
+    wall = _wall_like(lab, texture, above.reshape(-1, 3))
+    if wall is None:
+        return head
+    upper = np.zeros((h, w), bool)
+    upper[: min(y + fh, h)] = True
+    grown = head | (upper & ~wall)
+    # Only what touches the head joins it: a lamp or a picture on the wall stays out.
+    n, cc = cv2.connectedComponents(grown.astype(np.uint8), connectivity=4)
+    keep = np.unique(cc[head & (cc > 0)])
+    grown = np.isin(cc, keep) & (cc > 0)
+    return np.where(upper, grown & ~wall, head)
+
+
+def _wall_like(lab, texture, head_px) -> np.ndarray | None:
+    """Pixels that look like the background seen at the frame's edge, or None if unsure.
+
+    ``head_px`` are Lab colours known to be head (forehead and scalp above a
+    face): a colour common among them is hair or skin, never the wall, however
+    much of the frame's edge it covers (long dark hair often does).
+    """
+    h, w = texture.shape
+    b = max(2, int(0.03 * min(h, w)))
+    edge = np.zeros((h, w), bool)
+    edge[:b], edge[-b:], edge[:, :b], edge[:, -b:] = True, True, True, True
+    smooth = texture < WALL_SMOOTH
+    cand = lab[edge & smooth]
+    if len(cand) < 0.2 * edge.sum():
+        return None
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0x5EED)
+    _, lbl, centres = cv2.kmeans(cand.astype(np.float32), 3, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    counts = np.bincount(lbl.ravel(), minlength=3)
+    # Only the commonest: when it looks like the head, a rarer edge colour is likelier the hair
+    # than the wall, and nothing is known.
+    k = int(np.argmax(counts))
+    if counts[k] < 0.25 * edge.sum():
+        return None
+    if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
+        return None
+    wall = (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
+    # The wall reaches the frame's edge; a pale forehead of the same colour is enclosed by hair.
+    n, cc = cv2.connectedComponents(wall.astype(np.uint8), connectivity=4)
+    touching = np.unique(cc[edge & wall])
+    return np.isin(cc, touching[touching > 0])
+
+
+def hair_by_colour(lab, head, density, face, *, hair_from: float) -> np.ndarray:
+    """Hair density raised where a head pixel's colour is the client's hair, not their skin.
+
+    The skin is learnt from the cheeks and nose of the face box, the hair from
+    what the texture-and-darkness density already calls hair above the face.
+    Only the head above the face's lower edge changes; without enough of
+    either there is nothing to learn and ``density`` comes back as it was.
+    Where the face was already cut away from the head (a frontal face, which
+    is never scalp), the cheeks are not head and nothing changes: measured on
+    face-parsing photos, the texture rules do better there on their own.
+
+    Examples
+    --------
+    >>> lab = np.zeros((60, 40, 3), np.float32)
+    >>> lab[:] = (45.0, 22.0, 28.0)              # auburn hair everywhere ...
+    >>> lab[15:, 8:32] = (70.0, 14.0, 16.0)      # ... around a face
+    >>> dens = np.zeros((60, 40), np.float32)
+    >>> dens[:6] = 1.0                             # the crown already reads as hair
+    >>> out = hair_by_colour(lab, np.ones((60, 40), bool), dens, (8, 15, 24, 30), hair_from=0.58)
+    >>> float(out[10, 2]), float(out[20, 20])
+    (1.0, 0.0)
+    """
+    x, y, fw, fh = (int(v) for v in face)
+    h, w = head.shape
+    skin_box = _cheeks(face, (h, w))
+    skin_px = face_skin(lab, face, head)
+    if skin_px is None:
+        return density
+    upper = np.zeros((h, w), bool)
+    upper[: min(y + fh, h)] = True
+    hair_seed = head & upper & (density > hair_from) & ~skin_box
+    hair_px = lab[hair_seed]
+    if len(hair_px) < max(20, 0.03 * (head & upper).sum()):
+        return density
+    d_skin = _mahalanobis(lab, skin_px)
+    d_hair = _mahalanobis(lab, hair_px)
+    is_hair = (d_hair + HAIR_MARGIN < d_skin) & head & upper & ~skin_box
+    out = density.copy()
+    out[is_hair] = np.maximum(out[is_hair], 1.0)
+    # And skin-coloured pixels the texture took for hair (a lit forehead's wrinkles) go back.
+    is_skin = (d_skin + HAIR_MARGIN < d_hair) & (d_skin < 3.0) & head & upper
+    out[is_skin] = np.minimum(out[is_skin], 0.0)
+    return out
+
+
+def face_skin(lab, face, head) -> np.ndarray | None:
+    """Lab colours of the client's skin on the cheeks and nose of a face box, or None.
+
+    Only the cheeks inside ``head`` count. Nostrils, the lips' shadow and
+    specular highlights are left out.
+    """
+    px = lab[_cheeks(face, lab.shape[:2]) & head]
+    if len(px) < 20:
+        return None
+    Ls = px[:, 0]
+    lo, hi = np.percentile(Ls, [25, 95])
+    return px[(Ls >= lo) & (Ls <= hi)]
+
+
+def _cheeks(face, shape) -> np.ndarray:
+    x, y, fw, fh = (int(v) for v in face)
+    m = np.zeros(shape, bool)
+    # Under the eyes and above the moustache: cheeks and nose, bare on nearly everyone.
+    m[y + int(0.5 * fh): y + int(0.65 * fh), x + int(0.25 * fw): x + int(0.75 * fw)] = True
+    return m
+
+
+def _mahalanobis(lab: np.ndarray, px: np.ndarray) -> np.ndarray:
+    mean = px.mean(axis=0)
+    cov = np.cov(px.T) + np.eye(3) * 4.0  # a floor: a flat seed must not make every other colour infinitely far
+    inv = np.linalg.inv(cov)
+    d = lab.reshape(-1, 3) - mean
+    return np.sqrt(np.einsum("ij,jk,ik->i", d, inv, d)).reshape(lab.shape[:2])
+
+
+def refine_edge(head, lab, *, band: int = 4) -> np.ndarray:
+    """The head's outline moved to where the colour changes, within ``band`` pixels.
+
+    The graph cut runs on a coarse grid and leaves a halo of wall around the
+    hair (or bites into it). Each pixel near the outline goes to the side whose
+    nearby colour (measured a little inside and a little outside) it is closer to.
+
+    Examples
+    --------
+    >>> lab = np.zeros((40, 40, 3), np.float32)
+    >>> lab[:, :20] = (20.0, 2.0, 4.0)               # dark hair on the left
+    >>> lab[:, 20:] = (80.0, 0.0, 2.0)               # a pale wall on the right
+    >>> head = np.zeros((40, 40), bool); head[:, :24] = True   # a cut 4 px too wide
+    >>> int(refine_edge(head, lab)[20].sum())
+    20
+    """
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1, 2 * band + 1))
+    h8 = head.astype(np.uint8)
+    inner = cv2.erode(h8, k).astype(np.float32)
+    outer = (1 - cv2.dilate(h8, k)).astype(np.float32)
+    ring = cv2.dilate(h8, k).astype(bool) & ~cv2.erode(h8, k).astype(bool)
+    if not ring.any():
+        return head
+    sig = 1.5 * band
+
+    def near_mean(w):
+        den = cv2.GaussianBlur(w, (0, 0), sig)
+        num = cv2.GaussianBlur(lab * w[..., None], (0, 0), sig)
+        return num / np.maximum(den, 1e-6)[..., None], den > 0.02
+
+    m_in, ok_in = near_mean(inner)
+    m_out, ok_out = near_mean(outer)
+    d_in = np.linalg.norm(lab - m_in, axis=2)
+    d_out = np.linalg.norm(lab - m_out, axis=2)
+    decide = ring & ok_in & ok_out
+    out = head.copy()
+    out[decide] = d_in[decide] < d_out[decide]
+    return out
