@@ -25,7 +25,11 @@ PAIRS = {
     "full": ("topdown-norwood6-shaved-look.jpg", "topdown"),
     "hairline": ("front-norwood4-hairline.jpg", "front"),
     "crown": ("topdown-norwood7-dark-skin.jpg", "topdown"),
+    "density": ("crown-norwood4-diffuse-thinning.jpg", "topdown"),
+    "scar": ("back-norwood6-strip-scar.jpg", "back"),
 }
+#: The strip scar of the back sample, as an artist paints it with the Scar brush (photo pixels).
+SCAR_STROKE = [(350, 140), (345, 160), (338, 190), (334, 220), (333, 250), (340, 278)]
 SIDE = 300
 
 
@@ -44,6 +48,10 @@ def crop_box(sim: Simulation, side: int) -> tuple[int, int]:
 def figure(treatment: str) -> np.ndarray:
     name, view = PAIRS[treatment]
     sim = Simulation(load_photo(sample_photo(name)), Settings(treatment=treatment, view=view, seed=1))
+    if treatment == "scar":
+        mask = np.zeros(sim.photo.rgb.shape[:2], np.uint8)
+        cv2.polylines(mask, [np.array(SCAR_STROKE, np.int32)], False, 1, 12)
+        sim.set_scar_mask(mask > 0)
     before, after = sim.photo.rgb, sim.render()
     c = SIDE // 2
     x0, y0 = crop_box(sim, c)
