@@ -62,11 +62,18 @@ class Dots:
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
+        return self.subset(self._placed_by(settings))
+
+    def count_for_session(self, settings: Settings) -> int:
+        """How many dots are placed by the end of ``settings.session`` (without making them)."""
+        return int(np.count_nonzero(self._placed_by(settings)))
+
+    def _placed_by(self, settings: Settings) -> np.ndarray:
         keep = self.q < settings.session_fraction
         off = settings.hairline_offset_mm
         if off > 0:
             keep &= self.depth_mm >= off  # early sessions start higher: no scatter, no front rows
-        return self.subset(keep)
+        return keep
 
     def in_box(self, x0, y0, x1, y1, margin=0.0) -> "Dots":
         p = self.xy

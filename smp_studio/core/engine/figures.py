@@ -80,7 +80,7 @@ def figures(sim) -> Figures:
     front = transition(zone.depth_mm, s)["density"]
     area_px = float((zone.weight * front).sum(dtype=np.float64)) / zone.factor**2
     area = scale.px_area_to_cm2(area_px)
-    per = tuple(len(sim.dots.for_session(s.with_(session=k))) for k in range(1, s.sessions + 1))
+    per = tuple(sim.dots.count_for_session(s.with_(session=k)) for k in range(1, s.sessions + 1))
     total = per[-1]
     warnings = []
     warnings += _face_warnings(sim)
