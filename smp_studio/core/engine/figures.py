@@ -20,8 +20,8 @@ MAX_PLAUSIBLE_CM2 = 300.0
 MAX_SKULL_SHARE = 1.2
 #: Head breadths (cm) a scale may imply before it is suspect (adults are about 14-16 cm).
 BREADTH_CM = (10.0, 22.0)
-#: How much wider a bowed head's outline may look at the eyes' scale (the scalp is nearer the camera).
-IRIS_PERSPECTIVE = 1.25
+#: An adult head's breadth (cm): what a bowed head's outline is compared with at the eyes' scale.
+HEAD_BREADTH_CM = 15.0
 #: Share of the impressions that may land on the face before it is worth a warning.
 FACE_SHARE = 0.005
 
@@ -49,6 +49,9 @@ class Figures:
         suggests); empty when all is well.
     hint : str
         Why nothing is placed, when nothing is (e.g. no scar painted yet).
+    area_note : str
+        What a reader of the area should know with it (e.g. that the photo's
+        angle makes it read large); empty when nothing.
     """
 
     area_cm2: float
@@ -58,6 +61,7 @@ class Figures:
     chosen_density: float
     warnings: tuple = ()
     hint: str = ""
+    area_note: str = ""
 
 
 def figures(sim) -> Figures:
@@ -83,6 +87,7 @@ def figures(sim) -> Figures:
     per = tuple(sim.dots.count_for_session(s.with_(session=k)) for k in range(1, s.sessions + 1))
     total = per[-1]
     warnings = []
+    note = ""
     warnings += _face_warnings(sim)
     (a, b) = sim.scalp.skull[1]
     skull_cm2 = scale.px_area_to_cm2(np.pi * a * b)
@@ -94,16 +99,21 @@ def figures(sim) -> Figures:
                         f"(about {skull_cm2:.0f} cm²): check the scar or scalp mask.")
     breadth_cm = 2 * a / scale.px_per_mm / 10
     lo, hi = BREADTH_CM
-    if scale.source == "iris":
+    if scale.source == "iris" and breadth_cm > hi and total:
         # The eyes set the scale at their own depth; a head bowed toward the camera brings the scalp
-        # nearer, so its outline looks wider than the eyes' scale says.
-        hi *= IRIS_PERSPECTIVE
-    if not lo <= breadth_cm <= hi and total:
+        # nearer, so the scalp is larger in the photo than the eyes' scale says, and so is its area.
+        k = breadth_cm / HEAD_BREADTH_CM
+        warnings.append(f"The head is bowed toward the camera, so the eyes that set the scale are farther away "
+                        f"than the scalp: at their scale the head would be {breadth_cm:.0f} cm wide (adults: about "
+                        f"15 cm), and the treated area may read up to {k * k:.1f} times too large (about "
+                        f"{area / (k * k):.0f} cm² at the head's own size). Calibrate on the scalp for an exact quote.")
+        note = f"the photo looks down on a bowed head: may read up to {k * k:.1f} times too large"
+    elif not lo <= breadth_cm <= hi and total:
         warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
                         "the area and impression count are likely wrong; check the calibration.")
     return Figures(area_cm2=float(area), impressions=int(total), per_session=per,
                    density=float(total / area) if area > 0 else 0.0, chosen_density=float(s.density_per_cm2),
-                   warnings=tuple(warnings), hint=sim.hint)
+                   warnings=tuple(warnings), hint=sim.hint, area_note=note)
 
 
 def _face_warnings(sim) -> list[str]:

@@ -53,6 +53,7 @@ class HandoutData:
     date: str
     price: str = ""  # this client's estimate, when the artist sets one; else the clinic's table
     warnings: tuple = ()  # pigment somewhere unusual: recorded with the settings
+    area_note: str = ""  # what the reader should know with the area (the photo's angle)
 
 
 def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str = "", price: str = "") -> HandoutData:
@@ -79,7 +80,8 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         fresh_s1=crop(sim.render(state="fresh", session=1)), healed_s1=crop(sim.render(session=1)),
         aged=crop(sim.render(state="aged", aged_years=years)), aged_years=years,
         area_cm2=fg.area_cm2, impressions=fg.impressions, density=fg.density, sessions=s.sessions,
-        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price, warnings=fg.warnings)
+        session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price, warnings=fg.warnings,
+        area_note=fg.area_note)
 
 
 def _close_box(sim):
@@ -244,6 +246,10 @@ class _Pages:
             c.setFont("Helvetica", 10.5)
             c.drawString(margin + 48 * mm, y, v)
             y -= 6 * mm
+            if k == "Treated area" and d.area_note:  # said where the figure is read, in its own words
+                c.setFont("Helvetica-Oblique", 9)
+                y = _wrapped(c, f"Note: {d.area_note}.", margin + 48 * mm, y + 1 * mm, W - 2 * margin - 48 * mm, 11)
+                y -= 1.5 * mm
         y -= 3 * mm
         c.setFont("Helvetica", 10)
         y = _wrapped(c, "Scalp micropigmentation places tiny deposits of pigment in the skin, each imitating a shaved "
