@@ -13,11 +13,10 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dotshape import DirectionField
+from smp_studio.core.engine.stubble import stubble_cover, stubble_shadow
 from smp_studio.core.model.scale import Scale
 
 WORK = 768  # long side of the working image for the skin fill
-HAIRS_PER_CM2 = 160.0  # ~80 follicular units per cm², about two hairs each
-SHAFT_MM = 0.07  # a hair shaft's width
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 
 
@@ -88,7 +87,9 @@ def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np
     k = max(5, int(round(scale.mm_to_px(0.8))) | 1)
     ker = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     strands = cv2.max(cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker), cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker))
-    on = cv2.resize((strands > STRAND_CONTRAST).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    # 8-bit until averaged down (a float copy at 48 MP would be 200 MB).
+    on = cv2.resize(cv2.compare(strands, STRAND_CONTRAST, cv2.CMP_GT), size, interpolation=cv2.INTER_AREA)
+    on = on.astype(np.float32) * np.float32(1 / 255)
     b = max(1, int(round(scale.mm_to_px(2.0) * size[0] / gray.shape[1]))) | 1
     return cv2.blur(on, (b, b))
 
@@ -233,8 +234,8 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # Follicle density changes over centimetres, never in a step at the detected hair's edge.
     dense = wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, 4.0 * px * w / W))
     shadow = stubble_shadow(guard_mm) * dense
-    stubble = _stubble(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
-                       dense=dense if follicles is not None else None)
+    stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
+                            dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
     level = 255 * max(noise, 0.006) * 1.5
     tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
@@ -252,7 +253,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         a = _upsampled_rows(shadow, W, H, y0, y1)
         a *= np.clip(1.0 + 0.2 * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
-            a += stubble[y0:y1] * (1.0 - a)
+            a += stubble[y0:y1].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
         hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
         hs -= sk
         hs *= np.clip(a, 0, 1)[..., None]
@@ -300,18 +301,6 @@ def wide_blur(a: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def stubble_shadow(guard_mm: float) -> float:
-    """How far dense clipped hair tints the skin toward the hair's colour (0..1), by guard length.
-
-    Bare follicles (0 mm) still give a shaved scalp its grey cast; a 3 mm
-    guard leaves little skin showing.
-
-    >>> [round(stubble_shadow(g), 2) for g in (0.0, 0.5, 1.0, 3.0)]
-    [0.17, 0.35, 0.46, 0.58]
-    """
-    return 0.6 * float(1.0 - np.exp(-(guard_mm + 0.3) / 0.9))
-
-
 def _crop_any(a: np.ndarray, full: tuple[int, int], x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
     """The part of ``a`` (any size, covering a (H, W) = ``full`` photo) under the photo box."""
     H, W = full
@@ -329,55 +318,6 @@ def _grain_tile(rng, *, sigma: float, level: float) -> np.ndarray:
     m = int(np.ceil(4 * sigma)) + 1  # blurred with its own wrapped edges: seamless
     t = cv2.GaussianBlur(np.pad(t, m, mode="wrap"), (0, 0), sigma)[m:-m, m:-m]
     return t * np.float32(level / max(float(t.std()), 1e-6))
-
-
-def _stubble(region: np.ndarray, rng, px: float, *, guard_mm: float, field, blur_sigma: float,
-             dense: np.ndarray | None = None) -> np.ndarray | None:
-    """Coverage (H, W, float32 0..1) of clipped hair shafts and the roots beneath, or None.
-
-    ``dense`` (any size covering the photo, 0..1): how densely the hair grew; the shafts follow it.
-    """
-    H, W = region.shape
-    ys, xs = np.nonzero(region > 0.3)
-    weight = None
-    if dense is not None:
-        dh, dw = dense.shape
-        weight = dense[ys * dh // H, xs * dw // W].astype(np.float64)
-    area_cm2 = (len(xs) if weight is None else float(weight.sum())) / (px * 10) ** 2
-    n = int(rng.poisson(HAIRS_PER_CM2 * area_cm2))
-    if not n or not len(xs):
-        return None
-    if weight is None:
-        pick = rng.integers(0, len(xs), n)
-    else:
-        cum = np.cumsum(weight)
-        pick = np.minimum(np.searchsorted(cum, rng.random(n) * cum[-1]), len(xs) - 1)
-    p = np.column_stack([xs[pick], ys[pick]]).astype(np.float32) + rng.random((n, 2), np.float32)
-    if field is not None:
-        d, _, fore, radial = field.sample(p)
-    else:
-        a = rng.uniform(0, np.pi, n)
-        d, fore = np.column_stack([np.cos(a), np.sin(a)]), np.ones(n)
-    # Stubble lies along the growth direction, seen shorter where the head turns away.
-    wob = rng.normal(0, 0.35, n)
-    c, s_ = np.cos(wob), np.sin(wob)
-    d = np.column_stack([c * d[:, 0] - s_ * d[:, 1], s_ * d[:, 0] + c * d[:, 1]])
-    length = (max(guard_mm, 0.12) * rng.uniform(0.35, 1.15, n) * px * (0.5 + 0.5 * fore))[:, None]
-    a0, a1 = p, p + d * length
-    width_px = SHAFT_MM * px * (1.0 + 0.6 * min(guard_mm, 1.0))
-    val = float(np.clip(width_px, 0.25, 1.0))
-    thick = max(1, int(round(width_px)))
-    shift = 4
-    seg = np.round(np.stack([a0, a1], 1) * (1 << shift)).astype(np.int32)
-    stubble = np.zeros((H, W), np.float32)
-    cv2.polylines(stubble, list(seg), False, val, thick, cv2.LINE_AA, shift)
-    # Roots below the skin give a shaved scalp its grey cast (a natural "SMP").
-    roots = np.zeros((H, W), np.float32)
-    cv2.polylines(roots, list(seg[:, :1].repeat(2, 1)), False, 1.0, max(1, int(round(0.12 * px))),
-                  cv2.LINE_AA, shift)
-    stubble = np.maximum(stubble, 0.35 * cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px)))
-    stubble = cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
-    return np.clip(stubble, 0, 1, out=stubble)
 
 
 class _shifted:
