@@ -22,7 +22,7 @@ from smp_studio.core.model.settings import Settings
 
 VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the density is detected coarser still)
 BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
-SHAVE_EDGE_MM = 4.0  # the shave preview fades out over this at the scalp's edge
+SHAVE_EDGE_MM = 10.0  # the shave preview fades out over this at the scalp's edge
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
 
 

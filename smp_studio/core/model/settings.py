@@ -145,7 +145,7 @@ class Settings:
     # this guard length. "auto": on for the full shaved look, off for density.
     shave_preview: str = "auto"
     shave_guard_mm: float = 0.5
-    shave_around_mm: float = 20.0  # how far beyond the zone the hair is clipped too
+    shave_around_mm: float = 60.0  # how far beyond the zone the hair is clipped too (the whole head, mostly)
     # Coverage (pigmented share of the skin) above which the "helmet" warning shows.
     helmet_coverage: float = 0.45
     # Reproducibility and scale (None = estimated from the head outline).
