@@ -68,8 +68,8 @@ def test_a_png_is_decoded_once_and_still_gets_a_first_look(tmp_path, samples_dir
     path = tmp_path / "big.png"
     cv2.imwrite(str(path), cv2.cvtColor(cv2.resize(rgb, (1400, 1400)), cv2.COLOR_RGB2BGR))
     loads = []
-    real = progressive.load_photo
-    monkeypatch.setattr(progressive, "load_photo", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = progressive.decode_photo
+    monkeypatch.setattr(progressive, "decode_photo", lambda *a, **k: loads.append(1) or real(*a, **k))
     shown = []
     opened = open_progressively(path, show=shown.append)
     assert len(shown) == 1 and len(loads) == 1 and opened.sim.photo.size == (1400, 1400)

@@ -24,6 +24,13 @@ def _paint(img, labels, mask, colour, label, rng, strands=False):
         img[s] = np.clip(np.array(colour) - 25, 0, 255)
 
 
+def _canvas(size):
+    """An empty square photo of background, its labels, and its pixel rows and columns."""
+    img = np.empty((size, size, 3), np.uint8)
+    img[:] = BG
+    return img, np.zeros((size, size), np.uint8), *np.mgrid[0:size, 0:size]
+
+
 def back_view(size=400):
     """A head seen from behind: bald top, a hair fringe, ears, a neck and shoulders.
 
@@ -31,10 +38,7 @@ def back_view(size=400):
     """
     rng = np.random.default_rng(1)
     H = W = size
-    img = np.empty((H, W, 3), np.uint8)
-    img[:] = BG
-    labels = np.zeros((H, W), np.uint8)
-    yy, xx = np.mgrid[0:H, 0:W]
+    img, labels, yy, xx = _canvas(size)
     cx, cy, a, b = W / 2, 0.42 * H, 0.30 * W, 0.33 * H
     skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
     shoulders = (yy > 0.86 * H) & (np.abs(xx - cx) < 0.48 * W)
@@ -86,10 +90,7 @@ def side_view(size=400):
     """A head seen from its left side, face to the left: bald top, occipital fringe, ear, face, neck."""
     rng = np.random.default_rng(3)
     H = W = size
-    img = np.empty((H, W, 3), np.uint8)
-    img[:] = BG
-    labels = np.zeros((H, W), np.uint8)
-    yy, xx = np.mgrid[0:H, 0:W]
+    img, labels, yy, xx = _canvas(size)
     cx, cy, a, b = 0.52 * W, 0.45 * H, 0.36 * W, 0.32 * H
     skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
     face = (xx > cx - a - 0.03 * W) & (xx < cx - 0.05 * W) & (yy > cy) & (yy < 0.95 * H)

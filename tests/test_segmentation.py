@@ -194,7 +194,7 @@ def test_auburn_fair_and_grey_hair_over_a_forehead_count_as_hair(hair):
 
 
 def test_hair_by_colour_takes_smooth_auburn_hair_for_hair_and_keeps_the_forehead():
-    from smp_studio.core.analysis.face_parsing import hair_by_colour
+    from smp_studio.core.analysis.beside_face import hair_by_colour
 
     rng = np.random.default_rng(1)
     lab = np.empty((120, 100, 3), np.float32)
@@ -212,7 +212,7 @@ def test_hair_by_colour_takes_smooth_auburn_hair_for_hair_and_keeps_the_forehead
 
 
 def test_beside_the_face_keeps_long_dark_hair_and_drops_the_wall():
-    from smp_studio.core.analysis.face_parsing import beside_the_face
+    from smp_studio.core.analysis.beside_face import beside_the_face
 
     lab = np.empty((100, 100, 3), np.float32)
     lab[:] = (85.0, 0.0, 2.0)  # a pale wall all round
@@ -231,7 +231,7 @@ def test_refine_edge_puts_a_coarse_outline_back_on_a_soft_hair_edge(offset):
     """The graph cut's coarse grid leaves a halo of wall round the hair, or bites into it."""
     import cv2
 
-    from smp_studio.core.analysis.face_parsing import refine_edge
+    from smp_studio.core.analysis.beside_face import refine_edge
 
     rgb = np.full((120, 120, 3), (200, 203, 208), np.uint8)
     cv2.circle(rgb, (60, 70), 40, (60, 40, 30), -1)  # dark hair against a pale wall

@@ -120,11 +120,19 @@ def load_photo(path, *, max_pixels: int = MAX_PIXELS, max_working_pixels: int = 
     PhotoError
         The file is missing, empty, not an image, truncated or damaged, or too large.
     """
+    return decode_photo(photo_bytes(path), name=photo_label(path), max_pixels=max_pixels,
+                        max_working_pixels=max_working_pixels, max_bytes=max_bytes)
+
+
+def photo_bytes(path) -> bytes:
+    """A photo file's bytes, or a PhotoError saying why not (see :func:`load_photo`)."""
+    return read_user_file(Path(path), max_bytes=MAX_FILE_BYTES, error=PhotoError, what="photo")
+
+
+def photo_label(path) -> str:
+    """The name a photo goes by in messages and exports."""
     path = Path(path)
-    label = path.name or str(path)
-    data = read_user_file(path, max_bytes=MAX_FILE_BYTES, error=PhotoError, what="photo")
-    return decode_photo(data, name=label, max_pixels=max_pixels, max_working_pixels=max_working_pixels,
-                        max_bytes=max_bytes)
+    return path.name or str(path)
 
 
 def decode_photo(data: bytes, *, name: str = "photo", max_pixels: int = MAX_PIXELS,

@@ -241,7 +241,6 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
     # The shadow is made of follicles: it is grainy at their spacing, never a flat tint.
     follicle_tile = _grain_tile(rng, sigma=max(0.6, 0.2 * px), level=1.0)
-    hair_shaded = hair_shaded.astype(np.float32)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
     # (skin + grain) -> stubble shadow and shafts over it, by the clipped share.
     out = np.empty_like(rgb)

@@ -10,19 +10,14 @@ detail, its face) carries over, so the full open does not search again.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import cv2
 
 from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
-from smp_studio.core.analysis.photo import Photo, load_photo
-from smp_studio.core.analysis.segmentation import segment
-from smp_studio.core.analysis.view import ViewGuess, classify_view
+from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
+from smp_studio.core.analysis.view import ViewGuess
 from smp_studio.core.engine.render import View
-from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.io.opening import Opened, is_project, open_simulation
-from smp_studio.core.model.design import Design
-from smp_studio.core.model.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +46,7 @@ def reduced_copy(photo: Photo, pixels: int = FIRST_LOOK_PIXELS) -> Photo | None:
     return Photo(rgb, photo.data, photo.name, photo.format, photo.declared_size or photo.size)
 
 
-def open_first_look(source, *, pixels: int = FIRST_LOOK_PIXELS, settings: dict | None = None) -> Opened | None:
+def open_first_look(source, *, pixels: int = FIRST_LOOK_PIXELS) -> Opened | None:
     """A photo opened at a reduced size, for a first simulated look within moments.
 
     ``source`` is a path (a JPEG is decoded reduced straight from its
@@ -70,12 +65,19 @@ def open_first_look(source, *, pixels: int = FIRST_LOOK_PIXELS, settings: dict |
     """
     if isinstance(source, Photo):
         small = reduced_copy(source, pixels)
-    elif is_project(source) or not _is_jpeg(source):
+    elif is_project(source):
         return None
     else:
-        small = load_photo(source, max_working_pixels=pixels)
-        small = small if small.reduced else None
-    return None if small is None else open_simulation(small, settings=settings)
+        small = _reduced_jpeg(photo_bytes(source), photo_label(source), pixels)
+    return None if small is None else open_simulation(small)
+
+
+def _reduced_jpeg(data: bytes, name: str, pixels: int) -> Photo | None:
+    """A JPEG decoded small straight from its compressed data (None for other formats, or a small photo)."""
+    if data[:3] != JPEG_MAGIC:
+        return None
+    small = decode_photo(data, name=name, max_working_pixels=pixels)
+    return small if small.reduced else None
 
 
 def full_size_guess(first: Opened, photo: Photo) -> ViewGuess | None:
@@ -114,12 +116,15 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         ``progress(fraction, message)``, as the studio's jobs take it.
     """
     say = progress or (lambda f, m="": None)
-    name = Path(path).name
+    name = photo_label(path)
     say(0.02, f"Loading {name}...")
-    photo = None if _is_jpeg(path) else load_photo(path)  # only a JPEG decodes small for less
+    data = photo_bytes(path)  # read once: the first look and the full photo decode the same bytes
+    # Only a JPEG decodes small for less; any other photo is decoded once, and reduced.
+    photo = None if data[:3] == JPEG_MAGIC else decode_photo(data, name=name)
     first = look = None
     try:
-        first = open_first_look(photo if photo is not None else path)
+        small = reduced_copy(photo) if photo is not None else _reduced_jpeg(data, name, FIRST_LOOK_PIXELS)
+        first = None if small is None else open_simulation(small)
         if first is not None and show is not None:
             look = first.sim.render(*View.fitted(first.sim.photo.size, box))
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
@@ -129,19 +134,12 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         show(look)
     if photo is None:
         say(0.15, f"Loading {name} at full size...")
-        photo = load_photo(path)
-    say(0.3, "Finding bald and thinning areas...")
-    detection = segment(photo.rgb)
-    say(0.5, "Looking for the face and the view...")
-    guess = full_size_guess(first, photo) if first is not None else classify_view(photo.rgb)
-    say(0.7, "Preparing the simulation...")
-    sim = Simulation(photo, design=Design(Settings(view=guess.view), detection=detection), face=guess.face)
-    return Opened(sim.prepare(), None, guess)
+        photo = decode_photo(data, name=name)
+    say(0.3, "Looking for the face and the view...")
+    opened = open_simulation(photo, view_guess=full_size_guess(first, photo) if first is not None else None)
+    say(0.5, "Finding bald and thinning areas, preparing the simulation...")
+    opened.sim.prepare()
+    return opened
 
 
-def _is_jpeg(path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(3) == b"\xff\xd8\xff"
-    except OSError:
-        return False  # the full open reports it
+JPEG_MAGIC = b"\xff\xd8\xff"
