@@ -59,6 +59,18 @@ def test_irregular_curve_waves_within_amplitude_and_is_reproducible():
     assert 1.0 < dev.max() <= 5.01
 
 
+def test_moving_one_point_reshapes_the_waves_near_it_only():
+    pts = np.column_stack([np.linspace(0, 900, 10), 300 + 20 * np.sin(np.linspace(0, 3, 10))])
+    h = Hairline(pts)
+    a = h.irregular_curve(macro_px=6, wavelength_px=50, rng=2)
+    b = h.move_point(5, pts[5] + (4, 30)).irregular_curve(macro_px=6, wavelength_px=50, rng=2)
+    moved = np.flatnonzero(np.any(a != b, axis=1))
+    assert moved.size
+    # Points 3..7 span the segments the point shapes; the rest of the line keeps its waves exactly.
+    c = h.curve()
+    assert c[moved[0], 0] >= pts[3, 0] - 1e-6 and c[moved[-1], 0] <= pts[7, 0] + 1e-6
+
+
 @pytest.mark.parametrize("name", ["juvenile", "mature", "conservative", "feminine", "edge-up"])
 def test_templates_sit_on_the_head_front(name):
     frame = HeadFrame((320.0, 320.0), 250.0, 280.0)  # face toward +y (down)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from smp_studio.core.engine.dots import transition
-from smp_studio.core.model.settings import Settings  # noqa: F401  (the doctest uses it)
+from smp_studio.core.model.settings import Settings
 
 #: Largest scalp area (cm²) a single photo can show; beyond it the scale is suspect.
 MAX_PLAUSIBLE_CM2 = 300.0
@@ -81,8 +81,7 @@ def figures(sim) -> Figures:
     s = sim.settings
     zone = sim.zone
     scale = sim.scale
-    front = transition(zone.depth_mm, s)["density"]
-    area_px = float((zone.weight * front).sum(dtype=np.float64)) / zone.factor**2
+    area_px = _weighted_area_px(zone, s)
     area = scale.px_area_to_cm2(area_px)
     per = tuple(sim.dots.count_for_session(s.with_(session=k)) for k in range(1, s.sessions + 1))
     total = per[-1]
@@ -114,6 +113,21 @@ def figures(sim) -> Figures:
     return Figures(area_cm2=float(area), impressions=int(total), per_session=per,
                    density=float(total / area) if area > 0 else 0.0, chosen_density=float(s.density_per_cm2),
                    warnings=tuple(warnings), hint=sim.hint, area_note=note)
+
+
+def _weighted_area_px(zone, s: Settings) -> float:
+    """The zone's area in photo pixels, each weighted by its share of the full density.
+
+    Only a band along the hairline is partly dense (the transition behind it, the scatter
+    ahead); the rest is all or nothing, so the transition is worked out on that band alone.
+    """
+    d, w = zone.depth_mm, zone.weight
+    whole = d >= max(s.transition_mm, 1e-3)  # behind the transition (and everywhere without a line)
+    band = ~whole & (d > -s.scatter_mm if s.scatter_mm > 0 else d >= 0)
+    area = float(np.sum(w, where=whole, dtype=np.float64))
+    if band.any():
+        area += float(np.sum(w[band] * transition(d[band], s)["density"], dtype=np.float64))
+    return area / zone.factor**2
 
 
 def _face_warnings(sim) -> list[str]:

@@ -68,13 +68,17 @@ class Memo:
     def get(self, name: str, fn, settings, *inputs):
         e = self._entries.get(name)
         if e is not None:
-            read, old_inputs, result = e
+            read, old_settings, old_inputs, result = e
+            # Settings are frozen: the very same object has the same values (the common case, asked
+            # hundreds of times per repaint, skips comparing each value read).
             if len(old_inputs) == len(inputs) and all(_same(a, b) for a, b in zip(old_inputs, inputs)) \
-                    and all(_same(getattr(settings, k), v) for k, v in read.items()):
+                    and (settings is old_settings or all(_same(getattr(settings, k), v) for k, v in read.items())):
+                if settings is not old_settings:
+                    self._entries[name] = (read, settings, old_inputs, result)
                 return result
         rec = Reads(settings)
         result = fn(rec, *inputs)
-        self._entries[name] = (dict(rec._names), inputs, result)
+        self._entries[name] = (dict(rec._names), settings, inputs, result)
         self.computed[name] = self.computed.get(name, 0) + 1
         return result
 

@@ -17,6 +17,7 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region, wide_blur
+from smp_studio.core.engine.zones import wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
 
@@ -86,19 +87,27 @@ class Views:
         """The photo box outside which this design renders exactly as ``old`` did.
 
         None when the change may reach anywhere. Only a hairline edit that keeps
-        both ends in place is local: dots move within the transition, the
-        scatter and the waves around the old and the new line, and nowhere else.
+        the number of points is local: dots move within the transition, the
+        scatter and the waves around the part of the line that moved, and
+        nowhere else (each segment of the line carries its own waves).
         """
         if self.design.differs_from(old) != ("hairline",) or old.settings is not self.design.settings:
             return None
         before, after = self._hairline_of(old), self.hairline
-        if before is None or after is None or len(before.points) < 3 or len(after.points) < 3 \
-                or not (np.array_equal(before.points[[0, -1]], after.points[[0, -1]])):
+        if before is None or after is None or len(before.points) < 3 or len(after.points) != len(before.points) \
+                or not (np.array_equal(before.points[[0, -1]], after.points[[0, -1]])) \
+                or before.face_dir != after.face_dir:
             return None
         s = self.settings
+        a, b = wavy_line(before, s, self.scale), wavy_line(after, s, self.scale)
+        moved = np.flatnonzero(np.any(a != b, axis=1))
+        if moved.size == 0:
+            return (0.0, 0.0, 0.0, 0.0)
+        # The line between the moved samples and their neighbours is what changed.
+        lo, hi = max(int(moved[0]) - 1, 0), min(int(moved[-1]) + 2, len(a))
         margin_mm = (s.transition_mm + s.scatter_mm + s.macro_irregularity_mm + s.hairline_offset_mm
                      + (s.hairline_band_mm + 6.0 if s.treatment == "hairline" else 0.0) + 2.0)
-        pts = np.vstack([before.curve(), after.curve()])
+        pts = np.vstack([a[lo:hi], b[lo:hi]])
         m = self.scale.mm_to_px(margin_mm)
         (x0, y0), (x1, y1) = pts.min(0) - m, pts.max(0) + m
         return float(x0), float(y0), float(x1), float(y1)

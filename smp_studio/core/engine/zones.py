@@ -172,10 +172,7 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
     depth = np.full((h, w), FAR, np.float32)
     curve = None
     if hairline is not None and settings.treatment in ("full", "hairline", "density"):
-        rng = np.random.default_rng([settings.seed, 7])
-        curve = hairline.irregular_curve(
-            macro_px=scale.mm_to_px(settings.macro_irregularity_mm),
-            wavelength_px=scale.mm_to_px(settings.macro_wavelength_mm), rng=rng)
+        curve = wavy_line(hairline, settings, scale)
         depth = _signed_depth(curve, hairline.face_dir, (h, w), f, px_per_mm, reach_mm=depth_reach_mm(settings))
 
     t = settings.treatment
@@ -211,6 +208,13 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
         raise SettingsError(f"unknown treatment {t!r}")
     return Zone(np.ascontiguousarray(weight, np.float32), depth, f, curve, avoid_hair=(t == "density"),
                 scar=(t == "scar"))
+
+
+def wavy_line(hairline: Hairline, settings: Settings, scale: Scale) -> np.ndarray:
+    """The line the pigment follows: the artist's curve with the hand's gentle waves (photo pixels)."""
+    return hairline.irregular_curve(macro_px=scale.mm_to_px(settings.macro_irregularity_mm),
+                                    wavelength_px=scale.mm_to_px(settings.macro_wavelength_mm),
+                                    rng=np.random.default_rng([settings.seed, 7]))
 
 
 def depth_reach_mm(settings: Settings) -> float:

@@ -174,23 +174,32 @@ class Hairline:
         c = self.curve(samples_per_segment)
         if macro_px <= 0 or len(c) < 3:
             return c
-        rng = np.random.default_rng(rng)
-        seglen = np.hypot(*np.diff(c, axis=0).T)
-        s = np.concatenate([[0.0], np.cumsum(seglen)])
-        total = max(s[-1], 1e-6)
-        n_waves = max(int(total / max(wavelength_px, 1.0)) + 2, 3)
-        knots = np.linspace(0, total, n_waves)
-        amp = rng.normal(0, 1, n_waves)
-        off = np.interp(s, knots, amp)
-        # Smooth the piecewise-linear noise into waves: a moving average by running sums,
-        # linear in the samples whatever the window (a convolution was quadratic in it).
-        k = max(int(len(off) / n_waves), 1)
-        run = np.concatenate([[0.0], np.cumsum(np.pad(off, k, mode="edge"))])
-        off = (run[2 * k + 1:] - run[:-2 * k - 1]) / (2 * k + 1)
-        off = off / max(np.abs(off).max(), 1e-6) * macro_px
+        key = int(np.random.default_rng(rng).integers(1, 2**62))
+        wl = max(wavelength_px, 1.0)
+        n_seg = len(self.points) - 1
+        sps = (len(c) - 1) // n_seg
+        # Each segment between two control points carries its own waves, pinned at the points:
+        # dragging a point changes the line near it only (and so only that part of the render),
+        # never the waves along the rest of the line. Lengths are summed segment by segment and
+        # from each end, so an unchanged part computes to the very same numbers.
+        step = np.hypot(*np.diff(c, axis=0).T).reshape(n_seg, sps)
+        run = np.cumsum(step, axis=1)
+        length = run[:, -1]
+        local = np.concatenate([np.zeros((n_seg, 1)), run[:, :-1]], axis=1).ravel()
+        seg = np.repeat(np.arange(n_seg), sps)
+        local, seg = np.append(local, length[-1]), np.append(seg, n_seg - 1)
+        n = np.maximum(np.round(length / wl), 1).astype(np.int64)
+        u = local / np.maximum(length[seg], 1e-9) * n[seg]
+        k = np.minimum(np.floor(u), n[seg] - 1).astype(np.int64)
+        ease = (1 - np.cos(np.pi * np.clip(u - k, 0, 1))) / 2
+        v0, v1 = _knots(key, seg, k, n[seg]), _knots(key, seg, k + 1, n[seg])
+        off = (v0 + (v1 - v0) * ease) * macro_px
         # The ends stay where the artist put them: the temples are placed, not waved, and an
         # edit in the middle of the line can then never move them.
-        end = np.clip(np.minimum(s, total - s) / max(wavelength_px, 1.0), 0, 1)
+        flat = step.ravel()
+        from_start = np.concatenate([[0.0], np.cumsum(flat)])
+        from_end = np.concatenate([np.cumsum(flat[::-1])[::-1], [0.0]])
+        end = np.clip(np.minimum(from_start, from_end) / wl, 0, 1)
         off = off * end * end * (3 - 2 * end)
         tang = np.gradient(c, axis=0)
         tang /= np.maximum(np.hypot(*tang.T), 1e-9)[:, None]
@@ -236,6 +245,26 @@ class Hairline:
 
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _knots(key: int, seg: np.ndarray, k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Wave heights (-1..1) at knot ``k`` of ``n`` in segment ``seg``: a knot on a control point is
+    shared by the segments on either side, the others belong to their segment alone."""
+    node = k == 0
+    last = k >= n
+    a = np.where(node | last, 0, seg + 1).astype(np.uint64)
+    b = np.where(node, seg, np.where(last, seg + 1, k)).astype(np.uint64)
+    return _hash01(key, a, b) * 2.0 - 1.0
+
+
+def _hash01(key: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Uniform 0..1 from integers, the same on every machine (splitmix64 finaliser)."""
+    with np.errstate(over="ignore"):
+        x = np.uint64(key) ^ (a * np.uint64(0x9E3779B97F4A7C15)) ^ (b * np.uint64(0xC2B2AE3D27D4EB4F))
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(np.float64) / float(2**53)
 
 
 def across_dir(face_dir) -> np.ndarray:
