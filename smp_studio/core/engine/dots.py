@@ -43,6 +43,9 @@ class Dots:
         Major-axis direction ``(ax, ay)`` and the major and minor extents as
         multiples of the radius (skin direction, elongation, foreshortening).
         None: round dots.
+    index : ndarray int64 (N,), optional
+        Which of the placement's candidates each dot is (in increasing order),
+        so a hairline drag can redo the dots near the line alone.
     """
 
     xy: np.ndarray
@@ -52,13 +55,15 @@ class Dots:
     depth_mm: np.ndarray
     satellite: np.ndarray
     shape: np.ndarray | None = None
+    index: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.xy)
 
     def subset(self, keep: np.ndarray) -> "Dots":
         return Dots(self.xy[keep], self.size_mm[keep], self.opacity[keep], self.q[keep],
-                    self.depth_mm[keep], self.satellite[keep], None if self.shape is None else self.shape[keep])
+                    self.depth_mm[keep], self.satellite[keep], None if self.shape is None else self.shape[keep],
+                    None if self.index is None else self.index[keep])
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
@@ -187,6 +192,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     keep = rank < density
     if zone.avoid_hair and photo_rgb is not None:
         keep &= ~_on_hair(photo_rgb, xy, keep, scale)
+    index = np.flatnonzero(keep)
     xy, rank, density, depth = xy[keep], rank[keep], density[keep], depth[keep]
     size_f, op_f = front["size"][keep], front["opacity"][keep]
     v = {k: a[keep] for k, a in v.items()}
@@ -204,7 +210,8 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
     whole = (xy[:, 0] - r_px >= 0) & (xy[:, 1] - r_px >= 0) & (xy[:, 0] + r_px <= W) & (xy[:, 1] + r_px <= H)
     if not whole.all():
-        xy, rank, density, depth, size, opacity = (a[whole] for a in (xy, rank, density, depth, size, opacity))
+        xy, rank, density, depth, size, opacity, index = (a[whole] for a in (xy, rank, density, depth, size, opacity,
+                                                                               index))
         v = {k: a[whole] for k, a in v.items()}
     dist = np.where(v["doubled"], v["dbl_dist"], v["dist"])
     sat_w = np.where(v["doubled"], v["dbl_w"], v["sat_w"])
@@ -212,7 +219,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     shape = _shapes(xy, settings, field, v["elong"], v["turn"], v["wobble"])
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
-                depth.astype(f32), sat.astype(f32), shape)
+                depth.astype(f32), sat.astype(f32), shape, index)
 
 
 def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, wobble) -> np.ndarray:

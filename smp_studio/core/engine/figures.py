@@ -121,7 +121,13 @@ def _weighted_area_px(zone, s: Settings) -> float:
     Only a band along the hairline is partly dense (the transition behind it, the scatter
     ahead); the rest is all or nothing, so the transition is worked out on that band alone.
     """
-    d, w = zone.depth_mm, zone.weight
+    box = zone.bbox()
+    if box is None:
+        return 0.0
+    f = zone.factor
+    x0, y0 = max(int(box[0] * f) - 1, 0), max(int(box[1] * f) - 1, 0)
+    x1, y1 = int(np.ceil(box[2] * f)) + 1, int(np.ceil(box[3] * f)) + 1
+    d, w = zone.depth_mm[y0:y1, x0:x1], zone.weight[y0:y1, x0:x1]  # nothing outside has weight
     whole = d >= max(s.transition_mm, 1e-3)  # behind the transition (and everywhere without a line)
     band = ~whole & (d > -s.scatter_mm if s.scatter_mm > 0 else d >= 0)
     area = float(np.sum(w, where=whole, dtype=np.float64))

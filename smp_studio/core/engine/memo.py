@@ -82,5 +82,12 @@ class Memo:
         self.computed[name] = self.computed.get(name, 0) + 1
         return result
 
+    def previous(self, name: str):
+        """The last result of a stage: ``(names of the settings read, settings, inputs, result)``, or None.
+
+        For a stage that can update its last result rather than start again (a hairline drag).
+        """
+        return self._entries.get(name)
+
     def clear(self) -> None:
         self._entries.clear()

@@ -11,6 +11,8 @@ hairline rebuilds the zone. That is what keeps a live preview interactive.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
@@ -21,6 +23,7 @@ from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
 from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
 from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
+from smp_studio.core.engine.drag import patch_dots, patch_zone
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
 from smp_studio.core.engine.photolook import PhotoLook, estimate_look
 from smp_studio.core.engine.memo import Memo
@@ -36,6 +39,27 @@ from smp_studio.core.model.settings import Settings
 
 #: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
 FACE_VIEWS = ("front", "left", "right", "side")
+
+
+def _per_design(stage):
+    """A stage's value remembered for the very design object it was asked for.
+
+    A design is immutable and the photo fixed, so the same design object means the same value:
+    a repaint asks for each stage hundreds of times, and each ask would otherwise walk the
+    stage cache's chain of inputs again.
+    """
+    name = stage.__name__
+
+    @functools.wraps(stage)
+    def known(self):
+        hit = self._known.get(name)
+        if hit is not None and hit[0] is self.design and hit[1] is self._face_given:
+            return hit[2]
+        value = stage(self)
+        self._known[name] = (self.design, self._face_given, value)
+        return value
+
+    return known
 
 
 class Simulation(Views):
@@ -87,6 +111,7 @@ class Simulation(Views):
         self.crown_center = crown_center
         self._face_given = face  # ... = look for it when the view shows a face
         self._memo = Memo()
+        self._known: dict = {}  # per stage: (design, face given, value), see _per_design
 
     def prepare(self) -> "Simulation":
         """Compute what the first view needs (dots, the photo's look, the shave preview), e.g. in a
@@ -106,6 +131,7 @@ class Simulation(Views):
 
     # --- stages ---------------------------------------------------------------------------
     @property
+    @_per_design
     def detection(self) -> Segmentation:
         """The automatic segmentation (the design's, or detected once)."""
         if self.design.detection is not None:
@@ -113,11 +139,13 @@ class Simulation(Views):
         return self._memo.get("detection", lambda s, rgb: segment(rgb), self.settings, self.photo.rgb)
 
     @property
+    @_per_design
     def edits(self) -> np.ndarray | None:
         return self._memo.get("edits", lambda s, layer: None if layer is None else layer.array(),
                               self.settings, self.design.edits)
 
     @property
+    @_per_design
     def segmentation(self) -> Segmentation:
         """The automatic segmentation with the artist's corrections on top."""
         return self._memo.get("segmentation", lambda s, auto, edits: with_edits(auto, edits),
@@ -138,6 +166,7 @@ class Simulation(Views):
         self._face_given = face
 
     @property
+    @_per_design
     def scale(self) -> Scale:
         """Pixels per mm: given or calibrated, else from the eyes, else from the skull's breadth."""
         def stage(s, seg, face, scalp):
@@ -155,11 +184,13 @@ class Simulation(Views):
         return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.scalp)
 
     @property
+    @_per_design
     def head_frame(self) -> HeadFrame:
         return self._memo.get("head_frame", lambda s, seg: head_frame(seg.labels != BACKGROUND),
                               self.settings, self.segmentation)
 
     @property
+    @_per_design
     def scalp(self) -> Scalp:
         """Where pigment may go at all: the skull, without face, ears, neck or background."""
         return self._memo.get("scalp", lambda s, seg, face, rgb: treatable_scalp(seg, view=s.view, face=face,
@@ -167,6 +198,7 @@ class Simulation(Views):
                               self.settings, self.segmentation, self.face, self.photo.rgb)
 
     @property
+    @_per_design
     def hairline(self) -> Hairline | None:
         """The hairline in use: the artist's, or the settings' template placed on the head."""
         return self._hairline_of(self.design)
@@ -193,6 +225,7 @@ class Simulation(Views):
         return template_hairline(s.hairline_template, frame, view="side")
 
     @property
+    @_per_design
     def scar_mask(self) -> np.ndarray | None:
         return self._memo.get("scar", lambda s, layer: None if layer is None else layer.array(),
                               self.settings, self.design.scar)
@@ -222,6 +255,7 @@ class Simulation(Views):
                               hairline if hairline is not None else self.hairline)
 
     @property
+    @_per_design
     def zone(self) -> Zone:
         """The treatment zone, always inside the treatable scalp (a painted scar excepted).
 
@@ -242,6 +276,12 @@ class Simulation(Views):
                                   self.settings, self.photo.rgb, self.segmentation, self.scale)
 
         def stage(s, seg, scale, hairline, scar, crown, maps, scalp, show):
+            patched = self._dragged("zone", 2, (seg, scale, hairline, scar, crown, maps, scalp, show), s)
+            if patched is not None:  # a hairline drag: the zone redone near the line alone
+                prev, before = patched
+                zone = patch_zone(prev, hairline, self.settings, scale, maps, before.face_dir)
+                if zone is not None:
+                    return zone
             return treatment_zone(seg, s, scale, hairline=hairline, scar_mask=scar, crown_center=crown, maps=maps,
                                   scalp=scalp, skin_show=show)
 
@@ -266,6 +306,7 @@ class Simulation(Views):
         return self.zone.hint
 
     @property
+    @_per_design
     def dots(self) -> Dots:
         """Every impression of the finished treatment (none without a scalp: ``hint`` says why)."""
         if self.settings.treatment != "scar" and not self.has_scalp:
@@ -277,17 +318,39 @@ class Simulation(Views):
             return place_dots(zone, self.settings, scale)
         # The candidates depend on the zone's box, not on the hairline: a drag only re-chooses among them.
         cands = self._memo.get("candidates", lambda s, b, sc: make_candidates(b, s, sc), self.settings, box, scale)
-        return self._memo.get("dots", lambda s, z, sc, rgb, field, c: place_dots(z, s, sc, photo_rgb=rgb, field=field,
-                                                                                candidates=c),
-                              self.settings, zone, scale, self.photo.rgb, self.direction_field, cands)
+        def stage(s, z, sc, rgb, field, c):
+            patched = self._dragged("dots", 0, (z, sc, rgb, field, c), s)
+            if patched is not None and z.patch is not None and patched[0].index is not None \
+                    and z.patch[0] == id(patched[1]):  # the zone was patched from the one these dots are on
+                return patch_dots(patched[0], z, c, self.settings, sc, photo_rgb=rgb, field=field)
+            return place_dots(z, s, sc, photo_rgb=rgb, field=field, candidates=c)
+
+        return self._memo.get("dots", stage, self.settings, zone, scale, self.photo.rgb, self.direction_field, cands)
+
+    def _dragged(self, name: str, varying: int, inputs: tuple, recorder):
+        """(last result, its input ``varying``) of a stage whose other inputs and settings are these
+        (a hairline drag changes one input); None otherwise. The settings the last run read are
+        read again, so the stage cache keeps watching them."""
+        prev = self._memo.previous(name)
+        if prev is None:
+            return None
+        read, settings, old, result = prev
+        if settings is not self.settings or len(old) != len(inputs) \
+                or any(a is not b for i, (a, b) in enumerate(zip(old, inputs)) if i != varying):
+            return None
+        for k in read:
+            getattr(recorder, k)
+        return result, old[varying]
 
     @property
+    @_per_design
     def direction_field(self) -> DirectionField:
         """Which way the skin's furrows and the hair run, and the head's curvature: shapes the dots."""
         return self._memo.get("direction_field", lambda s, rgb, seg: direction_field(rgb, seg.head_mask),
                               self.settings, self.photo.rgb, self.segmentation)
 
     @property
+    @_per_design
     def look(self) -> PhotoLook:
         """The photo's own blur and grain (estimated once; every render reuses it)."""
         return self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)

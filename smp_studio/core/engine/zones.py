@@ -48,6 +48,9 @@ class Zone:
         Scar camouflage: the dots sit in scar tissue (paler, patchier uptake).
     hint : str
         Why the zone is empty, for the artist (e.g. no scar painted yet).
+    patch : (int, (x0, y0, x1, y1)) or None
+        For a zone updated after a hairline drag: ``id`` of the zone it was
+        updated from and the photo box outside which both are the same.
     """
 
     weight: np.ndarray
@@ -57,6 +60,7 @@ class Zone:
     avoid_hair: bool = False
     scar: bool = False
     hint: str = ""
+    patch: tuple | None = None
 
     def sample(self, xy: np.ndarray, which: str = "weight") -> np.ndarray:
         """Bilinear samples of a map at photo-pixel points ``xy`` (N, 2)."""
@@ -211,10 +215,25 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
 
 
 def wavy_line(hairline: Hairline, settings: Settings, scale: Scale) -> np.ndarray:
-    """The line the pigment follows: the artist's curve with the hand's gentle waves (photo pixels)."""
-    return hairline.irregular_curve(macro_px=scale.mm_to_px(settings.macro_irregularity_mm),
-                                    wavelength_px=scale.mm_to_px(settings.macro_wavelength_mm),
-                                    rng=np.random.default_rng([settings.seed, 7]))
+    """The line the pigment follows: the artist's curve with the hand's gentle waves (photo pixels, read-only).
+
+    A drag asks for the line before and after each move several times (the zone, the box to
+    repaint): the last few are remembered.
+    """
+    key = (settings.seed, settings.macro_irregularity_mm, settings.macro_wavelength_mm, scale.px_per_mm)
+    for line, k, curve in list(_WAVY):
+        if line is hairline and k == key:
+            return curve
+    curve = hairline.irregular_curve(macro_px=scale.mm_to_px(settings.macro_irregularity_mm),
+                                     wavelength_px=scale.mm_to_px(settings.macro_wavelength_mm),
+                                     rng=np.random.default_rng([settings.seed, 7]))
+    curve.flags.writeable = False
+    _WAVY.append((hairline, key, curve))
+    del _WAVY[:-4]
+    return curve
+
+
+_WAVY: list = []  # (hairline, key, curve), the newest last
 
 
 def depth_reach_mm(settings: Settings) -> float:
@@ -233,6 +252,18 @@ def _signed_depth(curve, face_dir, shape, f, px_per_mm, reach_mm: float | None =
     """
     h, w = shape
     c = np.asarray(curve) * f
+    dist = np.full((h, w), np.inf if reach_mm is None else reach_mm, np.float32)
+    box, line = _line_raster(c, shape, px_per_mm, reach_mm)
+    if line is not None:
+        x0, y0, x1, y1 = box
+        near = cv2.distanceTransform(line, cv2.DIST_L2, 5) / px_per_mm
+        dist[y0:y1, x0:x1] = near if reach_mm is None else np.minimum(near, reach_mm)
+    return np.where(behind_line(c, face_dir, shape) > 0, dist, -dist).astype(np.float32)
+
+
+def behind_line(c: np.ndarray, face_dir, shape) -> np.ndarray:
+    """uint8 (h, w): 1 on the side of the line ``c`` (zone pixels) away from the face."""
+    h, w = shape
     fd = np.asarray(face_dir, float)
     across = across_dir(fd)
     far = 4.0 * (h + w)
@@ -243,16 +274,21 @@ def _signed_depth(curve, face_dir, shape, f, px_per_mm, reach_mm: float | None =
         c = c[::-1]
     poly = np.vstack([a - across * far, c, b + across * far, b + across * far - fd * far, a - across * far - fd * far])
     behind = np.zeros((h, w), np.uint8)
+    # Filled whole, never in part: a clipped polygon does not fill its edge pixels quite the same.
     cv2.fillPoly(behind, [np.round(poly * 16).astype(np.int32)], 1, lineType=cv2.LINE_8, shift=4)
+    return behind
+
+
+def _line_raster(c: np.ndarray, shape, px_per_mm: float, reach_mm: float | None):
+    """The line ``c`` (zone pixels) drawn as 0 on 255 over the box it reaches: (box, image), or (box, None)."""
+    h, w = shape
     x0, y0, x1, y1 = 0, 0, w, h
     if reach_mm is not None:
         r = int(np.ceil(reach_mm * px_per_mm)) + 2
         x0, y0 = max(int(np.floor(c[:, 0].min())) - r, 0), max(int(np.floor(c[:, 1].min())) - r, 0)
         x1, y1 = min(int(np.ceil(c[:, 0].max())) + r + 1, w), min(int(np.ceil(c[:, 1].max())) + r + 1, h)
-    dist = np.full((h, w), np.inf if reach_mm is None else reach_mm, np.float32)
-    if x1 > x0 and y1 > y0:
-        line = np.full((y1 - y0, x1 - x0), 255, np.uint8)
-        cv2.polylines(line, [np.round((c - (x0, y0)) * 16).astype(np.int32)], False, 0, 1, cv2.LINE_8, shift=4)
-        near = cv2.distanceTransform(line, cv2.DIST_L2, 5) / px_per_mm
-        dist[y0:y1, x0:x1] = near if reach_mm is None else np.minimum(near, reach_mm)
-    return np.where(behind > 0, dist, -dist).astype(np.float32)
+    if x1 <= x0 or y1 <= y0:
+        return (x0, y0, x1, y1), None
+    line = np.full((y1 - y0, x1 - x0), 255, np.uint8)
+    cv2.polylines(line, [np.round((c - (x0, y0)) * 16).astype(np.int32)], False, 0, 1, cv2.LINE_8, shift=4)
+    return (x0, y0, x1, y1), line

@@ -299,7 +299,13 @@ def catmull_rom(points, samples_per_segment: int = 24, *, only_segment: int | No
         A3 = (t3 - t) / (t3 - t2) * P2 + (t - t2) / (t3 - t2) * P3
         B1 = (t2 - t) / (t2 - t0) * A1 + (t - t0) / (t2 - t0) * A2
         B2 = (t3 - t) / (t3 - t1) * A2 + (t - t1) / (t3 - t1) * A3
-        out.append((t2 - t) / (t2 - t1) * B1 + (t - t1) / (t2 - t1) * B2)
+        seg = (t2 - t) / (t2 - t1) * B1 + (t - t1) / (t2 - t1) * B2
+        # Through the control points exactly (not to the last bit): a segment's ends do not
+        # move when a neighbour does.
+        seg[0] = P1
+        if last:
+            seg[-1] = P2
+        out.append(seg)
     return np.vstack(out)
 
 
