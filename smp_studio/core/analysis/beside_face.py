@@ -10,6 +10,8 @@ the face than the skin seen on it.
 
 from __future__ import annotations
 
+import threading
+
 import cv2
 import numpy as np
 
@@ -21,25 +23,30 @@ WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
 HAIR_MARGIN = 1.0
 
 
-_FACE_CASCADE = None
+# One classifier per thread: OpenCV's cascades are not safe to share between threads mid-detection
+# (the studio finds the view beside the first look's segmentation).
+_CASCADES = threading.local()
+
+
+def cascade_named(name: str):
+    """OpenCV's bundled cascade ``name`` for this thread (None if missing)."""
+    c = getattr(_CASCADES, name.replace(".", "_"), None)
+    if c is None:
+        c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+        setattr(_CASCADES, name.replace(".", "_"), c)
+    return None if c.empty() else c
 
 
 def frontal_face_box(small):
     """The largest frontal face, (x, y, w, h) in working pixels, or None."""
-    global _FACE_CASCADE
-    if _FACE_CASCADE is None:
-        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
-        _FACE_CASCADE = cv2.CascadeClassifier(path)
-        if _FACE_CASCADE.empty():
-            return None
+    cascade = cascade_named("haarcascade_frontalface_default.xml")
+    if cascade is None:
+        return None
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    faces = _FACE_CASCADE.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
+    faces = cascade.detectMultiScale(gray, 1.1, 6, minSize=(gray.shape[1] // 6,) * 2)
     if len(faces) == 0:
         return None
     return max(faces, key=lambda f: f[2] * f[3])
-
-
-_PROFILE_CASCADE = None
 
 
 def profile_face_box(small):
@@ -48,10 +55,8 @@ def profile_face_box(small):
     OpenCV's profile cascade was trained on small faces: on a head filling
     the frame it answers only on a thumbnail about a hundred pixels long.
     """
-    global _PROFILE_CASCADE
-    if _PROFILE_CASCADE is None:
-        _PROFILE_CASCADE = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_profileface.xml")
-    if _PROFILE_CASCADE.empty():
+    cascade = cascade_named("haarcascade_profileface.xml")
+    if cascade is None:
         return None
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     found = []
@@ -59,7 +64,7 @@ def profile_face_box(small):
         k = size / max(gray.shape)
         g = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
         for flipped, img in ((False, g), (True, cv2.flip(g, 1))):
-            for x, y, w, h in _PROFILE_CASCADE.detectMultiScale(img, 1.05, 3, minSize=(24, 24)):
+            for x, y, w, h in cascade.detectMultiScale(img, 1.05, 3, minSize=(24, 24)):
                 if flipped:
                     x = g.shape[1] - x - w
                 found.append(tuple(int(round(v / k)) for v in (x, y, w, h)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_outline_fit
 
@@ -293,16 +294,6 @@ def _face_side(lab, head, cx, cy, b, view) -> int:
     return 1 if hair + reach + skin >= 0 else -1
 
 
-_CASCADES: dict = {}
-
-
-def _cascade(name):
-    if name not in _CASCADES:
-        c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
-        _CASCADES[name] = None if c.empty() else c
-    return _CASCADES[name]
-
-
 def _small_gray(photo_rgb, f):
     H, W = photo_rgb.shape[:2]
     small = cv2.resize(np.asarray(photo_rgb), (max(int(W * f), 8), max(int(H * f), 8)), interpolation=cv2.INTER_AREA)
@@ -310,7 +301,7 @@ def _small_gray(photo_rgb, f):
 
 
 def _face_box(photo_rgb, f):
-    c = _cascade("haarcascade_frontalface_default.xml")
+    c = cascade_named("haarcascade_frontalface_default.xml")
     if c is None:
         return None
     g = _small_gray(photo_rgb, f)

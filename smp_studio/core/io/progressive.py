@@ -10,12 +10,15 @@ detail, its face) carries over, so the full open does not search again.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 import cv2
 
 from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
 from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
-from smp_studio.core.analysis.view import ViewGuess
+from smp_studio.core.analysis.segmentation import segment
+from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
 from smp_studio.core.engine.render import View
 from smp_studio.core.io.opening import Opened, is_project, open_simulation
 
@@ -27,6 +30,9 @@ FIRST_LOOK_PIXELS = 800_000
 #: A face found on a first look this much smaller than the face search's own working
 #: size is searched again at full size (the iris sets the scale: it must be sharp).
 FACE_DETAIL = 0.9
+#: Seconds a first look waits for the view search once its own work is done, before it shows a
+#: provisional view (the full result follows with the view found).
+VIEW_WAIT = 0.1
 
 
 def reduced_copy(photo: Photo, pixels: int = FIRST_LOOK_PIXELS) -> Photo | None:
@@ -80,26 +86,26 @@ def _reduced_jpeg(data: bytes, name: str, pixels: int) -> Photo | None:
     return small if small.reduced else None
 
 
-def full_size_guess(first: Opened, photo: Photo) -> ViewGuess | None:
-    """The first look's view guess for ``photo`` (the same photo, larger).
+def full_size_guess(guess: ViewGuess | None, small_size, photo: Photo) -> ViewGuess | None:
+    """A view ``guess`` made on a reduced copy (``small_size``) of ``photo``, for ``photo``.
 
     Its face is moved to ``photo``'s pixels when it was found with about the
     detail a search of ``photo`` would have; otherwise it is searched for again.
     """
-    g = first.view_guess
-    if g is None:
+    if guess is None:
         return None
-    face = g.face
+    face = guess.face
     if face is not None:
-        small, full = max(first.sim.photo.size), max(photo.size)
+        small, full = max(small_size), max(photo.size)
         if small >= FACE_DETAIL * min(ANALYSIS_SIZE, full):
-            face = face.rescaled(photo.width / first.sim.photo.width)
+            face = face.rescaled(photo.width / small_size[0])
         else:
-            face = find_face(photo.rgb) or face.rescaled(photo.width / first.sim.photo.width)
-    return ViewGuess(g.view, g.confidence, face)
+            face = find_face(photo.rgb) or face.rescaled(photo.width / small_size[0])
+    return ViewGuess(guess.view, guess.confidence, face)
 
 
-def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> Opened:
+def open_progressively(path, *, box=(1600, 1000), show=None, progress=None,
+                       view_wait: float | None = VIEW_WAIT) -> Opened:
     """Open a photo as the studio does: a first look soon, then the full simulation, prepared.
 
     Parameters
@@ -114,6 +120,11 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         (a cancelled job) ends the open.
     progress : callable, keyword-only
         ``progress(fraction, message)``, as the studio's jobs take it.
+    view_wait : float or None, keyword-only
+        Seconds the first look waits for the view search (which runs beside
+        it) once its own segmentation is done; then it shows a provisional
+        view from the photo's layout, and the full result follows with the
+        view found. None: always wait.
     """
     say = progress or (lambda f, m="": None)
     name = photo_label(path)
@@ -121,25 +132,49 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
     data = photo_bytes(path)  # read once: the first look and the full photo decode the same bytes
     # Only a JPEG decodes small for less; any other photo is decoded once, and reduced.
     photo = None if data[:3] == JPEG_MAGIC else decode_photo(data, name=name)
-    first = look = None
+    small = reduced_copy(photo) if photo is not None else _reduced_jpeg(data, name, FIRST_LOOK_PIXELS)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view")
     try:
-        small = reduced_copy(photo) if photo is not None else _reduced_jpeg(data, name, FIRST_LOOK_PIXELS)
-        first = None if small is None else open_simulation(small)
-        if first is not None and show is not None:
-            look = first.sim.render(*View.fitted(first.sim.photo.size, box))
+        # The face and view search is the longest part of a first look, and needs nothing else:
+        # it runs beside the segmentation, the first look and the full decode.
+        searching = None if small is None else pool.submit(classify_view, small.rgb)
+        if searching is not None and show is not None:
+            look = _first_look(small, searching, box, view_wait, name)
+            if look is not None:
+                show(look)
+        if photo is None:
+            say(0.15, f"Loading {name} at full size...")
+            photo = decode_photo(data, name=name)
+        say(0.3, "Looking for the face and the view...")
+        guess = None
+        if searching is not None:
+            try:
+                guess = full_size_guess(searching.result(), small.size, photo)
+            except Exception as e:  # noqa: BLE001 - the full open looks again, and says what is wrong
+                log.warning("%s: view search on the first look failed (%s: %s)", name, type(e).__name__, e)
+        opened = open_simulation(photo, view_guess=guess)
+        say(0.5, "Finding bald and thinning areas, preparing the simulation...")
+        opened.sim.prepare()
+        return opened
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _first_look(small: Photo, searching, box, wait: float | None, name: str):
+    """The first look's render (None when it fails: the full open says what is wrong)."""
+    try:
+        seg = segment(small.rgb)
+        try:
+            guess = searching.result(timeout=wait)
+        except FutureTimeout:
+            # Still looking for a face: a provisional view from the photo's layout alone.
+            guess = decide(layout_features(seg.labels), None)
+        first = open_simulation(small, view_guess=guess)
+        first.sim.design = first.sim.design.with_(detection=seg)
+        return first.sim.render(*View.fitted(first.sim.photo.size, box))
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
         log.warning("%s: no first look (%s: %s)", name, type(e).__name__, e)
-        first = None
-    if look is not None:
-        show(look)
-    if photo is None:
-        say(0.15, f"Loading {name} at full size...")
-        photo = decode_photo(data, name=name)
-    say(0.3, "Looking for the face and the view...")
-    opened = open_simulation(photo, view_guess=full_size_guess(first, photo) if first is not None else None)
-    say(0.5, "Finding bald and thinning areas, preparing the simulation...")
-    opened.sim.prepare()
-    return opened
+        return None
 
 
 JPEG_MAGIC = b"\xff\xd8\xff"

@@ -10,12 +10,12 @@ scalp above the face).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.errors import SettingsError
 
 MODES = ("blur", "bar", "crop")
@@ -41,12 +41,6 @@ class Region:
         if w <= 0 or h <= 0:
             raise SettingsError(f"region {text!r} has no area")
         return cls(x, y, w, h)
-
-
-@functools.cache
-def _cascade(name: str):
-    c = cv2.CascadeClassifier(cv2.data.haarcascades + name)
-    return None if c.empty() else c
 
 
 _last: tuple | None = None  # (image, regions): an export asks for the same photo's faces twice
@@ -85,7 +79,7 @@ def _haar(rgb: np.ndarray) -> list[Region]:
     min_face = max(24, int(min(gray.shape) * 0.12))
     for name, flip in (("haarcascade_frontalface_default.xml", False), ("haarcascade_profileface.xml", False),
                        ("haarcascade_profileface.xml", True)):
-        c = _cascade(name)
+        c = cascade_named(name)
         if c is None:
             continue
         g = cv2.flip(gray, 1) if flip else gray
@@ -93,7 +87,7 @@ def _haar(rgb: np.ndarray) -> list[Region]:
             if flip:
                 x = g.shape[1] - x - fw
             found.append(Region(int(x / f), int(y / f), int(fw / f), int(fh / f), "face"))
-    eyes = _cascade("haarcascade_eye.xml")
+    eyes = cascade_named("haarcascade_eye.xml")
     if eyes is not None:
         min_eye = max(10, int(min(gray.shape) * 0.03))
         for (x, y, ew, eh) in eyes.detectMultiScale(gray, 1.1, 8, minSize=(min_eye, min_eye)):
