@@ -18,6 +18,7 @@ from smp_studio.core.model.scale import Scale
 
 WORK = 768  # long side of the working image for the skin fill
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
+FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
 
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
@@ -49,7 +50,10 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     dens = cv2.resize(hair_density.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
     head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
-    near = cv2.distanceTransform((~zone).astype(np.uint8), cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
+    mm = scale.px_per_mm * (w / W)  # working pixels per mm
+    # The clipped area ends softly (as a barber blends it), never along a ruled line.
+    ramp = max(FADE_MM * mm, 1.0)
+    near = np.clip((around_mm * mm - cv2.distanceTransform((~zone).astype(np.uint8), cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
     hair = np.clip((dens - 0.25) / 0.2, 0, 1)
     if rgb is not None:
         # Long strands over a thinning top count too (weak density), where strands are seen.
@@ -66,7 +70,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         # The hull of the outlines is the hull of the whole, from far fewer points.
         outlines, _ = cv2.findContours(b, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.fillConvexPoly(hull, cv2.convexHull(np.vstack(outlines)), 1)
-        hair *= cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5) < around_mm * scale.px_per_mm * (w / W)
+        hair *= np.clip((around_mm * mm - cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
