@@ -176,6 +176,25 @@ def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
     assert saved.shave_on and saved.shave_guard_mm == 3.0
 
 
+def test_thick_hair_clipped_reads_as_a_grey_shadow_not_the_tan_of_the_neck():
+    """The fill learns skin from tanned bare skin; under thick hair the clipped scalp is greyer."""
+    from smp_studio.core.engine.shave import shave
+
+    img = np.full((200, 200, 3), (190, 120, 80), np.uint8)  # tanned neck skin
+    img[:, :120] = (30, 28, 26)  # thick dark hair
+    reg = np.zeros((200, 200), np.float32)
+    reg[:, :110] = 1
+    def chroma(a):  # saturation: colourfulness for its lightness
+        a = a.reshape(-1, 3).astype(float)
+        return float(((a.max(1) - a.min(1)) / np.maximum(a.max(1), 1)).mean())
+
+    thick = shave(img, reg, Scale(4.0), guard_mm=0.5, hair_rgb=(30, 28, 26), follicles=np.ones((50, 50)))
+    thin = shave(img, reg, Scale(4.0), guard_mm=0.5, hair_rgb=(30, 28, 26), follicles=np.full((50, 50), 0.2))
+    clipped = (slice(20, 180), slice(10, 90))
+    assert chroma(thick[clipped]) < 0.6 * chroma(img[:, 150:])  # grey, not the orange-tan of the neck
+    assert chroma(thick[clipped]) < chroma(thin[clipped]) - 0.08  # the denser the hair grew, the greyer
+
+
 def test_photo_look_is_estimated_once_per_photo(monkeypatch):
     calls = []
     real = simulation_mod.estimate_look

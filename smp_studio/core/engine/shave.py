@@ -18,6 +18,7 @@ from smp_studio.core.model.scale import Scale
 
 WORK = 768  # long side of the working image for the skin fill
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
+UNDER_HAIR_GREY = 0.5  # how much of its colour the skin under dense hair loses, once clipped
 FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
 
 
@@ -238,6 +239,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # Follicle density changes over centimetres, never in a step at the detected hair's edge.
     dense = wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, 4.0 * px * w / W))
     shadow = stubble_shadow(guard_mm) * dense
+    # Skin that grew dense hair has not seen the sun, and the roots beneath it cast grey: a
+    # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
+    grey = (UNDER_HAIR_GREY * dense)[..., None]
+    skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
     stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
                             dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
