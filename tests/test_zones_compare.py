@@ -93,3 +93,21 @@ def test_side_by_side_layout_and_label():
     assert (labelled != out).any()
     with pytest.raises(ValueError, match="differ"):
         compare.split(b, a[:50])
+
+
+def test_the_edge_of_a_full_head_of_hair_is_not_inked_but_a_bald_silhouette_is():
+    """Hair seen edge-on at the silhouette thins out against the wall and reads as thinning: it is
+    the edge of the hair, not a thin patch. Bald skin out to the silhouette is treated to the edge."""
+    yy, xx = np.mgrid[0:400, 0:400]
+    r = np.hypot(xx - 200, yy - 200)
+    labels = np.zeros((400, 400), np.uint8)
+    labels[r < 150] = 3  # hair ...
+    labels[(r < 150) & (r >= 138)] = 2  # ... thinning out at the silhouette
+    labels[(r < 150) & (xx > 260)] = 1  # a bald patch out to the silhouette on the right
+    img = np.where(labels[..., None] == 1, 200, 60).astype(np.uint8).repeat(3, 2)
+    seg = from_labels(labels, img)
+    z = treatment_zone(seg, Settings(), Scale(4.0))
+    at = lambda x, y: z.sample(np.array([[float(x), float(y)]]))[0]  # noqa: E731
+    assert at(200, 56) < 0.1  # the thinning rim at the top of the hair: the hair's edge
+    assert at(200, 140) < at(342, 200)  # not more than bald skin ...
+    assert at(342, 200) > 0.9  # ... which is treated out to the silhouette (but for its last millimetre)

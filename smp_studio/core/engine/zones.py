@@ -20,11 +20,12 @@ from smp_studio.core.errors import SettingsError
 from smp_studio.core.analysis.head import head_frame
 from smp_studio.core.model.hairline import Hairline, across_dir
 from smp_studio.core.model.scale import Scale
-from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR_FROM, Segmentation
+from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, HAIR_FROM, Segmentation
 from smp_studio.core.model.settings import Settings
 
 ZONE_SIZE = 1024
 FAR = 1e6  # "no hairline": every point is far behind it
+RIM_MM = 8.0  # hair within this of the head's silhouette is (mostly) its edge, not thinning
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +140,15 @@ def zone_maps(seg: Segmentation, settings: Settings, scale: Scale, scalp=None) -
         into = cv2.distanceTransform(hairy.astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
         blend = 0.55 * np.clip(1.0 - into / settings.blend_mm, 0, 1)
         base = np.where(hairy, blend * room, base)
+    # Hair seen edge-on at the head's silhouette thins out against the background: it reads as
+    # thinning, but it is the edge of a full head of hair. Near the silhouette only bare skin is
+    # treated (the frame's edge is not a silhouette).
+    edge = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    rim = np.clip(edge / max(RIM_MM * px_per_mm, 1e-3) * 2.0 - 1.0, 0, 1)  # none in the outer half, then a ramp
+    # Bald skin is treated out to the silhouette, but for its last millimetre: a dot there would
+    # hang over the edge onto the wall.
+    skin_rim = np.clip(edge / max(px_per_mm, 1e-3) - 0.5, 0, 1)
+    base = base * np.where(labels == BALD, skin_rim, rim)
     return ZoneMaps(labels, dens, head, room, base.astype(np.float32), f, px_per_mm)
 
 
