@@ -8,6 +8,8 @@ invalidates which stage, so a new setting can never leave a stale cache.
 
 from __future__ import annotations
 
+import functools
+
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
@@ -91,3 +93,25 @@ class Memo:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def per_design(stage):
+    """A stage's value remembered for the very design object it was asked for.
+
+    For a :class:`~smp_studio.core.engine.simulation.Simulation` property (it keeps ``_known``).
+    A design is immutable and the photo fixed, so the same design object means the same value:
+    a repaint asks for each stage hundreds of times, and each ask would otherwise walk the
+    stage cache's chain of inputs again.
+    """
+    name = stage.__name__
+
+    @functools.wraps(stage)
+    def known(self):
+        hit = self._known.get(name)
+        if hit is not None and hit[0] is self.design and hit[1] is self._face_given:
+            return hit[2]
+        value = stage(self)
+        self._known[name] = (self.design, self._face_given, value)
+        return value
+
+    return known

@@ -11,8 +11,6 @@ hairline rebuilds the zone. That is what keeps a live preview interactive.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
@@ -26,7 +24,7 @@ from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
 from smp_studio.core.engine.drag import patch_dots, patch_zone
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
 from smp_studio.core.engine.photolook import PhotoLook, estimate_look
-from smp_studio.core.engine.memo import Memo
+from smp_studio.core.engine.memo import Memo, per_design
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.views import Views
 from smp_studio.core.engine.zones import Zone, treatment_zone, zone_maps
@@ -39,27 +37,6 @@ from smp_studio.core.model.settings import Settings
 
 #: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
 FACE_VIEWS = ("front", "left", "right", "side")
-
-
-def _per_design(stage):
-    """A stage's value remembered for the very design object it was asked for.
-
-    A design is immutable and the photo fixed, so the same design object means the same value:
-    a repaint asks for each stage hundreds of times, and each ask would otherwise walk the
-    stage cache's chain of inputs again.
-    """
-    name = stage.__name__
-
-    @functools.wraps(stage)
-    def known(self):
-        hit = self._known.get(name)
-        if hit is not None and hit[0] is self.design and hit[1] is self._face_given:
-            return hit[2]
-        value = stage(self)
-        self._known[name] = (self.design, self._face_given, value)
-        return value
-
-    return known
 
 
 class Simulation(Views):
@@ -131,7 +108,7 @@ class Simulation(Views):
 
     # --- stages ---------------------------------------------------------------------------
     @property
-    @_per_design
+    @per_design
     def detection(self) -> Segmentation:
         """The automatic segmentation (the design's, or detected once)."""
         if self.design.detection is not None:
@@ -139,13 +116,13 @@ class Simulation(Views):
         return self._memo.get("detection", lambda s, rgb: segment(rgb), self.settings, self.photo.rgb)
 
     @property
-    @_per_design
+    @per_design
     def edits(self) -> np.ndarray | None:
         return self._memo.get("edits", lambda s, layer: None if layer is None else layer.array(),
                               self.settings, self.design.edits)
 
     @property
-    @_per_design
+    @per_design
     def segmentation(self) -> Segmentation:
         """The automatic segmentation with the artist's corrections on top."""
         return self._memo.get("segmentation", lambda s, auto, edits: with_edits(auto, edits),
@@ -166,7 +143,7 @@ class Simulation(Views):
         self._face_given = face
 
     @property
-    @_per_design
+    @per_design
     def scale(self) -> Scale:
         """Pixels per mm: given or calibrated, else from the eyes, else from the skull's breadth."""
         def stage(s, seg, face, scalp):
@@ -184,13 +161,13 @@ class Simulation(Views):
         return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.scalp)
 
     @property
-    @_per_design
+    @per_design
     def head_frame(self) -> HeadFrame:
         return self._memo.get("head_frame", lambda s, seg: head_frame(seg.labels != BACKGROUND),
                               self.settings, self.segmentation)
 
     @property
-    @_per_design
+    @per_design
     def scalp(self) -> Scalp:
         """Where pigment may go at all: the skull, without face, ears, neck or background."""
         return self._memo.get("scalp", lambda s, seg, face, rgb: treatable_scalp(seg, view=s.view, face=face,
@@ -198,7 +175,7 @@ class Simulation(Views):
                               self.settings, self.segmentation, self.face, self.photo.rgb)
 
     @property
-    @_per_design
+    @per_design
     def hairline(self) -> Hairline | None:
         """The hairline in use: the artist's, or the settings' template placed on the head."""
         return self._hairline_of(self.design)
@@ -225,7 +202,7 @@ class Simulation(Views):
         return template_hairline(s.hairline_template, frame, view="side")
 
     @property
-    @_per_design
+    @per_design
     def scar_mask(self) -> np.ndarray | None:
         return self._memo.get("scar", lambda s, layer: None if layer is None else layer.array(),
                               self.settings, self.design.scar)
@@ -255,7 +232,7 @@ class Simulation(Views):
                               hairline if hairline is not None else self.hairline)
 
     @property
-    @_per_design
+    @per_design
     def zone(self) -> Zone:
         """The treatment zone, always inside the treatable scalp (a painted scar excepted).
 
@@ -306,7 +283,7 @@ class Simulation(Views):
         return self.zone.hint
 
     @property
-    @_per_design
+    @per_design
     def dots(self) -> Dots:
         """Every impression of the finished treatment (none without a scalp: ``hint`` says why)."""
         if self.settings.treatment != "scar" and not self.has_scalp:
@@ -343,14 +320,14 @@ class Simulation(Views):
         return result, old[varying]
 
     @property
-    @_per_design
+    @per_design
     def direction_field(self) -> DirectionField:
         """Which way the skin's furrows and the hair run, and the head's curvature: shapes the dots."""
         return self._memo.get("direction_field", lambda s, rgb, seg: direction_field(rgb, seg.head_mask),
                               self.settings, self.photo.rgb, self.segmentation)
 
     @property
-    @_per_design
+    @per_design
     def look(self) -> PhotoLook:
         """The photo's own blur and grain (estimated once; every render reuses it)."""
         return self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
