@@ -21,17 +21,20 @@ PIGMENT_FRESH = (24, 24, 27)
 #: Years of UV and immune clearance shift what remains toward blue-grey.
 PIGMENT_AGED = (78, 88, 108)
 #: Absorbance per channel (R, G, B; blue = 1) of pigment seen through skin.
-#: Healed carbon under the dermis reads neutral to warm grey-brown on photos of
-#: real work (light let through at a dot centre ~0.90 / 0.87 / 0.84).
-TINT_HEALED = (0.66, 0.82, 1.0)
+#: Healed carbon under the dermis reads neutral to slightly cool charcoal grey: on
+#: warm skin a treated area turns greyer, never more orange. (Photos of real work
+#: measure ~0.90 / 0.87 / 0.84 let through at a dot centre, R most: a small dot
+#: keeps the skin's colour around it in a JPEG's half-resolution chroma and loses
+#: only lightness, the same in every channel, which is most of red's share.)
+TINT_HEALED = (1.02, 1.01, 1.0)
 #: Fresh: higher in the skin and not yet settled: darker and neutral.
-TINT_FRESH = (0.92, 0.95, 1.0)
+TINT_FRESH = (1.0, 1.0, 1.0)
 #: Years of UV and immune clearance leave a cooler, greyer remainder.
-TINT_AGED = (0.78, 0.82, 0.86)
+TINT_AGED = (1.07, 1.0, 0.94)
 #: Optical density (-ln transmission) at the centre of a full-strength healed
 #: core, before dilution and the photo's blur; calibrated with
 #: tools/realism_report.py against photos of real healed work.
-HEALED_DENSITY = 6.5
+HEALED_DENSITY = 7.2
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
 
 
