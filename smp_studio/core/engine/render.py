@@ -166,7 +166,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     if not inside.any():
         return base.copy()
     p, r, sat, axis, major, minor = p[inside], r[inside], sat[inside], axis[inside], major[inside], minor[inside]
-    density = dots.opacity[inside] * st["opacity"] * pigment.strength * HEALED_DENSITY
+    density = dots.opacity[inside] * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
     # dots just outside the view still cast their tails into it (crop == export crop).
