@@ -130,7 +130,7 @@ def make_candidates(box, settings: Settings, scale: Scale, *, rng=None) -> Candi
     patch_d = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
     patch_o = patch_noise(xy_mm, settings.patch_wavelength_mm, rng)
     v = {
-        "size": np.clip(np.exp(rng.normal(0, settings.size_variation, m)), 0.5, 1.6),
+        "size": np.clip(np.exp(rng.normal(0, settings.size_variation, m)), 0.5, 1.4),
         "op": rng.normal(1.0, settings.opacity_variation, m),
         "faded": rng.random(m) < settings.faded_fraction,  # healed faint: pigment lost with the scab
         "fade": rng.uniform(0.15, 0.55, m),

@@ -23,6 +23,7 @@ import numpy as np
 CROP = 512  # side of the central crop the grain estimators look at (native pixels)
 EDGE_CROP = 1024  # side of the central crop the edge-width estimator looks at
 REBLUR = 1.0  # sigma of the re-blur that edge widths are read from
+TEXTURE_SHARE = 0.7  # how far the pigment's blur goes from the edges' toward the texture's
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,9 @@ def estimate_look(rgb: np.ndarray) -> PhotoLook:
     texture = float(np.interp(float(blur_effect(g)), vals, sig))  # vals increase with sigma
     edge = edge_blur(rgb)
     # Edges give the optics; JPEG and noise reduction soften faint texture (and faint
-    # pigment) beyond that, which the texture's own blur shows: a dot is drawn halfway.
-    blur = texture if edge is None else 0.5 * (edge + max(texture, edge))
+    # pigment) beyond that, which the texture's own blur shows. A healed dot is faint
+    # detail the size of a pore, so it is drawn nearer the texture's softness than the edges'.
+    blur = texture if edge is None else (1 - TEXTURE_SHARE) * edge + TEXTURE_SHARE * max(texture, edge)
     noise = noise_sigma(g)
     # Sharpening leaves more finest-band detail than the blur allows: a rough flag.
     fine = g - cv2.GaussianBlur(g, (0, 0), 0.7)

@@ -21,17 +21,22 @@ PIGMENT_FRESH = (24, 24, 27)
 #: Years of UV and immune clearance shift what remains toward blue-grey.
 PIGMENT_AGED = (78, 88, 108)
 #: Absorbance per channel (R, G, B; blue = 1) of pigment seen through skin.
-#: Healed carbon under the dermis reads neutral to warm grey-brown on photos of
-#: real work (light let through at a dot centre ~0.90 / 0.87 / 0.84).
-TINT_HEALED = (0.66, 0.82, 1.0)
+#: Healed carbon under the dermis reads neutral to slightly cool charcoal grey: on
+#: warm skin a treated area turns greyer, never more orange. (Photos of real work
+#: measure ~0.90 / 0.87 / 0.84 let through at a dot centre, R most: a small dot
+#: keeps the skin's colour around it in a JPEG's half-resolution chroma and loses
+#: only lightness, the same in every channel, which is most of red's share.)
+TINT_HEALED = (1.02, 1.01, 1.0)
 #: Fresh: higher in the skin and not yet settled: darker and neutral.
-TINT_FRESH = (0.92, 0.95, 1.0)
+TINT_FRESH = (1.0, 1.0, 1.0)
 #: Years of UV and immune clearance leave a cooler, greyer remainder.
-TINT_AGED = (0.78, 0.82, 0.86)
+TINT_AGED = (1.07, 1.0, 0.94)
 #: Optical density (-ln transmission) at the centre of a full-strength healed
 #: core, before dilution and the photo's blur; calibrated with
 #: tools/realism_report.py against photos of real healed work.
-HEALED_DENSITY = 6.5
+HEALED_DENSITY = 7.8
+#: On the darkest skin this share of the light seen comes back from the dermis, where the pigment is.
+REACH_DARK = 0.5
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
 
 
@@ -48,6 +53,21 @@ class Pigment:
     def strength(self) -> float:
         return 1.0 - self.dilution
 
+    @property
+    def reach(self) -> float:
+        """How much of the skin's light reaches the pigment and comes back (0..1).
+
+        Carbon sits in the dermis, under the epidermis' melanin: on darker skin
+        less of the light seen comes from the layer the pigment darkens, so the
+        same ink takes a smaller share of it (artists dilute less there, which
+        ``choose_dilution`` does; this is the skin's side of it).
+
+        >>> dark, fair = Pigment(PIGMENT_HEALED, 0.3, DEFAULT_HAIR, (95, 60, 45)), Pigment(PIGMENT_HEALED, 0.3, DEFAULT_HAIR, (225, 185, 165))
+        >>> 0.5 < dark.reach < fair.reach == 1.0
+        True
+        """
+        return skin_reach(self.skin_rgb)
+
 
 def lab_to_rgb(lab) -> tuple[int, int, int]:
     a = np.array(lab, np.float32).reshape(1, 1, 3)
@@ -58,6 +78,13 @@ def lab_to_rgb(lab) -> tuple[int, int, int]:
 def rgb_to_lab(rgb) -> tuple[float, float, float]:
     a = np.array(rgb, np.float32).reshape(1, 1, 3) / 255.0
     return tuple(float(v) for v in cv2.cvtColor(a, cv2.COLOR_RGB2Lab)[0, 0])
+
+
+def skin_reach(skin_rgb) -> float:
+    """Share of the skin's light that comes back through the dermis, from its lightness:
+    1 on fair skin (L* >= 70), falling to ``REACH_DARK`` on deeply pigmented skin (L* <= 25)."""
+    Ls = rgb_to_lab(skin_rgb)[0]
+    return float(np.interp(Ls, [25.0, 70.0], [REACH_DARK, 1.0]))
 
 
 def choose_dilution(hair_rgb, skin_rgb) -> float:

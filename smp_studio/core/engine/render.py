@@ -166,7 +166,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     if not inside.any():
         return base.copy()
     p, r, sat, axis, major, minor = p[inside], r[inside], sat[inside], axis[inside], major[inside], minor[inside]
-    density = dots.opacity[inside] * st["opacity"] * pigment.strength * HEALED_DENSITY
+    density = dots.opacity[inside] * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
     # dots just outside the view still cast their tails into it (crop == export crop).
@@ -339,9 +339,9 @@ def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarra
 def _keep(alpha, tint):
     """Light a pigment of cover ``alpha`` lets through, per channel of absorbance ``tint``.
 
-    A faint dot takes the skin's warm-grey cast (blue goes first); a dense core
-    turns neutral, charcoal rather than rust: the carbon itself is black, and
-    the cast is the skin's, over it.
+    A faint dot takes the tint's cast (a tint that takes blue first leaves a warm
+    grey); a dense core turns neutral, charcoal rather than rust: the carbon
+    itself is black, and any cast is the skin's, over it.
 
     >>> k = _keep(np.array([[0.2], [1.0]]), np.array([0.66, 0.82, 1.0]))
     >>> bool(k[0, 0] > k[0, 2]) and bool(k[1, 0] / k[1, 2] < k[0, 0] / k[0, 2] * 2.5)

@@ -100,7 +100,7 @@ class Settings:
     hairline_template: str = "mature"
     # Dots: body density and the healed impression size.
     density_per_cm2: float = 100.0
-    dot_size_mm: float = 0.40
+    dot_size_mm: float = 0.32
     size_variation: float = 0.25
     opacity_variation: float = 0.22
     position_jitter: float = 0.12
