@@ -20,7 +20,7 @@ def big_front(tmp_path, samples_dir):
 
 def test_a_large_photo_shows_a_first_look_before_the_full_result_and_they_agree(big_front):
     shown = []
-    opened = open_progressively(big_front, box=(800, 600), show=shown.append, view_wait=None)
+    opened = open_progressively(big_front, box=(800, 600), show=shown.append)
     assert len(shown) == 1  # one first look, before the full simulation
     first = shown[0]
     assert first.dtype == np.uint8 and first.shape[1] <= 800 and first.shape[0] <= 600
@@ -81,30 +81,34 @@ def test_a_small_photo_opens_at_once_without_a_first_look(samples_dir):
     assert shown == [] and opened.sim.photo.size == load_photo(samples_dir / "topdown-norwood6-shaved-look.jpg").size
 
 
-def test_a_first_look_does_not_wait_for_a_slow_face_search(big_front, monkeypatch):
-    """The face search runs beside the first look; when it is slow, the first look shows a provisional
-    view, and the full result the view found."""
+def test_the_face_search_runs_beside_the_first_looks_segmentation(big_front, monkeypatch):
+    """The longest part of a first look, the face and view search, overlaps the segmentation; and the
+    first look waits for it (a front photo is never shown in the wrong view, forehead inked)."""
     import threading
 
     import smp_studio.core.io.progressive as progressive
 
-    real = progressive.classify_view
-    release, done = threading.Event(), threading.Event()
+    real_search, real_segment = progressive.classify_view, progressive.segment
+    started, checked, finished = threading.Event(), threading.Event(), threading.Event()
+    during = []
 
-    def slow(rgb, **kw):
-        release.wait(10)
+    def search(rgb, **kw):
+        started.set()
+        checked.wait(10)  # still searching when the segmentation looks
         try:
-            return real(rgb, **kw)
+            return real_search(rgb, **kw)
         finally:
-            done.set()
+            finished.set()
 
-    monkeypatch.setattr(progressive, "classify_view", slow)
+    def seg(rgb, **kw):
+        if started.wait(10):
+            during.append(not finished.is_set())
+            checked.set()
+        return real_segment(rgb, **kw)
+
+    monkeypatch.setattr(progressive, "classify_view", search)
+    monkeypatch.setattr(progressive, "segment", seg)
     shown = []
-
-    def show(img):
-        shown.append(done.is_set())
-        release.set()  # the search ends only once the first look is on screen
-
-    opened = open_progressively(big_front, box=(800, 600), show=show, view_wait=0.0)
-    assert shown == [False]  # shown while the search was still going on
-    assert opened.sim.settings.view == "front" and opened.sim.face is not None
+    opened = open_progressively(big_front, box=(800, 600), show=shown.append)
+    assert during == [True] and len(shown) == 1
+    assert opened.sim.settings.view == "front"

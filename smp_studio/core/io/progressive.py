@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 import cv2
 
 from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
 from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
 from smp_studio.core.analysis.segmentation import segment
-from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
+from smp_studio.core.analysis.view import ViewGuess, classify_view
 from smp_studio.core.engine.render import View
 from smp_studio.core.io.opening import Opened, is_project, open_simulation
 
@@ -30,9 +29,6 @@ FIRST_LOOK_PIXELS = 800_000
 #: A face found on a first look this much smaller than the face search's own working
 #: size is searched again at full size (the iris sets the scale: it must be sharp).
 FACE_DETAIL = 0.9
-#: Seconds a first look waits for the view search once its own work is done, before it shows a
-#: provisional view (the full result follows with the view found).
-VIEW_WAIT = 0.1
 
 
 def reduced_copy(photo: Photo, pixels: int = FIRST_LOOK_PIXELS) -> Photo | None:
@@ -104,8 +100,7 @@ def full_size_guess(guess: ViewGuess | None, small_size, photo: Photo) -> ViewGu
     return ViewGuess(guess.view, guess.confidence, face)
 
 
-def open_progressively(path, *, box=(1600, 1000), show=None, progress=None,
-                       view_wait: float | None = VIEW_WAIT) -> Opened:
+def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> Opened:
     """Open a photo as the studio does: a first look soon, then the full simulation, prepared.
 
     Parameters
@@ -120,11 +115,6 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None,
         (a cancelled job) ends the open.
     progress : callable, keyword-only
         ``progress(fraction, message)``, as the studio's jobs take it.
-    view_wait : float or None, keyword-only
-        Seconds the first look waits for the view search (which runs beside
-        it) once its own segmentation is done; then it shows a provisional
-        view from the photo's layout, and the full result follows with the
-        view found. None: always wait.
     """
     say = progress or (lambda f, m="": None)
     name = photo_label(path)
@@ -139,7 +129,7 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None,
         # it runs beside the segmentation, the first look and the full decode.
         searching = None if small is None else pool.submit(classify_view, small.rgb)
         if searching is not None and show is not None:
-            look = _first_look(small, searching, box, view_wait, name)
+            look = _first_look(small, searching, box, name)
             if look is not None:
                 show(look)
         if photo is None:
@@ -160,16 +150,15 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None,
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _first_look(small: Photo, searching, box, wait: float | None, name: str):
-    """The first look's render (None when it fails: the full open says what is wrong)."""
+def _first_look(small: Photo, searching, box, name: str):
+    """The first look's render (None when it fails: the full open says what is wrong).
+
+    It waits for the view: a first look in the wrong view would ink a front photo's forehead,
+    even if only for a moment, in front of the client.
+    """
     try:
-        seg = segment(small.rgb)
-        try:
-            guess = searching.result(timeout=wait)
-        except FutureTimeout:
-            # Still looking for a face: a provisional view from the photo's layout alone.
-            guess = decide(layout_features(seg.labels), None)
-        first = open_simulation(small, view_guess=guess)
+        seg = segment(small.rgb)  # meanwhile the face and the view are searched for
+        first = open_simulation(small, view_guess=searching.result())
         first.sim.design = first.sim.design.with_(detection=seg)
         return first.sim.render(*View.fitted(first.sim.photo.size, box))
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
