@@ -102,12 +102,18 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
     if project is None and not (settings or {}).get("view"):
         # A photo's view is detected (a project's was saved; a chosen one always wins).
         guess = view_guess if view_guess is not None else classify_view(photo.rgb)
-        sim.design = sim.design.with_settings(view=guess.view)
-        sim.face = guess.face
-        if guess.uncertain:
-            warnings.append(f"the photo looks like a {guess.view} view, but only {guess.confidence:.0%} sure; "
-                            "choose the view to be certain")
+        warnings += apply_view(sim, guess)
     return Opened(sim, project, guess, warnings)
+
+
+def apply_view(sim: Simulation, guess: ViewGuess) -> list[str]:
+    """Give ``sim`` the detected view and face; the warnings to show (an uncertain view)."""
+    sim.design = sim.design.with_settings(view=guess.view)
+    sim.face = guess.face
+    if guess.uncertain:
+        return [f"the photo looks like a {guess.view} view, but only {guess.confidence:.0%} sure; "
+                "choose the view to be certain"]
+    return []
 
 
 def _changes(old: Settings, new: Settings) -> dict:

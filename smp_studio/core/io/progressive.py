@@ -19,7 +19,9 @@ from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, pho
 from smp_studio.core.analysis.segmentation import segment
 from smp_studio.core.analysis.view import ViewGuess, classify_view
 from smp_studio.core.engine.render import View
-from smp_studio.core.io.opening import Opened, is_project, open_simulation
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.io.opening import Opened, apply_view, is_project, open_simulation
+from smp_studio.core.model.design import Design
 
 log = logging.getLogger(__name__)
 
@@ -157,10 +159,12 @@ def _first_look(small: Photo, searching, box, name: str):
     even if only for a moment, in front of the client.
     """
     try:
-        seg = segment(small.rgb)  # meanwhile the face and the view are searched for
-        first = open_simulation(small, view_guess=searching.result())
-        first.sim.design = first.sim.design.with_(detection=seg)
-        return first.sim.render(*View.fitted(first.sim.photo.size, box))
+        # Meanwhile the face and the view are searched for: the segmentation, and what depends on the
+        # photo alone (its blur and grain, the skin's direction), are done before the view is known.
+        sim = Simulation(small, design=Design(detection=segment(small.rgb)))
+        _ = sim.look, sim.direction_field
+        apply_view(sim, searching.result())
+        return sim.render(*View.fitted(sim.photo.size, box))
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
         log.warning("%s: no first look (%s: %s)", name, type(e).__name__, e)
         return None
