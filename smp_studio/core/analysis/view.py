@@ -1,24 +1,24 @@
 """Which way the camera looked: front, top-down, back, left or right.
 
-Three cues, in order, all hand-set (nothing is fitted to photos):
+Four cues, in order, all hand-set (nothing is fitted to photos):
 
 1. A face the mesh confirms (:func:`~smp_studio.core.analysis.face.find_face`)
-   means a front view, or a side view when it is turned well away. On the
-   development set (465 photos, 93 per view) this is wrong once in 56, and
-   finds 59 % of the front photos: the others look down so far that only
-   the forehead and brows show, and nothing here tells them from a bald crown.
-2. Without one, the mesh network's face-presence score on a grid of turned
-   crops (:func:`face_presence`) finds profiles and three-quarter views: it
-   answers on 173 photos, 161 of them side views. Which side: the hair lies
-   on the back of the head, away from the nose (right 9 times in 10).
-3. Otherwise hair across the middle with little skin there is a back view,
-   anything else top-down; right about 2 times in 3.
+   means a front view, or a side view when it is turned well away.
+2. The face detector's keypoints (:func:`profile_cue`): on a profile its
+   two "ears" fall together behind the nose, which stands a whole ear span
+   or more out to one side; on a face looking at the camera it stays
+   between them. Which way the nose points is which side is seen. The
+   detector alone is sure only when the mesh network also sees part of a
+   face (:func:`face_presence`): an ear on the back of a head can fool it.
+3. The mesh network's presence on big upright crops low in the photo: the
+   brows and eyes of a face looking down, a front view the mesh cannot fit.
+4. Otherwise hair across the middle with little skin there is a back view,
+   anything else top-down; right about 2 times in 3, and said to be unsure.
 
-Measured with ``tools/eval_view.py`` on the development set: front 59 %,
-top-down 63 %, back 75 %, left 82 %, right 78 % (72 % overall; 57 % for the
-layout rules before). Confidence is honest: guesses at or above
-:data:`LOW_CONFIDENCE` (46 % of photos) are right 93 % of the time; the studio
-asks about the rest.
+Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
+per view): see the numbers in the README of ``tools`` or run it. Fronts
+looking down so far that only the forehead shows, and top-down against back
+views, are what is left: nothing here tells a bald forehead from a crown.
 """
 
 from __future__ import annotations
@@ -103,18 +103,25 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     ...         "nose_offset": -0.9, "detector_score": 0.8}, None).view
     'left'
     """
+    nose, score = features.get("nose_offset", 0.0), features.get("detector_score", 0.0)
+    side = "left" if nose < 0 else "right"
+    profile = abs(nose) >= PROFILE_NOSE and score >= PROFILE_SCORE
     if face is not None:
+        if profile and abs(face.yaw) < SIDE_YAW:
+            # The mesh fitted a profile as a turned face (its yaw is least sure there); the nose
+            # standing out beside the ears says which way it looks.
+            return ViewGuess(side, float(np.clip(0.7 + 0.3 * score, 0, 0.95)), face)
         if abs(face.yaw) >= SIDE_YAW:
             # Yaw > 0 turns the face toward image-right.
             return ViewGuess("right" if face.yaw > 0 else "left", min(1.0, face.score), face)
         return ViewGuess("front", float(np.clip(0.6 + 0.4 * face.score, 0, 1)), face)
     presence = features.get("presence", 0.0)
-    nose, score = features.get("nose_offset", 0.0), features.get("detector_score", 0.0)
-    side = "left" if nose < 0 else "right"
-    if abs(nose) >= PROFILE_NOSE and score >= PROFILE_SCORE:
+    if profile:
         # The detector sees a face whose nose stands well out beside its ears: a profile, looking
-        # the way the nose points.
-        return ViewGuess(side, float(np.clip(0.7 + 0.3 * score, 0, 0.95)), None)
+        # the way the nose points. Sure only when the mesh network sees a face too: an ear on
+        # the back of a head or on a crown can fool the detector alone.
+        sure = presence >= PROFILE_PRESENCE
+        return ViewGuess(side, float(np.clip(0.7 + 0.3 * score, 0, 0.95)) if sure else 0.55, None)
     if presence >= SIDE_PRESENCE and abs(nose) >= HALF_PROFILE_NOSE and score >= PROFILE_SCORE:
         # The mesh believes in a face and the nose is off the ears' middle: a three-quarter view.
         return ViewGuess(side, 0.65, None)
@@ -141,6 +148,7 @@ NECK_SKIN = 0.5  # ... and skin under this share: the back of the head
 PROFILE_NOSE = 0.45
 HALF_PROFILE_NOSE = 0.2
 PROFILE_SCORE = 0.55  # the detector's score a profile cue needs
+PROFILE_PRESENCE = 0.3  # the mesh's presence a sure profile needs
 #: The mesh network's face-presence score (0..1) above which part of a face is seen: with a
 #: nose off-centre a side view; low in the frame and upright, a face looking down.
 SIDE_PRESENCE = 0.9
@@ -168,12 +176,12 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarra
     if face is ...:
         face = find_face(rgb)
     small = _small(rgb)
+    cue = dict(zip(("nose_offset", "detector_score"), profile_cue(small)))
     if face is not None:
-        return decide({}, face)
+        return decide(cue, face)
     if labels is None:
         labels = segment(small, face_exclude=False).labels
-    features = layout_features(labels)
-    features["nose_offset"], features["detector_score"] = profile_cue(small)
+    features = {**layout_features(labels), **cue}
     features["presence"], features["low_presence"] = face_presence(small)
     return decide(features, face)
 
