@@ -5,9 +5,10 @@ import csv
 import numpy as np
 import pytest
 
+from smp_studio.core.analysis.face import Face
 from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.view import (LOW_CONFIDENCE, SIDE_PRESENCE, VIEW_NAMES, classify_view, decide,
-                                           face_presence, layout_features)
+from smp_studio.core.analysis.view import (LOW_CONFIDENCE, PROFILE_NOSE, SIDE_PRESENCE, VIEW_NAMES, classify_view,
+                                           decide, face_presence, layout_features, profile_cue)
 
 
 def _profile_labels(size=64):
@@ -28,15 +29,39 @@ def test_every_sample_gets_its_view_and_only_the_face_is_sure(samples_dir):
         assert g.uncertain == (g.face is None), p.name
 
 
-def test_a_profile_looks_the_way_its_face_is_and_a_mirror_turns_it():
-    lab = _profile_labels()
-    seen = {"presence": 0.97, "lean": 0.0}
-    left = decide({**layout_features(lab), **seen}, None)
-    right = decide({**layout_features(lab[:, ::-1]), **seen}, None)
+def test_a_profile_looks_the_way_its_nose_points_and_a_mirror_turns_it():
+    layout = layout_features(_profile_labels())
+    seen = {**layout, "presence": 0.97, "detector_score": 0.8}
+    left = decide({**seen, "nose_offset": -1.2}, None)
+    right = decide({**seen, "nose_offset": 1.2}, None)
     assert (left.view, right.view) == ("left", "right")
-    assert left.confidence == pytest.approx(right.confidence)
-    # The same layout without any face the mesh believes in is not a side view.
-    assert decide({**layout_features(lab), "presence": 0.1, "lean": 0.0}, None).view not in ("left", "right")
+    assert left.confidence == pytest.approx(right.confidence) and not left.uncertain
+    # The detector alone (an ear on the back of a head can fool it) makes no sure profile.
+    alone = decide({**seen, "presence": 0.05, "nose_offset": -1.2}, None)
+    assert alone.view == "left" and alone.uncertain
+    # A nose between the ears is no profile: part of a face the mesh believes in, low in the photo,
+    # is a face looking down, and the studio asks.
+    down = decide({**seen, "nose_offset": 0.05, "low_presence": 0.9}, None)
+    assert down.view == "front" and down.uncertain
+    # Without any face the mesh believes in, it is not a side view whatever the detector says.
+    assert decide({**layout, "presence": 0.1, "detector_score": 0.3, "nose_offset": 0.1}, None).view not in (
+        "left", "right")
+
+
+def test_a_face_the_mesh_took_for_frontal_is_a_side_view_when_its_nose_stands_out():
+    face = Face(np.zeros((468, 3)), np.array([[40.0, 50.0], [100.0, 50.0]]), (7.0, 7.0), 10.0, 0.0, 0.0, 0.9)
+    assert decide({"nose_offset": 0.1, "detector_score": 0.8}, face).view == "front"
+    g = decide({"nose_offset": -1.3, "detector_score": 0.8}, face)
+    assert g.view == "left" and g.face is face and not g.uncertain
+
+
+def test_the_profile_cue_reads_the_nose_against_the_ears_and_mirrors(samples_dir):
+    rgb = load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb
+    nose, score = profile_cue(rgb)
+    assert abs(nose) < PROFILE_NOSE and score > 0.5  # a face looking at the camera, nose between its ears
+    mirrored, _ = profile_cue(np.ascontiguousarray(rgb[:, ::-1]))
+    assert mirrored == pytest.approx(-nose, abs=0.1)
+    assert profile_cue(np.full((120, 160, 3), 90, np.uint8)) == (0.0, 0.0)
 
 
 def test_no_face_presence_on_heads_seen_from_above_or_behind(samples_dir):

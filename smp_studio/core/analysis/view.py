@@ -1,24 +1,27 @@
 """Which way the camera looked: front, top-down, back, left or right.
 
-Three cues, in order, all hand-set (nothing is fitted to photos):
+Four cues, in order, all hand-set (nothing is fitted to photos):
 
 1. A face the mesh confirms (:func:`~smp_studio.core.analysis.face.find_face`)
-   means a front view, or a side view when it is turned well away. On the
-   development set (465 photos, 93 per view) this is wrong once in 56, and
-   finds 59 % of the front photos: the others look down so far that only
-   the forehead and brows show, and nothing here tells them from a bald crown.
-2. Without one, the mesh network's face-presence score on a grid of turned
-   crops (:func:`face_presence`) finds profiles and three-quarter views: it
-   answers on 173 photos, 161 of them side views. Which side: the hair lies
-   on the back of the head, away from the nose (right 9 times in 10).
-3. Otherwise hair across the middle with little skin there is a back view,
-   anything else top-down; right about 2 times in 3.
+   means a front view, or a side view when it is turned well away.
+2. The face detector's keypoints (:func:`profile_cue`): on a profile its
+   two "ears" fall together behind the nose, which stands a whole ear span
+   or more out to one side; on a face looking at the camera it stays
+   between them. Which way the nose points is which side is seen. The
+   detector alone is sure only when the mesh network also sees part of a
+   face (:func:`face_presence`): an ear on the back of a head can fool it.
+3. The mesh network's presence on big upright crops low in the photo: the
+   brows and eyes of a face looking down, a front view the mesh cannot fit.
+4. Otherwise hair across the middle with little skin there is a back view,
+   anything else top-down; right about 2 times in 3, and said to be unsure.
 
-Measured with ``tools/eval_view.py`` on the development set: front 59 %,
-top-down 63 %, back 75 %, left 82 %, right 78 % (72 % overall; 57 % for the
-layout rules before). Confidence is honest: guesses at or above
-:data:`LOW_CONFIDENCE` (46 % of photos) are right 93 % of the time; the studio
-asks about the rest.
+Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
+per view): front 70 %, top-down 58 %, back 73 %, left 92 %, right 88 % (76 %
+overall; 72 % with the hair-side rule for profiles before). Guesses at or
+above :data:`LOW_CONFIDENCE` (48 % of photos) are right 98 % of the time; the
+studio asks about the rest. Fronts looking down so far that only the forehead
+shows, and top-down against back views, are what is left: nothing here tells
+a bald forehead from a crown, nor a nape from a hairline.
 """
 
 from __future__ import annotations
@@ -91,32 +94,48 @@ def layout_features(labels: np.ndarray) -> dict:
 
 
 def decide(features: dict, face: Face | None) -> ViewGuess:
-    """The view from layout features, the mesh's face presence and the face (see :func:`classify_view`).
+    """The view from layout features, the face detector's profile cue, the mesh's face presence and the face.
+
+    ``features`` holds :func:`layout_features`, ``presence`` and
+    ``low_presence`` (from :func:`face_presence`) and :func:`profile_cue`'s
+    ``nose_offset`` and ``detector_score``.
 
     Examples
     --------
-    >>> decide({"hair_side": -0.2, "skin_middle": 0.4, "hair_middle": 0.4, "presence": 0.95, "lean": -0.5}, None).view
-    'right'
+    >>> decide({"hair_middle": 0.4, "skin_middle": 0.4, "presence": 0.95,
+    ...         "nose_offset": -0.9, "detector_score": 0.8}, None).view
+    'left'
     """
+    nose, score = features.get("nose_offset", 0.0), features.get("detector_score", 0.0)
+    side = "left" if nose < 0 else "right"
+    profile = abs(nose) >= PROFILE_NOSE and score >= PROFILE_SCORE
     if face is not None:
+        if profile and abs(face.yaw) < SIDE_YAW:
+            # The mesh fitted a profile as a turned face (its yaw is least sure there); the nose
+            # standing out beside the ears says which way it looks.
+            return ViewGuess(side, float(np.clip(0.7 + 0.3 * score, 0, 0.95)), face)
         if abs(face.yaw) >= SIDE_YAW:
             # Yaw > 0 turns the face toward image-right.
             return ViewGuess("right" if face.yaw > 0 else "left", min(1.0, face.score), face)
         return ViewGuess("front", float(np.clip(0.6 + 0.4 * face.score, 0, 1)), face)
     presence = features.get("presence", 0.0)
-    if presence > SIDE_PRESENCE:
-        # Part of a face the mesh network believes in, but no face that looks at the camera:
-        # a profile or a three-quarter view. Which way it looks: the hair lies on the back of
-        # the head, away from the nose; the crops the network liked best are turned the way
-        # a profile leans (a weaker cue, only a tie-breaker).
-        side = features["hair_side"] + LEAN_WEIGHT * features.get("lean", 0.0)
-        sure = 0.95 if presence > 0.9 else 0.8
-        conf = sure * float(np.clip(0.55 + abs(side) * 3.0, 0.55, 0.97))
-        return ViewGuess("left" if side > 0 else "right", conf, None)
-    # No face at all: top-down or back (a front view whose eyes the mesh cannot find is
-    # told from a bald crown by nothing here; both keep the outline-based placement).
-    # Hair across the middle and little skin there is the back of a head; the confidences
-    # stay below LOW_CONFIDENCE, as these guesses are right about 2 times in 3.
+    if profile:
+        # The detector sees a face whose nose stands well out beside its ears: a profile, looking
+        # the way the nose points. Sure only when the mesh network sees a face too: an ear on
+        # the back of a head or on a crown can fool the detector alone.
+        sure = presence >= PROFILE_PRESENCE
+        return ViewGuess(side, float(np.clip(0.7 + 0.3 * score, 0, 0.95)) if sure else 0.55, None)
+    if presence >= SIDE_PRESENCE and abs(nose) >= HALF_PROFILE_NOSE and score >= PROFILE_SCORE:
+        # The mesh believes in a face and the nose is off the ears' middle: a three-quarter view.
+        return ViewGuess(side, 0.65, None)
+    if features.get("low_presence", 0.0) >= FRONT_PRESENCE:
+        # Part of a face the mesh believes in low in the frame and upright, but neither a face
+        # that looks at the camera nor a profile: a front view looking down, brows and eyes at
+        # the bottom of the photo.
+        return ViewGuess("front", 0.5, None)
+    # No face at all: top-down or back. Hair across the middle and little skin there is the
+    # back of a head; the confidences stay below LOW_CONFIDENCE, as these guesses are right
+    # about 2 times in 3.
     hair, skin = features["hair_middle"], features["skin_middle"]
     margin = min(hair - BACK_HAIR, NECK_SKIN - skin)
     if margin > 0:
@@ -127,9 +146,16 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
 #: Hand-set thresholds on the layout features (shares of the photo's parts).
 BACK_HAIR = 0.4  # hair over this share of the middle ...
 NECK_SKIN = 0.5  # ... and skin under this share: the back of the head
-#: The mesh network's face-presence score above which part of a face is seen (0..1).
-SIDE_PRESENCE = 0.5
-LEAN_WEIGHT = 0.05
+#: The detector's nose beside its ears' middle, in ear-to-ear spans: a frontal face keeps it
+#: within ~0.2; a profile puts it a whole span or more out (the two "ears" fall together).
+PROFILE_NOSE = 0.45
+HALF_PROFILE_NOSE = 0.2
+PROFILE_SCORE = 0.55  # the detector's score a profile cue needs
+PROFILE_PRESENCE = 0.3  # the mesh's presence a sure profile needs
+#: The mesh network's face-presence score (0..1) above which part of a face is seen: with a
+#: nose off-centre a side view; low in the frame and upright, a face looking down.
+SIDE_PRESENCE = 0.9
+FRONT_PRESENCE = 0.65
 
 
 def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarray | None = None) -> ViewGuess:
@@ -152,33 +178,74 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarra
     """
     if face is ...:
         face = find_face(rgb)
+    small = _small(rgb)
+    cue = dict(zip(("nose_offset", "detector_score"), profile_cue(small)))
+    if face is not None:
+        return decide(cue, face)
     if labels is None:
-        small = _small(rgb)
         labels = segment(small, face_exclude=False).labels
-    features = layout_features(labels)
-    if face is None:
-        features["presence"], features["lean"] = face_presence(_small(rgb, SCAN_SIZE))
+    features = {**layout_features(labels), **cue}
+    features["presence"], features["low_presence"] = face_presence(small)
     return decide(features, face)
 
 
-#: Where the mesh network looks for part of a face: square crops of these shares of the
-#: photo's short side, centred on a 3 x 3 grid, turned by these angles (degrees).
-SCAN_SIZES = (0.45, 0.7)
+#: Parts of the photo the detector reads (x0, y0, x1, y1 as shares): it sees 128 px, and a
+#: profile filling the frame is found more often on a part of it.
+CUE_CROPS = ((0.0, 0.0, 1.0, 1.0), (0.0, 0.25, 1.0, 1.0), (0.0, 0.0, 1.0, 0.75), (0.125, 0.125, 0.875, 0.875),
+             (0.0, 0.5, 1.0, 1.0))
+
+
+def profile_cue(rgb: np.ndarray) -> tuple[float, float]:
+    """Where the face detector puts the nose against the ears, and its score.
+
+    BlazeFace marks both ears (tragions) even on a profile, where they fall
+    close together behind the nose. Returns the nose's offset from the
+    ears' middle in ear-to-ear spans (< 0: the nose toward image-left, a
+    face looking left) and the detector's best score; ``(0, 0)`` when it
+    finds nothing at all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> profile_cue(np.full((200, 200, 3), 120, np.uint8))
+    (0.0, 0.0)
+    """
+    rgb = np.asarray(rgb)
+    H, W = rgb.shape[:2]
+    best = None
+    for x0, y0, x1, y1 in CUE_CROPS:
+        a, b = int(x0 * W), int(y0 * H)
+        for d in fm.detect_faces(rgb[b:int(y1 * H), a:int(x1 * W)], min_score=0.1):
+            if best is None or d.score > best.score:
+                best = d
+    if best is None:
+        return 0.0, 0.0
+    k = best.keypoints
+    span = max(abs(float(k[4, 0] - k[5, 0])), 1.0)
+    return float((k[2, 0] - (k[4, 0] + k[5, 0]) / 2) / span), float(best.score)
+
+
+#: Where the mesh network looks for part of a face: square crops of this share of the photo's
+#: short side (a face cut by the frame needs the big crop), centred on a grid, turned by these
+#: angles (degrees).
+SCAN_SIZES = (0.95,)
 SCAN_ANGLES = (0.0, 30.0, -30.0, 60.0, -60.0)
-SCAN_X = (0.3, 0.5, 0.7)
-SCAN_Y = (0.35, 0.55, 0.75)
-SCAN_SIZE = 640  # long side of the photo the scan reads
+SCAN_X = (0.15, 0.5, 0.85)
+SCAN_Y = (0.35, 0.55, 0.75, 0.95)
+#: The crops centred this low (share of the height) and turned at most this much (degrees) look
+#: for a face looking down.
+LOW_Y, LOW_TURN = 0.75, 30.0
 
 
 def face_presence(rgb: np.ndarray) -> tuple[float, float]:
-    """How sure the mesh network is that part of a face is on the photo, and which way it leans.
+    """How sure the mesh network is that part of a face is on the photo, anywhere and low down (0..1).
 
     The face detector looks for faces that look at the camera; the mesh
-    network's presence score also answers to profiles and three-quarter
-    views, and (on the development set) almost never to a crown or the back
-    of a head. Returns the best presence (0..1) and the lean: the
-    presence-weighted sign of the turn of the crops it liked (> 0 as a
-    profile looking to image-left usually is: its forehead-to-chin line leans).
+    network's presence score also answers to profiles, three-quarter views
+    and faces looking down, and (on the development set) seldom to a crown
+    or the back of a head. Returns the best presence over every crop, and
+    over the upright crops in the lower part of the photo (where the brows
+    and eyes of a face looking down are).
 
     Examples
     --------
@@ -189,18 +256,16 @@ def face_presence(rgb: np.ndarray) -> tuple[float, float]:
     rgb = np.asarray(rgb)
     H, W = rgb.shape[:2]
     side = min(H, W)
-    best, weights, signs = 0.0, [], []
+    best, low = 0.0, 0.0
     for angle in SCAN_ANGLES:
         for size in SCAN_SIZES:
             for cy in SCAN_Y:
                 for cx in SCAN_X:
                     _, p = fm.run_mesh(rgb, (cx * W, cy * H), size * side, np.radians(angle))
                     best = max(best, p)
-                    if p > 0.3 and angle:
-                        weights.append(p)
-                        signs.append(np.sign(angle))
-    lean = float(np.dot(weights, signs) / sum(weights)) if weights else 0.0
-    return float(best), lean
+                    if cy >= LOW_Y and abs(angle) <= LOW_TURN:
+                        low = max(low, p)
+    return float(best), float(low)
 
 
 def _small(rgb, size: int = 640):
