@@ -30,6 +30,7 @@ SKIN_SPREAD = (64.0, 4.0, 4.0)
 #: Lightness (L units) above the skin's beyond which a colour unlike skin is not taken as hair
 #: by colour alone (shine on a forehead is as neutral as grey hair).
 SHINE_ABOVE = 5.0
+FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 
 
 _FACE_CASCADE = None
@@ -175,9 +176,14 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
     nll_skin = 0.5 * (skin_d ** 2 + skin.logdet)
     # Samples far from the skin but brighter than it are shine more often than grey hair: the
     # texture rules judge those.
-    not_brighter = lab[..., 0] < np.median(skin_px[:, 0]) + SHINE_ABOVE
+    Ls = float(np.median(skin_px[:, 0]))
+    not_brighter = lab[..., 0] < Ls + SHINE_ABOVE
     far = (skin_d > HAIR_SEED_FAR) & (density > HAIR_SEED_DENSITY) & not_brighter
-    hair_seed = region & ~skin_box & ((density > hair_from) | far)
+    # Not from inside the face below the brows: a profile's face is not cut away, and its eyes,
+    # shadows and beard would teach the hair's model the face's own colours.
+    inner = np.zeros((h, w), bool)
+    inner[y + int(FACE_CUT * fh): y + fh, x: x + fw] = True
+    hair_seed = region & ~skin_box & ~inner & ((density > hair_from) | far)
     if hair_seed.sum() < max(20, 0.03 * region.sum()):
         return density
     hair = _Gaussian(lab[hair_seed])
@@ -186,7 +192,8 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
     out = density.copy()
     out[is_hair] = np.maximum(out[is_hair], 1.0)
     # And skin-coloured pixels the texture took for hair (a lit forehead's wrinkles) go back.
-    is_skin = (nll_skin + HAIR_MARGIN < nll_hair) & (skin_d < 3.0) & region
+    # Not what is darker than the skin: a beard or a sideburn is as warm as a shaded cheek.
+    is_skin = (nll_skin + HAIR_MARGIN < nll_hair) & (skin_d < 3.0) & region & (lab[..., 0] > Ls - SHINE_ABOVE)
     out[is_skin] = np.minimum(out[is_skin], 0.0)
     return out
 
@@ -194,19 +201,19 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
 def face_skin(lab, face, head, *, skin_lab=None, skin_core=None) -> np.ndarray | None:
     """Lab colours of the client's skin on the cheeks and nose of a face box, or None.
 
-    The cheeks inside ``head`` count, and, given ``skin_lab``, those outside
-    it within ``FACE_SKIN_DELTA_E`` of that colour. Nostrils, the lips'
-    shadow and specular highlights are left out.
+    The cheeks inside ``head`` count. Where the face was cut away from the
+    head (a frontal face, never scalp), given ``skin_lab``, the cheeks and
+    the ``skin_core`` pixels within ``FACE_SKIN_DELTA_E`` of that colour
+    count instead. Nostrils, the lips' shadow and specular highlights are
+    left out.
     """
     cheeks = _cheeks(face, lab.shape[:2])
-    if skin_lab is not None:
-        # A profile box is loose (it may hold the lips, the neck or the wall): only skin's colours.
+    keep = cheeks & head
+    if keep.sum() < 0.5 * cheeks.sum() and skin_lab is not None:
         near = np.linalg.norm(lab - np.asarray(skin_lab, np.float32), axis=2) < FACE_SKIN_DELTA_E
         keep = cheeks & near
         if skin_core is not None:
             keep |= skin_core & near
-    else:
-        keep = cheeks & head
     px = lab[keep]
     if len(px) < 20:
         return None

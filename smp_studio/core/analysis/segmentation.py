@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
-                                                    refine_edge)
+from smp_studio.core.analysis.beside_face import (FACE_CUT, beside_the_face, frontal_face_box, hair_by_colour,
+                                                    profile_face_box, refine_edge)
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -29,11 +29,12 @@ GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 #: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
 SKIN_HAIR_MODES = 15.0
+#: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
+GREYER = 0.6
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
-FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
@@ -318,7 +319,7 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # and in light (Lab's L + 16 and chroma both scale by the cube root of the light), so
     # shaded skin is not greyer than lit skin; hair, another pigment, is.
     sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
-    greyer = np.clip((0.6 * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
+    greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
     d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
     # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
