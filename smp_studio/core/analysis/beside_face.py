@@ -19,6 +19,9 @@ WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
 #: How much likelier (in log-likelihood units) a pixel's colour must be under the hair's model
 #: than under the skin's to count as hair by colour alone.
 HAIR_MARGIN = 3.0
+#: Beside a face kept in the head (a profile): how much nearer (Mahalanobis units) to the hair's
+#: colours than to the skin's a pixel must be to count as hair by colour alone.
+KEPT_FACE_MARGIN = 1.0
 #: Hair samples beyond the texture rules' own: this far (Mahalanobis units) from the face's skin
 #: colours, with at least this hair density (bare-skin shine is pushed below it).
 HAIR_SEED_FAR, HAIR_SEED_DENSITY = 4.0, 0.15
@@ -30,7 +33,6 @@ SKIN_SPREAD = (64.0, 4.0, 4.0)
 #: Lightness (L units) above the skin's beyond which a colour unlike skin is not taken as hair
 #: by colour alone (shine on a forehead is as neutral as grey hair).
 SHINE_ABOVE = 5.0
-FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 
 
 _FACE_CASCADE = None
@@ -139,17 +141,18 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
 
     Two colour models decide: the skin's, learnt from the cheeks and nose of
     the face box (never covered by hair), and the hair's, learnt from what
-    the texture-and-darkness density already calls hair above the face, and
-    from what is far from every skin colour on the face and not read as bare
-    skin there: in a dim or soft photo smooth brown hair is neither dark nor
-    stringy enough for the texture rules, yet it is plainly not the face's
-    colour. Only the head above the face's lower edge changes; without
-    enough of either there is nothing to learn and ``density`` comes back as
-    it was.
+    the texture-and-darkness density already calls hair above the face. Only
+    the head above the face's lower edge changes; without enough of either
+    there is nothing to learn and ``density`` comes back as it was.
 
-    ``skin_lab`` (the robust skin colour, when known) lets the cheeks count
-    where the face was already cut away from the head (a frontal face, which
-    is never scalp): they must lie near that colour.
+    Where the face was cut away from the head (a frontal face, which is never
+    scalp), ``skin_lab`` (the robust skin colour) lets the cheeks and the
+    ``skin_core`` pixels near it teach the skin, with room for shade; and the
+    hair is also learnt from what is far from every skin colour and not read
+    as bare skin: in a dim or soft photo smooth brown hair is neither dark
+    nor stringy enough for the texture rules, yet plainly not the face's
+    colour. Where the face is kept (a profile), its eyes, beard and shaded
+    side are in the region, and the plain models decide.
 
     Examples
     --------
@@ -171,6 +174,8 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
     if skin_px is None:
         return density
     region = head & upper
+    if (skin_box & head).sum() >= 0.5 * skin_box.sum():
+        return _beside_a_kept_face(lab, region, density, skin_px, skin_box, hair_from)
     skin = _Gaussian(skin_px, floor=SKIN_SPREAD)
     skin_d = skin.mahalanobis(lab)
     nll_skin = 0.5 * (skin_d ** 2 + skin.logdet)
@@ -179,11 +184,7 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
     Ls = float(np.median(skin_px[:, 0]))
     not_brighter = lab[..., 0] < Ls + SHINE_ABOVE
     far = (skin_d > HAIR_SEED_FAR) & (density > HAIR_SEED_DENSITY) & not_brighter
-    # Not from inside the face below the brows: a profile's face is not cut away, and its eyes,
-    # shadows and beard would teach the hair's model the face's own colours.
-    inner = np.zeros((h, w), bool)
-    inner[y + int(FACE_CUT * fh): y + fh, x: x + fw] = True
-    hair_seed = region & ~skin_box & ~inner & ((density > hair_from) | far)
+    hair_seed = region & ~skin_box & ((density > hair_from) | far)
     if hair_seed.sum() < max(20, 0.03 * region.sum()):
         return density
     hair = _Gaussian(lab[hair_seed])
@@ -194,6 +195,26 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None,
     # And skin-coloured pixels the texture took for hair (a lit forehead's wrinkles) go back.
     # Not what is darker than the skin: a beard or a sideburn is as warm as a shaded cheek.
     is_skin = (nll_skin + HAIR_MARGIN < nll_hair) & (skin_d < 3.0) & region & (lab[..., 0] > Ls - SHINE_ABOVE)
+    out[is_skin] = np.minimum(out[is_skin], 0.0)
+    return out
+
+
+def _beside_a_kept_face(lab, region, density, skin_px, skin_box, hair_from) -> np.ndarray:
+    """The colour step where the face is part of the head (a profile, or no face cut).
+
+    Its eyes, beard and shaded side are then in the region: hair is learnt
+    only from what the texture rules call hair, and plain colour distances
+    decide (measured on side-view scalp photos, the wider models above took
+    beards and sideburns for skin).
+    """
+    seed = region & (density > hair_from) & ~skin_box
+    if seed.sum() < max(20, 0.03 * region.sum()):
+        return density
+    d_skin, d_hair = _Gaussian(skin_px).mahalanobis(lab), _Gaussian(lab[seed]).mahalanobis(lab)
+    out = density.copy()
+    is_hair = (d_hair + KEPT_FACE_MARGIN < d_skin) & region & ~skin_box
+    out[is_hair] = np.maximum(out[is_hair], 1.0)
+    is_skin = (d_skin + KEPT_FACE_MARGIN < d_hair) & (d_skin < 3.0) & region
     out[is_skin] = np.minimum(out[is_skin], 0.0)
     return out
 

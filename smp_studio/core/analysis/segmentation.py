@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.beside_face import (FACE_CUT, beside_the_face, frontal_face_box, hair_by_colour,
-                                                    profile_face_box, refine_edge)
+from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
+                                                    refine_edge)
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -35,6 +35,7 @@ THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the cla
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
+FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
