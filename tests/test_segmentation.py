@@ -103,7 +103,7 @@ def test_devdata_face_parsing_iou(devdata):
     from eval_segmentation import face_parsing_iou
 
     r = face_parsing_iou(devdata, limit=40, region="whole")
-    assert r["skin"] > 0.6 and r["background"] > 0.55 and r["hair"] > 0.4, r
+    assert r["skin"] > 0.58 and r["background"] > 0.55 and r["hair"] > 0.4, r
 
 
 @pytest.mark.devdata
@@ -118,7 +118,7 @@ def test_devdata_above_the_brows_beats_a_colour_threshold(devdata):
 
     ours = face_parsing_iou(devdata, step=6)
     base = face_parsing_iou(devdata, step=6, method=baseline_labels)
-    assert ours["background"] > 0.78 and ours["skin"] > 0.7 and ours["hair"] > 0.85, ours
+    assert ours["background"] > 0.78 and ours["skin"] > 0.78 and ours["hair"] > 0.88, ours
     assert ours["hair"] > base["hair"] + 0.04 and ours["skin"] > base["skin"] + 0.05, (ours, base)
 
 
