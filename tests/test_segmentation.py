@@ -103,7 +103,7 @@ def test_devdata_face_parsing_iou(devdata):
     from eval_segmentation import face_parsing_iou
 
     r = face_parsing_iou(devdata, limit=40, region="whole")
-    assert r["skin"] > 0.6 and r["background"] > 0.55 and r["hair"] > 0.4, r
+    assert r["skin"] > 0.58 and r["background"] > 0.55 and r["hair"] > 0.4, r
 
 
 @pytest.mark.devdata
@@ -118,7 +118,7 @@ def test_devdata_above_the_brows_beats_a_colour_threshold(devdata):
 
     ours = face_parsing_iou(devdata, step=6)
     base = face_parsing_iou(devdata, step=6, method=baseline_labels)
-    assert ours["background"] > 0.78 and ours["skin"] > 0.7 and ours["hair"] > 0.85, ours
+    assert ours["background"] > 0.78 and ours["skin"] > 0.78 and ours["hair"] > 0.88, ours
     assert ours["hair"] > base["hair"] + 0.04 and ours["skin"] > base["skin"] + 0.05, (ours, base)
 
 
@@ -243,3 +243,48 @@ def test_refine_edge_puts_a_coarse_outline_back_on_a_soft_hair_edge(offset):
     cv2.circle(truth, (60, 70), 40, 1, -1)
     out = refine_edge(coarse.astype(bool), lab)
     assert (out != truth.astype(bool)).sum() < 0.25 * (coarse != truth).sum()
+
+
+def test_smooth_brown_hair_in_dim_light_is_hair_and_shaded_skin_stays_skin():
+    """Soft, dim light: the hair is neither stringy nor much darker than the skin (L 36 vs 42),
+    only greyer; and half the skin is in shade, as dark and no less warm."""
+    size = 320
+    yy, xx = np.mgrid[0:size, 0:size]
+    head = ((xx - size / 2) / (0.36 * size)) ** 2 + ((yy - size * 0.5) / (0.44 * size)) ** 2 < 1
+    hair = head & (yy < size * 0.38)
+    lin = np.empty((size, size, 3), np.float32)  # linear light, so the shade is physical
+    lin[:] = (np.array((205, 207, 210), np.float32) / 255) ** 2.2
+    lin[head] = (np.array((120, 95, 84), np.float32) / 255) ** 2.2
+    lin[hair] = (np.array((90, 84, 78), np.float32) / 255) ** 2.2
+    # Lit from the left: the head's right side gets half the light (the wall is lit evenly).
+    shade = np.clip(1.0 - 0.5 * (xx - size * 0.14) / (0.72 * size), 0.5, 1.0)
+    lin[head] *= shade[head][:, None]
+    rng = np.random.default_rng(3)
+    img = np.clip(255 * lin ** (1 / 2.2) + rng.normal(0, 1.5, lin.shape), 0, 255).astype(np.uint8)
+    seg = segment(img)
+    found_hair = (seg.labels == HAIR) | (seg.labels == THINNING)
+    assert iou(found_hair, hair) > 0.75
+    skin = head & ~hair
+    assert (seg.labels[skin] == BALD).mean() > 0.85
+    assert (seg.labels[skin & (xx > size * 0.6)] == BALD).mean() > 0.8  # the shaded side
+
+
+def test_hair_by_colour_learns_hair_the_texture_rules_only_half_saw_beside_a_cut_away_face():
+    """A frontal face is cut from the head (never scalp): the skin comes from its cheeks by
+    colour, and hair the density put only in the thinning range is far enough from it."""
+    from smp_studio.core.analysis.beside_face import hair_by_colour
+
+    rng = np.random.default_rng(2)
+    lab = np.empty((120, 100, 3), np.float32)
+    lab[:] = (33.0, 1.3, 3.2)  # dull brown hair, soft light
+    lab[35:, 20:80] = (45.0, 7.4, 6.3)  # forehead and face, only 12 L lighter
+    lab += rng.normal(0, 1.0, lab.shape).astype(np.float32)
+    head = np.ones((120, 100), bool)
+    head[61:, 15:85] = False  # the face below the brows, cut away
+    dens = np.where(lab[..., 1] < 4.0, 0.3, 0.05).astype(np.float32)  # hair: thinning at best
+    face = (20, 40, 60, 70)
+    out = hair_by_colour(lab, head, dens, face, hair_from=0.58, skin_lab=(45.0, 7.4, 6.3))
+    assert (out[5:30, :] > 0.58).mean() > 0.95  # the hair above and beside the face
+    assert (out[40:58, 30:70] < 0.22).mean() > 0.95  # the forehead stays bare
+    # Without the skin's colour, cheeks outside the head teach nothing: the density is kept.
+    assert np.array_equal(hair_by_colour(lab, head, dens, face, hair_from=0.58), dens)

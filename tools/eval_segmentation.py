@@ -17,7 +17,7 @@ background) is measured the same way, as the floor any method must beat.
 scalp_photos: how the bald fraction tracks the Norwood labels (mean per stage
 and Spearman correlation), per view.
 
-    python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood]
+    python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood] [--by-yaw] [--worst N]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -118,8 +119,13 @@ def engine_labels(rgb: np.ndarray) -> np.ndarray:
 
 
 def face_parsing_iou(root: Path, limit: int | None = None, *, step: int = 1, region: str = "above_brows",
-                     method=engine_labels, per_image: list | None = None) -> dict[str, float]:
-    """Summed per-class IoU over FASSEG, in ``region`` ("above_brows" or "whole")."""
+                     method=engine_labels, per_image: list | None = None,
+                     by_yaw: dict | None = None) -> dict[str, float]:
+    """Summed per-class IoU over FASSEG, in ``region`` ("above_brows" or "whole").
+
+    ``by_yaw``, a dict, is filled with the same IoUs per head yaw (the name's last number).
+    """
+    yaw_sums = defaultdict(lambda: np.zeros((2, 3)))
     inter, union = np.zeros(3), np.zeros(3)
     names = sorted((root / "face_parsing" / "images").glob("*.jpg"))[::step][:limit]
     brows = brow_rows(root, names) if region == "above_brows" else {}
@@ -135,8 +141,12 @@ def face_parsing_iou(root: Path, limit: int | None = None, *, step: int = 1, reg
             u1[c] = np.sum(((ours == c) | (gt == c)) & keep)
         inter += i1
         union += u1
+        yaw_sums[int(re.findall(r"[+-]\d+", f.stem)[-1])] += (i1, u1)
         if per_image is not None:
             per_image.append((f.stem, *(i1 / np.maximum(u1, 1))))
+    if by_yaw is not None:
+        for yaw, (i, u) in sorted(yaw_sums.items()):
+            by_yaw[yaw] = tuple(float(v) for v in i / np.maximum(u, 1))
     iou = inter / np.maximum(union, 1)
     return {"background": float(iou[0]), "skin": float(iou[1]), "hair": float(iou[2]), "images": len(names)}
 
@@ -175,10 +185,15 @@ if __name__ == "__main__":
     ap.add_argument("--baseline", action="store_true", help="also the colour-threshold baseline")
     ap.add_argument("--norwood", action="store_true", help="also the Norwood tracking on scalp_photos")
     ap.add_argument("--worst", type=int, default=0, help="list the N images with the lowest mean IoU")
+    ap.add_argument("--by-yaw", action="store_true", help="also the IoUs per head yaw")
     a = ap.parse_args()
     root = Path(a.root)
     per: list = []
-    print("engine, above the brows:  ", _fmt(face_parsing_iou(root, step=a.step, per_image=per)))
+    yaws: dict = {}
+    print("engine, above the brows:  ", _fmt(face_parsing_iou(root, step=a.step, per_image=per, by_yaw=yaws)))
+    if a.by_yaw:
+        for yaw, (bg, skin, hair) in yaws.items():
+            print(f"    yaw {yaw:+4d}: bg {bg:.3f}  skin {skin:.3f}  hair {hair:.3f}")
     if a.worst:
         for row in sorted(per, key=lambda r: sum(r[1:]))[:a.worst]:
             print("   ", row[0], " ".join(f"{v:.2f}" for v in row[1:]))

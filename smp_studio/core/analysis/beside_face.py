@@ -18,9 +18,23 @@ import numpy as np
 #: The wall behind a face: smoother than this (L units) and within this colour distance (CIE Lab
 #: ΔE) of the commonest smooth colour along the frame's edge.
 WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
-#: How much nearer (in Mahalanobis units) a pixel must be to the hair colours than to the skin's
-#: to count as hair by colour alone.
-HAIR_MARGIN = 1.0
+#: How much likelier (in log-likelihood units) a pixel's colour must be under the hair's model
+#: than under the skin's to count as hair by colour alone.
+HAIR_MARGIN = 3.0
+#: Beside a face kept in the head (a profile): how much nearer (Mahalanobis units) to the hair's
+#: colours than to the skin's a pixel must be to count as hair by colour alone.
+KEPT_FACE_MARGIN = 1.0
+#: Hair samples beyond the texture rules' own: this far (Mahalanobis units) from the face's skin
+#: colours, with at least this hair density (bare-skin shine is pushed below it).
+HAIR_SEED_FAR, HAIR_SEED_DENSITY = 4.0, 0.15
+#: Cheeks outside the head mask (a frontal face is cut away) count within this ΔE of the skin.
+FACE_SKIN_DELTA_E = 15.0
+#: The least spread (variance of L, a, b) the skin's colour model has: a face's lit and shaded
+#: sides differ most in lightness.
+SKIN_SPREAD = (64.0, 4.0, 4.0)
+#: Lightness (L units) above the skin's beyond which a colour unlike skin is not taken as hair
+#: by colour alone (shine on a forehead is as neutral as grey hair).
+SHINE_ABOVE = 5.0
 
 
 # One classifier per thread: OpenCV's cascades are not safe to share between threads mid-detection
@@ -127,16 +141,23 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     return np.isin(cc, touching[touching > 0])
 
 
-def hair_by_colour(lab, head, density, face, *, hair_from: float) -> np.ndarray:
-    """Hair density raised where a head pixel's colour is the client's hair, not their skin.
+def hair_by_colour(lab, head, density, face, *, hair_from: float, skin_lab=None, skin_core=None) -> np.ndarray:
+    """Hair density set where a head pixel's colour is the client's hair, not their skin.
 
-    The skin is learnt from the cheeks and nose of the face box, the hair from
-    what the texture-and-darkness density already calls hair above the face.
-    Only the head above the face's lower edge changes; without enough of
-    either there is nothing to learn and ``density`` comes back as it was.
-    Where the face was already cut away from the head (a frontal face, which
-    is never scalp), the cheeks are not head and nothing changes: measured on
-    face-parsing photos, the texture rules do better there on their own.
+    Two colour models decide: the skin's, learnt from the cheeks and nose of
+    the face box (never covered by hair), and the hair's, learnt from what
+    the texture-and-darkness density already calls hair above the face. Only
+    the head above the face's lower edge changes; without enough of either
+    there is nothing to learn and ``density`` comes back as it was.
+
+    Where the face was cut away from the head (a frontal face, which is never
+    scalp), ``skin_lab`` (the robust skin colour) lets the cheeks and the
+    ``skin_core`` pixels near it teach the skin, with room for shade; and the
+    hair is also learnt from what is far from every skin colour and not read
+    as bare skin: in a dim or soft photo smooth brown hair is neither dark
+    nor stringy enough for the texture rules, yet plainly not the face's
+    colour. Where the face is kept (a profile), its eyes, beard and shaded
+    side are in the region, and the plain models decide.
 
     Examples
     --------
@@ -152,33 +173,74 @@ def hair_by_colour(lab, head, density, face, *, hair_from: float) -> np.ndarray:
     x, y, fw, fh = (int(v) for v in face)
     h, w = head.shape
     skin_box = _cheeks(face, (h, w))
-    skin_px = face_skin(lab, face, head)
-    if skin_px is None:
-        return density
     upper = np.zeros((h, w), bool)
     upper[: min(y + fh, h)] = True
-    hair_seed = head & upper & (density > hair_from) & ~skin_box
-    hair_px = lab[hair_seed]
-    if len(hair_px) < max(20, 0.03 * (head & upper).sum()):
+    skin_px = face_skin(lab, face, head, skin_lab=skin_lab, skin_core=skin_core)
+    if skin_px is None:
         return density
-    d_skin = _mahalanobis(lab, skin_px)
-    d_hair = _mahalanobis(lab, hair_px)
-    is_hair = (d_hair + HAIR_MARGIN < d_skin) & head & upper & ~skin_box
+    region = head & upper
+    if (skin_box & head).sum() >= 0.5 * skin_box.sum():
+        return _beside_a_kept_face(lab, region, density, skin_px, skin_box, hair_from)
+    skin = _Gaussian(skin_px, floor=SKIN_SPREAD)
+    skin_d = skin.mahalanobis(lab)
+    nll_skin = 0.5 * (skin_d ** 2 + skin.logdet)
+    # Samples far from the skin but brighter than it are shine more often than grey hair: the
+    # texture rules judge those.
+    Ls = float(np.median(skin_px[:, 0]))
+    not_brighter = lab[..., 0] < Ls + SHINE_ABOVE
+    far = (skin_d > HAIR_SEED_FAR) & (density > HAIR_SEED_DENSITY) & not_brighter
+    hair_seed = region & ~skin_box & ((density > hair_from) | far)
+    if hair_seed.sum() < max(20, 0.03 * region.sum()):
+        return density
+    hair = _Gaussian(lab[hair_seed])
+    nll_hair = hair.nll(lab)
+    is_hair = (nll_hair + HAIR_MARGIN < nll_skin) & region & ~skin_box & (not_brighter | (density > hair_from))
     out = density.copy()
     out[is_hair] = np.maximum(out[is_hair], 1.0)
     # And skin-coloured pixels the texture took for hair (a lit forehead's wrinkles) go back.
-    is_skin = (d_skin + HAIR_MARGIN < d_hair) & (d_skin < 3.0) & head & upper
+    # Not what is darker than the skin: a beard or a sideburn is as warm as a shaded cheek.
+    is_skin = (nll_skin + HAIR_MARGIN < nll_hair) & (skin_d < 3.0) & region & (lab[..., 0] > Ls - SHINE_ABOVE)
     out[is_skin] = np.minimum(out[is_skin], 0.0)
     return out
 
 
-def face_skin(lab, face, head) -> np.ndarray | None:
+def _beside_a_kept_face(lab, region, density, skin_px, skin_box, hair_from) -> np.ndarray:
+    """The colour step where the face is part of the head (a profile, or no face cut).
+
+    Its eyes, beard and shaded side are then in the region: hair is learnt
+    only from what the texture rules call hair, and plain colour distances
+    decide (measured on side-view scalp photos, the wider models above took
+    beards and sideburns for skin).
+    """
+    seed = region & (density > hair_from) & ~skin_box
+    if seed.sum() < max(20, 0.03 * region.sum()):
+        return density
+    d_skin, d_hair = _Gaussian(skin_px).mahalanobis(lab), _Gaussian(lab[seed]).mahalanobis(lab)
+    out = density.copy()
+    is_hair = (d_hair + KEPT_FACE_MARGIN < d_skin) & region & ~skin_box
+    out[is_hair] = np.maximum(out[is_hair], 1.0)
+    is_skin = (d_skin + KEPT_FACE_MARGIN < d_hair) & (d_skin < 3.0) & region
+    out[is_skin] = np.minimum(out[is_skin], 0.0)
+    return out
+
+
+def face_skin(lab, face, head, *, skin_lab=None, skin_core=None) -> np.ndarray | None:
     """Lab colours of the client's skin on the cheeks and nose of a face box, or None.
 
-    Only the cheeks inside ``head`` count. Nostrils, the lips' shadow and
-    specular highlights are left out.
+    The cheeks inside ``head`` count. Where the face was cut away from the
+    head (a frontal face, never scalp), given ``skin_lab``, the cheeks and
+    the ``skin_core`` pixels within ``FACE_SKIN_DELTA_E`` of that colour
+    count instead. Nostrils, the lips' shadow and specular highlights are
+    left out.
     """
-    px = lab[_cheeks(face, lab.shape[:2]) & head]
+    cheeks = _cheeks(face, lab.shape[:2])
+    keep = cheeks & head
+    if keep.sum() < 0.5 * cheeks.sum() and skin_lab is not None:
+        near = np.linalg.norm(lab - np.asarray(skin_lab, np.float32), axis=2) < FACE_SKIN_DELTA_E
+        keep = cheeks & near
+        if skin_core is not None:
+            keep |= skin_core & near
+    px = lab[keep]
     if len(px) < 20:
         return None
     Ls = px[:, 0]
@@ -194,12 +256,23 @@ def _cheeks(face, shape) -> np.ndarray:
     return m
 
 
-def _mahalanobis(lab: np.ndarray, px: np.ndarray) -> np.ndarray:
-    mean = px.mean(axis=0)
-    cov = np.cov(px.T) + np.eye(3) * 4.0  # a floor: a flat seed must not make every other colour infinitely far
-    inv = np.linalg.inv(cov)
-    d = lab.reshape(-1, 3) - mean
-    return np.sqrt(np.einsum("ij,jk,ik->i", d, inv, d)).reshape(lab.shape[:2])
+class _Gaussian:
+    """A colour model: mean and covariance of Lab samples, with a floor on the spread."""
+
+    def __init__(self, px: np.ndarray, floor=(4.0, 4.0, 4.0)):
+        self.mean = px.mean(axis=0)
+        # A floor: a flat seed must not make every other colour infinitely far.
+        cov = np.cov(px.T) + np.diag(np.asarray(floor, float))
+        self.inv = np.linalg.inv(cov)
+        self.logdet = float(np.log(np.linalg.det(cov)))
+
+    def mahalanobis(self, lab: np.ndarray) -> np.ndarray:
+        d = lab.reshape(-1, 3) - self.mean
+        return np.sqrt(np.einsum("ij,jk,ik->i", d, self.inv, d)).reshape(lab.shape[:2])
+
+    def nll(self, lab: np.ndarray) -> np.ndarray:
+        """Negative log-likelihood (less the constant): a broad model does not win by breadth."""
+        return 0.5 * (self.mahalanobis(lab) ** 2 + self.logdet)
 
 
 def refine_edge(head, lab, *, band: int = 4) -> np.ndarray:

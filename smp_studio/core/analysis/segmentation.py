@@ -29,6 +29,8 @@ GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 #: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
 SKIN_HAIR_MODES = 15.0
+#: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
+GREYER = 0.6
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
@@ -127,10 +129,11 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     texture = _texture(L)
     head, face = _head_mask(small, lab, texture, small_hints, face_exclude)
 
-    skin_lab = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
+    skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
     if face is not None:
-        density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM)
+        density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM, skin_lab=skin_lab,
+                                 skin_core=skin_core)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -262,8 +265,8 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     return head, found
 
 
-def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple | None:
-    """Robust Lab colour of the client's bare skin, or None if none is visible."""
+def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple:
+    """Robust Lab colour of the client's bare skin and the pixels it came from, or (None, None)."""
     L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     if hints is not None and (hints == HINT_SKIN).sum() > 10:
         cand = hints == HINT_SKIN
@@ -271,7 +274,7 @@ def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tu
         # Bare skin is smooth at the working scale and warmer than hair, shadow and shine.
         cand = head & (texture < SMOOTH_MAX) & (a > 6) & (b > 2) & (L > 22)
         if cand.sum() < 0.03 * max(head.sum(), 1):
-            return None
+            return None, None
     # Between-hair glimpses are darker; shine is lighter: keep the middle.
     Lc = L[cand]
     if beside_a_face and (hints is None or (hints == HINT_SKIN).sum() <= 10):
@@ -289,7 +292,7 @@ def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tu
     core = cand & (L >= lo) & (L <= hi)
     if core.sum() < 10:
         core = cand
-    return tuple(float(np.median(c[core])) for c in (L, a, b))
+    return tuple(float(np.median(c[core])) for c in (L, a, b)), core
 
 
 def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
@@ -312,7 +315,13 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # Shaded skin: darker, but with skin's hue and little texture.
     hue_like_skin = np.clip(1.0 - chroma / 12.0, 0, 1) * (t < 0.15)
     dark = dark * (1.0 - 0.8 * hue_like_skin)
-    d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour, 0, 1)
+    # Greyer than skin and darker: brown or black hair in a soft, dim photo, neither stringy nor
+    # dark enough for the rules above. Saturation as chroma over (L + 16) is the same in shade
+    # and in light (Lab's L + 16 and chroma both scale by the cube root of the light), so
+    # shaded skin is not greyer than lit skin; hair, another pigment, is.
+    sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
+    greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
+    d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
     # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
     # so the highlight's rim goes too.
