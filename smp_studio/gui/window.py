@@ -102,7 +102,10 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         c.colorPicked.connect(lambda hex_: d.set_settings("Tone: eyedropper", hair_color=hex_))
         c.regionDrawn.connect(d.add_privacy_region)
         p.redetectRequested.connect(self.redetect)
-        c.painted.connect(self._update_status)
+        # The status bar's figures follow a repaint (coalesced, once however many repaints came),
+        # never inside it: the canvas shows a dragged line without waiting for them.
+        self._status_due = False
+        c.painted.connect(self._schedule_status)
         d.dirtyChanged.connect(lambda _: self._update_title())
         d.photoChanged.connect(self._update_title)
         self.view_state.changed.connect(self._view_state_changed)
@@ -213,7 +216,13 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
             return
         self.pos_status.setText(f"x {sc.px_to_mm(x):.1f} mm, y {sc.px_to_mm(y):.1f} mm")
 
+    def _schedule_status(self):
+        if not self._status_due:
+            self._status_due = True
+            QTimer.singleShot(0, self._update_status)
+
     def _update_status(self):
+        self._status_due = False
         sim = self.doc.sim
         if sim is None:
             return
