@@ -10,12 +10,10 @@ them), at a fraction of the work on every mouse move.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from smp_studio.core.engine.dots import Candidates, Dots, place_dots
-from smp_studio.core.engine.zones import (Zone, ZoneMaps, _line_raster, behind_line, depth_reach_mm,
-                                          wavy_line)
+from smp_studio.core.engine.zones import Zone, ZoneMaps, depth_reach_mm, moved_part, signed_depth, wavy_line
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
@@ -32,46 +30,28 @@ def patch_zone(zone: Zone, hairline: Hairline, settings: Settings, scale: Scale,
     another face direction, or a treatment that does not follow the line):
     then the zone is made from scratch.
     """
-    old = zone.hairline_curve
-    if old is None or settings.treatment not in LINE_TREATMENTS or tuple(face_dir) != tuple(hairline.face_dir):
+    if zone.hairline_curve is None or settings.treatment not in LINE_TREATMENTS \
+            or tuple(face_dir) != tuple(hairline.face_dir):
         return None
     new = wavy_line(hairline, settings, scale)
-    if new.shape != old.shape or not np.array_equal(new[[0, -1]], old[[0, -1]]):
+    pts = moved_part(zone.hairline_curve, new)
+    if pts is None:
         return None
-    moved = np.flatnonzero(np.any(new != old, axis=1))
-    if moved.size == 0:
+    if len(pts) == 0:
         return zone
     f, ppm = maps.factor, maps.px_per_mm
     h, w = zone.depth_mm.shape
     reach = depth_reach_mm(settings)
     r = int(np.ceil(reach * ppm)) + 2
-    lo, hi = max(int(moved[0]) - 1, 0), min(int(moved[-1]) + 2, len(new))
-    pts = np.vstack([old[lo:hi], new[lo:hi]]) * f
+    pts = pts * f
     # Depths change within reach of the part of the line that moved, and nowhere else.
     bx0, by0 = max(int(np.floor(pts[:, 0].min())) - r, 0), max(int(np.floor(pts[:, 1].min())) - r, 0)
     bx1, by1 = min(int(np.ceil(pts[:, 0].max())) + r + 1, w), min(int(np.ceil(pts[:, 1].max())) + r + 1, h)
     depth = zone.depth_mm.copy()
     weight = zone.weight
     if bx1 > bx0 and by1 > by0:
-        c = new * f
-        dist = np.full((by1 - by0, bx1 - bx0), reach, np.float32)
-        (x0, y0, x1, y1), line = _line_raster(c, (h, w), ppm, reach)
-        if line is not None:
-            # The distance transform over the box and the reach around it (nearer lines than
-            # that it cannot see, farther ones are held at the reach anyway).
-            m = r + 3
-            sx0, sy0 = max(bx0 - m, x0), max(by0 - m, y0)
-            sx1, sy1 = min(bx1 + m, x1), min(by1 + m, y1)
-            if sx1 > sx0 and sy1 > sy0:
-                near = cv2.distanceTransform(np.ascontiguousarray(line[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0]),
-                                             cv2.DIST_L2, 5) / ppm
-                ix0, iy0 = max(bx0, sx0), max(by0, sy0)
-                ix1, iy1 = min(bx1, sx1), min(by1, sy1)
-                if ix1 > ix0 and iy1 > iy0:
-                    dist[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0] = np.minimum(
-                        near[iy0 - sy0:iy1 - sy0, ix0 - sx0:ix1 - sx0], reach)
-        behind = behind_line(c, hairline.face_dir, (h, w))[by0:by1, bx0:bx1]
-        depth[by0:by1, bx0:bx1] = np.where(behind > 0, dist, -dist)
+        depth[by0:by1, bx0:bx1] = signed_depth(new, hairline.face_dir, (h, w), f, ppm, reach,
+                                               box=(bx0, by0, bx1, by1))
         if settings.treatment == "hairline":
             weight = weight.copy()
             weight[by0:by1, bx0:bx1] = maps.base[by0:by1, bx0:bx1] * np.clip(

@@ -88,7 +88,7 @@ class Simulation(Views):
         self.crown_center = crown_center
         self._face_given = face  # ... = look for it when the view shows a face
         self._memo = Memo()
-        self._known: dict = {}  # per stage: (design, face given, value), see _per_design
+        self._known: dict = {}  # per stage: (design, face given, value), see memo.per_design
 
     def prepare(self) -> "Simulation":
         """Compute what the first view needs (dots, the photo's look, the shave preview), e.g. in a

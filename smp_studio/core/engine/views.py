@@ -17,7 +17,7 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region, wide_blur
-from smp_studio.core.engine.zones import wavy_line
+from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
 
@@ -99,15 +99,13 @@ class Views:
                 or before.face_dir != after.face_dir:
             return None
         s = self.settings
-        a, b = wavy_line(before, s, self.scale), wavy_line(after, s, self.scale)
-        moved = np.flatnonzero(np.any(a != b, axis=1))
-        if moved.size == 0:
+        pts = moved_part(wavy_line(before, s, self.scale), wavy_line(after, s, self.scale))
+        if pts is None:
+            return None
+        if len(pts) == 0:
             return (0.0, 0.0, 0.0, 0.0)
-        # The line between the moved samples and their neighbours is what changed.
-        lo, hi = max(int(moved[0]) - 1, 0), min(int(moved[-1]) + 2, len(a))
         margin_mm = (s.transition_mm + s.scatter_mm + s.macro_irregularity_mm + s.hairline_offset_mm
                      + (s.hairline_band_mm + 6.0 if s.treatment == "hairline" else 0.0) + 2.0)
-        pts = np.vstack([a[lo:hi], b[lo:hi]])
         m = self.scale.mm_to_px(margin_mm)
         (x0, y0), (x1, y1) = pts.min(0) - m, pts.max(0) + m
         return float(x0), float(y0), float(x1), float(y1)

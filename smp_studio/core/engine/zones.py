@@ -187,7 +187,7 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
     curve = None
     if hairline is not None and settings.treatment in ("full", "hairline", "density"):
         curve = wavy_line(hairline, settings, scale)
-        depth = _signed_depth(curve, hairline.face_dir, (h, w), f, px_per_mm, reach_mm=depth_reach_mm(settings))
+        depth = signed_depth(curve, hairline.face_dir, (h, w), f, px_per_mm, reach_mm=depth_reach_mm(settings))
 
     t = settings.treatment
     if t == "full":
@@ -254,21 +254,43 @@ def depth_reach_mm(settings: Settings) -> float:
     return max(settings.transition_mm, settings.scatter_mm, band, step) + 5.0
 
 
-def _signed_depth(curve, face_dir, shape, f, px_per_mm, reach_mm: float | None = None) -> np.ndarray:
-    """Distance in mm from the line, positive on the side away from the face.
+def signed_depth(curve, face_dir, shape, f, px_per_mm, reach_mm: float, box=None) -> np.ndarray:
+    """Distance in mm from the line, positive on the side away from the face, held at ``reach_mm``
+    beyond it (as far as anything reads it: a fraction of the cost while a point is dragged).
 
-    With ``reach_mm``, distances are measured only that far and held there beyond (the same
-    result for everything that reads them, at a fraction of the cost while a point is dragged).
+    With ``box`` (x0, y0, x1, y1 in zone pixels), only that part, exactly as in the whole.
     """
     h, w = shape
     c = np.asarray(curve) * f
-    dist = np.full((h, w), np.inf if reach_mm is None else reach_mm, np.float32)
-    box, line = _line_raster(c, shape, px_per_mm, reach_mm)
+    bx0, by0, bx1, by1 = box or (0, 0, w, h)
+    dist = np.full((by1 - by0, bx1 - bx0), reach_mm, np.float32)
+    (x0, y0, x1, y1), line = _line_raster(c, shape, px_per_mm, reach_mm)
     if line is not None:
-        x0, y0, x1, y1 = box
-        near = cv2.distanceTransform(line, cv2.DIST_L2, 5) / px_per_mm
-        dist[y0:y1, x0:x1] = near if reach_mm is None else np.minimum(near, reach_mm)
-    return np.where(behind_line(c, face_dir, shape) > 0, dist, -dist).astype(np.float32)
+        # Distances over the box and the reach around it: a line farther than that is held at the
+        # reach anyway.
+        m = int(np.ceil(reach_mm * px_per_mm)) + 5
+        sx0, sy0, sx1, sy1 = max(bx0 - m, x0), max(by0 - m, y0), min(bx1 + m, x1), min(by1 + m, y1)
+        ix0, iy0, ix1, iy1 = max(bx0, sx0), max(by0, sy0), min(bx1, sx1), min(by1, sy1)
+        if ix1 > ix0 and iy1 > iy0:
+            near = cv2.distanceTransform(np.ascontiguousarray(line[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0]),
+                                         cv2.DIST_L2, 5) / px_per_mm
+            dist[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0] = np.minimum(near[iy0 - sy0:iy1 - sy0, ix0 - sx0:ix1 - sx0],
+                                                                      reach_mm)
+    behind = behind_line(c, face_dir, shape)[by0:by1, bx0:bx1]
+    return np.where(behind > 0, dist, -dist).astype(np.float32)
+
+
+def moved_part(before: np.ndarray, after: np.ndarray) -> np.ndarray | None:
+    """The samples of two wavy lines around where they differ (both lines', stacked), or None when
+    the change is not local (another number of samples, or moved ends); empty when none moved."""
+    if before.shape != after.shape or not np.array_equal(before[[0, -1]], after[[0, -1]]):
+        return None
+    moved = np.flatnonzero(np.any(before != after, axis=1))
+    if moved.size == 0:
+        return np.zeros((0, 2))
+    # The line between the moved samples and their neighbours is what changed.
+    lo, hi = max(int(moved[0]) - 1, 0), min(int(moved[-1]) + 2, len(after))
+    return np.vstack([before[lo:hi], after[lo:hi]])
 
 
 def behind_line(c: np.ndarray, face_dir, shape) -> np.ndarray:
@@ -289,14 +311,12 @@ def behind_line(c: np.ndarray, face_dir, shape) -> np.ndarray:
     return behind
 
 
-def _line_raster(c: np.ndarray, shape, px_per_mm: float, reach_mm: float | None):
+def _line_raster(c: np.ndarray, shape, px_per_mm: float, reach_mm: float):
     """The line ``c`` (zone pixels) drawn as 0 on 255 over the box it reaches: (box, image), or (box, None)."""
     h, w = shape
-    x0, y0, x1, y1 = 0, 0, w, h
-    if reach_mm is not None:
-        r = int(np.ceil(reach_mm * px_per_mm)) + 2
-        x0, y0 = max(int(np.floor(c[:, 0].min())) - r, 0), max(int(np.floor(c[:, 1].min())) - r, 0)
-        x1, y1 = min(int(np.ceil(c[:, 0].max())) + r + 1, w), min(int(np.ceil(c[:, 1].max())) + r + 1, h)
+    r = int(np.ceil(reach_mm * px_per_mm)) + 2
+    x0, y0 = max(int(np.floor(c[:, 0].min())) - r, 0), max(int(np.floor(c[:, 1].min())) - r, 0)
+    x1, y1 = min(int(np.ceil(c[:, 0].max())) + r + 1, w), min(int(np.ceil(c[:, 1].max())) + r + 1, h)
     if x1 <= x0 or y1 <= y0:
         return (x0, y0, x1, y1), None
     line = np.full((y1 - y0, x1 - x0), 255, np.uint8)
