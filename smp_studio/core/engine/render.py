@@ -26,6 +26,7 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.skin import hold_size, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
@@ -159,14 +160,18 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     else:
         axis = np.tile([1.0, 0.0], (len(r), 1))
         major = minor = np.ones(len(r))
-    reach = r * (3 * SIGMA_PER_RADIUS * (2.2 + st["soft"]) * major + np.abs(sat[:, :2]).max(1))
+    reach = r * (3 * SIGMA_PER_RADIUS * (2.2 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
     margin = float(reach.max()) + 3 * optical + 2
     inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
     if not inside.any():
         return base.copy()
-    p, r, sat, axis, major, minor = p[inside], r[inside], sat[inside], axis[inside], major[inside], minor[inside]
-    density = dots.opacity[inside] * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
+    opacity = dots.opacity
+    if not inside.all():  # (a whole-image render skips the gathers)
+        keep = np.flatnonzero(inside)
+        p, sat, axis = np.take(p, keep, 0), np.take(sat, keep, 0), np.take(axis, keep, 0)
+        r, major, minor, opacity = r[keep], major[keep], minor[keep], opacity[keep]
+    density = opacity * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
     # dots just outside the view still cast their tails into it (crop == export crop).
@@ -179,6 +184,24 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     pad = int(np.ceil(margin))
     rw, rh = bx1 - bx0 + 2 * pad, by1 - by0 + 2 * pad
     p = p - (bx0 - pad, by0 - pad)
+    roi = base[by0:by1, bx0:bx1]
+    px = scale.px_per_mm * s
+    # Filters that look at the photo around a pixel need this many rows of context.
+    ctx = max(hold_size(px), strand_size(px)) // 2 + 1
+
+    def skin_at(y, y1):
+        return skin_factors(roi, y, y1, ctx=ctx, px=px, occlusion=occlusion, hold=settings.texture_hold)
+
+    # In strips of rows, side by side: each writes its own rows, and equals that part of
+    # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
+    # Strips of a fixed height (not one per core), so every machine renders the same bytes.
+    rows = roi.shape[0]
+    step = rows if not THREADS or rows * roi.shape[1] < 2_000_000 else STRIP
+    spans = [(r, min(r + step, rows)) for r in range(0, rows, step)]
+    # What the photo alone decides (hair strands over the skin, pores) is worked out
+    # beside the dots' lobes, which take one core.
+    ahead = {y: _pool().submit(skin_at, y, min(y + BAND, r1))
+             for r0, r1 in (spans if len(spans) > 1 else []) for y in range(r0, r1, BAND)}
 
     # Ink per dot (integrated, so a dot keeps its ink when smaller than a pixel),
     # shared between an elongated core (three lobes along its axis), an
@@ -202,9 +225,11 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     main = core * (1 - 0.5 * sat[:, 2])
     # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
     long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
-    pts = [p, p[long] + a[long], p[long] - a[long], p + sat[:, :2] * r[:, None]]
-    wts = [np.where(long, 0.4 * main, main), 0.3 * main[long], 0.3 * main[long], core * sat[:, 2]]
-    sgs = [lobe_s, lobe_s[long], lobe_s[long], lobe_s * 0.8]
+    li = np.flatnonzero(long)
+    p_long, a_long, side, s_long = np.take(p, li, 0), np.take(a, li, 0), 0.3 * main[li], lobe_s[li]
+    pts = [p, p_long + a_long, p_long - a_long, p + sat[:, :2] * r[:, None]]
+    wts = [np.where(long, 0.4 * main, main), side, side, core * sat[:, 2]]
+    sgs = [lobe_s, s_long, s_long, lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
@@ -219,14 +244,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
     reach = sum(int(np.ceil(3.0 * st_)) for st_ in steps if st_ > 0.05) + 2  # of the blur cascade
-    roi = base[by0:by1, bx0:bx1]
-    px = scale.px_per_mm * s
     red_sigma = max(3.0 * float(np.median(lobe_s)), 1.5) if st["redness"] > 0 else 0.0
     red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
-    # Filters that look at the photo around a pixel need this many rows of context.
-    ctx = max(_hold_size(px), _strand_size(px)) // 2 + 1
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
@@ -247,16 +268,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
 
     def band_at(y, y1, cover, red):
         """Composite ROI rows ``y:y1`` given their cover (and redness)."""
-        c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
         band = roi[y:y1]
         alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
-        if occlusion or settings.texture_hold > 0:
-            gray = cv2.cvtColor(roi[c0:c1], cv2.COLOR_RGB2GRAY)
-            inner = slice(y - c0, y1 - c0)
-            if occlusion:
-                alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(gray, px)[inner]))
-            if settings.texture_hold > 0:
-                alpha = cv2.multiply(alpha, _skin_hold(gray, px, settings.texture_hold)[inner])
+        for f in ahead[y].result() if y in ahead else skin_at(y, y1):
+            alpha = cv2.multiply(alpha, f)
         if visibility is not None:
             alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
         out = result[by0 + y:by0 + y1, bx0:bx1]
@@ -289,12 +304,6 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
             sl = slice(k0 + y - r0, k0 + y1 - r0)
             band_at(y, y1, cover[sl, pad:rw - pad], None if red is None else red[sl, pad:rw - pad])
 
-    # In strips of rows, side by side: each writes its own rows, and equals that part of
-    # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
-    # Strips of a fixed height (not one per core), so every machine renders the same bytes.
-    rows = roi.shape[0]
-    step = rows if not THREADS or rows * roi.shape[1] < 2_000_000 else STRIP
-    spans = [(r, min(r + step, rows)) for r in range(0, rows, step)]
     if len(spans) > 1:
         list(_pool().map(lambda sp: strip(*sp), spans))
     else:
@@ -351,37 +360,6 @@ def _keep(alpha, tint):
     t = np.asarray(tint, np.float32)
     w = NEUTRAL * a * a
     return np.clip(1.0 - a * ((1.0 - w) * t + w * t.mean(-1, keepdims=True)), 0.0, 1.0).astype(np.float32)
-
-
-def _hold_size(px_per_mm: float) -> int:
-    return max(3, int(round(0.6 * px_per_mm)) | 1)
-
-
-def _strand_size(px_per_mm: float) -> int:
-    return max(3, int(round(0.45 * px_per_mm)) | 1)
-
-
-def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
-    """How much more pigment each pixel holds (``g`` the photo's grey): pores and
-    furrows (darker than the skin around them) more, raised skin less. The
-    photo's own grain rides along, so a dot is no cleaner than the skin it sits in."""
-    k = _hold_size(px_per_mm)
-    around = cv2.blur(g, (k, k)).astype(np.float32)
-    rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
-    held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
-    return cv2.min(cv2.max(held, 0.35), 1.8)
-
-
-def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """0..1: how much a hair strand covers each pixel (thin dark or light lines in ``gray``)."""
-    if px_per_mm < 1.5:  # strands are sub-pixel at this zoom: leave it to the averaging
-        return np.zeros(gray.shape[:2], np.float32)
-    k = _strand_size(px_per_mm)
-    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, ker)
-    th = cv2.morphologyEx(gray, cv2.MORPH_TOPHAT, ker)
-    strength = cv2.max(bh, th).astype(np.float32)
-    return np.clip((strength - 10.0) / 25.0, 0, 1)
 
 
 def _redness(cover, sigma: float, pigment: Pigment) -> np.ndarray:
