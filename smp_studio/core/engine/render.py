@@ -117,7 +117,7 @@ def state_factors(settings: Settings) -> dict:
 
 def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings, scale: Scale,
            view: View = View(), occlusion: bool = True, visibility: np.ndarray | None = None,
-           look: PhotoLook | None = None) -> np.ndarray:
+           look: PhotoLook | None = None, skin: list | None = None) -> np.ndarray:
     """Composite the impressions onto ``base``.
 
     Parameters
@@ -140,6 +140,9 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     look : PhotoLook, optional, keyword-only
         The photo's own blur and grain (``photolook.estimate_look``): the
         pigment is drawn no sharper and no cleaner than the photo.
+    skin : list of ndarray float32 (h, w), optional, keyword-only
+        ``skin.skin_factors`` of the whole of ``base`` when already known (they
+        depend on the photo alone: a drag re-renders the same view many times).
 
     Returns
     -------
@@ -190,6 +193,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     ctx = max(hold_size(px), strand_size(px)) // 2 + 1
 
     def skin_at(y, y1):
+        if skin is not None:
+            return [f[by0 + y:by0 + y1, bx0:bx1] for f in skin]
         return skin_factors(roi, y, y1, ctx=ctx, px=px, occlusion=occlusion, hold=settings.texture_hold)
 
     # In strips of rows, side by side: each writes its own rows, and equals that part of
@@ -201,7 +206,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # What the photo alone decides (hair strands over the skin, pores) is worked out
     # beside the dots' lobes, which take one core.
     ahead = {y: _pool().submit(skin_at, y, min(y + BAND, r1))
-             for r0, r1 in (spans if len(spans) > 1 else []) for y in range(r0, r1, BAND)}
+             for r0, r1 in (spans if len(spans) > 1 and skin is None else []) for y in range(r0, r1, BAND)}
 
     # Ink per dot (integrated, so a dot keeps its ink when smaller than a pixel),
     # shared between an elongated core (three lobes along its axis), an

@@ -17,6 +17,7 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region, wide_blur
+from smp_studio.core.engine.skin import skin_factors
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
@@ -140,9 +141,14 @@ class Views:
         dots = self.session_dots(settings)
         pig = self._pigment(settings)
         h, w = base.shape[:2]
+        skin = None
+        if w * h <= BAND_PIXELS:  # (a screen's view: what the photo alone decides is kept for the next frame)
+            skin = self._memo.get("view skin", lambda s, b, px: skin_factors(b, 0, b.shape[0], ctx=0, px=px,
+                                                                                hold=s.texture_hold, occlusion=True),
+                                  settings, base, self.scale.px_per_mm * view.scale)
         if region is None and w * h <= BAND_PIXELS:
             return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
-                          look=self.look)
+                          look=self.look, skin=skin)
         if region is None:
             # A large image in bands: the working memory of one band, not of the whole photo,
             # and time that grows with the pixels. Each band equals that part of a whole render.
@@ -152,9 +158,9 @@ class Views:
                 band = (0, y, w, min(y + rows, h))
                 out[band[1]:band[3]] = self._render_region(base, vis, dots, pig, settings, view, band)
             return out
-        return self._render_region(base, vis, dots, pig, settings, view, region)
+        return self._render_region(base, vis, dots, pig, settings, view, region, skin)
 
-    def _render_region(self, base, vis, dots, pig, settings, view, region) -> np.ndarray:
+    def _render_region(self, base, vis, dots, pig, settings, view, region, skin=None) -> np.ndarray:
         # With a margin of photo around it, so filters near the region's edge see what they see in the whole.
         x0, y0, x1, y1 = region
         h, w = base.shape[:2]
@@ -162,5 +168,6 @@ class Views:
         a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
         sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
         out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
-                     visibility=vis[b0:b1, a0:a1], look=self.look)
+                     visibility=vis[b0:b1, a0:a1], look=self.look,
+                     skin=None if skin is None else [f[b0:b1, a0:a1] for f in skin])
         return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
