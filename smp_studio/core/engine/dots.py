@@ -15,6 +15,7 @@ import numpy as np
 
 from smp_studio.core.engine import bluenoise
 from smp_studio.core.engine.dotshape import DirectionField, dot_axes, patch_noise
+from smp_studio.core.engine.rows import take_rows
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 from smp_studio.core.engine.zones import FAR, Zone
@@ -61,13 +62,15 @@ class Dots:
         return len(self.xy)
 
     def subset(self, keep: np.ndarray) -> "Dots":
-        return Dots(self.xy[keep], self.size_mm[keep], self.opacity[keep], self.q[keep],
-                    self.depth_mm[keep], self.satellite[keep], None if self.shape is None else self.shape[keep],
-                    None if self.index is None else self.index[keep])
+        """The dots ``keep`` picks (a boolean mask or indices)."""
+        keep = np.flatnonzero(keep) if keep.dtype == bool else keep
+        return Dots(*(None if a is None else take_rows(a, keep) for a in (
+            self.xy, self.size_mm, self.opacity, self.q, self.depth_mm, self.satellite, self.shape, self.index)))
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
-        return self.subset(self._placed_by(settings))
+        keep = self._placed_by(settings)
+        return self if keep.all() else self.subset(keep)
 
     def count_for_session(self, settings: Settings) -> int:
         """How many dots are placed by the end of ``settings.session`` (without making them)."""
@@ -121,7 +124,7 @@ def make_candidates(box, settings: Settings, scale: Scale, *, rng=None) -> Candi
     rank = np.tile(t[:, 2], len(cells))
     xy = uv * side @ rot.T + origin
     inside = (xy[:, 0] >= x0) & (xy[:, 0] < x1) & (xy[:, 1] >= y0) & (xy[:, 1] < y1)
-    xy, rank = xy[inside], rank[inside]
+    xy, rank = take_rows(xy, inside), rank[inside]
     spacing = 1.0 / np.sqrt(per_px2)
     xy = xy + rng.normal(0, settings.position_jitter * spacing, xy.shape)
     m = len(xy)
@@ -193,9 +196,9 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     if zone.avoid_hair and photo_rgb is not None:
         keep &= ~_on_hair(photo_rgb, xy, keep, scale)
     index = np.flatnonzero(keep)
-    xy, rank, density, depth = xy[keep], rank[keep], density[keep], depth[keep]
-    size_f, op_f = front["size"][keep], front["opacity"][keep]
-    v = {k: a[keep] for k, a in v.items()}
+    xy, rank, density, depth = take_rows(xy, index), rank[index], density[index], depth[index]
+    size_f, op_f = front["size"][index], front["opacity"][index]
+    v = {k: take_rows(a, index) for k, a in v.items()}
     if len(xy) == 0:
         return empty
     size = settings.dot_size_mm * size_f * v["size"]
@@ -210,9 +213,10 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
     whole = (xy[:, 0] - r_px >= 0) & (xy[:, 1] - r_px >= 0) & (xy[:, 0] + r_px <= W) & (xy[:, 1] + r_px <= H)
     if not whole.all():
-        xy, rank, density, depth, size, opacity, index = (a[whole] for a in (xy, rank, density, depth, size, opacity,
-                                                                               index))
-        v = {k: a[whole] for k, a in v.items()}
+        whole = np.flatnonzero(whole)
+        xy, rank, density, depth, size, opacity, index = (take_rows(a, whole) for a in (
+            xy, rank, density, depth, size, opacity, index))
+        v = {k: take_rows(a, whole) for k, a in v.items()}
     dist = np.where(v["doubled"], v["dbl_dist"], v["dist"])
     sat_w = np.where(v["doubled"], v["dbl_w"], v["sat_w"])
     sat = np.column_stack([dist * np.cos(v["ang"]), dist * np.sin(v["ang"]), sat_w])
@@ -275,7 +279,7 @@ def _on_hair(rgb, xy, candidates, scale) -> np.ndarray:
     hit = np.zeros(len(xy), bool)
     if idx.size == 0:
         return hit
-    p = xy[idx]
+    p = take_rows(xy, idx)
     x0, y0 = np.clip(np.floor(p.min(0)).astype(int) - 8, 0, None)
     x1, y1 = np.minimum(np.ceil(p.max(0)).astype(int) + 9, (W, H))
     gray = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from smp_studio.core.engine.dots import Candidates, Dots, place_dots
+from smp_studio.core.engine.rows import insert_rows, take_rows
 from smp_studio.core.engine.zones import Zone, ZoneMaps, depth_reach_mm, moved_part, signed_depth, wavy_line
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.scale import Scale
@@ -72,8 +73,8 @@ def patch_dots(dots: Dots, zone: Zone, candidates: Candidates, settings: Setting
     xy = candidates.xy
     inside = (xy[:, 0] >= x0 - m) & (xy[:, 0] < x1 + m) & (xy[:, 1] >= y0 - m) & (xy[:, 1] < y1 + m)
     idx = np.flatnonzero(inside)
-    sub = Candidates(xy[idx], candidates.rank[idx], candidates.patch_d[idx],
-                     {k: a[idx] for k, a in candidates.draws.items()})
+    sub = Candidates(take_rows(xy, idx), candidates.rank[idx], candidates.patch_d[idx],
+                     {k: take_rows(a, idx) for k, a in candidates.draws.items()})
     fresh = place_dots(zone, settings, scale, photo_rgb=photo_rgb, field=field, candidates=sub)
     kept = dots.subset(~inside[dots.index])
     if len(fresh) == 0:
@@ -82,5 +83,5 @@ def patch_dots(dots: Dots, zone: Zone, candidates: Candidates, settings: Setting
     # Both are in candidate order: slot the new dots in among the kept ones.
     at = np.searchsorted(kept.index, fresh_index)
     fields = ("xy", "size_mm", "opacity", "q", "depth_mm", "satellite", "shape")
-    return Dots(*(np.insert(getattr(kept, k), at, getattr(fresh, k), axis=0) for k in fields),
+    return Dots(*(insert_rows(getattr(kept, k), at, getattr(fresh, k)) for k in fields),
                 np.insert(kept.index, at, fresh_index))
