@@ -371,7 +371,7 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
                 draw_face_guides(p, g, tw)
         if h is not None and self.tool == "hairline" and mode != "before":
             active = self._drag[1] if self._drag and self._drag[0] == "point" else None
-            painting.draw_hairline(p, h, tw, active=active)
+            painting.draw_hairline(p, h, tw, active=active, draft=active is not None)
         if self._drag and self._drag[0] == "stroke":
             painting.draw_stroke(p, [tw(*xy) for xy in self._drag[1]], self.brush_px, BRUSH_COLORS[self.brush_class])
         if self.tool == "brush" and self._mouse is not None:

@@ -42,18 +42,21 @@ def labels_overlay(labels: np.ndarray, opacity: float, scar: np.ndarray | None =
 
 
 def draw_hairline(p: QPainter, h: Hairline, to_widget, *, active: int | None = None, curve=None,
-                  handles: bool = True) -> None:
+                  handles: bool = True, draft: bool = False) -> None:
+    """The line and its handles; ``draft`` (while a point is dragged) without smoothing the
+    line's edges, which takes a tenth of a frame and does not show on a line in motion."""
     pts = h.curve(16) if curve is None else curve
     path = QPainterPath()
     for i, (x, y) in enumerate(pts):
         q = to_widget(x, y)
         path.moveTo(q) if i == 0 else path.lineTo(q)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, not draft)
     p.setBrush(Qt.BrushStyle.NoBrush)  # an open line: never filled, whatever was drawn before
     p.setPen(QPen(QColor(0, 0, 0, 140), 4))
     p.drawPath(path)
     p.setPen(QPen(HAIRLINE_COLOR, 2))
     p.drawPath(path)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for i, (x, y) in enumerate(h.points if handles else ()):
         q = to_widget(x, y)
         p.setPen(QPen(QColor(0, 0, 0), 1.5))
