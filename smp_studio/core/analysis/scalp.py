@@ -20,6 +20,8 @@ from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BA
 from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
+#: Seen from the front, the skull's height above its widest row is at least this share of its half-breadth.
+FRONT_ROUND = 0.85
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
@@ -132,6 +134,11 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
     (cx, cy), (a, b) = fit
+    if view == "front" and b < FRONT_ROUND * a:
+        # From the front the fit reads the skull's upper arc alone, which pins its breadth but
+        # hardly its height: a flat fit cut the forehead and the top off (the face mask, not
+        # the skull, ends the scalp below). A skull is about as tall above the ears as it is broad.
+        cy, b = cy - b + FRONT_ROUND * a, FRONT_ROUND * a
     if view == "back":
         a = breadth_above_ears(head, cx, cy, a, b)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

@@ -27,6 +27,8 @@ HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
 SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
+#: Skin under a cool white balance is trusted only over this share of the head.
+COOL_SKIN_SHARE = 0.10
 #: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
 SKIN_HAIR_MODES = 15.0
 #: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
@@ -274,7 +276,11 @@ def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tu
         # Bare skin is smooth at the working scale and warmer than hair, shadow and shine.
         cand = head & (texture < SMOOTH_MAX) & (a > 6) & (b > 2) & (L > 22)
         if cand.sum() < 0.03 * max(head.sum(), 1):
-            return None, None
+            # A cool white balance takes skin's yellow away, not its red: a bare head then still
+            # shows as smooth and reddish over much of it (hair glimpses do not).
+            cand = head & (texture < SMOOTH_MAX) & (a > 8) & (b > -8) & (L > 22)
+            if cand.sum() < COOL_SKIN_SHARE * max(head.sum(), 1):
+                return None, None
     # Between-hair glimpses are darker; shine is lighter: keep the middle.
     Lc = L[cand]
     if beside_a_face and (hints is None or (hints == HINT_SKIN).sum() <= 10):
