@@ -26,6 +26,9 @@ VISIBILITY_SIZE = 1024  # long side of the cached skin-visibility map (the densi
 BAND_PIXELS = 4_000_000  # full renders larger than this go band by band
 SHAVE_EDGE_MM = 10.0  # the shave preview fades out over this at the scalp's edge
 REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider than any render filter)
+#: The same when the photo's own filters are known for the whole view: the fresh redness's
+#: blur is then the widest thing that looks around a pixel.
+REGION_CONTEXT_SKIN_KNOWN = 16
 
 
 class Views:
@@ -164,7 +167,7 @@ class Views:
         # With a margin of photo around it, so filters near the region's edge see what they see in the whole.
         x0, y0, x1, y1 = region
         h, w = base.shape[:2]
-        m = REGION_CONTEXT
+        m = REGION_CONTEXT if skin is None else REGION_CONTEXT_SKIN_KNOWN
         a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
         sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
         out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
