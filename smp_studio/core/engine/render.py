@@ -26,7 +26,7 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
-from smp_studio.core.engine.splat import MIN_SIGMA, bins as _bins, cascade as _cascade, saturation as _saturation
+from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
@@ -41,6 +41,8 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
+#: How much wider than one Gaussian a core split in lobes along its axis absorbs at its own size.
+LOBES = 1.6
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -159,9 +161,13 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     else:
         axis = np.tile([1.0, 0.0], (len(r), 1))
         major = minor = np.ones(len(r))
-    reach = r * (3 * SIGMA_PER_RADIUS * (2.2 + st["soft"]) * major + np.abs(sat[:, :2]).max(1))
+    reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.abs(sat[:, :2]).max(1))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
-    margin = float(reach.max()) + 3 * optical + 2
+    # The soft spread: light scattered in the skin around the pigment, one width for all of
+    # it, set by the design (not by the dots in view, so a crop and the whole image agree).
+    typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
+    halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
+    margin = max(float(reach.max()) + 3 * optical, 3 * halo if st["spread"] > 0 else 0.0) + 2
     inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
     if not inside.any():
         return base.copy()
@@ -195,7 +201,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     if native != optical:
         at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
         at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
-        core = core * _saturation(core / at_native) / _saturation(core / at_view)
+        core = core * _saturation(core / (at_native * LOBES)) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
@@ -208,13 +214,12 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
+    wide = None
     if spread > 0:
-        # The soft spread is a halo whose exact width does not show: one width for all
-        # of it, set by the design (not by the dots in view, so a crop and the whole
-        # image agree).
-        typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
-        halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-        layers.append((p.astype(np.float32), (ink * spread).astype(np.float32), np.full(len(p), max(halo, MIN_SIGMA))))
+        # Wide and faint: drawn on a coarse grid aligned to the view's own pixels (a strip, a
+        # region and the whole read the same), a fraction of a full-resolution pass.
+        origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
+        wide = Wide(p.astype(np.float32), (ink * spread).astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
     bins = _bins(layers)
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
@@ -280,6 +285,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         m = reach + red_reach
         a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
         cover = _cascade(bins, widths, steps, a0, a1, rw)
+        if wide is not None:
+            cover = cv2.add(cover, wide.rows(a0, a1))
         red = None
         if red_sigma:
             red = _redness(cover, red_sigma, pigment)
