@@ -41,6 +41,8 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
+#: Linear light above which a pale scar's pixel counts as shine (about 225 in 8 bits).
+SCAR_SHINE = 0.78
 #: How much wider than one Gaussian a core split in lobes along its axis absorbs at its own size.
 LOBES = 1.6
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
@@ -230,6 +232,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
+    if settings.treatment == "scar":  # scar tissue is pale, not shiny: only near-white shines on it
+        spec_floor = max(spec_floor, np.float32(SCAR_SHINE))
     # Filters that look at the photo around a pixel need this many rows of context.
     ctx = max(_hold_size(px), _strand_size(px)) // 2 + 1
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
@@ -376,7 +380,9 @@ def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
     held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
-    return cv2.min(cv2.max(held, 0.35), 1.8)
+    # Bounded: a pore holds a little more, but the dark side of an edge (hair beside a pale
+    # scar, a mole) is not a furrow and must not draw a dark rim.
+    return cv2.min(cv2.max(held, 0.45), 1.4)
 
 
 def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:

@@ -50,6 +50,7 @@ RANGES = {
     "dilution": (0.0, 0.9),
     "scar_uptake": (0.2, 1.0),
     "scar_unevenness": (0.0, 0.8),
+    "scar_density": (1.0, 3.0),
     "sessions": (1, 4),
     "session": (1, 4),
     "hairline_step_mm": (0.0, 6.0),
@@ -135,6 +136,9 @@ class Settings:
     # Scar tissue holds pigment paler (mean opacity factor) and less evenly (spread of it).
     scar_uptake: float = 0.8
     scar_unevenness: float = 0.35
+    # Artists pack a scar more densely than the scalp around it (times the body density):
+    # pale tissue needs more impressions to read as the stubble beside it.
+    scar_density: float = 2.0
     # Pigment: hair colour "#rrggbb" or "auto"; dilution None = chosen from hair and skin.
     hair_color: str = "auto"
     dilution: float | None = None
