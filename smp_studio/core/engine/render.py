@@ -380,9 +380,7 @@ def _skin_hold(g: np.ndarray, px_per_mm: float, hold: float) -> np.ndarray:
     around = cv2.blur(g, (k, k)).astype(np.float32)
     rel = cv2.divide(cv2.subtract(around, g.astype(np.float32)), cv2.max(around, 8.0))
     held = cv2.addWeighted(rel, float(hold * 2.5), rel, 0.0, 1.0)
-    # Bounded: a pore holds a little more, but the dark side of an edge (hair beside a pale
-    # scar, a mole) is not a furrow and must not draw a dark rim.
-    return cv2.min(cv2.max(held, 0.45), 1.4)
+    return cv2.min(cv2.max(held, 0.35), 1.8)
 
 
 def _hair_occlusion(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
