@@ -159,3 +159,18 @@ def test_a_bowed_head_says_its_area_reads_large_on_screen_and_in_the_handout(tmp
     assert main(["handout", str(FRONT), "--view", "front", "-o", str(out)]) == 0
     text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
     assert "bowed head" in " ".join(text.split())
+
+
+def test_scar_camouflage_takes_most_of_the_pale_line_away():
+    # What an artist judges: the white line against the stubble beside it, before and after.
+    photo = load_photo(BACK)
+    scar = strip_scar()
+    after = Simulation(photo, Settings(treatment="scar", view="back"), scar_mask=scar).render()
+    grey = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2GRAY).astype(float)
+    beside = cv2.dilate(scar.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool) & ~scar
+    rows = np.zeros_like(scar)
+    rows[160:270] = True  # the stretch of the line inside hair
+    step = lambda g: g[scar & rows].mean() - g[beside & rows].mean()
+    before = step(grey(photo.rgb))
+    assert before > 25  # the sample's scar is a pale line
+    assert step(grey(after)) < 0.5 * before

@@ -72,7 +72,7 @@ def test_specular_shine_stays_on_top_of_the_pigment():
     core_after = out[145:155, 145:155].astype(float).mean()
     skin_drop = img[20:80, 20:80].astype(float).mean() - out[20:80, 20:80].astype(float).mean()
     assert core_before - core_after < 0.5 * skin_drop  # the highlight barely dims
-    assert core_after > 240
+    assert core_after > 235  # (the skin around it darkens by about 15 levels)
 
 
 def test_preview_matches_full_resolution_at_the_same_magnification():
@@ -182,9 +182,10 @@ def test_pixels_without_pigment_come_out_exactly_as_they_went_in():
     s, sc = Settings(density_per_cm2=20), Scale(6.0)
     d = dots_on(300, 300, (20, 20, 280, 280), s, sc)
     out = render(img, d, pigment=pig(), settings=s, scale=sc)
-    # Footprints: where a dot's ink can still change a byte (a few radii of its largest size).
+    # Footprints: where a dot's ink can still change a byte (a few radii of its largest size,
+    # or three widths of the faint spread around it).
     foot = np.zeros((300, 300), np.uint8)
-    rad = int(np.ceil(2.5 * float(d.size_mm.max()) * sc.px_per_mm)) + 3
+    rad = int(np.ceil(max(2.5 * float(d.size_mm.max()), 3 * s.spread_mm) * sc.px_per_mm)) + 3
     for x, y in d.xy:
         cv2.circle(foot, (int(round(x)), int(round(y))), rad, 1, -1)
     assert foot.mean() < 0.9  # there is bare skin between the footprints to check

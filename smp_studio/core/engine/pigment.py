@@ -34,7 +34,7 @@ TINT_AGED = (1.07, 1.0, 0.94)
 #: Optical density (-ln transmission) at the centre of a full-strength healed
 #: core, before dilution and the photo's blur; calibrated with
 #: tools/realism_report.py against photos of real healed work.
-HEALED_DENSITY = 7.8
+HEALED_DENSITY = 11.5
 #: On the darkest skin this share of the light seen comes back from the dermis, where the pigment is.
 REACH_DARK = 0.5
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible

@@ -27,7 +27,7 @@ import numpy as np
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.skin import hold_size, skin_factors, strand_size
-from smp_studio.core.engine.splat import MIN_SIGMA, bins as _bins, cascade as _cascade, saturation as _saturation
+from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
@@ -42,6 +42,10 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
+#: Linear light above which a pale scar's pixel counts as shine (about 225 in 8 bits).
+SCAR_SHINE = 0.78
+#: How much wider than one Gaussian a core split in lobes along its axis absorbs at its own size.
+LOBES = 1.6
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -163,9 +167,13 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     else:
         axis = np.tile([1.0, 0.0], (len(r), 1))
         major = minor = np.ones(len(r))
-    reach = r * (3 * SIGMA_PER_RADIUS * (2.2 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
+    reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
-    margin = float(reach.max()) + 3 * optical + 2
+    # The soft spread: light scattered in the skin around the pigment, one width for all of
+    # it, set by the design (not by the dots in view, so a crop and the whole image agree).
+    typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
+    halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
+    margin = max(float(reach.max()) + 3 * optical, 3 * halo if st["spread"] > 0 else 0.0) + 2
     inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
     if not inside.any():
         return base.copy()
@@ -223,7 +231,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     if native != optical:
         at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
         at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
-        core = core * _saturation(core / at_native) / _saturation(core / at_view)
+        core = core * _saturation(core / (at_native * LOBES)) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
     lobe_s = np.sqrt(s_min**2 + soft**2)
@@ -238,13 +246,12 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
+    wide = None
     if spread > 0:
-        # The soft spread is a halo whose exact width does not show: one width for all
-        # of it, set by the design (not by the dots in view, so a crop and the whole
-        # image agree).
-        typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
-        halo = float(np.sqrt((2.2 * typical) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-        layers.append((p.astype(np.float32), (ink * spread).astype(np.float32), np.full(len(p), max(halo, MIN_SIGMA))))
+        # Wide and faint: drawn on a coarse grid aligned to the view's own pixels (a strip, a
+        # region and the whole read the same), a fraction of a full-resolution pass.
+        origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
+        wide = Wide(p.astype(np.float32), (ink * spread).astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
     bins = _bins(layers)
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
@@ -253,6 +260,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
+    if settings.treatment == "scar":  # scar tissue is pale, not shiny: only near-white shines on it
+        spec_floor = max(spec_floor, np.float32(SCAR_SHINE))
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
@@ -300,6 +309,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         m = reach + red_reach
         a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
         cover = _cascade(bins, widths, steps, a0, a1, rw)
+        if wide is not None:
+            cover = cv2.add(cover, wide.rows(a0, a1))
         red = None
         if red_sigma:
             red = _redness(cover, red_sigma, pigment)

@@ -119,3 +119,65 @@ def _bilinear_splat(p, weight, acc: np.ndarray) -> None:
     top, bot = weight * (1 - fy), weight * fy
     idx = np.concatenate([base, base + 1, base + w, base + w + 1])
     np.add.at(acc.reshape(-1), idx, np.concatenate([top * gx, top * fx, bot * gx, bot * fx]))
+
+
+class Wide:
+    """One wide Gaussian layer (the soft spread) drawn on a coarse grid and read back by rows.
+
+    A blur of several pixels needs no full resolution: splatted on a grid ``f``
+    times coarser, blurred there and interpolated back, it costs a fraction of one
+    full-resolution pass. The grid is aligned to ``origin`` (whole output pixels
+    of the view's own frame), so a strip, a crop or a region of the image reads
+    the same values as the whole.
+
+    Parameters
+    ----------
+    points, weights : ndarray
+        Lobe centres (in the accumulator's coordinates) and ink.
+    sigma : float
+        Gaussian sigma in output pixels.
+    size : (w, h)
+        Of the accumulator.
+    origin : (int, int)
+        Where the accumulator's pixel (0, 0) lies in the view's own frame.
+
+    Examples
+    --------
+    >>> p = np.array([[40.0, 30.0]], np.float32)
+    >>> wide = Wide(p, np.ones(1, np.float32), 6.0, (80, 60), (3, 7))
+    >>> a = wide.rows(0, 60)
+    >>> bool(abs(a.sum() - 1) < 0.02) and np.unravel_index(a.argmax(), a.shape) == (30, 40)
+    True
+    >>> bool(np.abs(wide.rows(20, 40) - a[20:40]).max() < 1e-6)
+    True
+    """
+
+    def __init__(self, points, weights, sigma: float, size, origin):
+        f = max(int(sigma // 2.0), 1)
+        w, h = size
+        ox, oy = origin
+        self.f, self.size = f, size
+        # Coarse cell k covers view pixels k*f .. k*f+f-1 (points put pixel centres at +0.5).
+        self.k0 = ((ox // f) - 1, (oy // f) - 1)
+        self.shift = (ox - self.k0[0] * f, oy - self.k0[1] * f)  # accumulator pixel 0 in the grid's fine frame
+        cw, ch = -(-(w + self.shift[0]) // f) + 2, -(-(h + self.shift[1]) // f) + 2
+        q = (np.asarray(points, np.float32) + np.float32(self.shift)) / np.float32(f)
+        acc = np.zeros((ch + 2, cw + 2), np.float32)
+        _bilinear_splat(q, np.asarray(weights, np.float32) / np.float32(f * f), acc)  # ink per fine pixel
+        # Splatting and interpolating back each blur by a tent of one cell (variance f**2 / 6).
+        s = float(np.sqrt(max(sigma**2 - f * f / 3.0, 0.25))) / f
+        k = 2 * int(np.ceil(3.0 * s)) + 1
+        self.coarse = cv2.GaussianBlur(acc[1:-1, 1:-1], (k, k), s, borderType=cv2.BORDER_CONSTANT)
+
+    def rows(self, a0: int, a1: int) -> np.ndarray:
+        """The layer over accumulator rows ``a0:a1`` (all columns)."""
+        f, (w, _), (sx, sy) = self.f, self.size, self.shift
+        if f == 1:
+            return self.coarse[a0 + sy:a1 + sy, sx:sx + w]
+        # Coarse rows around these fine rows, interpolated with cell centres where the grid puts them.
+        y0, y1 = a0 + sy, a1 + sy  # in the grid's fine frame
+        c0, c1 = max(y0 // f - 1, 0), min(-(-y1 // f) + 1, self.coarse.shape[0])
+        block = self.coarse[c0:c1]
+        fine = cv2.resize(block, (block.shape[1] * f, block.shape[0] * f), interpolation=cv2.INTER_LINEAR)
+        r0 = y0 - c0 * f
+        return fine[r0:r0 + (a1 - a0), sx:sx + w]

@@ -50,12 +50,14 @@ RANGES = {
     "dilution": (0.0, 0.9),
     "scar_uptake": (0.2, 1.0),
     "scar_unevenness": (0.0, 0.8),
+    "scar_density": (1.0, 3.0),
     "sessions": (1, 4),
     "session": (1, 4),
     "hairline_step_mm": (0.0, 6.0),
     "aged_years": (0.0, 20.0),
     "dot_elongation": (1.0, 3.0),
     "dot_spread": (0.0, 0.8),
+    "spread_mm": (0.1, 1.5),
     "faded_fraction": (0.0, 0.6),
     "doubled_fraction": (0.0, 0.3),
     "patchiness": (0.0, 0.6),
@@ -107,8 +109,12 @@ class Settings:
     # Healed look: mean major/minor ratio along the skin's direction, share of ink in
     # the soft spread around the core, faded and doubled impressions, a hand's
     # low-frequency unevenness (and its wavelength), how much pores hold more.
+    # The spread is light scattered in the skin around the pigment (and pigment that
+    # migrated): ``spread_mm`` is its Gaussian sigma, wide enough to grey the skin
+    # between dots about 1 mm apart into the even "stubble shadow" of healed work.
     dot_elongation: float = 1.45
-    dot_spread: float = 0.3
+    dot_spread: float = 0.5
+    spread_mm: float = 0.7
     faded_fraction: float = 0.15
     doubled_fraction: float = 0.05
     patchiness: float = 0.18
@@ -130,6 +136,9 @@ class Settings:
     # Scar tissue holds pigment paler (mean opacity factor) and less evenly (spread of it).
     scar_uptake: float = 0.8
     scar_unevenness: float = 0.35
+    # Artists pack a scar more densely than the scalp around it (times the body density):
+    # pale tissue needs more impressions to read as the stubble beside it.
+    scar_density: float = 2.0
     # Pigment: hair colour "#rrggbb" or "auto"; dilution None = chosen from hair and skin.
     hair_color: str = "auto"
     dilution: float | None = None
