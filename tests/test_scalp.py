@@ -185,3 +185,20 @@ def test_brows_bound_the_scalp_when_no_face_is_detected():
     assert sim.has_scalp
     ys = sim.dots.xy[:, 1]
     assert len(ys) > 1000 and ys.max() < 283  # nothing on the brows, the eyes or the face below
+
+
+def test_a_full_head_of_hair_seen_from_behind_is_no_scalp_whatever_its_faded_nape():
+    # A short back-and-sides cut: dense hair on the crown, clipped to stubble (read as thinning)
+    # low on the back of the head. Nothing there to treat; a bald crown would be.
+    img, labels, parts = back_view()
+    H = labels.shape[0]
+    yy = np.mgrid[0:H, 0:H][0]
+    head = labels == 3
+    crown = (labels == 1) & (yy < 0.35 * H)
+    labels[crown] = 3
+    faded = head & (yy > 0.5 * H) & (yy < 0.62 * H)
+    labels[faded] = 2
+    full = treatable_scalp(from_labels(labels, img), view="back", photo_rgb=img)
+    assert full.mask.any() and not full.has_scalp
+    labels[crown] = 1
+    assert treatable_scalp(from_labels(labels, img), view="back", photo_rgb=img).has_scalp
