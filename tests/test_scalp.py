@@ -202,3 +202,17 @@ def test_a_full_head_of_hair_seen_from_behind_is_no_scalp_whatever_its_faded_nap
     assert full.mask.any() and not full.has_scalp
     labels[crown] = 1
     assert treatable_scalp(from_labels(labels, img), view="back", photo_rgb=img).has_scalp
+
+
+@pytest.mark.devdata
+def test_devdata_full_heads_of_hair_seen_from_behind_are_not_treated(devdata):
+    """Norwood 2 back views (17 men with their hair): pigment there would land on hair, nape or
+    ears. Was 4 of 17 treated; the crown-only judgement treats 1 (tools/eval_segmentation.py --scalp)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from eval_segmentation import treated_counts
+
+    (n, treated), = treated_counts(devdata, views=("back",), stages=(2,)).values()
+    assert treated <= 2, (treated, n)
