@@ -218,3 +218,34 @@ def test_a_bald_head_under_a_cool_white_balance_is_still_a_scalp():
         assert sim.has_scalp
         areas.append(float((sim.zone.weight > 0.5).mean()))
     assert abs(areas[1] - areas[0]) < 0.15 * areas[0], areas
+
+
+def test_a_full_head_of_hair_seen_from_behind_is_no_scalp_whatever_its_faded_nape():
+    # A short back-and-sides cut: dense hair on the crown, clipped to stubble (read as thinning)
+    # low on the back of the head. Nothing there to treat; a bald crown would be.
+    img, labels, parts = back_view()
+    H = labels.shape[0]
+    yy = np.mgrid[0:H, 0:H][0]
+    head = labels == 3
+    crown = (labels == 1) & (yy < 0.35 * H)
+    labels[crown] = 3
+    faded = head & (yy > 0.5 * H) & (yy < 0.62 * H)
+    labels[faded] = 2
+    full = treatable_scalp(from_labels(labels, img), view="back", photo_rgb=img)
+    assert full.mask.any() and not full.has_scalp
+    labels[crown] = 1
+    assert treatable_scalp(from_labels(labels, img), view="back", photo_rgb=img).has_scalp
+
+
+@pytest.mark.devdata
+def test_devdata_full_heads_of_hair_seen_from_behind_are_not_treated(devdata):
+    """Norwood 2 back views (17 men with their hair): pigment there would land on hair, nape or
+    ears. Was 4 of 17 treated; the crown-only judgement treats 1 (tools/eval_segmentation.py --scalp)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from eval_segmentation import treated_counts
+
+    (n, treated), = treated_counts(devdata, views=("back",), stages=(2,)).values()
+    assert treated <= 2, (treated, n)

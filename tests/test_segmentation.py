@@ -288,3 +288,13 @@ def test_hair_by_colour_learns_hair_the_texture_rules_only_half_saw_beside_a_cut
     assert (out[40:58, 30:70] < 0.22).mean() > 0.95  # the forehead stays bare
     # Without the skin's colour, cheeks outside the head teach nothing: the density is kept.
     assert np.array_equal(hair_by_colour(lab, head, dens, face, hair_from=0.58), dens)
+
+
+def test_white_hair_cut_away_with_a_pale_background_still_gives_the_hair_colour(samples_dir):
+    # The grey-haired sample's white fringe is as pale as the shirt and sheet beside it; the
+    # hair left in the head is shadow. Its dots must not be coloured as dark hair's.
+    grey = segment(load_photo(samples_dir / "topdown-norwood6-grey-hair.jpg").rgb)
+    assert grey.hair_lab is not None and grey.hair_lab[0] > 65 and np.hypot(*grey.hair_lab[1:]) < 8
+    # ... while dark hair beside white, textured wallpaper stays dark.
+    dark = segment(load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb)
+    assert dark.hair_lab[0] < 30

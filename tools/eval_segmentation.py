@@ -15,9 +15,15 @@ A plain colour-threshold baseline (YCrCb skin box, dark = hair, the rest
 background) is measured the same way, as the floor any method must beat.
 
 scalp_photos: how the bald fraction tracks the Norwood labels (mean per stage
-and Spearman correlation), per view.
+and Spearman correlation), per view. ``--scalp`` counts, per view and stage,
+the photos the studio would treat at all (the treatable scalp shows bald or
+thinning skin, the view taken from the labels): a man with a full head of
+hair seen from behind (Norwood 2) has nothing to treat, so treating him means
+pigment on his hair, nape or ears.
 
-    python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood] [--by-yaw] [--worst N]
+    python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood] [--scalp] [--by-yaw] [--worst N]
+
+DEVDATA_DIR defaults to $SMP_DEVDATA, else ../shared/devdata beside the repository.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import tempfile
 from collections import defaultdict
@@ -173,17 +180,35 @@ def norwood_tracking(root: Path, step: int = 1, views=None) -> dict:
     return out
 
 
+def treated_counts(root: Path, step: int = 1, views=None, stages=None) -> dict:
+    """Per (view, Norwood stage): how many photos, and how many the studio would treat."""
+    from smp_studio.core.analysis.scalp import treatable_scalp
+
+    rows = [r for r in csv.DictReader(open(root / "scalp_photos" / "labels.csv"))
+            if (views is None or r["view"] in views) and (stages is None or int(r["norwood_level"]) in stages)]
+    out = defaultdict(lambda: [0, 0])
+    for r in rows[::step]:
+        rgb = load_photo(root / "scalp_photos" / r["file"]).rgb
+        sc = treatable_scalp(segment(rgb), view=r["view"], photo_rgb=rgb)
+        c = out[(r["view"], int(r["norwood_level"]))]
+        c[0] += 1
+        c[1] += int(sc.has_scalp)
+    return dict(sorted(out.items()))
+
+
 def _fmt(r: dict) -> str:
     return f"bg {r['background']:.3f}  skin {r['skin']:.3f}  hair {r['hair']:.3f}  ({r['images']} images)"
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("root", nargs="?", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "devdata"))
+    ap.add_argument("root", nargs="?", default=os.environ.get(
+        "SMP_DEVDATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "devdata")))
     ap.add_argument("--step", type=int, default=1)
     ap.add_argument("--whole", action="store_true", help="also the whole image")
     ap.add_argument("--baseline", action="store_true", help="also the colour-threshold baseline")
     ap.add_argument("--norwood", action="store_true", help="also the Norwood tracking on scalp_photos")
+    ap.add_argument("--scalp", action="store_true", help="also the photos treated at all, per view and stage")
     ap.add_argument("--worst", type=int, default=0, help="list the N images with the lowest mean IoU")
     ap.add_argument("--by-yaw", action="store_true", help="also the IoUs per head yaw")
     a = ap.parse_args()
@@ -207,3 +232,6 @@ if __name__ == "__main__":
     if a.norwood:
         for view, r in norwood_tracking(root, a.step).items():
             print(view, r)
+    if a.scalp:
+        for (view, stage), (n, treated) in treated_counts(root, a.step).items():
+            print(f"{view:8s} Norwood {stage}: treated {treated:3d} of {n}")

@@ -27,6 +27,8 @@ MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
 #: Least forehead kept clear above the brows, in skull half-breadths (~5 cm foreshortened).
 FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
+#: Seen from behind, the rim (in skull half-breadths) left out when judging whether there is bald scalp.
+RIM = 0.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,7 +186,15 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
     if seg.skin_lab is None:
         skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
-    share = float(skin.sum()) / max(float(mask.sum()), 1.0)
+    counted = mask
+    if view == "back":
+        # Seen from behind, hair loss shows on the crown; the nape and the sides above the ears are
+        # clipped short on most men (a fade reads as thinning) and say nothing about it.
+        # Hair seen edge-on along the silhouette reads as thinning too: leave out a rim.
+        r = max(int(round(RIM * a)), 1)
+        inner = cv2.erode(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+        counted = inner.astype(bool) & (yy < cy)
+    share = float((skin & counted).sum()) / max(float(counted.sum()), 1.0)
     fade = None
     if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
         fade = np.clip((floor - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)

@@ -16,6 +16,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
+from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -142,10 +143,13 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     hair_px = head & (density > HAIR_FROM)
     hair_lab = shaft_colour(lab, hair_px, skin_lab) if hair_px.sum() > 0.015 * max(head.sum(), 1) else None
+    # A grey or white fringe is often cut away with a pale background: it still says what colour
+    # the hair is (the head is left as it was: a wall beside it must never be inked or clipped).
+    hair_lab = pale_colour(lab, hair_px, pale_fringe(head, lab, texture, skin_lab=skin_lab), skin_lab) or hair_lab
 
     labels_small = np.where(density >= HAIR_FROM, HAIR, np.where(density >= THINNING_FROM, THINNING, BALD))
     labels_small = np.where(head, labels_small, BACKGROUND).astype(np.uint8)
-    labels_small = _smooth_labels(labels_small)
+    labels_small = cv2.medianBlur(labels_small, 5)
 
     labels = cv2.resize(labels_small, (W, H), interpolation=cv2.INTER_NEAREST)
     # Clipped at the working size: a bilinear resize stays within [0, 1] (a clip at 12 MP
@@ -347,10 +351,6 @@ def _apply_hints(density, hints) -> np.ndarray:
         w = np.clip(cv2.GaussianBlur(m, (0, 0), 4.0) * 4.0, 0, 1)
         d = d * (1 - w) + target * w
     return d
-
-
-def _smooth_labels(labels: np.ndarray) -> np.ndarray:
-    return cv2.medianBlur(labels, 5)
 
 
 def _largest_component(mask: np.ndarray) -> np.ndarray:

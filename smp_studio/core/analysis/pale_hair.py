@@ -1,0 +1,136 @@
+"""Grey and white hair the head/background cut left out.
+
+The graph cut separates the head from the wall by colour. White or grey hair
+is as pale and neutral as a white wall, a pillow or a light shirt, so the
+fringe of an older client is often cut away with the background: the head
+then holds only the bald top, and the hair colour learnt from what is left
+(a collar's shadow) is dark. Strands tell the fringe from the background: the
+wall and the cloth are smooth at the working scale, a fringe of pale hair is
+fine texture throughout.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: Fine texture (L units, as the segmentation measures it) of a fringe of pale strands: a wall
+#: or a pillow is smoother than this away from its folds.
+STRANDS = 0.8
+#: Pale and neutral: lighter than this (L, and than the skin by ``OVER_SKIN``) and within this
+#: chroma (Lab a/b distance from grey). A light blue or cream shirt is more coloured than white hair.
+PALE_L, OVER_SKIN, NEUTRAL_CHROMA = 60.0, 10.0, 8.0
+#: How far beyond the cut a fringe is looked for, in head breadths; a pale patch with more than
+#: ``BEYOND`` of itself between one and two reaches away is background.
+REACH, BEYOND = 0.12, 0.1
+#: Pixels beyond the head's outline where its own edge still shows as texture (working pixels).
+EDGE = 4
+#: Share of a pale patch (within reach) that must be strands for it to be a fringe.
+STRINGY = 0.3
+#: Least area of pale hair, as a share of the head, worth adding (stray strands are not a fringe).
+LEAST = 0.02
+#: Share of the hair that must be pale, with a pale fringe found, for the hair to be pale: the
+#: rest is then shadow (a collar, the nape's fold), darker than any strand.
+PALE_SHARE = 0.2
+
+
+def pale_fringe(head: np.ndarray, lab: np.ndarray, texture: np.ndarray, *, skin_lab=None) -> np.ndarray:
+    """Pale, neutral, stringy pixels just outside ``head`` that join it: a grey or white fringe.
+
+    Parameters
+    ----------
+    head : ndarray of bool, (h, w)
+        The head as the graph cut found it.
+    lab : ndarray of float32, (h, w, 3)
+        The photo in CIE Lab.
+    texture : ndarray of float32, (h, w)
+        Fine-scale contrast in L units (strands).
+    skin_lab : tuple, optional, keyword-only
+        The client's skin colour: pale hair is also lighter or greyer than it.
+
+    Returns
+    -------
+    ndarray of bool, (h, w)
+        The fringe to add to the head (empty when there is none).
+
+    Examples
+    --------
+    >>> lab = np.zeros((100, 100, 3), np.float32); lab[...] = (80.0, 0.0, -12.0)  # a light blue shirt
+    >>> head = np.zeros((100, 100), bool); head[20:80, 20:80] = True
+    >>> lab[head] = (60.0, 15.0, 20.0)                                           # a bald top
+    >>> lab[30:70, 14:20] = (85.0, 0.5, 2.0)                                     # a white fringe
+    >>> tex = np.full((100, 100), 0.5, np.float32); tex[30:70, 14:20] = 4.0      # of strands
+    >>> m = pale_fringe(head, lab, tex)
+    >>> bool(m[50, 17]), bool(m[50, 90]), bool(m[50, 50])
+    (True, False, False)
+    """
+    h, w = head.shape
+    cols = np.flatnonzero(head.any(axis=0))
+    if cols.size == 0:
+        return np.zeros((h, w), bool)
+    breadth = cols[-1] - cols[0] + 1
+
+    def ring(reach):
+        r = max(int(round(reach * breadth)), 2)
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        return cv2.dilate(head.astype(np.uint8), k).astype(bool) & ~head
+
+    near, wide = ring(REACH), ring(2 * REACH)
+    pale = _pale(lab, skin_lab)
+    # The head's own outline is a contrast too: strands count only a few pixels beyond it.
+    off_edge = cv2.distanceTransform((~head).astype(np.uint8), cv2.DIST_L2, 3) > EDGE
+    strands = pale & (texture > STRANDS) & off_edge
+    # Strands leave gaps between them: close the pale area, then judge each patch of it.
+    cand = cv2.morphologyEx((wide & pale).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, cc = cv2.connectedComponents(cand & wide.astype(np.uint8), connectivity=8)
+    rim = cv2.dilate(head.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    counts = np.bincount(cc[near].ravel(), minlength=n)
+    touching = np.bincount(cc[rim].ravel(), minlength=n) > 0
+    stringy = np.bincount(cc[strands & near].ravel(), minlength=n) >= STRINGY * counts
+    # A fringe hugs the skull; a white wall, pillow or textured wallpaper goes on beyond it, or out
+    # of the frame.
+    beyond = np.bincount(cc[wide & ~near].ravel(), minlength=n)
+    frame = np.zeros((h, w), bool)
+    frame[[0, -1], :], frame[:, [0, -1]] = True, True
+    framed = np.bincount(cc[frame].ravel(), minlength=n) > 0
+    ok = touching & stringy & (beyond <= BEYOND * counts) & ~framed
+    ok[0] = False
+    joined = ok[cc] & near
+    if joined.sum() < LEAST * max(int(head.sum()), 1):
+        return np.zeros((h, w), bool)
+    return joined
+
+
+def _pale(lab, skin_lab) -> np.ndarray:
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    pale = (L > PALE_L) & (np.hypot(a, b) < NEUTRAL_CHROMA)
+    if skin_lab is not None:
+        # Not shine on the skin, which is as neutral as white hair but part of the bald top.
+        pale &= L > skin_lab[0] + OVER_SKIN
+    return pale
+
+
+def pale_colour(lab: np.ndarray, hair: np.ndarray, fringe: np.ndarray, skin_lab=None) -> tuple | None:
+    """The Lab colour of grey or white hair, or None when the hair is not pale.
+
+    Only with a pale ``fringe`` found (see :func:`pale_fringe`) and enough of the
+    ``hair`` pale: the darkest hair pixels of a white-haired head are shadows
+    between strands and under a collar, and would make its dots dark.
+
+    >>> lab = np.zeros((10, 10, 3), np.float32); lab[...] = (20.0, 4.0, 4.0)  # shadow
+    >>> lab[:, :4] = (82.0, 0.0, 2.0)                                         # white hair
+    >>> hair = np.ones((10, 10), bool); fringe = np.zeros((10, 10), bool); fringe[:, :2] = True
+    >>> round(pale_colour(lab, hair, fringe)[0])
+    82
+    >>> pale_colour(lab, hair, np.zeros((10, 10), bool)) is None
+    True
+    """
+    if not fringe.any():
+        return None
+    pale = (hair & _pale(lab, skin_lab)) | fringe
+    if pale.sum() < PALE_SHARE * max(int((hair | fringe).sum()), 1):
+        return None
+    px = lab[pale]
+    # The whiter half: strands, not the skin showing between them.
+    sel = px[px[:, 0] >= np.median(px[:, 0])]
+    return tuple(float(v) for v in np.median(sel, axis=0))
