@@ -1,10 +1,12 @@
 """Measure the view classification and the face search on ../shared/devdata (data not shipped).
 
 Per view: how many photos are classified right, the confusion, how often a
-face is found, and the mean time per photo; then how often the studio would
-ask (confidence below LOW_CONFIDENCE) and how often the guesses it does not
-ask about are right. ``--step N`` measures every Nth photo (the machines are
-shared); ``--wrong`` lists the photos classified wrong.
+face is found, how many network forwards (detector, mesh, iris) a photo costs
+and the mean time per photo; the accuracy on even- and odd-numbered subjects
+apart (tune on one, check the other: the held-out set has other men); then
+how often the studio would ask (confidence below LOW_CONFIDENCE) and how often
+the guesses it does not ask about are right. ``--step N`` measures every Nth
+photo (the machines are shared); ``--wrong`` lists the photos classified wrong.
 
     python tools/eval_view.py [DEVDATA_DIR] [--step N] [--wrong]
 """
@@ -17,19 +19,40 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from smp_studio.core.analysis import face_models
 from smp_studio.core.analysis.photo import load_photo
 from smp_studio.core.analysis.view import LOW_CONFIDENCE, VIEW_NAMES, classify_view
+
+
+def _counting_forwards():
+    """Wrap the networks' runner to count forwards (wall time on a shared machine misleads)."""
+    count = Counter()
+    run = face_models._run
+
+    def counted(name, blob):
+        count[name] += blob.shape[0]
+        return run(name, blob)
+
+    face_models._run = counted
+    return count
 
 
 def evaluate(root: Path, step: int = 1) -> dict:
     rows = list(csv.DictReader(open(root / "scalp_photos" / "labels.csv")))[::step]
     confusion, faces, total, seconds = Counter(), Counter(), Counter(), 0.0
     confident, confident_right, wrong = 0, 0, []
+    forwards, by_parity, parity_total = Counter(), Counter(), Counter()
+    count = _counting_forwards()
     for r in rows:
         rgb = load_photo(root / "scalp_photos" / r["file"]).rgb
         t = time.perf_counter()
+        count.clear()
         g = classify_view(rgb)
         seconds += time.perf_counter() - t
+        forwards[r["view"]] += sum(count.values())
+        parity = "odd" if int(r["subject"].rsplit("_", 1)[-1]) % 2 else "even"
+        parity_total[parity] += 1
+        by_parity[parity] += g.view == r["view"]
         confusion[(r["view"], g.view)] += 1
         faces[r["view"]] += g.face is not None
         total[r["view"]] += 1
@@ -39,7 +62,8 @@ def evaluate(root: Path, step: int = 1) -> dict:
         if g.view != r["view"]:
             wrong.append((r["file"], g.view, round(g.confidence, 2)))
     return {"confusion": confusion, "faces": faces, "total": total, "seconds": seconds / max(len(rows), 1),
-            "confident": confident, "confident_right": confident_right, "wrong": wrong}
+            "confident": confident, "confident_right": confident_right, "wrong": wrong, "forwards": forwards,
+            "by_parity": by_parity, "parity_total": parity_total}
 
 
 def _default_devdata() -> Path:
@@ -59,14 +83,16 @@ if __name__ == "__main__":
     res = evaluate(Path(a.devdata), a.step)
     c, tot = res["confusion"], res["total"]
     head = "true / predicted"
-    print(f"{head:<16}" + "".join(f"{v:>9}" for v in VIEW_NAMES) + "  accuracy  face found")
+    print(f"{head:<16}" + "".join(f"{v:>9}" for v in VIEW_NAMES) + "  accuracy  face found  forwards")
     for v in VIEW_NAMES:
         n = max(tot[v], 1)
         print(f"{v:<16}" + "".join(f"{c[(v, p)]:>9}" for p in VIEW_NAMES)
-              + f"  {c[(v, v)] / n:8.1%}  {res['faces'][v] / n:10.1%}")
+              + f"  {c[(v, v)] / n:8.1%}  {res['faces'][v] / n:10.1%}  {res['forwards'][v] / n:8.0f}")
     n = sum(tot.values())
     print(f"overall {sum(c[(v, v)] for v in VIEW_NAMES) / max(n, 1):.1%} of {n} photos, "
-          f"{res['seconds']:.2f} s per photo")
+          f"{res['seconds']:.2f} s per photo; "
+          + ", ".join(f"{p} subjects {res['by_parity'][p] / max(res['parity_total'][p], 1):.1%}"
+                      for p in ("even", "odd")))
     k = res["confident"]
     print(f"confident (>= {LOW_CONFIDENCE}): {k / max(n, 1):.1%} of photos, "
           f"right {res['confident_right'] / max(k, 1):.1%}; the studio asks on {1 - k / max(n, 1):.1%}")

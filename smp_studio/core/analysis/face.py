@@ -31,6 +31,13 @@ OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379
         149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
 #: Vertical stretches tried on the photo (a face looking down is foreshortened).
 STRETCHES = (1.0, 1.6, 2.2, 3.0)
+#: Where a face looking down usually is when the detector frames the whole head instead:
+#: (centre y, centre x, box size) as shares of the stretched photo's (padded) height and width,
+#: tried on these stretches. On the development fronts (square) the 1.6 and 2.2 stretches found
+#: all but one of the faces the 1.0 one found, and crops higher up none the others missed; a
+#: photo wider than it is tall (the bench's front) needs the 3.0 one.
+SEEDS = tuple((fy, fx, fs) for fy, fs in ((0.55, 0.7), (0.45, 0.7), (0.55, 0.5)) for fx in (0.5, 0.38, 0.62))
+SEED_STRETCHES = (1.6, 2.2, 3.0)
 #: How much darker the eyes must be than the skin around them for a mesh to be believed.
 MIN_EVIDENCE = 0.15
 EYE_PERCENTILE = 20
@@ -155,12 +162,17 @@ class Face:
                     tuple(d * factor for d in self.iris_diameters_px), self.yaw, self.pitch, self.roll, self.score)
 
 
-def find_face(rgb: np.ndarray) -> Face | None:
+def find_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> Face | None:
     """The most confident face on a photo, or None.
 
-    Tries the detector on the photo, then on its lower and upper halves (a
-    head filling the frame) and turned a little either way (a tilted head),
-    and keeps the first candidate the mesh network confirms.
+    Tries the detector on the photo, on its lower part (a head filling the
+    frame) and turned a little either way (a tilted head), then on the photo
+    stretched upright (a face looking down), and keeps the first candidate
+    the mesh network confirms. ``seeds`` (keyword-only) also tries the mesh
+    where a face looking down usually is when the detector finds nothing
+    there: the costliest part of a search that finds no face, which a caller
+    with cheaper evidence that no face is there may skip (or, with
+    ``detect=False``, try alone after a search without it).
 
     Examples
     --------
@@ -179,10 +191,12 @@ def find_face(rgb: np.ndarray) -> Face | None:
     # A face looking down is foreshortened and cut off at the chin: stretched upright and
     # given room below, the networks see a face they were trained on.
     for stretch in STRETCHES:
+        if not detect and not (seeds and stretch in SEED_STRETCHES):
+            continue
         img = cv2.resize(small, None, fx=1.0, fy=stretch, interpolation=cv2.INTER_LINEAR) if stretch != 1 else small
         img = cv2.copyMakeBorder(img, 0, img.shape[0] // 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
         tried: list[np.ndarray] = []
-        for det in _candidates(img):
+        for det in _candidates(img, detect=detect, turns=stretch == 1.0, seeds=seeds and stretch in SEED_STRETCHES):
             found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried)
             if found is None:
                 continue
@@ -202,16 +216,21 @@ def find_face(rgb: np.ndarray) -> Face | None:
     return _make_face(mesh / f, pupils / f, diams / f, 1.0 - drift)
 
 
-def _candidates(img: np.ndarray):
-    """Detections on the whole photo, on parts of it and turned; each mapped back to the photo."""
+def _candidates(img: np.ndarray, *, detect: bool = True, turns: bool = True, seeds: bool = True):
+    """Detections on the whole photo, on parts of it and turned; each mapped back to the photo.
+
+    ``turns``: also the parts and the turned photo (a stretched photo is searched whole: its
+    face looks down, upright). ``seeds``: then the places a face looking down usually is.
+    """
     h, w = img.shape[:2]
     k = min(1.0, DETECT_SIZE / max(h, w))  # the detector sees 128 px: no need to turn the whole photo
     full = img
     img = cv2.resize(full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else full
     h, w = img.shape[:2]
-    views = [(None, 0.0)]
-    views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
-    views += [(None, a) for a in (25.0, -25.0, 50.0, -50.0)]
+    views = [(None, 0.0)] if detect else []
+    if turns and detect:
+        views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
+        views += [(None, a) for a in (25.0, -25.0, 50.0, -50.0)]
     seen = []
     for crop, angle in views:
         sub = img if crop is None else img[crop[1]:crop[3], crop[0]:crop[2]]
@@ -234,15 +253,15 @@ def _candidates(img: np.ndarray):
                 continue
             seen.append(center)
             yield box / k, kps / k
+    if not seeds:
+        return
     # Seeds where a face looking down usually is, for when the detector frames the head instead.
     h, w = full.shape[:2]
-    for fy in (0.55, 0.45, 0.35):
-        for fx in (0.5, 0.38, 0.62):
-            for fs in (0.7, 0.5):
-                c = np.array([w * fx, h * fy])
-                half = w * fs / 2
-                box = np.array([c - half, c + half])
-                yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
+    for fy, fx, fs in SEEDS:
+        c = np.array([w * fx, h * fy])
+        half = w * fs / 2
+        box = np.array([c - half, c + half])
+        yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
 
 
 def _mesh_from_detection(img, det, evidence, tried):

@@ -185,7 +185,11 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarra
     if labels is None:
         labels = segment(small, face_exclude=False).labels
     features = {**layout_features(labels), **cue}
-    features["presence"], features["low_presence"] = face_presence(small)
+    # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
+    # middle (decide's profile and three-quarter cases); otherwise only the few upright crops
+    # low in the photo are read, a fifth of the scan (most top-down and back photos).
+    anywhere = cue["detector_score"] >= PROFILE_SCORE and abs(cue["nose_offset"]) >= HALF_PROFILE_NOSE
+    features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
     return decide(features, face)
 
 
@@ -229,15 +233,15 @@ def profile_cue(rgb: np.ndarray) -> tuple[float, float]:
 #: short side (a face cut by the frame needs the big crop), centred on a grid, turned by these
 #: angles (degrees).
 SCAN_SIZES = (0.95,)
-SCAN_ANGLES = (0.0, 30.0, -30.0, 60.0, -60.0)
+SCAN_ANGLES = (0.0, 60.0, -60.0)
 SCAN_X = (0.15, 0.5, 0.85)
-SCAN_Y = (0.35, 0.55, 0.75, 0.95)
+SCAN_Y = (0.35, 0.75, 0.95)
 #: The crops centred this low (share of the height) and turned at most this much (degrees) look
 #: for a face looking down.
-LOW_Y, LOW_TURN = 0.75, 30.0
+LOW_Y, LOW_TURN = 0.75, 0.0
 
 
-def face_presence(rgb: np.ndarray) -> tuple[float, float]:
+def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, float]:
     """How sure the mesh network is that part of a face is on the photo, anywhere and low down (0..1).
 
     The face detector looks for faces that look at the camera; the mesh
@@ -245,7 +249,8 @@ def face_presence(rgb: np.ndarray) -> tuple[float, float]:
     and faces looking down, and (on the development set) seldom to a crown
     or the back of a head. Returns the best presence over every crop, and
     over the upright crops in the lower part of the photo (where the brows
-    and eyes of a face looking down are).
+    and eyes of a face looking down are). With ``anywhere=False``
+    (keyword-only) only those are read, and both values are theirs.
 
     Examples
     --------
@@ -261,6 +266,8 @@ def face_presence(rgb: np.ndarray) -> tuple[float, float]:
         for size in SCAN_SIZES:
             for cy in SCAN_Y:
                 for cx in SCAN_X:
+                    if not anywhere and (cy < LOW_Y or abs(angle) > LOW_TURN):
+                        continue
                     _, p = fm.run_mesh(rgb, (cx * W, cy * H), size * side, np.radians(angle))
                     best = max(best, p)
                     if cy >= LOW_Y and abs(angle) <= LOW_TURN:
