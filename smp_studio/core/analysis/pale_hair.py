@@ -134,3 +134,20 @@ def pale_colour(lab: np.ndarray, hair: np.ndarray, fringe: np.ndarray, skin_lab=
     # The whiter half: strands, not the skin showing between them.
     sel = px[px[:, 0] >= np.median(px[:, 0])]
     return tuple(float(v) for v in np.median(sel, axis=0))
+
+
+def pale_strands(L, a, b, strands, skin_lab) -> np.ndarray:
+    """Hair evidence (0..1) for grey or white strands over the skin: lighter than it, far less
+    saturated, and stringy (``strands``, 0..1). Shine on the skin is as light, but smooth and
+    still tinted by it.
+
+    >>> L, a, b = (np.array([80.0, 80.0, 80.0]), np.array([2.0, 2.0, 18.0]), np.array([3.0, 3.0, 22.0]))
+    >>> pale_strands(L, a, b, np.array([1.0, 0.0, 1.0]), (55.0, 15.0, 18.0)).round(2).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    Ls, as_, bs = skin_lab
+    sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
+    sat = np.hypot(a, b) / (L + 16.0)
+    lighter = np.clip((L - Ls - 8.0) / 8.0, 0, 1)
+    greyer = np.clip((0.45 * sat_skin - sat) / (0.15 * sat_skin + 1e-3), 0, 1)
+    return lighter * greyer * np.clip(strands * 2.5, 0, 1)

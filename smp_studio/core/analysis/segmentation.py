@@ -16,7 +16,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
-from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe
+from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe, pale_strands
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -331,7 +331,8 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # shaded skin is not greyer than lit skin; hair, another pigment, is.
     sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
     greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
-    d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1), 0, 1)
+    d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1)
+                + pale_strands(L, a, b, t, skin_lab), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
     # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
     # so the highlight's rim goes too.
