@@ -41,10 +41,8 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
-#: Linear light above which a pale scar's pixel counts as shine (about 225 in 8 bits).
-SCAR_SHINE = 0.78
-#: How much wider than one Gaussian a core split in lobes along its axis absorbs at its own size.
-LOBES = 1.6
+SCAR_SHINE = 0.78  # linear light above which a pale scar's pixel counts as shine (about 225)
+LOBES = 1.6  # how much wider than one Gaussian a core split in lobes absorbs at its own size
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -165,8 +163,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         major = minor = np.ones(len(r))
     reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.abs(sat[:, :2]).max(1))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
-    # The soft spread: light scattered in the skin around the pigment, one width for all of
-    # it, set by the design (not by the dots in view, so a crop and the whole image agree).
+    # The soft spread (light scattered in the skin): one width, set by the design, not by the dots in view.
     typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
     halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
     margin = max(float(reach.max()) + 3 * optical, 3 * halo if st["spread"] > 0 else 0.0) + 2
@@ -216,10 +213,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
-    wide = None
+    wide = None  # wide and faint: on a coarse grid aligned to the view's pixels (a region reads as the whole)
     if spread > 0:
-        # Wide and faint: drawn on a coarse grid aligned to the view's own pixels (a strip, a
-        # region and the whole read the same), a fraction of a full-resolution pass.
         origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
         wide = Wide(p.astype(np.float32), (ink * spread).astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
     bins = _bins(layers)
@@ -232,8 +227,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
     skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
     spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
+    hold = settings.texture_hold
     if settings.treatment == "scar":  # scar tissue is pale, not shiny: only near-white shines on it
         spec_floor = max(spec_floor, np.float32(SCAR_SHINE))
+        hold = 0.0  # and smooth: no pores or furrows to hold more (its edge is not a furrow)
     # Filters that look at the photo around a pixel need this many rows of context.
     ctx = max(_hold_size(px), _strand_size(px)) // 2 + 1
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
@@ -259,13 +256,13 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         c0, c1 = max(y - ctx, 0), min(y1 + ctx, roi.shape[0])
         band = roi[y:y1]
         alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
-        if occlusion or settings.texture_hold > 0:
+        if occlusion or hold > 0:
             gray = cv2.cvtColor(roi[c0:c1], cv2.COLOR_RGB2GRAY)
             inner = slice(y - c0, y1 - c0)
             if occlusion:
                 alpha = cv2.multiply(alpha, cv2.subtract(1.0, _hair_occlusion(gray, px)[inner]))
-            if settings.texture_hold > 0:
-                alpha = cv2.multiply(alpha, _skin_hold(gray, px, settings.texture_hold)[inner])
+            if hold > 0:
+                alpha = cv2.multiply(alpha, _skin_hold(gray, px, hold)[inner])
         if visibility is not None:
             alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
         out = result[by0 + y:by0 + y1, bx0:bx1]
@@ -290,7 +287,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
         cover = _cascade(bins, widths, steps, a0, a1, rw)
         if wide is not None:
-            cover = cv2.add(cover, wide.rows(a0, a1))
+            cv2.add(cover, wide.rows(a0, a1), dst=cover)
         red = None
         if red_sigma:
             red = _redness(cover, red_sigma, pigment)
