@@ -26,7 +26,7 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
-from smp_studio.core.engine.skin import hold_size, skin_factors, strand_size
+from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
@@ -42,10 +42,8 @@ TILE = 256  # columns of a band redone exactly where shine meets pigment
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
-#: Linear light above which a pale scar's pixel counts as shine (about 225 in 8 bits).
-SCAR_SHINE = 0.78
-#: How much wider than one Gaussian a core split in lobes along its axis absorbs at its own size.
-LOBES = 1.6
+SCAR_SHINE = 0.78  # linear light above which a pale scar's pixel counts as shine (about 225)
+LOBES = 1.6  # how much wider than one Gaussian a core split in lobes absorbs at its own size
 #: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
 LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
@@ -169,8 +167,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         major = minor = np.ones(len(r))
     reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
-    # The soft spread: light scattered in the skin around the pigment, one width for all of
-    # it, set by the design (not by the dots in view, so a crop and the whole image agree).
+    # The soft spread (light scattered in the skin): one width, set by the design, not by the dots in view.
     typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
     halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
     margin = max(float(reach.max()) + 3 * optical, 3 * halo if st["spread"] > 0 else 0.0) + 2
@@ -203,7 +200,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     def skin_at(y, y1):
         if skin is not None:
             return [f[by0 + y:by0 + y1, bx0:bx1] for f in skin]
-        return skin_factors(roi, y, y1, ctx=ctx, px=px, occlusion=occlusion, hold=settings.texture_hold)
+        return skin_factors(roi, y, y1, ctx=ctx, px=px, occlusion=occlusion, hold=pigment_hold(settings))
 
     # In strips of rows, side by side: each writes its own rows, and equals that part of
     # the whole; a 12 MP render is memory-bound, and a band's temporaries stay in cache.
@@ -246,10 +243,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # Drawn through the photo's own blur: never sharper than the skin around it.
     sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
-    wide = None
+    wide = None  # wide and faint: on a coarse grid aligned to the view's pixels (a region reads as the whole)
     if spread > 0:
-        # Wide and faint: drawn on a coarse grid aligned to the view's own pixels (a strip, a
-        # region and the whole read the same), a fraction of a full-resolution pass.
         origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
         wide = Wide(p.astype(np.float32), (ink * spread).astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
     bins = _bins(layers)
@@ -310,7 +305,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
         cover = _cascade(bins, widths, steps, a0, a1, rw)
         if wide is not None:
-            cover = cv2.add(cover, wide.rows(a0, a1))
+            cv2.add(cover, wide.rows(a0, a1), dst=cover)
         red = None
         if red_sigma:
             red = _redness(cover, red_sigma, pigment)

@@ -14,6 +14,12 @@ STRANDS_FROM_PX = 1.5
 STRAND_KEEP = (1.0 - np.clip((np.arange(256, dtype=np.float32) - 10.0) / 25.0, 0, 1)).reshape(1, 256)
 
 
+def pigment_hold(settings) -> float:
+    """How much more pores and furrows hold (``settings.texture_hold``); none in scar tissue,
+    which is smooth (its edge is no furrow)."""
+    return 0.0 if settings.treatment == "scar" else settings.texture_hold
+
+
 def skin_factors(roi, y, y1, *, ctx, px, occlusion, hold) -> list:
     """What scales the pigment at ROI rows ``y:y1``, from the photo alone (``ctx`` rows
     of context around): what hair strands over the skin let through, what pores hold.

@@ -17,7 +17,7 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region, wide_blur
-from smp_studio.core.engine.skin import skin_factors
+from smp_studio.core.engine.skin import pigment_hold, skin_factors
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
@@ -147,7 +147,7 @@ class Views:
         skin = None
         if w * h <= BAND_PIXELS:  # (a screen's view: what the photo alone decides is kept for the next frame)
             skin = self._memo.get("view skin", lambda s, b, px: skin_factors(b, 0, b.shape[0], ctx=0, px=px,
-                                                                                hold=s.texture_hold, occlusion=True),
+                                                                                hold=pigment_hold(s), occlusion=True),
                                   settings, base, self.scale.px_per_mm * view.scale)
         if region is None and w * h <= BAND_PIXELS:
             return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
