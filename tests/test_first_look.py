@@ -112,3 +112,35 @@ def test_the_face_search_runs_beside_the_first_looks_segmentation(big_front, mon
     opened = open_progressively(big_front, box=(800, 600), show=shown.append)
     assert during == [True] and len(shown) == 1
     assert opened.sim.settings.view == "front"
+
+
+def test_a_slow_view_search_never_shows_the_layouts_guess_when_it_is_wrong(big_front, monkeypatch):
+    """While the search is slow, a first look is made ready for the view the layout suggests; a front
+    photo then shows its front look (the guessed top-down look would ink the forehead)."""
+    import time
+
+    import smp_studio.core.io.progressive as progressive
+
+    real_search, real_layout = progressive.classify_view, progressive.layout_features
+    guessed = []
+
+    def slow_search(rgb, **kw):
+        time.sleep(1.0)
+        return real_search(rgb, **kw)
+
+    def layout(labels):
+        guessed.append(1)
+        return real_layout(labels)
+
+    monkeypatch.setattr(progressive, "classify_view", slow_search)
+    monkeypatch.setattr(progressive, "layout_features", layout)
+    shown = []
+    opened = open_progressively(big_front, box=(800, 600), show=shown.append)
+    assert guessed and len(shown) == 1 and opened.sim.settings.view == "front"
+    first = shown[0]
+    sim = opened.sim
+    full = cv2.resize(sim.render(), (first.shape[1], first.shape[0]), interpolation=cv2.INTER_AREA)
+    before = cv2.resize(sim.photo.rgb, (first.shape[1], first.shape[0]), interpolation=cv2.INTER_AREA)
+    dark = lambda a: cv2.GaussianBlur((before.astype(np.float32) - a.astype(np.float32)).mean(2), (0, 0), 4)  # noqa: E731
+    r = np.corrcoef(dark(full).ravel(), dark(first).ravel())[0, 1]
+    assert r > 0.8, f"the first look shown is not the front view's (r = {r:.2f})"

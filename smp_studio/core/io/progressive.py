@@ -17,7 +17,7 @@ import cv2
 from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
 from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
 from smp_studio.core.analysis.segmentation import segment
-from smp_studio.core.analysis.view import ViewGuess, classify_view
+from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
 from smp_studio.core.engine.render import View
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.io.opening import Opened, apply_view, is_project, open_simulation
@@ -161,10 +161,23 @@ def _first_look(small: Photo, searching, box, name: str):
     try:
         # Meanwhile the face and the view are searched for: the segmentation, and what depends on the
         # photo alone (its blur and grain, the skin's direction), are done before the view is known.
-        sim = Simulation(small, design=Design(detection=segment(small.rgb)))
+        seg = segment(small.rgb)
+        sim = Simulation(small, design=Design(detection=seg))
         _ = sim.look, sim.direction_field
-        apply_view(sim, searching.result())
-        return sim.render(*View.fitted(sim.photo.size, box))
+        view = View.fitted(sim.photo.size, box)
+        ready = None
+        if not searching.done():
+            # While the search goes on, the look for the view the layout alone suggests (top-down or
+            # back, without a face) is made ready; it is shown only if the search agrees.
+            likely = decide(layout_features(seg.labels), None).view
+            sim.design = sim.design.with_settings(view=likely)
+            sim.face = None
+            ready = (likely, sim.render(*view))
+        guess = searching.result()
+        if ready is not None and guess.face is None and guess.view == ready[0]:
+            return ready[1]
+        apply_view(sim, guess)
+        return sim.render(*view)
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
         log.warning("%s: no first look (%s: %s)", name, type(e).__name__, e)
         return None
