@@ -27,7 +27,9 @@ def run(megapixels: float = 12.0, moves: int = 40, out=print) -> dict:
 
     app = QApplication.instance() or QApplication([])
     rgb = make_photo(megapixels)
-    ref = float(np.median([_t(lambda: cv2.GaussianBlur(rgb, (5, 5), 0)) for _ in range(5)]))
+    from smp_studio.bench import REF_PASSES
+
+    ref = float(np.median([_t(lambda: cv2.GaussianBlur(rgb, (5, 5), 0)) for _ in range(REF_PASSES)]))
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
