@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from smp_studio.cli import main
-from smp_studio.core.analysis.face import Face, face_scale, find_face
+from smp_studio.core.analysis.eye_scale import face_scale
+from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import (face_template, forehead_model, guides, hairline_warnings,
                                                      mid_frontal_height_mm)
 from smp_studio.core.analysis.photo import load_photo

@@ -17,11 +17,6 @@ import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
 from smp_studio.core.errors import SettingsError
-from smp_studio.core.model.scale import Scale
-
-#: Typical adult visible iris diameter and distance between the pupils (mm); settings override them.
-IRIS_DIAMETER_MM = 11.7
-INTERPUPILLARY_MM = 63.0
 
 #: Mesh indices of the named points (image-left first where there are two).
 POINTS = {"glabella": 9, "nasion": 168, "forehead_top": 10, "nose_base": 2, "chin": 152,
@@ -44,10 +39,8 @@ EYE_PERCENTILE = 20
 #: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
 MAX_DRIFT = 0.32
 STABILITY_SHIFT = 0.12  # of the crop, for the drift test
-#: The iris and the pupils' distance must agree this well (share) for the iris to count.
-IRIS_AGREEMENT = 0.15
 ANALYSIS_SIZE = 1024
-DETECT_SIZE = 320  # long side the detector's views are cut from  # long side the networks' crops are cut from (they see 192 px at most)
+DETECT_SIZE = 320  # long side the detector's views are cut from (the networks see 192 px at most)
 
 
 @dataclass(frozen=True)
@@ -375,32 +368,3 @@ def _make_face(mesh, pupils, diams, score) -> Face:
     # The forehead-to-chin line leans back ~12 degrees on an upright face looking at the camera.
     pitch = 12.0 - math.degrees(math.atan2(-y[2], y[1]))
     return Face(mesh, pupils, tuple(float(d) for d in diams), yaw, pitch, roll, float(score))
-
-
-def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
-               interpupillary_mm: float = INTERPUPILLARY_MM) -> Scale:
-    """Pixels per mm from the eyes: the iris, cross-checked by the distance between the pupils.
-
-    The iris is a steadier standard across people (11.7 mm +- 0.5) but only a
-    dozen pixels across in a small photo; the pupils' distance varies more
-    (63 mm +- 4) but is measured over many pixels. When the two agree within
-    15 % their mean is used; otherwise the pupils' distance, which a few
-    pixels of error cannot throw off.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> f = Face(np.zeros((468, 3)), np.array([[0.0, 0.0], [630.0, 0.0]]), (117.0, 117.0), 0.0, 0.0, 0.0, 1.0)
-    >>> s = face_scale(f)
-    >>> round(s.px_per_mm, 2), s.source
-    (10.0, 'iris')
-    """
-    # Turning the head foreshortens both measures across the face.
-    cos_yaw = max(math.cos(math.radians(face.yaw)), 0.5)
-    ipd = face.interpupillary_px / cos_yaw / interpupillary_mm
-    iris = max(face.iris_diameters_px) / iris_diameter_mm
-    if iris > 0 and abs(iris / ipd - 1) < IRIS_AGREEMENT:
-        value = (iris + ipd) / 2
-    else:
-        value = ipd
-    return Scale(float(np.clip(value, 0.05, 1000)), "iris")

@@ -16,6 +16,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
+from smp_studio.core.analysis.hair_colour import shaft_colour
 from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe, pale_strands
 from smp_studio.core.model.scale import Scale
 
@@ -183,26 +184,6 @@ def _local_to_hints(new: Segmentation, old: Segmentation, stroked: np.ndarray) -
     dens = np.where(near, new.hair_density, old.hair_density).astype(np.float32)
     return Segmentation(labels, dens, old.head_breadth_px, new.skin_lab or old.skin_lab,
                         new.hair_lab or old.hair_lab)
-
-
-def shaft_colour(lab: np.ndarray, hair_px: np.ndarray, skin_lab) -> tuple | None:
-    """Robust Lab colour of the hair shafts (not the skin showing between them).
-
-    The quarter of dense-hair pixels furthest from the skin along the way the
-    hair typically differs from it: the darkest for dark hair, the whitest for
-    grey or white hair (stray highlights in dark stubble do not count).
-    """
-    px = lab[hair_px]
-    if len(px) < 10:
-        return None
-    ref = np.array(skin_lab if skin_lab is not None else (60.0, 15.0, 18.0), np.float32)
-    direction = np.median(px, axis=0) - ref
-    norm = float(np.linalg.norm(direction))
-    if norm < 1e-3:
-        return tuple(float(v) for v in np.median(px, axis=0))
-    along = (px - ref) @ (direction / norm)
-    sel = px[along >= np.percentile(along, 75)]
-    return tuple(float(v) for v in np.median(sel, axis=0))
 
 
 def _texture(L: np.ndarray) -> np.ndarray:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
-from smp_studio.core.analysis.face import Face, face_scale, find_face
+from smp_studio.core.analysis.eye_scale import face_scale
+from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
