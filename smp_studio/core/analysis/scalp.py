@@ -136,6 +136,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
     (cx, cy), (a, b) = fit
+    fitted = (cx, cy, a, b)  # the brows are looked for below the fitted arc's own centre
     if view == "front" and b < FRONT_ROUND * a:
         # From the front the fit reads the skull's upper arc alone, which pins its breadth but
         # hardly its height: a flat fit cut the forehead and the top off (the face mask, not
@@ -171,7 +172,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         if d is not None:
             face_dir = tuple(float(v) for v in d)
     if face is None and box is None and view == "front":
-        brow = _brow_row(lab, cx, cy, a, b)
+        brow = _brow_row(lab, *fitted)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
             # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's

@@ -39,6 +39,7 @@ BAND = 96  # rows composited at a time
 THREADS = True
 STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
 TILE = 256  # columns of a band redone exactly where shine meets pigment
+AHEAD_PIXELS = 12_000_000  # photo filters worked out ahead of the strips (8 bytes each while held)
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
@@ -208,10 +209,16 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     rows = roi.shape[0]
     step = rows if not THREADS or rows * roi.shape[1] < 2_000_000 else STRIP
     spans = [(r, min(r + step, rows)) for r in range(0, rows, step)]
-    # What the photo alone decides (hair strands over the skin, pores) is worked out
-    # beside the dots' lobes, which take one core.
-    ahead = {y: _pool().submit(skin_at, y, min(y + BAND, r1))
-             for r0, r1 in (spans if len(spans) > 1 and skin is None else []) for y in range(r0, r1, BAND)}
+    # What the photo alone decides (hair strands over the skin, pores) is worked out beside the
+    # dots' lobes, which take one core: for the first AHEAD_PIXELS of rows (what that time covers;
+    # no more is held at once), the rest strip by strip as before.
+    ahead, queued = {}, 0
+    for r0, r1 in (spans if len(spans) > 1 and skin is None else []):
+        for y in range(r0, r1, BAND):
+            if queued >= AHEAD_PIXELS:
+                break
+            ahead[y] = _pool().submit(skin_at, y, min(y + BAND, r1))
+            queued += (min(y + BAND, r1) - y) * roi.shape[1]
 
     # Ink per dot (integrated, so a dot keeps its ink when smaller than a pixel),
     # shared between an elongated core (three lobes along its axis), an
@@ -279,7 +286,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         """Composite ROI rows ``y:y1`` given their cover (and redness)."""
         band = roi[y:y1]
         alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
-        for f in ahead[y].result() if y in ahead else skin_at(y, y1):
+        for f in ahead.pop(y).result() if y in ahead else skin_at(y, y1):
             alpha = cv2.multiply(alpha, f)
         if visibility is not None:
             alpha = cv2.multiply(alpha, np.ascontiguousarray(visibility[by0 + y:by0 + y1, bx0:bx1]))
