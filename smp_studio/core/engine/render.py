@@ -26,6 +26,7 @@ import numpy as np
 
 from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.photolook import PhotoLook
+from smp_studio.core.engine.rows import take_rows
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
@@ -178,8 +179,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     opacity = dots.opacity
     if not inside.all():  # (a whole-image render skips the gathers)
         keep = np.flatnonzero(inside)
-        p, sat, axis = np.take(p, keep, 0), np.take(sat, keep, 0), np.take(axis, keep, 0)
-        r, major, minor, opacity = r[keep], major[keep], minor[keep], opacity[keep]
+        p, sat, axis, r, major, minor, opacity = (take_rows(x, keep) for x in (p, sat, axis, r, major, minor, opacity))
     density = opacity * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
@@ -243,7 +243,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
     long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
     li = np.flatnonzero(long)
-    p_long, a_long, side, s_long = np.take(p, li, 0), np.take(a, li, 0), 0.3 * main[li], lobe_s[li]
+    p_long, a_long, side, s_long = take_rows(p, li), take_rows(a, li), 0.3 * main[li], lobe_s[li]
     pts = [p, p_long + a_long, p_long - a_long, p + sat[:, :2] * r[:, None]]
     wts = [np.where(long, 0.4 * main, main), side, side, core * sat[:, 2]]
     sgs = [lobe_s, s_long, s_long, lobe_s * 0.8]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.engine.rows import take_rows
+
 MIN_SIGMA = 0.35  # output pixels: below this a dot is a sub-pixel splat
 BINS_PER_OCTAVE = 2  # sigma bins (each costs one blur pass); ink is exact, shape within 19%
 
@@ -62,22 +64,17 @@ def bins(layers) -> dict:
         # By row (16 bits: a radix sort), then stably by bin (8 bits): one gather of the lobes.
         order = np.argsort(rows.astype(np.int16) if small else rows, kind="stable")
         if np.ptp(sig) == 0:  # one width: exact, not snapped to the grid
-            out.setdefault(float(sig[0]), []).append((_take(p, order), weight[order], rows[order]))
+            out.setdefault(float(sig[0]), []).append((take_rows(p, order), weight[order], rows[order]))
             continue
         which = np.clip(np.round(np.log2(sig) * BINS_PER_OCTAVE), -120, 120).astype(np.int8)
         order = order[np.argsort(which[order], kind="stable")]
         keys = which[order]
         starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
-        p, weight, rows = _take(p, order), weight[order], rows[order]
+        p, weight, rows = take_rows(p, order), weight[order], rows[order]
         for i0, i1 in zip(starts, np.append(starts[1:], len(order))):
             b = float(2.0 ** (keys[i0] / BINS_PER_OCTAVE))
             out.setdefault(b, []).append((p[i0:i1], weight[i0:i1], rows[i0:i1]))
     return out
-
-
-def _take(a: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``a[order]`` for points: numpy's fancy indexing of rows is several times slower."""
-    return np.take(a, order, axis=0)
 
 
 def cascade(bins, widths, steps, a0, a1, w) -> np.ndarray:

@@ -149,9 +149,9 @@ class Views:
             skin = self._memo.get("view skin", lambda s, b, px: skin_factors(b, 0, b.shape[0], ctx=0, px=px,
                                                                                 hold=pigment_hold(s), occlusion=True),
                                   settings, base, self.scale.px_per_mm * view.scale)
-        if region is None and w * h <= BAND_PIXELS:
-            return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view, visibility=vis,
-                          look=self.look, skin=skin)
+            if region is None:
+                return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view,
+                              visibility=vis, look=self.look, skin=skin)
         if region is None:
             # A large image in bands: the working memory of one band, not of the whole photo,
             # and time that grows with the pixels. Each band equals that part of a whole render.

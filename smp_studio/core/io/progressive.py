@@ -169,10 +169,9 @@ def _first_look(small: Photo, searching, box, name: str):
         if not searching.done():
             # While the search goes on, the look for the view the layout alone suggests (top-down or
             # back, without a face) is made ready; it is shown only if the search agrees.
-            likely = decide(layout_features(seg.labels), None).view
-            sim.design = sim.design.with_settings(view=likely)
-            sim.face = None
-            ready = (likely, sim.render(*view))
+            likely = decide(layout_features(seg.labels), None)
+            apply_view(sim, likely)
+            ready = (likely.view, sim.render(*view))
         guess = searching.result()
         if ready is not None and guess.face is None and guess.view == ready[0]:
             return ready[1]
