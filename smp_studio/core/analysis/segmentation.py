@@ -59,6 +59,10 @@ class Segmentation:
     skin_lab, hair_lab : tuple of float
         Robust CIE Lab colours of the client's skin and hair (``hair_lab`` is
         None where no dense hair was found).
+    face_cut : bool
+        A frontal face's eyes and below were cut away from the head
+        (``segment``'s ``face_exclude``); without one, the labels are those a
+        segmentation keeping faces would give.
     """
 
     labels: np.ndarray
@@ -66,6 +70,7 @@ class Segmentation:
     head_breadth_px: float
     skin_lab: tuple | None
     hair_lab: tuple | None
+    face_cut: bool = False
 
     @property
     def head_mask(self) -> np.ndarray:
@@ -131,7 +136,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     L = lab[..., 0]
     texture = _texture(L)
-    head, face = _head_mask(small, lab, texture, small_hints, face_exclude)
+    head, face, face_cut = _head_mask(small, lab, texture, small_hints, face_exclude)
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
@@ -167,7 +172,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab)
+    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab, face_cut)
     if previous is not None and hints is not None and previous.labels.shape == (H, W):
         seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
     return seg
@@ -192,7 +197,7 @@ def _texture(L: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(fine, (0, 0), 2.5)
 
 
-def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
+def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tuple | None, bool]:
     h, w = lab.shape[:2]
     mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
     yy, xx = np.mgrid[0:h, 0:w]
@@ -231,7 +236,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
         cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
                     cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a uniform image: nothing to separate
-        return r < 1.0, found
+        return r < 1.0, found, False
     fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
     if found is not None:
@@ -249,7 +254,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> np.ndarray:
     head = _fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
-    return head, found
+    return head, found, face is not None
 
 
 def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple:

@@ -168,7 +168,7 @@ SIDE_PRESENCE = 0.9
 FRONT_PRESENCE = 0.65
 
 
-def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarray | None = None) -> ViewGuess:
+def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> ViewGuess:
     """Which way the camera looked at the head.
 
     Parameters
@@ -176,8 +176,11 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarra
     rgb : ndarray (H, W, 3) uint8
     face : Face or None, keyword-only
         When already looked for (default: looked for here).
-    labels : ndarray, keyword-only
-        Segmentation labels (default: segmented here, faces included).
+    labels : ndarray or callable, keyword-only
+        Segmentation labels (default: segmented here, faces included), or a
+        callable giving them (or None) when they are needed: only a search
+        that finds no face reads them, so a caller segmenting the photo anyway
+        lends its labels without waiting for them.
 
     Examples
     --------
@@ -195,6 +198,8 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels: np.ndarra
         face = find_face(rgb, seeds=not profile)
     if face is not None:
         return decide(cue, face)
+    if callable(labels):
+        labels = labels()
     if labels is None:
         labels = segment(small, face_exclude=False).labels
     features = {**layout_features(labels), **cue}

@@ -10,7 +10,7 @@ detail, its face) carries over, so the full open does not search again.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import cv2
 
@@ -127,11 +127,13 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
     small = reduced_copy(photo) if photo is not None else _reduced_jpeg(data, name, FIRST_LOOK_PIXELS)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view")
     try:
-        # The face and view search is the longest part of a first look, and needs nothing else:
-        # it runs beside the segmentation, the first look and the full decode.
-        searching = None if small is None else pool.submit(classify_view, small.rgb)
+        # The face and view search is the longest part of a first look: it runs beside the
+        # segmentation, the first look and the full decode. When it finds no face it reads the
+        # head's layout from the first look's segmentation, ready by then, instead of its own.
+        lent = Future() if small is not None and show is not None else None
+        searching = None if small is None else pool.submit(classify_view, small.rgb, labels=_lender(lent))
         if searching is not None and show is not None:
-            look = _first_look(small, searching, box, name)
+            look = _first_look(small, searching, box, name, lent)
             if look is not None:
                 show(look)
         if photo is None:
@@ -152,16 +154,34 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _first_look(small: Photo, searching, box, name: str):
+def _lender(lent: Future | None):
+    """What the view search reads the layout from: the first look's labels when they keep any face."""
+    if lent is None:
+        return None
+
+    def labels():
+        seg = lent.result()
+        return None if seg is None or seg.face_cut else seg.labels
+
+    return labels
+
+
+def _first_look(small: Photo, searching, box, name: str, lent: Future | None = None):
     """The first look's render (None when it fails: the full open says what is wrong).
 
     It waits for the view: a first look in the wrong view would ink a front photo's forehead,
-    even if only for a moment, in front of the client.
+    even if only for a moment, in front of the client. Its segmentation is lent to the search
+    through ``lent`` (None when it failed: the search segments on its own).
     """
+    seg = None
     try:
         # Meanwhile the face and the view are searched for: the segmentation, and what depends on the
         # photo alone (its blur and grain, the skin's direction), are done before the view is known.
-        seg = segment(small.rgb)
+        try:
+            seg = segment(small.rgb)
+        finally:
+            if lent is not None:
+                lent.set_result(seg)
         sim = Simulation(small, design=Design(detection=seg))
         _ = sim.look, sim.direction_field
         view = View.fitted(sim.photo.size, box)
