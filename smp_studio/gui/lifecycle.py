@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from smp_studio.core.io.progressive import open_progressively
-from smp_studio.core.model.labels import label_for
 
 PHOTO_FILTER = ("Photos and projects (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.heic *.heif *.bmp *.smpx);;"
                 "SMP Studio projects (*.smpx);;All files (*)")
@@ -52,9 +51,7 @@ class FileLifecycle:
             photo = sim.photo
             self.doc.set_photo(photo, sim.detection, path, sim.settings, sim=sim)
             self.banner.hide()
-            if guess.uncertain:  # say so and ask, rather than guess silently
-                self.show_error(f"This looks like a {label_for('view', guess.view).lower()} photo, but only "
-                                f"{guess.confidence:.0%} sure: please check Photo view in the panel.")
+            self.view_question.ask(guess)  # when unsure, it says so and asks rather than guess silently
             self._add_recent(path)
             self.qsettings.setValue("last_dir", str(Path(path).parent))
             self.statusBar().showMessage(f"Opened {photo.name} ({photo.width}x{photo.height})", 5000)

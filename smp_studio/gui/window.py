@@ -25,6 +25,7 @@ from smp_studio.gui.lifecycle import FileLifecycle
 from smp_studio.gui.panel import DesignPanel
 from smp_studio.gui.recovery import RecoveryFolder
 from smp_studio.gui.status import ErrorBanner, JobStatus
+from smp_studio.gui.view_question import ViewQuestion
 from smp_studio.gui.viewstate import ViewState
 from smp_studio.gui.worker import Jobs
 from smp_studio.resources import resources_dir, sample_attribution
@@ -56,11 +57,13 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         self.canvas = Canvas(self.doc, self.view_state)
         self.panel = DesignPanel(self.doc, self.view_state)
         self.banner = ErrorBanner()
+        self.view_question = ViewQuestion(self.doc)
         central = QWidget()
         v = QVBoxLayout(central)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
         v.addWidget(self.banner)
+        v.addWidget(self.view_question)
         split = QSplitter()
         split.addWidget(self.canvas)
         split.addWidget(self.panel)
