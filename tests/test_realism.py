@@ -92,6 +92,7 @@ def test_dots_resolve_on_a_sharp_photo_and_merge_into_a_shadow_on_a_soft_one():
         got[name] = resolvable_per_cm2(photo, out, px) + (shadow,)
     (sharp, c_sharp, shadow_sharp), (soft, c_soft, shadow_soft) = got["sharp"], got["soft"]
     assert 30 <= sharp <= 80, sharp  # separate dots, not a wash nor every dot as a speck
+    assert 0.07 < c_sharp < 0.16, c_sharp  # as faint as real healed work (0.11), not black pepper
     assert soft < 0.6 * sharp and c_soft < c_sharp  # soft photo: dots half resolved and fainter
     assert shadow_soft > 0.7 * shadow_sharp > 5  # ...yet the same ink: the same stubble shadow
 
