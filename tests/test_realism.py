@@ -58,6 +58,50 @@ def test_pigment_is_no_sharper_than_a_soft_photo():
     assert share(matched) <= 1.3 * fine_share(g0)  # no sharper than the skin's own detail
 
 
+def resolvable_per_cm2(before, after, px_per_mm):
+    """Dots a viewer can tell apart at 3 px/mm (as tools/realism_report.py counts them):
+    local minima of the lightly smoothed lightness, 3 % darker than the 3 mm around;
+    those of the untreated skin (pores) taken off. Also their median contrast."""
+    n = int(round(before.shape[0] * 3.0 / px_per_mm))
+
+    def minima(rgb):
+        L = cv2.cvtColor(cv2.resize(rgb, (n, n), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2Lab)[..., 0]
+        L = L.astype(np.float32) + 1
+        sm = cv2.GaussianBlur(L, (0, 0), 0.7)
+        c = 1 - sm / np.maximum(cv2.medianBlur(L.clip(0, 255).astype(np.uint8), 9).astype(np.float32), 1)
+        hit = (sm <= cv2.erode(sm, np.ones((3, 3), np.uint8))) & (c > 0.03)
+        return c[8:-8, 8:-8][hit[8:-8, 8:-8]]
+
+    dots, pores = minima(after), minima(before)
+    return (len(dots) - len(pores)) / ((n - 16) / 30.0) ** 2, float(np.median(dots))
+
+
+def test_dots_resolve_on_a_sharp_photo_and_merge_into_a_shadow_on_a_soft_one():
+    """At 3 px/mm, real healed SMP shows ~38 separate dots per cm² of ~100 placed: on a
+    sharp phone photo ours must too, not one grey wash; on a soft photo they may only
+    half resolve, at about the same contrast, and the treated skin darkens as much."""
+    s = Settings(density_per_cm2=100)
+    got = {}
+    for name, px, blur in (("sharp", 12.0, 1.0), ("soft", 3.8, 2.0)):
+        n = int(40 * px)  # 4 cm of skin
+        d = place_dots(zone(n, n), s, Scale(px), rng=1)
+        photo = flat_skin(n, n, blur=blur)
+        out = render(photo, d, pigment=pig(), settings=s, scale=Scale(px), look=PhotoLook(blur_sigma=blur),
+                     occlusion=False)
+        lightness = lambda a: float(cv2.cvtColor(a, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32).mean())
+        shadow = 1.0 - lightness(out) / lightness(photo)  # how much darker the treated skin reads from afar
+        got[name] = resolvable_per_cm2(photo, out, px) + (shadow,)
+    (sharp, c_sharp, shadow_sharp), (soft, c_soft, shadow_soft) = got["sharp"], got["soft"]
+    assert 30 <= sharp <= 80, sharp  # separate dots, not a wash nor every dot as a speck
+    assert 0.07 < c_sharp < 0.16, c_sharp  # as faint as real healed work (0.11), not black pepper
+    assert soft < 0.6 * sharp  # soft photo: dots half resolved...
+    # ...but those that do still read about as real healed dots do (photos of real work read at
+    # 0.11 sharp or soft): a core takes ink from the spread rather than fading with the blur.
+    assert 0.75 * c_sharp < c_soft < 1.25 * c_sharp, (c_soft, c_sharp)
+    assert abs(shadow_soft - shadow_sharp) < 0.2 * shadow_sharp  # ...yet the same ink: the same stubble shadow
+    assert 0.14 < shadow_sharp < 0.30, shadow_sharp  # greyed like clipped stubble from afar, not a dark cap
+
+
 def test_dots_stretch_along_the_skins_furrows():
     img = flat_skin(300, 300)
     img[:, ::5] = (img[:, ::5] * 0.8).astype(np.uint8)  # vertical furrows

@@ -20,6 +20,14 @@ the render, gives both the same JPEG treatment, and measures:
   issue's figures; on soft photos (a low skin_fine) fewer can resolve without
   being sharper than the skin around them, so read dots/cm² beside it.
 
+The real column comes from sharp photos. The last row renders the same
+default dots on a sharp phone photo of plain skin (synthetic, 12 px/mm, 1 px
+blur) and measures it the same way: the condition the real figures were taken
+in. A soft photo's dots resolve less and read fainter (the same ink blurred
+wider), so its row may sit below the real column where this one should not:
+the row after it photographs that same treated skin again as softly as a
+typical 640 px devdata photo, which is what real work would measure there.
+
 Usage::
 
     PYTHONPATH=$PWD python tools/realism_report.py [--devdata N] [--only NAME]
@@ -168,6 +176,39 @@ def measure(before: np.ndarray, after: np.ndarray, mask: np.ndarray) -> dict:
             "coherence": coherence(xs, ys, el, th), "sharpness": sharp, "skin_fine": fine_share(gb, inner)}
 
 
+def sharp_reference(skin=(205, 160, 135), px_per_mm=12.0, blur=1.0, shot_at=None) -> dict:
+    """The default dots on a sharp phone photo of plain skin, cut and measured like the photos.
+
+    ``shot_at`` ``(px_per_mm, blur_sigma)``: that treated skin photographed again as a soft,
+    small photo (resampled, blurred, JPEG): what real work would measure in such a photo.
+    """
+    from smp_studio.core.engine.dots import place_dots
+    from smp_studio.core.engine.photolook import PhotoLook
+    from smp_studio.core.engine.pigment import pigment_for, rgb_to_lab
+    from smp_studio.core.engine.render import render
+    from smp_studio.core.engine.zones import FAR, Zone
+    from smp_studio.core.model.scale import Scale
+
+    n = int(CROP_MM * px_per_mm)
+    rng = np.random.default_rng(0)
+    grain = cv2.GaussianBlur(rng.normal(0, 6, (n, n)).astype(np.float32), (0, 0), 1.2)  # pores and mottling
+    photo = np.clip(np.float32(skin) + grain[..., None], 0, 255).astype(np.uint8)
+    photo = cv2.GaussianBlur(photo, (0, 0), blur)
+    settings, scale = Settings(seed=1), Scale(px_per_mm)
+    dots = place_dots(Zone(np.ones((n, n), np.float32), np.full((n, n), FAR, np.float32), 1.0, None),
+                      settings, scale, rng=1)
+    pig = pigment_for(settings, rgb_to_lab((52, 42, 36)), rgb_to_lab(skin))
+    after = render(photo, dots, pigment=pig, settings=settings, scale=scale, look=PhotoLook(blur_sigma=blur),
+                   occlusion=False)
+    if shot_at is not None:
+        k = int(CROP_MM * shot_at[0])
+        photo, after = (jpeg(cv2.GaussianBlur(cv2.resize(a, (k, k), interpolation=cv2.INTER_AREA), (0, 0), shot_at[1]))
+                        for a in (photo, after))
+    m = int(CROP_MM * PX_PER_MM)
+    cut = lambda a: cv2.resize(a, (m, m), interpolation=cv2.INTER_AREA)
+    return measure(cut(photo), cut(after), np.ones((m, m), bool))
+
+
 def photos(n_devdata: int, only: str | None):
     for p in sample_photos():
         view = p.name.split("-")[0]
@@ -210,6 +251,11 @@ def main(argv=None) -> int:
     print("-" * (42 + 13 * len(keys)))
     med = {k: float(np.nanmedian([r[k] for r in rows])) for k in keys}
     print(f"{'median over ' + str(len(rows)) + ' photos':<42}" + "".join(f"{med[k]:13.3f}" for k in keys))
+    ref = sharp_reference()
+    print(f"{'sharp phone photo, plain skin (synthetic)':<42}" + "".join(f"{ref[k]:13.3f}" for k in keys))
+    # The same treated skin shot as softly as a typical 640 px devdata head photo (3.8 px/mm, 1.2 px blur).
+    ref = sharp_reference(shot_at=(3.8, 1.2))
+    print(f"{'  ... the same shot as a soft 640 px photo':<42}" + "".join(f"{ref[k]:13.3f}" for k in keys))
     print(f"{'real healed SMP (issue 10)':<42}" + "".join(
         f"{REAL[k]:13.3f}" if k in REAL else f"{'irregular':>13}" if k == "elongation"
         else f"{'follows skin':>13}" if k == "coherence" else f"{'?':>13}" for k in keys))

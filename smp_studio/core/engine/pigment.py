@@ -32,9 +32,15 @@ TINT_FRESH = (1.0, 1.0, 1.0)
 #: Years of UV and immune clearance leave a cooler, greyer remainder.
 TINT_AGED = (1.07, 1.0, 0.94)
 #: Optical density (-ln transmission) at the centre of a full-strength healed
-#: core, before dilution and the photo's blur; calibrated with
-#: tools/realism_report.py against photos of real healed work.
-HEALED_DENSITY = 11.5
+#: dot's ink before dilution, the soft spread (``Settings.dot_spread``) and the
+#: photo's blur. The cores (the 28 % of it outside the default spread) are
+#: calibrated with tools/realism_report.py against photos of real healed work,
+#: which are sharp: on its sharp-photo row at 8-12 px/mm, 37-45 dots per cm² resolve
+#: at median contrast 0.11-0.12 and let through 0.87-0.88 / 0.84-0.85 / 0.81-0.83 at
+#: their centres (real work: ~38, 0.11, 0.90 / 0.87 / 0.84). On a soft photo the
+#: same ink spreads wider and reads fainter, as real work would. (Cores fitted on
+#: soft 640 px photos made near-black pepper of sharp ones.)
+HEALED_DENSITY = 8.0
 #: On the darkest skin this share of the light seen comes back from the dermis, where the pigment is.
 REACH_DARK = 0.5
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible

@@ -36,6 +36,13 @@ from smp_studio.core.model.settings import Settings
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
+#: The blur (mm on the skin) of the sharp photo the cores' ink (``HEALED_DENSITY``) is calibrated
+#: on (12 px/mm, 1 px), and how many times that ink a core keeps at most on a softer photo, taken
+#: from the spread: with 3.3, dots on soft 640 px photos read at the real column's contrast and
+#: colour too (tools/realism_report.py: .101 / .177, T .907 / .876 / .865 on devdata; .063 / .107
+#: and 9 dots per cm² without), and the treated area greys alike from afar on either.
+CORE_REF_BLUR_MM = 1.0 / 12.0
+CORE_BLUR_KEEP = 3.3
 BAND = 96  # rows composited at a time
 THREADS = True
 STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
@@ -228,6 +235,15 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     ink = density * 2 * np.pi * s_min * s_maj
     spread = st["spread"]
     core = ink * (1 - spread)
+    # Real healed dots read at about the same contrast on the photos of real work, sharp or soft,
+    # while a soft photo spreads a core's ink over sig² + blur²: a core keeps up to CORE_BLUR_KEEP
+    # times its ink there (worked out at the photo's own size, so a preview reads as the export).
+    sig_native, blur_native = sig / s, max(look.blur_sigma, MIN_SIGMA)
+    ref = CORE_REF_BLUR_MM * scale.px_per_mm
+    kept = core * np.clip((sig_native**2 + blur_native**2) / (sig_native**2 + ref**2), 1.0, CORE_BLUR_KEEP)
+    # The same ink in all (the treated area greys alike from afar): what the cores keep, the spread gives up.
+    halo_ink = np.maximum(ink * spread - (kept - core), 0.0)
+    core = kept
     # A dark core saturates (light let through can only fall to zero); shrunk below
     # the photo's blur in a preview it would not, and would read darker than the
     # export shrunk. Keep what each core absorbs as it is at the photo's own size.
@@ -253,7 +269,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     wide = None  # wide and faint: on a coarse grid aligned to the view's pixels (a region reads as the whole)
     if spread > 0:
         origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
-        wide = Wide(p.astype(np.float32), (ink * spread).astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
+        wide = Wide(p.astype(np.float32), halo_ink.astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
     bins = _bins(layers)
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
