@@ -22,6 +22,12 @@ from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_
 WORK = 320  # long side of the grid the scalp is found on
 #: Seen from the front, the skull's height above its widest row is at least this share of its half-breadth.
 FRONT_ROUND = 0.85
+#: Seen from behind, the skull's height above its widest row is at most this share of its
+#: half-breadth: a taller fit has taken the neck below a bald head for skull.
+BACK_TALL = 1.1
+#: Seen from behind, the nape hairline lies at most this far below the skull's widest row (in
+#: skull half-heights): about the ear lobes' level, never down the neck (as where no fringe shows).
+NAPE_MAX = 0.5
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
@@ -144,6 +150,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         cy, b = cy - b + FRONT_ROUND * a, FRONT_ROUND * a
     if view == "back":
         a = breadth_above_ears(head, cx, cy, a, b)
+        if b > BACK_TALL * a:
+            cy, b = cy - b + BACK_TALL * a, BACK_TALL * a  # the top stays where the outline put it
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
@@ -278,12 +286,15 @@ def _nape_row(lab, cx, cy, a, b) -> float:
     r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))
     band = lab[r0:r1, c0:c1] == HAIR
     if band.size == 0:
-        return cy + 0.5 * b
-    share = band.mean(axis=1)
+        return cy + NAPE_MAX * b
+    # The occipital fringe runs across the back of the head: hair on both sides of the midline.
+    # Shade down one side of a bald head reads as hair too, on that side only.
+    mid = int(round(cx)) - c0
+    share = np.minimum(band[:, :max(mid, 1)].mean(axis=1), band[:, min(max(mid, 0), band.shape[1] - 1):].mean(axis=1))
     rows = np.flatnonzero(share > 0.3)
     if rows.size == 0:
-        return cy + 0.5 * b  # no fringe: stop at about the ears' lower end
-    return float(min(r0 + rows[-1] + 2, cy + 0.9 * b))
+        return cy + NAPE_MAX * b  # no fringe: stop at about the ears' lower end
+    return float(min(r0 + rows[-1] + 2, cy + NAPE_MAX * b))
 
 
 def _face_side(lab, head, cx, cy, b, view) -> int:

@@ -33,9 +33,17 @@ SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 COOL_SKIN_SHARE = 0.10
 #: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
 SKIN_HAIR_MODES = 15.0
+#: Working pixels over which strands are also judged together, and the strand score (0..1) of such
+#: an area above which a light, smooth pixel in it is not shine: shine on skin is smooth all over.
+STRAND_AREA, SHINE_AREA = 4.0, 0.2
 #: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
 GREYER = 0.6
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
+#: Bare skin is this saturated at least (chroma over L + 16; bald scalps on devdata 0.17..0.6): a
+#: "skin" greyer than this is skin seen through a veil of white or fair hair (diffuse thinning).
+VEILED_SAT = 0.12
+#: The hair density such veiled skin gets: thinning, and clipped whole by the shave preview.
+VEILED_DENSITY = 0.45
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
@@ -135,6 +143,10 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
+    if face is None and skin_lab is not None and _saturation(skin_lab) < VEILED_SAT and (small_hints is None or
+                                                                   (small_hints == HINT_SKIN).sum() <= 10):
+        # No bare skin to be seen, only skin through fine pale hair: it is thinning, never bald.
+        density = np.maximum(density, VEILED_DENSITY)
     if face is not None:
         density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM, skin_lab=skin_lab,
                                  skin_core=skin_core)
@@ -286,6 +298,12 @@ def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tu
     return tuple(float(np.median(c[core])) for c in (L, a, b)), core
 
 
+def _saturation(lab_colour) -> float:
+    """Chroma over (L + 16): the same for a colour in light and in shade."""
+    L, a, b = lab_colour
+    return float(np.hypot(a, b) / (L + 16.0))
+
+
 def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     # Fine texture in absolute L units at the head-relative working scale: smooth skin
@@ -312,13 +330,16 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # shaded skin is not greyer than lit skin; hair, another pigment, is.
     sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
     greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
+    # Strands judged over their neighbourhood too: between white strands lie smooth pixels, which
+    # alone would read as shine on the skin (a white-haired head then came out bald).
+    t_wide = np.clip((cv2.GaussianBlur(texture, (0, 0), STRAND_AREA) - SMOOTH_MAX) / 3.0, 0, 1)
     d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1)
-                + pale_strands(L, a, b, t, skin_lab), 0, 1)
+                + pale_strands(L, a, b, np.maximum(t, t_wide), skin_lab), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
     # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
     # so the highlight's rim goes too.
     brighter = np.clip((L - Ls - 2.0) / 8.0, 0, 1)
-    warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), (t < 0.3).astype(np.float32))
+    warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), ((t < 0.3) & (t_wide < SHINE_AREA)).astype(np.float32))
     d *= 1.0 - 0.85 * brighter * warm_or_smooth
     return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
 
