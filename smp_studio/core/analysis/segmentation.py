@@ -17,7 +17,7 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
-from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe, pale_strands
+from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe, pale_strands, veiled_skin
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -39,11 +39,6 @@ STRAND_AREA, SHINE_AREA = 4.0, 0.2
 #: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
 GREYER = 0.6
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
-#: Bare skin is this saturated at least (chroma over L + 16; bald scalps on devdata 0.17..0.6): a
-#: "skin" greyer than this is skin seen through a veil of white or fair hair (diffuse thinning).
-VEILED_SAT = 0.12
-#: The hair density such veiled skin gets: thinning, and clipped whole by the shave preview.
-VEILED_DENSITY = 0.45
 #: How far a re-run with strokes may change the previous result, as a share of the head's
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
@@ -143,10 +138,8 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
-    if face is None and skin_lab is not None and _saturation(skin_lab) < VEILED_SAT and (small_hints is None or
-                                                                   (small_hints == HINT_SKIN).sum() <= 10):
-        # No bare skin to be seen, only skin through fine pale hair: it is thinning, never bald.
-        density = np.maximum(density, VEILED_DENSITY)
+    if face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10):
+        density = veiled_skin(density, head, skin_lab, hair_from=HAIR_FROM)
     if face is not None:
         density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM, skin_lab=skin_lab,
                                  skin_core=skin_core)
@@ -296,12 +289,6 @@ def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tu
     if core.sum() < 10:
         core = cand
     return tuple(float(np.median(c[core])) for c in (L, a, b)), core
-
-
-def _saturation(lab_colour) -> float:
-    """Chroma over (L + 16): the same for a colour in light and in shade."""
-    L, a, b = lab_colour
-    return float(np.hypot(a, b) / (L + 16.0))
 
 
 def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
