@@ -250,6 +250,24 @@ def test_beside_the_face_keeps_long_dark_hair_and_drops_the_wall():
     assert not out[:60, :12].any() and not out[:4].any()  # the wall
 
 
+def test_beside_the_face_drops_a_pale_wall_when_the_shirt_fills_the_frame_edge():
+    """A head looking down at the camera: its shirt fills the bottom and sides of the frame, a
+    pale wall shows above and beside the hair. The wall is no head (it was shaved to stubble)."""
+    from smp_studio.core.analysis.beside_face import beside_the_face
+
+    lab = np.empty((100, 100, 3), np.float32)
+    lab[:] = (28.0, 22.0, 2.0)  # a maroon shirt, the commonest colour of the frame's edge
+    lab[:45] = (88.0, 0.0, 4.0)  # the pale wall above the shoulders
+    lab[8:40, 22:78] = (20.0, 2.0, 4.0)  # dark hair on top ...
+    lab[20:75, 28:72] = (68.0, 15.0, 17.0)  # ... of a bald forehead and face
+    texture = np.full((100, 100), 0.5, np.float32)
+    head = np.zeros((100, 100), bool)
+    head[8:75, 22:78] = True  # the graph cut's head
+    out = beside_the_face(head, lab, texture, (30, 20, 40, 40))
+    assert not out[:44, :20].any() and not out[:6].any()  # the wall
+    assert out[10:40, 23:77].all()  # the hair and the forehead
+
+
 @pytest.mark.parametrize("offset", [4, -4])
 def test_refine_edge_puts_a_coarse_outline_back_on_a_soft_hair_edge(offset):
     """The graph cut's coarse grid leaves a halo of wall round the hair, or bites into it."""
