@@ -3,7 +3,8 @@ import pytest
 
 from conftest import synthetic_head
 from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, HAIR, HINT_HAIR, HINT_SKIN, THINNING, from_labels, segment
+from smp_studio.core.analysis.segmentation import (BACKGROUND, BALD, HAIR, HAIR_FROM, HINT_HAIR, HINT_SKIN, THINNING,
+                                                   THINNING_FROM, from_labels, segment)
 
 
 def iou(a, b):
@@ -85,13 +86,13 @@ def test_bald_samples_are_mostly_bald(samples_dir, name, at_least_bald):
 
 
 def test_thinning_crown_is_thinning_under_denser_hair(samples_dir):
-    """The sample's crown shows pink skin through fine white hair: thinning, never bald skin
-    (as bald skin it was inked over the hair and never clipped by the shave preview)."""
+    """The sample's crown shows pink skin through fine white hair: thinning hair's density (as
+    bare skin it was inked over the hair and never clipped by the shave preview)."""
     seg = segment(load_photo(samples_dir / "crown-norwood4-diffuse-thinning.jpg").rgb)
     centre = seg.hair_density[250:350, 280:380].mean()
     rim = seg.hair_density[60:120, 200:440].mean()
     assert rim > centre + 0.15
-    assert (seg.labels[250:350, 280:380] == THINNING).mean() > 0.9
+    assert THINNING_FROM < seg.hair_density[250:350, 280:380].min() < HAIR_FROM
 
 
 def test_skin_seen_through_white_hair_is_thinning():
@@ -111,8 +112,8 @@ def test_skin_seen_through_white_hair_is_thinning():
 
     veiled = segment(head((214, 194, 194)))  # pink skin seen through white strands: greyish pink
     bare = segment(head((224, 178, 160)))
-    assert (veiled.labels[90:150, 90:150] == THINNING).mean() > 0.9
-    assert (bare.labels[90:150, 90:150] == BALD).mean() > 0.9
+    assert THINNING_FROM < veiled.hair_density[90:150, 90:150].min() < HAIR_FROM
+    assert bare.hair_density[90:150, 90:150].max() < THINNING_FROM
 
 
 @pytest.mark.devdata
@@ -340,3 +341,21 @@ def test_white_hair_cut_away_with_a_pale_background_still_gives_the_hair_colour(
     # ... while dark hair beside white, textured wallpaper stays dark.
     dark = segment(load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb)
     assert dark.hair_lab[0] < 30
+
+
+def test_lit_hair_is_hair_but_a_bald_crown_stays_bald():
+    """Small "skin" patches inside hair are its sheen (FASSEG profiles had lit brown hair labelled
+    skin); a glimpse of scalp in thinning hair stays thinning (still treated), and a bald crown
+    ringed by hair, or a forehead joining the face, stays bare skin."""
+    from smp_studio.core.analysis.beside_face import sheen_in_hair
+
+    dens = np.ones((200, 200), np.float32)
+    dens[120:, 60:140] = 0.0  # the forehead and face
+    dens[20:26, 40:46] = 0.0  # a lit patch of hair
+    dens[30:70, 120:190] = 0.4  # thinning hair ...
+    dens[45:50, 150:155] = 0.0  # ... with scalp showing
+    dens[60:110, 20:80] = 0.0  # a bald crown
+    head = np.ones((200, 200), bool)
+    out = sheen_in_hair(dens, head, None, thinning_from=0.22)
+    assert out[23, 43] == 1.0 and out[47, 152] == pytest.approx(0.4)
+    assert out[85, 50] == 0.0 and out[150, 100] == 0.0

@@ -160,19 +160,17 @@ def pale_strands(L, a, b, strands, skin_lab) -> np.ndarray:
     return lighter * greyer * np.clip(strands * 2.5, 0, 1)
 
 
-def veiled_skin(density: np.ndarray, head: np.ndarray, skin_lab, *, hair_from: float) -> np.ndarray:
-    """``density`` raised to thinning everywhere when the only "skin" seen is skin through fine
-    pale hair: greyer than any bare skin, with denser hair around it (a diffuse-thinning crown).
+def veiled_skin(density: np.ndarray, head: np.ndarray, skin_lab, *, hair_from: float) -> bool:
+    """Whether the only "skin" seen is skin through fine pale hair: greyer than any bare skin, with
+    denser hair around it (a diffuse-thinning crown). Such skin takes ``VEILED_DENSITY``.
 
     >>> dens = np.zeros((10, 10), np.float32); dens[:, :4] = 1.0; head = np.ones((10, 10), bool)
-    >>> round(float(veiled_skin(dens, head, (78.0, 7.0, 3.0), hair_from=0.58)[5, 8]), 2)
-    0.45
-    >>> float(veiled_skin(dens, head, (65.0, 14.0, 15.0), hair_from=0.58)[5, 8])  # bare skin
-    0.0
+    >>> veiled_skin(dens, head, (78.0, 7.0, 3.0), hair_from=0.58)
+    True
+    >>> veiled_skin(dens, head, (65.0, 14.0, 15.0), hair_from=0.58)  # bare skin
+    False
     """
     if skin_lab is None or not head.any():
-        return density
+        return False
     L, a, b = skin_lab
-    if np.hypot(a, b) / (L + 16.0) >= VEILED_SAT or (density[head] > hair_from).mean() <= VEILED_HAIR:
-        return density
-    return np.maximum(density, np.float32(VEILED_DENSITY))
+    return bool(np.hypot(a, b) / (L + 16.0) < VEILED_SAT and (density[head] > hair_from).mean() > VEILED_HAIR)
