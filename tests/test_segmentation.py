@@ -347,7 +347,7 @@ def test_lit_hair_is_hair_but_a_bald_crown_stays_bald():
     """Small "skin" patches inside hair are its sheen (FASSEG profiles had lit brown hair labelled
     skin); a glimpse of scalp in thinning hair stays thinning (still treated), and a bald crown
     ringed by hair, or a forehead joining the face, stays bare skin."""
-    from smp_studio.core.analysis.beside_face import sheen_in_hair
+    from smp_studio.core.analysis.patches import sheen_in_hair
 
     dens = np.ones((200, 200), np.float32)
     dens[120:, 60:140] = 0.0  # the forehead and face

@@ -15,8 +15,9 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
-                                                    refine_edge, sheen_in_hair)
+                                                    refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
+from smp_studio.core.analysis.patches import sheen_in_hair, spots_on_forehead
 from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin
 from smp_studio.core.model.scale import Scale
 
@@ -33,9 +34,6 @@ SMOOTH_MAX = 1.2  # fine texture (L units) below which skin counts as smooth
 COOL_SKIN_SHARE = 0.10
 #: Beside a face, smooth warm colours this far apart in lightness (L units) are hair and skin.
 SKIN_HAIR_MODES = 15.0
-#: Working pixels over which strands are also judged together, and the strand score (0..1) of such
-#: an area above which a light, smooth pixel in it is not shine: shine on skin is smooth all over.
-STRAND_AREA, SHINE_AREA = 4.0, 0.2
 #: Saturation (chroma over L + 16) below this share of the skin's, and darker, reads as hair.
 GREYER = 0.6
 THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the classes
@@ -138,14 +136,15 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
-    # Skin seen only through a veil of fine pale hair keeps its label (it is the skin that shows, as
-    # the view's layout reads it) but has thinning hair's density: clipped, never inked over.
+    # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
+    # layout) but takes thinning hair's density: clipped, never inked over.
     veiled = face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10) and \
         veiled_skin(density, head, skin_lab, hair_from=HAIR_FROM)
     if face is not None:
         density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM, skin_lab=skin_lab,
                                  skin_core=skin_core)
-    density = sheen_in_hair(density, head, face, thinning_from=THINNING_FROM)
+    for fix in (sheen_in_hair, spots_on_forehead):  # small patches ringed by the other class
+        density = fix(density, head, face, thinning_from=THINNING_FROM)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -322,16 +321,13 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # shaded skin is not greyer than lit skin; hair, another pigment, is.
     sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
     greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
-    # Strands judged over their neighbourhood too: between white strands lie smooth pixels, which
-    # alone would read as shine on the skin (a white-haired head then came out bald).
-    t_wide = np.clip((cv2.GaussianBlur(texture, (0, 0), STRAND_AREA) - SMOOTH_MAX) / 3.0, 0, 1)
     d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1)
-                + pale_strands(L, a, b, np.maximum(t, t_wide), skin_lab), 0, 1)
+                + pale_strands(L, a, b, t, skin_lab), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
     # highlight on dark skin shows lit pores; grey hair is brighter but neutral). Graded,
     # so the highlight's rim goes too.
     brighter = np.clip((L - Ls - 2.0) / 8.0, 0, 1)
-    warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), ((t < 0.3) & (t_wide < SHINE_AREA)).astype(np.float32))
+    warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), (t < 0.3).astype(np.float32))
     d *= 1.0 - 0.85 * brighter * warm_or_smooth
     return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
 
