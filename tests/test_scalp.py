@@ -268,3 +268,14 @@ def test_a_shaved_head_seen_from_behind_is_not_inked_down_the_neck():
     dots = sim.dots
     assert _on(dots, skull & (yy < cy)) > 500  # the crown is treated
     assert _on(dots, neck & (yy > cy + 0.7 * b)) < 0.002 * len(dots)
+
+
+@pytest.mark.devdata
+def test_devdata_a_bald_head_seen_from_behind_is_not_inked_down_the_neck(devdata):
+    """norwood7_back_015: a shaved head, its shaded side read as hair. Was inked down to the
+    collar (778 impressions in the photo's lowest 15 %); the nape now stops near the ear lobes."""
+    photo = load_photo(devdata / "scalp_photos" / "norwood7_back_015.jpg")
+    dots = Simulation(photo, Settings(view="back")).dots
+    H = photo.rgb.shape[0]
+    assert len(dots) > 3000  # the bald head is treated
+    assert (dots.xy[:, 1] > 0.85 * H).sum() < 0.002 * len(dots)
