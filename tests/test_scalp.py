@@ -249,3 +249,33 @@ def test_devdata_full_heads_of_hair_seen_from_behind_are_not_treated(devdata):
 
     (n, treated), = treated_counts(devdata, views=("back",), stages=(2,)).values()
     assert treated <= 2, (treated, n)
+
+
+def test_a_shaved_head_seen_from_behind_is_not_inked_down_the_neck():
+    """Norwood 7 from behind, no fringe left: shade down one side of the head and neck reads as
+    hair, which once made a 'fringe' ending at the collar and pigment went down the neck."""
+    rng = np.random.default_rng(2)
+    size = 400
+    img, labels, yy, xx = _canvas(size)
+    cx, cy, a, b = size / 2, 0.36 * size, 0.34 * size, 0.32 * size
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    neck = (yy > cy) & (np.abs(xx - cx) < 0.62 * a)
+    _paint(img, labels, neck | skull, SKIN, 1, rng)
+    shade = (neck | skull) & (xx > cx + 0.1 * a)
+    _paint(img, labels, shade, (150, 130, 135), 3, rng)  # the shaded side, read as hair
+    sim = Simulation(Photo.from_array(img), Settings(view="back", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    dots = sim.dots
+    assert _on(dots, skull & (yy < cy)) > 500  # the crown is treated
+    assert _on(dots, neck & (yy > cy + 0.7 * b)) < 0.002 * len(dots)
+
+
+@pytest.mark.devdata
+def test_devdata_a_bald_head_seen_from_behind_is_not_inked_down_the_neck(devdata):
+    """norwood7_back_015: a shaved head, its shaded side read as hair. Was inked down to the
+    collar (778 impressions in the photo's lowest 15 %); the nape now stops near the ear lobes."""
+    photo = load_photo(devdata / "scalp_photos" / "norwood7_back_015.jpg")
+    dots = Simulation(photo, Settings(view="back")).dots
+    H = photo.rgb.shape[0]
+    assert len(dots) > 3000  # the bald head is treated
+    assert (dots.xy[:, 1] > 0.85 * H).sum() < 0.002 * len(dots)

@@ -3,7 +3,8 @@ import pytest
 
 from conftest import synthetic_head
 from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, HAIR, HINT_HAIR, HINT_SKIN, THINNING, from_labels, segment
+from smp_studio.core.analysis.segmentation import (BACKGROUND, BALD, HAIR, HAIR_FROM, HINT_HAIR, HINT_SKIN, THINNING,
+                                                   THINNING_FROM, from_labels, segment)
 
 
 def iou(a, b):
@@ -84,11 +85,35 @@ def test_bald_samples_are_mostly_bald(samples_dir, name, at_least_bald):
     assert (c == BALD).mean() > 0.8
 
 
-def test_thinning_crown_has_hair_around_bald_centre(samples_dir):
+def test_thinning_crown_is_thinning_under_denser_hair(samples_dir):
+    """The sample's crown shows pink skin through fine white hair: thinning hair's density (as
+    bare skin it was inked over the hair and never clipped by the shave preview)."""
     seg = segment(load_photo(samples_dir / "crown-norwood4-diffuse-thinning.jpg").rgb)
     centre = seg.hair_density[250:350, 280:380].mean()
     rim = seg.hair_density[60:120, 200:440].mean()
-    assert rim > centre + 0.25
+    assert rim > centre + 0.15
+    assert THINNING_FROM < seg.hair_density[250:350, 280:380].min() < HAIR_FROM
+
+
+def test_skin_seen_through_white_hair_is_thinning():
+    """A crown under a veil of fine white hair (greyer than any bare skin) inside darker hair is
+    thinning; the same crown with the skin bare stays bald."""
+    import cv2
+
+    def head(colour):
+        img = np.full((240, 240, 3), (70, 90, 140), np.uint8)  # a blue shirt or wall
+        cv2.circle(img, (120, 120), 95, (60, 52, 48), -1)  # dark hair around the crown ...
+        rng = np.random.default_rng(0)
+        for _ in range(400):  # ... of strands
+            x, y = rng.integers(30, 210, 2)
+            cv2.line(img, (int(x), int(y)), (int(x) + 6, int(y) + 9), (120, 105, 95), 1)
+        cv2.circle(img, (120, 120), 62, colour, -1)
+        return np.clip(img + rng.normal(0, 1.5, img.shape), 0, 255).astype(np.uint8)
+
+    veiled = segment(head((214, 194, 194)))  # pink skin seen through white strands: greyish pink
+    bare = segment(head((224, 178, 160)))
+    assert THINNING_FROM < veiled.hair_density[90:150, 90:150].min() < HAIR_FROM
+    assert bare.hair_density[90:150, 90:150].max() < THINNING_FROM
 
 
 @pytest.mark.devdata
@@ -226,6 +251,24 @@ def test_beside_the_face_keeps_long_dark_hair_and_drops_the_wall():
     assert not out[:60, :12].any() and not out[:4].any()  # the wall
 
 
+def test_beside_the_face_drops_a_pale_wall_when_the_shirt_fills_the_frame_edge():
+    """A head looking down at the camera: its shirt fills the bottom and sides of the frame, a
+    pale wall shows above and beside the hair. The wall is no head (it was shaved to stubble)."""
+    from smp_studio.core.analysis.beside_face import beside_the_face
+
+    lab = np.empty((100, 100, 3), np.float32)
+    lab[:] = (28.0, 22.0, 2.0)  # a maroon shirt, the commonest colour of the frame's edge
+    lab[:45] = (88.0, 0.0, 4.0)  # the pale wall above the shoulders
+    lab[8:40, 22:78] = (20.0, 2.0, 4.0)  # dark hair on top ...
+    lab[20:75, 28:72] = (68.0, 15.0, 17.0)  # ... of a bald forehead and face
+    texture = np.full((100, 100), 0.5, np.float32)
+    head = np.zeros((100, 100), bool)
+    head[8:75, 22:78] = True  # the graph cut's head
+    out = beside_the_face(head, lab, texture, (30, 20, 40, 40))
+    assert not out[:44, :20].any() and not out[:6].any()  # the wall
+    assert out[10:40, 23:77].all()  # the hair and the forehead
+
+
 @pytest.mark.parametrize("offset", [4, -4])
 def test_refine_edge_puts_a_coarse_outline_back_on_a_soft_hair_edge(offset):
     """The graph cut's coarse grid leaves a halo of wall round the hair, or bites into it."""
@@ -298,3 +341,21 @@ def test_white_hair_cut_away_with_a_pale_background_still_gives_the_hair_colour(
     # ... while dark hair beside white, textured wallpaper stays dark.
     dark = segment(load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb)
     assert dark.hair_lab[0] < 30
+
+
+def test_lit_hair_is_hair_but_a_bald_crown_stays_bald():
+    """Small "skin" patches inside hair are its sheen (FASSEG profiles had lit brown hair labelled
+    skin); a glimpse of scalp in thinning hair stays thinning (still treated), and a bald crown
+    ringed by hair, or a forehead joining the face, stays bare skin."""
+    from smp_studio.core.analysis.patches import sheen_in_hair
+
+    dens = np.ones((200, 200), np.float32)
+    dens[120:, 60:140] = 0.0  # the forehead and face
+    dens[20:26, 40:46] = 0.0  # a lit patch of hair
+    dens[30:70, 120:190] = 0.4  # thinning hair ...
+    dens[45:50, 150:155] = 0.0  # ... with scalp showing
+    dens[60:110, 20:80] = 0.0  # a bald crown
+    head = np.ones((200, 200), bool)
+    out = sheen_in_hair(dens, head, None, thinning_from=0.22)
+    assert out[23, 43] == 1.0 and out[47, 152] == pytest.approx(0.4)
+    assert out[85, 50] == 0.0 and out[150, 100] == 0.0

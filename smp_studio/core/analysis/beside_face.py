@@ -18,6 +18,9 @@ import numpy as np
 #: The wall behind a face: smoother than this (L units) and within this colour distance (CIE Lab
 #: ΔE) of the commonest smooth colour along the frame's edge.
 WALL_SMOOTH, WALL_DELTA_E = 1.5, 12.0
+#: Share of the edge beside and above a face below which the commonest edge colour is not the
+#: wall there (a shirt below the face).
+WALL_SHARE = 0.25
 #: How much likelier (in log-likelihood units) a pixel's colour must be under the hair's model
 #: than under the skin's to count as hair by colour alone.
 HAIR_MARGIN = 3.0
@@ -95,11 +98,11 @@ def beside_the_face(head, lab, texture, face) -> np.ndarray:
     x, y, fw, fh = face
     h, w = head.shape
     above = lab[max(y - int(0.15 * fh), 0): y + int(0.25 * fh), x + int(0.25 * fw): x + int(0.75 * fw)]
-    wall = _wall_like(lab, texture, above.reshape(-1, 3))
-    if wall is None:
-        return head
     upper = np.zeros((h, w), bool)
     upper[: min(y + fh, h)] = True
+    wall = _wall_like(lab, texture, above.reshape(-1, 3), upper)
+    if wall is None:
+        return head
     grown = head | (upper & ~wall)
     # Only what touches the head joins it: a lamp or a picture on the wall stays out.
     n, cc = cv2.connectedComponents(grown.astype(np.uint8), connectivity=4)
@@ -108,12 +111,14 @@ def beside_the_face(head, lab, texture, face) -> np.ndarray:
     return np.where(upper, grown & ~wall, head)
 
 
-def _wall_like(lab, texture, head_px) -> np.ndarray | None:
+def _wall_like(lab, texture, head_px, upper=None) -> np.ndarray | None:
     """Pixels that look like the background seen at the frame's edge, or None if unsure.
 
     ``head_px`` are Lab colours known to be head (forehead and scalp above a
     face): a colour common among them is hair or skin, never the wall, however
-    much of the frame's edge it covers (long dark hair often does).
+    much of the frame's edge it covers (long dark hair often does). ``upper``
+    (bool), the rows beside and above a face: where the commonest edge colour
+    lies mostly outside them (a shirt), the commonest within them is wall too.
     """
     h, w = texture.shape
     b = max(2, int(0.03 * min(h, w)))
@@ -121,7 +126,7 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     edge[:b], edge[-b:], edge[:, :b], edge[:, -b:] = True, True, True, True
     smooth = texture < WALL_SMOOTH
     cand = lab[edge & smooth]
-    if len(cand) < 0.2 * edge.sum():
+    if len(cand) < max(0.2 * edge.sum(), 3):
         return None
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(0x5EED)
@@ -132,9 +137,22 @@ def _wall_like(lab, texture, head_px) -> np.ndarray | None:
     k = int(np.argmax(counts))
     if counts[k] < 0.25 * edge.sum():
         return None
-    if len(head_px) and np.mean(np.linalg.norm(head_px - centres[k], axis=1) < WALL_DELTA_E) > 0.1:
+
+    def head_like(c):
+        return len(head_px) and np.mean(np.linalg.norm(head_px - c, axis=1) < WALL_DELTA_E) > 0.1
+
+    if head_like(centres[k]):
         return None
-    wall = (np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E) & smooth
+    wall = np.linalg.norm(lab - centres[k], axis=2) < WALL_DELTA_E
+    if upper is not None:
+        # The commonest edge colour is often the shirt below the face; then the wall is the
+        # commonest colour of the edge beside and above the face.
+        up = upper[edge & smooth]
+        if up.any() and np.mean(lbl.ravel()[up] == k) < WALL_SHARE:
+            k2 = int(np.argmax(np.bincount(lbl.ravel()[up], minlength=3)))
+            if np.sum(lbl.ravel()[up] == k2) >= 0.25 * (edge & upper).sum() and not head_like(centres[k2]):
+                wall |= np.linalg.norm(lab - centres[k2], axis=2) < WALL_DELTA_E
+    wall &= smooth
     # The wall reaches the frame's edge; a pale forehead of the same colour is enclosed by hair.
     n, cc = cv2.connectedComponents(wall.astype(np.uint8), connectivity=4)
     touching = np.unique(cc[edge & wall])
@@ -313,3 +331,4 @@ def refine_edge(head, lab, *, band: int = 4) -> np.ndarray:
     out = head.copy()
     out[decide] = d_in[decide] < d_out[decide]
     return out
+

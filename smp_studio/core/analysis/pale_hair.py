@@ -32,6 +32,13 @@ LEAST = 0.02
 #: Share of the hair that must be pale, with a pale fringe found, for the hair to be pale: the
 #: rest is then shadow (a collar, the nape's fold), darker than any strand.
 PALE_SHARE = 0.2
+#: Bare skin is this saturated at least (chroma over L + 16; bald scalps on devdata 0.17..0.6): a
+#: "skin" greyer than this is skin seen through a veil of white or fair hair (diffuse thinning).
+VEILED_SAT = 0.12
+#: The hair density such veiled skin gets (thinning, clipped whole by the shave preview), and
+#: the least share of the head that must be dense hair around it: a bald head in cold light is
+#: as grey, but bare.
+VEILED_DENSITY, VEILED_HAIR = 0.45, 0.25
 
 
 def pale_fringe(head: np.ndarray, lab: np.ndarray, texture: np.ndarray, *, skin_lab=None) -> np.ndarray:
@@ -151,3 +158,19 @@ def pale_strands(L, a, b, strands, skin_lab) -> np.ndarray:
     lighter = np.clip((L - Ls - 8.0) / 8.0, 0, 1)
     greyer = np.clip((0.45 * sat_skin - sat) / (0.15 * sat_skin + 1e-3), 0, 1)
     return lighter * greyer * np.clip(strands * 2.5, 0, 1)
+
+
+def veiled_skin(density: np.ndarray, head: np.ndarray, skin_lab, *, hair_from: float) -> bool:
+    """Whether the only "skin" seen is skin through fine pale hair: greyer than any bare skin, with
+    denser hair around it (a diffuse-thinning crown). Such skin takes ``VEILED_DENSITY``.
+
+    >>> dens = np.zeros((10, 10), np.float32); dens[:, :4] = 1.0; head = np.ones((10, 10), bool)
+    >>> veiled_skin(dens, head, (78.0, 7.0, 3.0), hair_from=0.58)
+    True
+    >>> veiled_skin(dens, head, (65.0, 14.0, 15.0), hair_from=0.58)  # bare skin
+    False
+    """
+    if skin_lab is None or not head.any():
+        return False
+    L, a, b = skin_lab
+    return bool(np.hypot(a, b) / (L + 16.0) < VEILED_SAT and (density[head] > hair_from).mean() > VEILED_HAIR)

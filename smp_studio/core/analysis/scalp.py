@@ -17,11 +17,14 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
-from smp_studio.core.analysis.skull import breadth_above_ears, skull_fit, whole_outline_fit
+from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
 #: Seen from the front, the skull's height above its widest row is at least this share of its half-breadth.
 FRONT_ROUND = 0.85
+#: Seen from behind, the skull's height above its widest row is at most this share of its
+#: half-breadth: a taller fit has taken the neck below a bald head for skull.
+BACK_TALL = 1.1
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
@@ -144,6 +147,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         cy, b = cy - b + FRONT_ROUND * a, FRONT_ROUND * a
     if view == "back":
         a = breadth_above_ears(head, cx, cy, a, b)
+        if b > BACK_TALL * a:
+            cy, b = cy - b + BACK_TALL * a, BACK_TALL * a  # the top stays where the outline put it
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
@@ -159,7 +164,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         # The face in front of the temple: in front of the ear line, below the forehead's top.
         face_mask |= (sgn * (xx - cx) > 0.55 * a) & (yy > cy - 0.45 * b)
     elif view == "back":
-        floor = _nape_row(lab, cx, cy, a, b)
+        floor = nape_row(lab, cx, cy, a, b)
         mask &= yy < floor
     box = _face_box(photo_rgb, f) if (photo_rgb is not None and face is None and view in ("front", "topdown")) else None
     if box is not None:
@@ -269,21 +274,6 @@ def _ears(lab, mask, cx, cy, a, b) -> np.ndarray:
     if out.any():  # the ear's rim is often hair-coloured shadow: take a little around it
         out = cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     return out
-
-
-def _nape_row(lab, cx, cy, a, b) -> float:
-    """Row of the nape hairline behind the head: where the occipital hair ends."""
-    h, w = lab.shape
-    c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
-    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))
-    band = lab[r0:r1, c0:c1] == HAIR
-    if band.size == 0:
-        return cy + 0.5 * b
-    share = band.mean(axis=1)
-    rows = np.flatnonzero(share > 0.3)
-    if rows.size == 0:
-        return cy + 0.5 * b  # no fringe: stop at about the ears' lower end
-    return float(min(r0 + rows[-1] + 2, cy + 0.9 * b))
 
 
 def _face_side(lab, head, cx, cy, b, view) -> int:

@@ -17,7 +17,8 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
-from smp_studio.core.analysis.pale_hair import pale_colour, pale_fringe, pale_strands
+from smp_studio.core.analysis.patches import sheen_in_hair, spots_on_forehead
+from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -140,9 +141,15 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
+    # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
+    # layout) but takes thinning hair's density: clipped, never inked over.
+    veiled = face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10) and \
+        veiled_skin(density, head, skin_lab, hair_from=HAIR_FROM)
     if face is not None:
         density = hair_by_colour(lab, head, density, face, hair_from=HAIR_FROM, skin_lab=skin_lab,
                                  skin_core=skin_core)
+    for fix in (sheen_in_hair, spots_on_forehead):  # small patches ringed by the other class
+        density = fix(density, head, face, thinning_from=THINNING_FROM)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -157,6 +164,8 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     labels_small = np.where(head, labels_small, BACKGROUND).astype(np.uint8)
     labels_small = cv2.medianBlur(labels_small, 5)
 
+    if veiled:
+        density = np.maximum(density, VEILED_DENSITY) * head
     labels = cv2.resize(labels_small, (W, H), interpolation=cv2.INTER_NEAREST)
     # Clipped at the working size: a bilinear resize stays within [0, 1] (a clip at 12 MP
     # cost more than the whole graph cut).

@@ -167,3 +167,38 @@ def breadth_above_ears(head, cx, cy, a, b) -> float:
     if len(est) < 5:
         return a
     return float(min(a, np.median(est) * 1.02))
+
+
+#: Seen from behind, the nape hairline lies at most this far below the skull's widest row (in
+#: skull half-heights): about the ear lobes' level, never down the neck (as where no fringe shows).
+NAPE_MAX = 0.5
+
+
+def nape_row(lab, cx, cy, a, b) -> float:
+    """Row of the nape hairline behind the head (``lab``: segmentation labels): where the
+    occipital fringe ends, and never below about the ear lobes.
+
+    >>> lab = np.full((100, 100), 1, np.uint8); lab[60:75, 20:80] = 3  # a fringe across the back
+    >>> nape_row(lab, 50.0, 40.0, 40.0, 80.0)
+    76.0
+    >>> lab[60:95, 50:80] = 3  # shade down one side reads as hair there only
+    >>> nape_row(lab, 50.0, 40.0, 40.0, 80.0)
+    76.0
+    >>> nape_row(np.ones((100, 100), np.uint8), 50.0, 40.0, 40.0, 80.0)  # no fringe: the ear lobes
+    80.0
+    """
+    HAIR = 3  # the segmentation's dense-hair label
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
+    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))
+    band = lab[r0:r1, c0:c1] == HAIR
+    if band.size == 0:
+        return cy + NAPE_MAX * b
+    # The occipital fringe runs across the back of the head: hair on both sides of the midline.
+    # Shade down one side of a bald head reads as hair too, on that side only.
+    mid = int(round(cx)) - c0
+    share = np.minimum(band[:, :max(mid, 1)].mean(axis=1), band[:, min(max(mid, 0), band.shape[1] - 1):].mean(axis=1))
+    rows = np.flatnonzero(share > 0.3)
+    if rows.size == 0:
+        return cy + NAPE_MAX * b  # no fringe: stop at about the ears' lower end
+    return float(min(r0 + rows[-1] + 2, cy + NAPE_MAX * b))

@@ -1,0 +1,98 @@
+"""Small patches the colour and texture rules get wrong, judged by what rings them.
+
+Lit brown or blond hair is as light and warm as skin, so a patch of it reads
+as bare skin in the middle of the hair; a shine, a mole or a wrinkle's shade
+reads as hair in the middle of a bald forehead. A patch is small, and ringed
+by the other class: a bald crown in the hair or a fringe on the forehead is
+large, or joins the face.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+#: A patch of "skin" inside the hair smaller than this share of the head, and ringed
+#: by hair over at least ``RINGED`` of its rim, is the hair's sheen: lit brown or blond hair is as
+#: light and warm as skin. A bald patch seen beside a face reaches the forehead or is far larger.
+SHEEN_PATCH, RINGED = 0.03, 0.8
+#: The same without a face: scalp seen through thinning hair makes small patches too.
+SHEEN_PATCH_NO_FACE = 0.02
+
+
+def sheen_in_hair(density, head, face, *, thinning_from: float) -> np.ndarray:
+    """``density`` with small patches of "skin" ringed by hair above a face's lower edge set to hair.
+
+    >>> dens = np.ones((60, 60), np.float32); dens[30:, 15:45] = 0.0   # hair above a face
+    >>> dens[10:14, 28:32] = 0.0                                        # a lit patch of hair
+    >>> out = sheen_in_hair(dens, np.ones((60, 60), bool), (15, 30, 30, 30),
+    ...                     thinning_from=0.22)
+    >>> float(out[12, 30]), float(out[40, 30])
+    (1.0, 0.0)
+    """
+    h, w = head.shape
+    upper = np.ones((h, w), bool)
+    if face is not None:
+        x, y, fw, fh = (int(v) for v in face)
+        upper[min(y + fh, h):] = False
+    bare = (head & (density < thinning_from)).astype(np.uint8)
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(bare, connectivity=8)
+    out = density.copy()
+    limit = (SHEEN_PATCH if face is not None else SHEEN_PATCH_NO_FACE) * max(int(head.sum()), 1)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] > limit:
+            continue
+        bx, by, bw, bh = stats[i, :4]
+        y0, y1, x0, x1 = max(by - 2, 0), min(by + bh + 2, h), max(bx - 2, 0), min(bx + bw + 2, w)
+        comp = cc[y0:y1, x0:x1] == i
+        if not upper[y0:y1, x0:x1][comp].all():
+            continue
+        rim = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~comp
+        inside = head[y0:y1, x0:x1][rim]
+        around = density[y0:y1, x0:x1][rim]
+        hairy = inside & (around >= thinning_from)
+        # Ringed by hair, or by hair and the wall (the forehead joins the face's skin): the patch
+        # takes the hair's density around it (a glimpse of scalp in thinning hair stays thinning).
+        if rim.any() and (hairy | ~inside).mean() >= RINGED and hairy.mean() >= 0.4:
+            out[y0:y1, x0:x1][comp] = np.maximum(out[y0:y1, x0:x1][comp], np.median(around[hairy]))
+    return out
+
+
+#: Above the brows (this far down a face box, in box heights), a patch of "hair" smaller than
+#: ``FOREHEAD_SPOT`` of the head and ringed by bare skin is a shine, a mole or a wrinkle's shade.
+BROWS_FROM, FOREHEAD_SPOT = 0.2, 0.01
+
+
+def spots_on_forehead(density, head, face, *, thinning_from: float) -> np.ndarray:
+    """``density`` with small patches of "hair" ringed by bare skin above a face's brows made bare.
+
+    >>> dens = np.zeros((60, 60), np.float32); dens[:8] = 1.0   # hair above a bald forehead
+    >>> dens[14:17, 28:31] = 1.0                                  # a shaded wrinkle
+    >>> out = spots_on_forehead(dens, np.ones((60, 60), bool), (15, 10, 30, 40), thinning_from=0.22)
+    >>> float(out[15, 29]), float(out[4, 29])
+    (0.0, 1.0)
+    """
+    if face is None:
+        return density
+    x, y, fw, fh = (int(v) for v in face)
+    h, w = head.shape
+    above = np.zeros((h, w), bool)
+    above[: max(y + int(BROWS_FROM * fh), 0)] = True
+    n, cc, stats, _ = cv2.connectedComponentsWithStats((head & (density >= thinning_from)).astype(np.uint8),
+                                                       connectivity=8)
+    out = density.copy()
+    limit = FOREHEAD_SPOT * max(int(head.sum()), 1)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] > limit:
+            continue
+        bx, by, bw, bh = stats[i, :4]
+        y0, y1, x0, x1 = max(by - 2, 0), min(by + bh + 2, h), max(bx - 2, 0), min(bx + bw + 2, w)
+        comp = cc[y0:y1, x0:x1] == i
+        if not above[y0:y1, x0:x1][comp].all():
+            continue
+        rim = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~comp
+        bare = head[y0:y1, x0:x1][rim] & (density[y0:y1, x0:x1][rim] < thinning_from)
+        if rim.any() and bare.mean() >= RINGED:
+            out[y0:y1, x0:x1][comp] = 0.0
+    return out
