@@ -279,3 +279,15 @@ def test_devdata_a_bald_head_seen_from_behind_is_not_inked_down_the_neck(devdata
     H = photo.rgb.shape[0]
     assert len(dots) > 3000  # the bald head is treated
     assert (dots.xy[:, 1] > 0.85 * H).sum() < 0.002 * len(dots)
+
+
+@pytest.mark.devdata
+def test_devdata_a_full_head_of_hair_is_neither_clipped_nor_inked_and_the_studio_says_so(devdata):
+    """A Norwood 2 man seen from the front: the default design covers only his hair, so nothing is
+    placed; the shave preview must not give him a haircut instead (it clipped a grey cap)."""
+    from smp_studio.core.io.opening import open_simulation
+
+    sim = open_simulation(devdata / "scalp_photos" / "norwood2_front_036.jpg").sim
+    assert len(sim.dots) == 0
+    assert np.array_equal(sim.render(), sim.photo.rgb)
+    assert "Nothing to treat" in sim.hint

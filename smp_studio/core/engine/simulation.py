@@ -95,7 +95,7 @@ class Simulation(Views):
         """Compute what the first view needs (dots, the photo's look, the shave preview), e.g. in a
         loading thread, so the first paint does not wait. Returns the simulation."""
         _ = self.session_dots(), self.look, self._visibility_map()
-        if self.settings.shave_on and (self.has_scalp or self.settings.treatment == "scar"):
+        if self.clips_hair():
             self.shaved()
         return self
 
@@ -281,6 +281,9 @@ class Simulation(Views):
         if self.settings.treatment != "scar" and not self.scalp.has_scalp:
             return (f"No bald or thinning scalp found in {self.photo.name}. "
                     "Mark the area with the Bald skin brush to treat it.")
+        if self.settings.treatment != "scar" and not self.zone.hint and len(self.dots) == 0:
+            return ("Nothing to treat with this design: the scalp it covers is under full hair. "
+                    "Move the hairline, or mark bald skin with the Bald skin brush.")
         return self.zone.hint
 
     @property

@@ -59,6 +59,17 @@ class Views:
         return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
                               self.direction_field, self._pigment(settings))
 
+    def clips_hair(self, settings: Settings | None = None) -> bool:
+        """Whether the shave preview applies: it is on, and there is something to treat.
+
+        A full head of hair behind the designed line (no impression placed) is left as it is:
+        clipping it would show a haircut, not a treatment.
+        """
+        settings = settings or self.settings
+        if not settings.shave_on:
+            return False
+        return settings.treatment == "scar" or (self.has_scalp and len(self.dots) > 0)
+
     def _visibility_map(self) -> tuple[np.ndarray, float]:
         def stage(s, seg, scar_mask, rgb):
             dens = seg.hair_density
@@ -130,8 +141,7 @@ class Views:
         key = (view.x0, view.y0, view.scale, int(out_size[0]), int(out_size[1]))
         # Resampling the photo for a view is the same until the view changes: a slider drag
         # re-renders the dots only.
-        shaved = self.shaved(settings) if settings.shave_on and (self.has_scalp or settings.treatment == "scar") \
-            else None
+        shaved = self.shaved(settings) if self.clips_hair(settings) else None
 
         def crop(s, k, src, vmap, clipped):
             vis = self.visibility(view, out_size)
