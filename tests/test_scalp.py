@@ -291,3 +291,20 @@ def test_devdata_a_full_head_of_hair_is_neither_clipped_nor_inked_and_the_studio
     assert len(sim.dots) == 0
     assert np.array_equal(sim.render(), sim.photo.rgb)
     assert "Nothing to treat" in sim.hint
+
+
+def test_a_head_that_still_has_most_of_its_hair_opens_as_a_density_treatment():
+    """The full shaved look clips what is left: on a head that still has most of its hair that would
+    be a haircut, so such a photo opens as a density treatment (dots between the hairs, no clipping),
+    a mostly bald one as the full look; a chosen treatment always wins."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_test_helpers import synthetic_head
+
+    thin_rgb, _ = synthetic_head(400, bald_radius=0.12)
+    bald_rgb, _ = synthetic_head(400, bald_radius=0.36)
+    thin = open_simulation(Photo.from_array(thin_rgb, "thinning"), settings={"view": "topdown"}).sim
+    bald = open_simulation(Photo.from_array(bald_rgb, "bald"), settings={"view": "topdown"}).sim
+    assert thin.settings.treatment == "density" and not thin.settings.shave_on
+    assert bald.settings.treatment == "full" and bald.settings.shave_on
+    chosen = open_simulation(Photo.from_array(thin_rgb, "thinning"), settings={"view": "topdown", "treatment": "full"})
+    assert chosen.sim.settings.treatment == "full"
