@@ -17,7 +17,7 @@ import cv2
 from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
 from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
 from smp_studio.core.analysis.segmentation import segment
-from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, hair_flow, layout_features
+from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
 from smp_studio.core.engine.render import View
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.io.opening import Opened, apply_view, is_project, open_simulation
@@ -169,7 +169,7 @@ def _first_look(small: Photo, searching, box, name: str):
         if not searching.done():
             # While the search goes on, the look for the view the layout alone suggests (top-down or
             # back, without a face) is made ready; it is shown only if the search agrees.
-            likely = decide({**layout_features(seg.labels), **hair_flow(small.rgb, seg.labels)}, None)
+            likely = decide(layout_features(seg.labels), None)
             apply_view(sim, likely)
             ready = (likely.view, sim.render(*view))
         guess = searching.result()
