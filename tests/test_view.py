@@ -162,3 +162,20 @@ def test_the_low_scan_alone_reads_what_the_whole_scan_reads_low_down(samples_dir
     only_low = face_presence(rgb, anywhere=False)
     assert only_low == pytest.approx((low, low)) and sum(count) < whole / 2
     assert best >= low
+
+
+@pytest.mark.devdata
+def test_back_and_top_down_told_apart_by_the_layout_on_devdata(devdata):
+    """Every 4th top-down and back photo, from the layout alone (what decides them when no face is
+    seen): about 3 in 4 right; hair across the middle alone, the rule before, got 30 of these 47."""
+    from smp_studio.core.analysis.segmentation import segment
+    from smp_studio.core.analysis.view import _small
+
+    rows = [r for r in csv.DictReader(open(devdata / "scalp_photos" / "labels.csv"))
+            if r["view"] in ("topdown", "back")][::4]
+    right = 0
+    for r in rows:
+        small = _small(load_photo(devdata / "scalp_photos" / r["file"]).rgb)
+        labels = segment(small, face_exclude=False).labels
+        right += decide(layout_features(labels), None).view == r["view"]
+    assert right >= 0.7 * len(rows), f"{right} of {len(rows)}"
