@@ -29,6 +29,38 @@ def test_every_sample_gets_its_view_and_only_the_face_is_sure(samples_dir):
         assert g.uncertain == (g.face is None), p.name
 
 
+def _back_and_crown(size=128):
+    """Labels of a back view (hair over a head on a neck that runs off the frame) and of a crown
+    seen from above (a round head of hair, a bare forehead at the bottom of the head)."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    back = np.zeros((size, size), np.uint8)
+    back[(yy - 0.4 * size) ** 2 + (xx - size / 2) ** 2 < (0.36 * size) ** 2] = 3
+    back[int(0.4 * size):, int(0.3 * size):int(0.7 * size)] = 3
+    back[int(0.8 * size):, int(0.3 * size):int(0.7 * size)] = 1  # the neck below the nape
+    crown = np.zeros((size, size), np.uint8)
+    crown[(yy - 0.48 * size) ** 2 + (xx - size / 2) ** 2 < (0.42 * size) ** 2] = 3
+    crown[(yy > 0.7 * size) & (crown > 0)] = 1  # the forehead below the hairline
+    return back, crown
+
+
+def test_the_back_of_a_head_and_a_crown_told_apart_without_a_face():
+    back_lab, crown_lab = _back_and_crown()
+    nothing = {"nose_offset": 0.0, "detector_score": 0.0}
+    back = decide({**layout_features(back_lab), **nothing}, None)
+    crown = decide({**layout_features(crown_lab), **nothing}, None)
+    # Both have hair across the middle and little skin there: the outline tells them apart.
+    assert (back.view, crown.view) == ("back", "topdown")
+    # Without a face the layout alone never makes the studio sure: it asks.
+    assert back.uncertain and crown.uncertain
+    # A bald crown seen from above (skin across the middle) is top-down; the same skin on a head
+    # on a neck that runs off the frame is still the back of a head.
+    bald_crown, bald_back = crown_lab.copy(), back_lab.copy()
+    bald_crown[bald_crown > 0] = 1
+    bald_back[bald_back > 0] = 1
+    assert decide({**layout_features(bald_crown), **nothing}, None).view == "topdown"
+    assert decide({**layout_features(bald_back), **nothing}, None).view == "back"
+
+
 def test_a_profile_looks_the_way_its_nose_points_and_a_mirror_turns_it():
     layout = layout_features(_profile_labels())
     seen = {**layout, "presence": 0.97, "detector_score": 0.8}
@@ -109,12 +141,13 @@ def _count_forwards(monkeypatch):
 
 def test_a_photo_without_a_face_costs_few_network_forwards(samples_dir, monkeypatch):
     """Opening a top-down or back photo waits on this search: it must stay a few dozen forwards
-    (it was 165 on the benchmark's photo), while the face looking down is still found."""
+    (it was 165 on the benchmark's photo, then 60, now about 55), while the face looking down is
+    still found."""
     count = _count_forwards(monkeypatch)
     for name in ("topdown-norwood6-grey-hair.jpg", "back-norwood6-strip-scar.jpg"):
         count.clear()
         g = classify_view(load_photo(samples_dir / name).rgb)
-        assert g.face is None and sum(count) <= 70, (name, sum(count))
+        assert g.face is None and sum(count) <= 62, (name, sum(count))
     count.clear()
     front = classify_view(load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb)
     assert front.face is not None and sum(count) <= 80
@@ -129,3 +162,20 @@ def test_the_low_scan_alone_reads_what_the_whole_scan_reads_low_down(samples_dir
     only_low = face_presence(rgb, anywhere=False)
     assert only_low == pytest.approx((low, low)) and sum(count) < whole / 2
     assert best >= low
+
+
+@pytest.mark.devdata
+def test_back_and_top_down_told_apart_by_the_layout_on_devdata(devdata):
+    """Every 4th top-down and back photo, from the layout alone (what decides them when no face is
+    seen): about 3 in 4 right; hair across the middle alone, the rule before, got 30 of these 47."""
+    from smp_studio.core.analysis.segmentation import segment
+    from smp_studio.core.analysis.view import _small
+
+    rows = [r for r in csv.DictReader(open(devdata / "scalp_photos" / "labels.csv"))
+            if r["view"] in ("topdown", "back")][::4]
+    right = 0
+    for r in rows:
+        small = _small(load_photo(devdata / "scalp_photos" / r["file"]).rgb)
+        labels = segment(small, face_exclude=False).labels
+        right += decide(layout_features(labels), None).view == r["view"]
+    assert right >= 0.7 * len(rows), f"{right} of {len(rows)}"

@@ -12,26 +12,36 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
    face (:func:`face_presence`): an ear on the back of a head can fool it.
 3. The mesh network's presence on big upright crops low in the photo: the
    brows and eyes of a face looking down, a front view the mesh cannot fit.
-4. Otherwise hair across the middle with little skin there is a back view,
-   anything else top-down; right about 2 times in 3, and said to be unsure.
+4. Otherwise a back view or a top-down one, by three hand-set cues voting
+   (:data:`BACK_CUES`): the head's outline running off the frame's bottom
+   edge (a neck), its hollows beside a neck, and bare skin across the
+   middle. Said to be unsure.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 70 %, top-down 58 %, back 73 %, left 92 %, right 88 % (76 %
-overall: 80 % on even-numbered subjects, 72 % on odd ones). Guesses at or
-above :data:`LOW_CONFIDENCE` (47 % of photos) are right 99 % of the time; the
-studio asks about the rest. Fronts looking down so far that only the forehead
-shows, and top-down against back views, are what is left: nothing here tells
-a bald forehead from a crown, nor a nape from a hairline (the hair's texture
-and the layout's shares, tried, tell them apart no better than 2 times in 3).
+per view): front 68 %, top-down 76 %, back 69 %, left 92 %, right 88 %
+(79 % overall: 81 % on even-numbered subjects, on which the cues were set,
+76 % on odd ones; before the three cues 76 %, 80 % and 72 %, with top-down
+58 %, back 73 % and front 70 %). Guesses at or above :data:`LOW_CONFIDENCE`
+(46 % of photos) are right 99 % of the time; the studio asks about the rest. Fronts
+looking down so far that only the forehead and brows show are most of what
+is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
+upside-down crops of the photo's lower part, tried), the mesh's presence on
+them is erratic, and nothing in the layout tells such a bald forehead from
+a crown. Tried for top-down against back and not kept (each no better than
+2 times in 3 on one half of the subjects or the other, or adding nothing to
+the three): the hair's direction low in the middle (a nape's hair runs
+down, a crown's hairline across), the outline's width low down and its fill
+of its enclosing circle, bumps of ears on the outline, the skin below the
+hair's lower edge against the hair's width, hair across the middle.
 
 Opening a photo waits on this search, and a photo without a face costs the
-most: on the benchmark's top-down photo it is 60 network forwards (about
-5 ms each), 165 before the search was trimmed on the development set to
-what found faces there (see :data:`~smp_studio.core.analysis.face.SEEDS`
-and :data:`SCAN_ANGLES`), with the same figures as before and faces found on
-the same 55 of the 93 fronts. The whole scan runs only for a detector that saw
-a nose off its ears' middle; otherwise its crops low in the photo. A
-profile's face search skips the places a face looking down usually is.
+most: about 62 to 66 network forwards on a top-down or back photo of the
+development set (about 5 ms each; 72-76 before the presence scan's bottom
+row was dropped, 165 before the search was trimmed on the development set
+to what found faces there: see :data:`~smp_studio.core.analysis.face.SEEDS`
+and :data:`SCAN_ANGLES`). The whole presence scan runs only for a detector
+that saw a nose off its ears' middle; otherwise its crops low in the photo.
+A profile's face search skips the places a face looking down usually is.
 """
 
 from __future__ import annotations
@@ -100,7 +110,39 @@ def layout_features(labels: np.ndarray) -> dict:
         "skin_below": float(skin[3 * n // 4:, n // 4: 3 * n // 4].mean()),
         "hair_middle": float(hair[n // 4: 3 * n // 4, n // 4: 3 * n // 4].mean()),
         "head": float((lab != BACKGROUND).mean()),
+        **outline_features(labels),
     }
+
+
+OUTLINE_SIZE = 128  # the head's outline is read on a grid this many cells across
+
+
+def outline_features(labels: np.ndarray) -> dict:
+    """The head's outline (everything not background): a round crown, or a head on a neck.
+
+    ``outline_bottom``: the share of the photo's bottom row it covers (a neck runs off the
+    frame; a crown seen from above ends in a forehead). ``outline_solidity``: its area over its
+    convex hull's (a head on a neck has hollows beside the neck).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> yy, xx = np.mgrid[0:128, 0:128]
+    >>> crown = ((yy - 56) ** 2 + (xx - 64) ** 2 < 48 ** 2).astype(np.uint8)
+    >>> on_neck = ((yy - 48) ** 2 + (xx - 64) ** 2 < 40 ** 2).astype(np.uint8); on_neck[48:, 46:82] = 1
+    >>> a, b = outline_features(crown), outline_features(on_neck)
+    >>> a["outline_bottom"] < 0.2 < b["outline_bottom"], a["outline_solidity"] > 0.95 > b["outline_solidity"]
+    (True, True)
+    """
+    n = OUTLINE_SIZE
+    head = cv2.resize(np.asarray(labels, np.uint8), (n, n), interpolation=cv2.INTER_NEAREST) != BACKGROUND
+    k, comp, stats, _ = cv2.connectedComponentsWithStats(head.astype(np.uint8))
+    if k < 2:
+        return {}
+    head = comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    hull = cv2.convexHull(cv2.findNonZero(head.astype(np.uint8)))
+    return {"outline_bottom": float(head[-2].mean()),
+            "outline_solidity": float(head.sum() / max(cv2.contourArea(hull), 1.0))}
 
 
 def decide(features: dict, face: Face | None) -> ViewGuess:
@@ -146,16 +188,39 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     # No face at all: top-down or back. Hair across the middle and little skin there is the
     # back of a head; the confidences stay below LOW_CONFIDENCE, as these guesses are right
     # about 2 times in 3.
-    hair, skin = features["hair_middle"], features["skin_middle"]
-    margin = min(hair - BACK_HAIR, NECK_SKIN - skin)
-    if margin > 0:
-        return ViewGuess("back", float(np.clip(0.45 + margin * 0.3, 0.45, 0.55)), None)
-    return ViewGuess("topdown", float(np.clip(0.4 - margin * 0.2, 0.4, 0.5)), None)
+    votes = back_votes(features)
+    if votes > 0:
+        return ViewGuess("back", 0.45 + 0.1 * min(votes, 3) / 3, None)
+    return ViewGuess("topdown", 0.4 + 0.1 * min(-votes, 3) / 3, None)
 
 
-#: Hand-set thresholds on the layout features (shares of the photo's parts).
-BACK_HAIR = 0.4  # hair over this share of the middle ...
-NECK_SKIN = 0.5  # ... and skin under this share: the back of the head
+#: Hand-set cues of the back of a head against a crown seen from above, each (feature, threshold,
+#: sign): +1 when the feature lies beyond the threshold on the back's side. A back view shows the
+#: neck running off the frame's bottom edge, a head on a neck (hollows beside it, not a round
+#: blob) and little bare skin across the middle (a bald crown from behind still has its fringe
+#: there); a crown seen from above is a round blob ending in the forehead. Each threshold lies
+#: midway between the two views' medians on even-numbered subjects of the development set.
+BACK_CUES = (("outline_bottom", 0.2, 1), ("outline_solidity", 0.95, -1), ("skin_middle", 0.5, -1))
+
+
+def back_votes(features: dict) -> int:
+    """How many more of :data:`BACK_CUES` say a back view than a top-down one.
+
+    Cues missing from ``features`` do not vote; a tie goes to the skin across the middle.
+
+    Examples
+    --------
+    >>> back_votes({"outline_bottom": 0.5, "outline_solidity": 0.9, "skin_middle": 0.1})
+    3
+    >>> back_votes({"skin_middle": 0.9, "outline_bottom": 0.0})
+    -2
+    """
+    votes = sum(1 if (features[k] - t) * s > 0 else -1 for k, t, s in BACK_CUES if k in features)
+    if votes == 0:
+        return 1 if features.get("skin_middle", 1.0) < 0.5 else -1
+    return votes
+
+
 #: The detector's nose beside its ears' middle, in ear-to-ear spans: a frontal face keeps it
 #: within ~0.2; a profile puts it a whole span or more out (the two "ears" fall together).
 PROFILE_NOSE = 0.45
@@ -205,7 +270,7 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
     features = {**layout_features(labels), **cue}
     # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
     # middle (decide's profile and three-quarter cases); otherwise only the few upright crops
-    # low in the photo are read, a fifth of the scan (most top-down and back photos).
+    # low in the photo are read (most top-down and back photos).
     anywhere = cue["detector_score"] >= PROFILE_SCORE and abs(cue["nose_offset"]) >= HALF_PROFILE_NOSE
     features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
     return decide(features, face)
@@ -254,9 +319,11 @@ SCAN_SIZES = (0.95,)
 SCAN_ANGLES = (0.0, 60.0, -60.0)
 SCAN_X = (0.15, 0.5, 0.85)
 SCAN_Y = (0.35, 0.75, 0.95)
-#: The crops centred this low (share of the height), turned by these angles, look for a face
-#: looking down (turned a little: a head tilted over the camera).
-LOW_Y, LOW_ANGLES = 0.75, (0.0, 30.0, -30.0)
+#: The crops centred on these rows (shares of the height), turned by these angles, look for a
+#: face looking down (turned a little: a head tilted over the camera). The row at the bottom
+#: edge (0.95), tried too, cost 9 forwards for two more fronts and one more crown taken for a
+#: front in the 465 development photos.
+LOW_ROWS, LOW_ANGLES = (0.75,), (0.0, 30.0, -30.0)
 
 
 def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, float]:
@@ -279,7 +346,7 @@ def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, flo
     rgb = np.asarray(rgb)
     H, W = rgb.shape[:2]
     side = min(H, W)
-    crops = {(a, cy) for a in LOW_ANGLES for cy in SCAN_Y if cy >= LOW_Y}
+    crops = {(a, cy) for a in LOW_ANGLES for cy in LOW_ROWS}
     if anywhere:
         crops |= {(a, cy) for a in SCAN_ANGLES for cy in SCAN_Y}
     best, low = 0.0, 0.0
@@ -288,7 +355,7 @@ def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, flo
             for cx in SCAN_X:
                 _, p = fm.run_mesh(rgb, (cx * W, cy * H), size * side, np.radians(angle))
                 best = max(best, p)
-                if cy >= LOW_Y and angle in LOW_ANGLES:
+                if cy in LOW_ROWS and angle in LOW_ANGLES:
                     low = max(low, p)
     return float(best), float(low)
 
