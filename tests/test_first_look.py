@@ -165,3 +165,23 @@ def test_a_photo_without_a_face_is_segmented_once_on_its_way_to_the_first_look(t
     assert len(shown) == 1 and opened.view_guess.face is None and opened.sim.settings.view == "topdown"
     reduced = [s for s in sizes if s != (1600, 1600)]
     assert len(reduced) == 1, f"the reduced photo was segmented {len(reduced)} times"
+
+
+def test_the_first_look_opens_with_the_treatment_the_full_result_will_have(tmp_path):
+    """A head that still has most of its hair opens as a density treatment: its first look must not
+    show that hair clipped by the full shaved look's preview, only to grow back a moment later."""
+    from smp_test_helpers import synthetic_head
+
+    rgb, truth = synthetic_head(400, bald_radius=0.12)
+    big = cv2.resize(rgb, (1600, 1600), interpolation=cv2.INTER_CUBIC)
+    path = tmp_path / "thinning.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    shown = []
+    opened = open_progressively(path, box=(800, 800), show=shown.append)
+    assert opened.sim.settings.treatment == "density" and len(shown) == 1
+    first = shown[0]
+    before = cv2.resize(opened.sim.photo.rgb, (first.shape[1], first.shape[0]), interpolation=cv2.INTER_AREA)
+    ring = cv2.resize((truth == 3).astype(np.uint8), (first.shape[1], first.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+    ring &= ~cv2.dilate((~ring).astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool)  # well inside the hair
+    change = np.abs(first.astype(np.float32) - before.astype(np.float32)).mean(axis=2)[ring].mean()
+    assert change < 4.0, f"the first look changed the hair by {change:.1f} levels (clipped?)"

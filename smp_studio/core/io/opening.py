@@ -144,6 +144,13 @@ def apply_view(sim: Simulation, guess: ViewGuess) -> list[str]:
     return []
 
 
+def apply_opening(sim: Simulation, guess: ViewGuess) -> list[str]:
+    """A photo's detected view and the treatment suggested for it, as it opens; the warnings."""
+    warnings = apply_view(sim, guess)
+    sim.design = sim.design.with_settings(treatment=suggested_treatment(sim))
+    return warnings
+
+
 def _changes(old: Settings, new: Settings) -> dict:
     return {k: getattr(new, k) for k in new.__dataclass_fields__ if getattr(new, k) != getattr(old, k)}
 

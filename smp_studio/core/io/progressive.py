@@ -20,7 +20,7 @@ from smp_studio.core.analysis.segmentation import segment
 from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
 from smp_studio.core.engine.render import View
 from smp_studio.core.engine.simulation import Simulation
-from smp_studio.core.io.opening import Opened, apply_view, is_project, open_simulation
+from smp_studio.core.io.opening import Opened, apply_opening, is_project, open_simulation
 from smp_studio.core.model.design import Design
 
 log = logging.getLogger(__name__)
@@ -190,12 +190,12 @@ def _first_look(small: Photo, searching, box, name: str, lent: Future | None = N
             # While the search goes on, the look for the view the layout alone suggests (top-down or
             # back, without a face) is made ready; it is shown only if the search agrees.
             likely = decide(layout_features(seg.labels), None)
-            apply_view(sim, likely)
+            apply_opening(sim, likely)
             ready = (likely.view, sim.render(*view))
         guess = searching.result()
         if ready is not None and guess.face is None and guess.view == ready[0]:
             return ready[1]
-        apply_view(sim, guess)
+        apply_opening(sim, guess)  # the same view and treatment the full open will have
         return sim.render(*view)
     except Exception as e:  # noqa: BLE001 - a first look is a courtesy: the full open says what is wrong
         log.warning("%s: no first look (%s: %s)", name, type(e).__name__, e)
