@@ -36,27 +36,34 @@ def sheen_in_hair(density, head, face, *, thinning_from: float) -> np.ndarray:
     if face is not None:
         x, y, fw, fh = (int(v) for v in face)
         upper[min(y + fh, h):] = False
-    bare = (head & (density < thinning_from)).astype(np.uint8)
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(bare, connectivity=8)
     out = density.copy()
     limit = (SHEEN_PATCH if face is not None else SHEEN_PATCH_NO_FACE) * max(int(head.sum()), 1)
-    for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] > limit:
-            continue
-        bx, by, bw, bh = stats[i, :4]
-        y0, y1, x0, x1 = max(by - 2, 0), min(by + bh + 2, h), max(bx - 2, 0), min(bx + bw + 2, w)
-        comp = cc[y0:y1, x0:x1] == i
-        if not upper[y0:y1, x0:x1][comp].all():
-            continue
-        rim = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~comp
-        inside = head[y0:y1, x0:x1][rim]
-        around = density[y0:y1, x0:x1][rim]
+    for box, comp, rim in _small_patches(head & (density < thinning_from), limit, upper):
+        inside = head[box][rim]
+        around = density[box][rim]
         hairy = inside & (around >= thinning_from)
         # Ringed by hair, or by hair and the wall (the forehead joins the face's skin): the patch
         # takes the hair's density around it (a glimpse of scalp in thinning hair stays thinning).
         if rim.any() and (hairy | ~inside).mean() >= RINGED and hairy.mean() >= 0.4:
-            out[y0:y1, x0:x1][comp] = np.maximum(out[y0:y1, x0:x1][comp], np.median(around[hairy]))
+            out[box][comp] = np.maximum(out[box][comp], np.median(around[hairy]))
     return out
+
+
+def _small_patches(mask, limit: float, within):
+    """Each connected patch of ``mask`` of at most ``limit`` pixels lying wholly ``within``:
+    (its box as slices, the patch and the ring of pixels around it, both in the box)."""
+    h, w = mask.shape
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] > limit:
+            continue
+        bx, by, bw, bh = stats[i, :4]
+        box = (slice(max(by - 2, 0), min(by + bh + 2, h)), slice(max(bx - 2, 0), min(bx + bw + 2, w)))
+        comp = cc[box] == i
+        if not within[box][comp].all():
+            continue
+        rim = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~comp
+        yield box, comp, rim
 
 
 #: Above the brows (this far down a face box, in box heights), a patch of "hair" smaller than
@@ -79,20 +86,10 @@ def spots_on_forehead(density, head, face, *, thinning_from: float) -> np.ndarra
     h, w = head.shape
     above = np.zeros((h, w), bool)
     above[: max(y + int(BROWS_FROM * fh), 0)] = True
-    n, cc, stats, _ = cv2.connectedComponentsWithStats((head & (density >= thinning_from)).astype(np.uint8),
-                                                       connectivity=8)
     out = density.copy()
     limit = FOREHEAD_SPOT * max(int(head.sum()), 1)
-    for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] > limit:
-            continue
-        bx, by, bw, bh = stats[i, :4]
-        y0, y1, x0, x1 = max(by - 2, 0), min(by + bh + 2, h), max(bx - 2, 0), min(bx + bw + 2, w)
-        comp = cc[y0:y1, x0:x1] == i
-        if not above[y0:y1, x0:x1][comp].all():
-            continue
-        rim = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~comp
-        bare = head[y0:y1, x0:x1][rim] & (density[y0:y1, x0:x1][rim] < thinning_from)
+    for box, comp, rim in _small_patches(head & (density >= thinning_from), limit, above):
+        bare = head[box][rim] & (density[box][rim] < thinning_from)
         if rim.any() and bare.mean() >= RINGED:
-            out[y0:y1, x0:x1][comp] = 0.0
+            out[box][comp] = 0.0
     return out

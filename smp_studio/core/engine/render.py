@@ -36,12 +36,8 @@ from smp_studio.core.model.settings import Settings
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
-#: The blur (mm on the skin) of the sharp photo the cores' ink (``HEALED_DENSITY``) is calibrated
-#: on (12 px/mm, 1 px), and how many times that ink a core keeps at most on a softer photo, taken
-#: from the spread. 1.6: on soft 640 px photos the dots still read as dots within the shadow
-#: (tools/realism_report.py on devdata: contrast .073 / .136, T .934 / .908 / .893, 11 dots per
-#: cm², sharpness .96; .063 / .107 and 9 without). 3.3 would meet the real column's .11 on our
-#: contrast measure, which reads about half the issue's own: black pepper again.
+#: Cores' ink is calibrated on a sharp photo (blur 1/12 mm: 12 px/mm, 1 px); on a softer one a core
+#: keeps up to 1.6 times it, taken from the spread, so its dots still read as dots (README, Realism).
 CORE_REF_BLUR_MM = 1.0 / 12.0
 CORE_BLUR_KEEP = 1.6
 BAND = 96  # rows composited at a time
@@ -236,9 +232,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     ink = density * 2 * np.pi * s_min * s_maj
     spread = st["spread"]
     core = ink * (1 - spread)
-    # Real healed dots read at about the same contrast on the photos of real work, sharp or soft,
-    # while a soft photo spreads a core's ink over sig² + blur²: a core keeps up to CORE_BLUR_KEEP
-    # times its ink there (worked out at the photo's own size, so a preview reads as the export).
+    # A soft photo spreads a core's ink over sig² + blur²: the core keeps up to CORE_BLUR_KEEP times
+    # its ink there, so its dots still read as dots (at the photo's own size: a preview reads as the export).
     sig_native, blur_native = sig / s, max(look.blur_sigma, MIN_SIGMA)
     ref = CORE_REF_BLUR_MM * scale.px_per_mm
     kept = core * np.clip((sig_native**2 + blur_native**2) / (sig_native**2 + ref**2), 1.0, CORE_BLUR_KEEP)
