@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.segmentation import HAIR
+
 
 def skull_fit(head: np.ndarray, *, whole: bool = False, strict: bool = False) -> tuple | None:
     """Axis-aligned ellipse through the head's upper outline (the skull's arc), or None.
@@ -187,7 +189,6 @@ def nape_row(lab, cx, cy, a, b) -> float:
     >>> nape_row(np.ones((100, 100), np.uint8), 50.0, 40.0, 40.0, 80.0)  # no fringe: the ear lobes
     80.0
     """
-    HAIR = 3  # the segmentation's dense-hair label
     h, w = lab.shape
     c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
     r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 1.0 * b, h))

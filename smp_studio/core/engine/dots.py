@@ -107,8 +107,7 @@ def make_candidates(box, settings: Settings, scale: Scale, *, rng=None) -> Candi
     """
     rng = np.random.default_rng(settings.seed if rng is None else rng)
     x0, y0, x1, y1 = box
-    scar = settings.scar_density if settings.treatment == "scar" else 1.0
-    per_px2 = scale.per_cm2_to_per_px2(settings.density_per_cm2 * scar)
+    per_px2 = scale.per_cm2_to_per_px2(settings.placed_density_per_cm2)
     t = bluenoise.tile()
     side = float(np.sqrt(len(t) / per_px2))  # tile side in photo pixels
     theta = rng.uniform(0, 2 * np.pi)

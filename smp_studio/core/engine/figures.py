@@ -111,7 +111,7 @@ def figures(sim) -> Figures:
         warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
                         "the area and impression count are likely wrong; check the calibration.")
     return Figures(area_cm2=float(area), impressions=int(total), per_session=per,
-                   density=float(total / area) if area > 0 else 0.0, chosen_density=float(s.density_per_cm2 * (s.scar_density if s.treatment == "scar" else 1.0)),
+                   density=float(total / area) if area > 0 else 0.0, chosen_density=float(s.placed_density_per_cm2),
                    warnings=tuple(warnings), hint=sim.hint, area_note=note)
 
 

@@ -217,6 +217,11 @@ class Settings:
         return self.session_density[self.session - 1]
 
     @property
+    def placed_density_per_cm2(self) -> float:
+        """Impressions per cm² placed: a scar is packed ``scar_density`` times the body density."""
+        return self.density_per_cm2 * (self.scar_density if self.treatment == "scar" else 1.0)
+
+    @property
     def shave_on(self) -> bool:
         """Whether the shave preview applies: the full shaved look clips what hair is left."""
         if self.shave_preview == "auto":
