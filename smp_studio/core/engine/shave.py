@@ -72,6 +72,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         outlines, _ = cv2.findContours(b, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.fillConvexPoly(hull, cv2.convexHull(np.vstack(outlines)), 1)
         hair *= np.clip((around_mm * mm - cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
+        if rgb is not None:
+            hair *= hair_evidence(rgb, hair, b > 0, mm, strands=seen)
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
@@ -79,6 +81,52 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     if fade is not None:
         hair *= cv2.resize(np.asarray(fade, np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.resize(hair, (W, H), interpolation=cv2.INTER_LINEAR)
+
+
+#: How far (share of the bare skin's lightness plus share of its colourfulness) the photo must
+#: stray from the skin filled in beside it before it is clipped as hair: uneven but bare skin
+#: (a dark-skinned head's blotches, a shine) strays less than 0.15; hair, 0.3 or more.
+HAIR_EVIDENCE = (0.15, 0.35)
+
+
+def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
+                  strands: np.ndarray | None = None) -> np.ndarray:
+    """How much the photo looks like hair, not skin, where ``hair`` (working size) says hair (0..1).
+
+    Hair is darker than the bare skin beside it, or greyer (less colourful),
+    or both; a patch the segmentation took for hair but which keeps the
+    skin's lightness and colour is uneven skin, and clipping it would paint a
+    flat patch of "skin" over real skin. Compared at about 2 mm, against the
+    skin filled in from the bald pixels around. Lighter than the skin is
+    hair (white or fair) only where ``strands`` (0..1, working size) are seen:
+    a shine is lighter and greyer too, but smooth.
+
+    >>> img = np.full((80, 80, 3), (150, 100, 70), np.uint8); img[20:60, 20:40] = (20, 18, 16)
+    >>> img[20:60, 45:65] = (135, 90, 62)  # a slightly darker blotch of the same skin
+    >>> hair = np.zeros((80, 80), np.float32); hair[20:60, 20:65] = 1
+    >>> ev = hair_evidence(img, hair, hair == 0, 1.0)
+    >>> bool(ev[40, 30] > 0.9), bool(ev[40, 55] < 0.1)
+    (True, True)
+    """
+    h, w = hair.shape
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    skin = fill_skin(small, hair, skin=bald)
+    k = max(1.0, 1.0 * mm)
+    lab_p = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), k), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab_s = cv2.cvtColor(np.clip(skin, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    darker = (lab_s[..., 0] - lab_p[..., 0]) / np.maximum(lab_s[..., 0], 1.0)
+    # Saturation as chroma over (L + 16) stays the same in shade and in light (see the
+    # segmentation's hair density): shaded skin is darker, but no greyer; hair is another pigment.
+    sat_p = np.hypot(lab_p[..., 1] - 128, lab_p[..., 2] - 128) / (lab_p[..., 0] * (100 / 255) + 16)
+    sat_s = np.hypot(lab_s[..., 1] - 128, lab_s[..., 2] - 128) / (lab_s[..., 0] * (100 / 255) + 16)
+    greyer = (sat_s - sat_p) / np.maximum(sat_s, 0.05)
+    lo, hi = HAIR_EVIDENCE
+    grey = np.maximum(greyer, 0)
+    ev = np.clip((np.maximum(darker, 0) + grey - lo) / (hi - lo), 0, 1)
+    if strands is not None:
+        ev = np.maximum(ev, np.clip((np.maximum(-darker, 0) + grey - lo) / (hi - lo), 0, 1) * strands)
+    # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
+    return cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
 
 
 def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np.ndarray:
