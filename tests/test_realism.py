@@ -247,23 +247,28 @@ def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
 
 
 def test_uneven_bare_skin_taken_for_hair_is_not_clipped_into_a_flat_patch():
-    """Dark-skinned heads have blotches the segmentation may call hair: the shave leaves them as they are."""
+    """Blotches of dark skin and a shine may be called hair: the shave leaves them as they are."""
     from smp_studio.core.engine.shave import shave, shave_region
 
     rng = np.random.default_rng(3)
     img = np.full((240, 240, 3), (150, 100, 72), np.float32)  # brown bald skin
     img[60:180, 30:100] = (26, 24, 22)  # a patch of dark hair
     img[60:180, 140:210] = (128, 84, 60)  # a darker blotch of the same skin
+    yy, xx = np.mgrid[0:240, 0:240]
+    shine = (yy - 210) ** 2 + (xx - 120) ** 2 < 14 ** 2
+    img[shine] = (240, 232, 212)  # a highlight, glinting off the pores
+    img[shine & (rng.random((240, 240)) < 0.15)] = (150, 100, 72)
     img += rng.normal(0, 4, (240, 240, 1))
     img = np.clip(img, 0, 255).astype(np.uint8)
     dens = np.zeros((240, 240), np.float32)
-    dens[60:180, 30:100] = dens[60:180, 140:210] = 0.9  # the segmentation calls both hair
+    dens[60:180, 30:100] = dens[60:180, 140:210] = 0.9  # the segmentation calls them all hair
+    dens[shine] = 0.9
     head = np.ones((240, 240), bool)
     region = shave_region(dens, head, np.ones((240, 240), np.float32), Scale(3.0), rgb=img, bald=dens < 0.5,
                           edge_mm=0.0)
     out = shave(img, region, Scale(3.0), guard_mm=0.5, hair_rgb=(26, 24, 22), skin_mask=dens < 0.5)
     hair, blotch = (slice(80, 160), slice(45, 85)), (slice(80, 160), slice(155, 195))
-    assert region[hair].mean() > 0.8 and region[blotch].mean() < 0.2
+    assert region[hair].mean() > 0.8 and region[blotch].mean() < 0.2 and region[shine].max() < 0.2
     assert out[hair].mean() > img[hair].mean() + 30  # the dark hair is clipped: skin shows
     assert np.abs(out[blotch].astype(int) - img[blotch]).mean() < 2  # the blotch is the photo's own skin
 

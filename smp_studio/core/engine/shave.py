@@ -87,19 +87,21 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
 #: stray from the skin filled in beside it before it is clipped as hair: uneven but bare skin
 #: (a dark-skinned head's blotches, a shine) strays less than 0.15; hair, 0.3 or more.
 HAIR_EVIDENCE = (0.15, 0.35)
+SHINE_LIFT = 25.0  # grey levels of the darkest channel above the skin's from which a shine is sure
 
 
 def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
                   strands: np.ndarray | None = None) -> np.ndarray:
     """How much the photo looks like hair, not skin, where ``hair`` (working size) says hair (0..1).
 
-    Hair is darker than the bare skin beside it, or greyer (less colourful),
-    or both; a patch the segmentation took for hair but which keeps the
+    Hair is darker than the bare skin beside it, and often greyer (less
+    colourful); a patch the segmentation took for hair but which keeps the
     skin's lightness and colour is uneven skin, and clipping it would paint a
     flat patch of "skin" over real skin. Compared at about 2 mm, against the
-    skin filled in from the bald pixels around. Lighter than the skin is
-    hair (white or fair) only where ``strands`` (0..1, working size) are seen:
-    a shine is lighter and greyer too, but smooth.
+    skin filled in from the bald pixels around. Lighter or only greyer than
+    the skin is hair (white or grey) only where ``strands`` (0..1, working
+    size) are seen and the colour is near neutral: a shine is lighter and
+    greyer too, but smooth, and keeps some of the skin's warmth.
 
     >>> img = np.full((80, 80, 3), (150, 100, 70), np.uint8); img[20:60, 20:40] = (20, 18, 16)
     >>> img[20:60, 45:65] = (135, 90, 62)  # a slightly darker blotch of the same skin
@@ -112,7 +114,8 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
     skin = fill_skin(small, hair, skin=bald)
     k = max(1.0, 1.0 * mm)
-    lab_p = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), k), cv2.COLOR_RGB2LAB).astype(np.float32)
+    blurred = cv2.GaussianBlur(small, (0, 0), k)
+    lab_p = cv2.cvtColor(blurred, cv2.COLOR_RGB2LAB).astype(np.float32)
     lab_s = cv2.cvtColor(np.clip(skin, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     darker = (lab_s[..., 0] - lab_p[..., 0]) / np.maximum(lab_s[..., 0], 1.0)
     # Saturation as chroma over (L + 16) stays the same in shade and in light (see the
@@ -122,9 +125,20 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     greyer = (sat_s - sat_p) / np.maximum(sat_s, 0.05)
     lo, hi = HAIR_EVIDENCE
     grey = np.maximum(greyer, 0)
-    ev = np.clip((np.maximum(darker, 0) + grey - lo) / (hi - lo), 0, 1)
+    # Greyer counts with darker: greyer alone is also a shine washing the skin out.
+    ev = np.clip((np.maximum(darker, 0) + grey * np.clip(darker / 0.1, 0, 1) - lo) / (hi - lo), 0, 1)
     if strands is not None:
-        ev = np.maximum(ev, np.clip((np.maximum(-darker, 0) + grey - lo) / (hi - lo), 0, 1) * strands)
+        # Grey or white hair is near neutral; a shine on skin keeps some of the skin's warmth.
+        neutral = np.clip((greyer - 0.4) / 0.2, 0, 1)
+        ev = np.maximum(ev, np.clip((np.abs(darker) + grey - lo) / (hi - lo), 0, 1) * strands * neutral)
+    # A shine: its darkest channel lifted well above the skin's, near white. Around it the fill
+    # learnt the shine's own light (the skin between its glints reads "darker"), and its core is
+    # as neutral as white hair: nothing within a few millimetres of one is clipped.
+    lift = blurred.min(axis=2).astype(np.float32) - np.clip(skin, 0, 255).min(axis=2)
+    bright = np.clip((blurred.max(axis=2).astype(np.float32) - 200.0) / 25.0, 0, 1)
+    shine = cv2.dilate(np.clip((lift - SHINE_LIFT) / SHINE_LIFT, 0, 1) * bright, np.ones((3, 3), np.uint8),
+                       iterations=max(1, int(round(3.0 * mm))))
+    ev *= 1.0 - shine
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
     return cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
 
