@@ -273,6 +273,26 @@ def test_uneven_bare_skin_taken_for_hair_is_not_clipped_into_a_flat_patch():
     assert np.abs(out[blotch].astype(int) - img[blotch]).mean() < 2  # the blotch is the photo's own skin
 
 
+def test_a_wide_veil_of_white_hair_is_clipped_though_pale_like_a_shine():
+    """White strands over a whole crown are lighter and greyer than the skin, as a shine is; but a
+    shine is a spot, and the veil is hair the client clips."""
+    from smp_studio.core.engine.shave import shave_region
+
+    rng = np.random.default_rng(5)
+    img = np.full((300, 300, 3), (205, 160, 135), np.float32)  # pale skin
+    veil = np.zeros((300, 300), np.float32)
+    for _ in range(2500):  # white strands over a 12 cm patch of the crown: near white, as a shine is
+        x, y, a = rng.uniform(60, 240), rng.uniform(60, 240), rng.uniform(0, np.pi)
+        cv2.line(veil, (int(x), int(y)), (int(x + 12 * np.cos(a)), int(y + 12 * np.sin(a))), 1.0, 1)
+    img = img * (1 - veil[..., None]) + np.array((250, 250, 250), np.float32) * veil[..., None]
+    img = np.clip(img + rng.normal(0, 3, (300, 300, 1)), 0, 255).astype(np.uint8)
+    dens = np.zeros((300, 300), np.float32)
+    dens[60:240, 60:240] = 0.8
+    region = shave_region(dens, np.ones((300, 300), bool), np.ones((300, 300), np.float32), Scale(1.5), rgb=img,
+                          bald=dens < 0.5, edge_mm=0.0)
+    assert region[100:200, 100:200].mean() > 0.7
+
+
 def test_thick_hair_clipped_reads_as_a_grey_shadow_not_the_tan_of_the_neck():
     """The fill learns skin from tanned bare skin; under thick hair the clipped scalp is greyer."""
     from smp_studio.core.engine.shave import shave

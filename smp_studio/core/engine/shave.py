@@ -20,6 +20,7 @@ WORK = 768  # long side of the working image for the skin fill
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 UNDER_HAIR_GREY = 0.5  # how much of its colour the skin under dense hair loses, once clipped
 FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
+FOLLICLE_GRAIN = 0.1  # how much the stubble shadow varies from follicle to follicle (share of itself)
 
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
@@ -88,6 +89,18 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
 #: (a dark-skinned head's blotches, a shine) strays less than 0.15; hair, 0.3 or more.
 HAIR_EVIDENCE = (0.15, 0.35)
 SHINE_LIFT = 25.0  # grey levels of the darkest channel above the skin's from which a shine is sure
+MIN_BARE_SHARE = 0.02  # of the photo: less bare skin than this is too little to judge hair against
+SHINE_MAX_MM = 30.0  # a shine is a spot narrower than this; a wider pale patch is white hair
+
+
+def _opened(a: np.ndarray, size_px: float) -> np.ndarray:
+    """``a`` opened by a disc ``size_px`` across (what is narrower is gone), on a reduced copy."""
+    h, w = a.shape
+    k = max(1.0, size_px / 15.0)  # the disc is ~15 cells across there
+    small = cv2.resize(a, (max(int(w / k), 1), max(int(h / k), 1)), interpolation=cv2.INTER_AREA)
+    d = max(3, int(round(size_px / k)) | 1)
+    small = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
@@ -100,8 +113,8 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     flat patch of "skin" over real skin. Compared at about 2 mm, against the
     skin filled in from the bald pixels around. Lighter or only greyer than
     the skin is hair (white or grey) only where ``strands`` (0..1, working
-    size) are seen and the colour is near neutral: a shine is lighter and
-    greyer too, but smooth, and keeps some of the skin's warmth.
+    size) are seen, and away from a shine (lighter and greyer too, but a
+    near-white spot).
 
     >>> img = np.full((80, 80, 3), (150, 100, 70), np.uint8); img[20:60, 20:40] = (20, 18, 16)
     >>> img[20:60, 45:65] = (135, 90, 62)  # a slightly darker blotch of the same skin
@@ -112,6 +125,10 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     """
     h, w = hair.shape
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    if np.count_nonzero(bald & (hair < 0.02)) < MIN_BARE_SHARE * hair.size:
+        # Too little bare skin to compare with (a veil of pale hair over the whole top): what was
+        # called hair is clipped, as the segmentation says.
+        return np.ones_like(hair, dtype=np.float32)
     skin = fill_skin(small, hair, skin=bald)
     k = max(1.0, 1.0 * mm)
     blurred = cv2.GaussianBlur(small, (0, 0), k)
@@ -128,16 +145,16 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     # Greyer counts with darker: greyer alone is also a shine washing the skin out.
     ev = np.clip((np.maximum(darker, 0) + grey * np.clip(darker / 0.1, 0, 1) - lo) / (hi - lo), 0, 1)
     if strands is not None:
-        # Grey or white hair is near neutral; a shine on skin keeps some of the skin's warmth.
-        neutral = np.clip((greyer - 0.4) / 0.2, 0, 1)
-        ev = np.maximum(ev, np.clip((np.abs(darker) + grey - lo) / (hi - lo), 0, 1) * strands * neutral)
-    # A shine: its darkest channel lifted well above the skin's, near white. Around it the fill
-    # learnt the shine's own light (the skin between its glints reads "darker"), and its core is
-    # as neutral as white hair: nothing within a few millimetres of one is clipped.
+        ev = np.maximum(ev, np.clip((np.abs(darker) + grey - lo) / (hi - lo), 0, 1) * strands)
+    # A shine: its darkest channel lifted well above the skin's, near white, and a spot of a
+    # couple of centimetres at most (a pale veil of white hair over a whole crown is hair). Around
+    # it the fill learnt the shine's own light (the skin between its glints reads "darker"), and
+    # its core is as neutral as white hair: nothing within a few millimetres of one is clipped.
     lift = blurred.min(axis=2).astype(np.float32) - np.clip(skin, 0, 255).min(axis=2)
     bright = np.clip((blurred.max(axis=2).astype(np.float32) - 200.0) / 25.0, 0, 1)
-    shine = cv2.dilate(np.clip((lift - SHINE_LIFT) / SHINE_LIFT, 0, 1) * bright, np.ones((3, 3), np.uint8),
-                       iterations=max(1, int(round(3.0 * mm))))
+    shine = cv2.GaussianBlur(np.clip((lift - SHINE_LIFT) / SHINE_LIFT, 0, 1) * bright, (0, 0), max(1.0, 2.0 * mm))
+    shine = np.clip((shine - _opened(shine, SHINE_MAX_MM * mm) - 0.3) / 0.4, 0, 1)
+    shine = cv2.dilate(shine, np.ones((3, 3), np.uint8), iterations=max(1, int(round(3.0 * mm))))
     ev *= 1.0 - shine
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
     return cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
@@ -321,7 +338,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         sk = _upsampled_rows(skin, W, H, y0, y1)
         sk += _tiled_rows(tile, W, y0, y1)[..., None]
         a = _upsampled_rows(shadow, W, H, y0, y1)
-        a *= np.clip(1.0 + 0.2 * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
+        a *= np.clip(1.0 + FOLLICLE_GRAIN * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
             a += stubble[y0:y1].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
         hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
