@@ -12,11 +12,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.engine.bare_skin import WORK, fill_skin, hair_evidence
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.stubble import stubble_cover, stubble_shadow
 from smp_studio.core.model.scale import Scale
 
-WORK = 768  # long side of the working image for the skin fill
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 UNDER_HAIR_GREY = 0.5  # how much of its colour the skin under dense hair loses, once clipped
 FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
@@ -84,82 +84,6 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     return cv2.resize(hair, (W, H), interpolation=cv2.INTER_LINEAR)
 
 
-#: How far (share of the bare skin's lightness plus share of its colourfulness) the photo must
-#: stray from the skin filled in beside it before it is clipped as hair: uneven but bare skin
-#: (a dark-skinned head's blotches, a shine) strays less than 0.15; hair, 0.3 or more.
-HAIR_EVIDENCE = (0.15, 0.35)
-SHINE_LIFT = 25.0  # grey levels of the darkest channel above the skin's from which a shine is sure
-MIN_BARE_SHARE = 0.02  # of the photo: less bare skin than this is too little to judge hair against
-SHINE_MAX_MM = 30.0  # a shine is a spot narrower than this; a wider pale patch is white hair
-
-
-def _opened(a: np.ndarray, size_px: float) -> np.ndarray:
-    """``a`` opened by a disc ``size_px`` across (what is narrower is gone), on a reduced copy."""
-    h, w = a.shape
-    k = max(1.0, size_px / 15.0)  # the disc is ~15 cells across there
-    small = cv2.resize(a, (max(int(w / k), 1), max(int(h / k), 1)), interpolation=cv2.INTER_AREA)
-    d = max(3, int(round(size_px / k)) | 1)
-    small = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
-                  strands: np.ndarray | None = None) -> np.ndarray:
-    """How much the photo looks like hair, not skin, where ``hair`` (working size) says hair (0..1).
-
-    Hair is darker than the bare skin beside it, and often greyer (less
-    colourful); a patch the segmentation took for hair but which keeps the
-    skin's lightness and colour is uneven skin, and clipping it would paint a
-    flat patch of "skin" over real skin. Compared at about 2 mm, against the
-    skin filled in from the bald pixels around. Lighter or only greyer than
-    the skin is hair (white or grey) only where ``strands`` (0..1, working
-    size) are seen, and away from a shine (lighter and greyer too, but a
-    near-white spot).
-
-    >>> img = np.full((80, 80, 3), (150, 100, 70), np.uint8); img[20:60, 20:40] = (20, 18, 16)
-    >>> img[20:60, 45:65] = (135, 90, 62)  # a slightly darker blotch of the same skin
-    >>> hair = np.zeros((80, 80), np.float32); hair[20:60, 20:65] = 1
-    >>> ev = hair_evidence(img, hair, hair == 0, 1.0)
-    >>> bool(ev[40, 30] > 0.9), bool(ev[40, 55] < 0.1)
-    (True, True)
-    """
-    h, w = hair.shape
-    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
-    if np.count_nonzero(bald & (hair < 0.02)) < MIN_BARE_SHARE * hair.size:
-        # Too little bare skin to compare with (a veil of pale hair over the whole top): what was
-        # called hair is clipped, as the segmentation says.
-        return np.ones_like(hair, dtype=np.float32)
-    skin = fill_skin(small, hair, skin=bald)
-    k = max(1.0, 1.0 * mm)
-    blurred = cv2.GaussianBlur(small, (0, 0), k)
-    lab_p = cv2.cvtColor(blurred, cv2.COLOR_RGB2LAB).astype(np.float32)
-    lab_s = cv2.cvtColor(np.clip(skin, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    darker = (lab_s[..., 0] - lab_p[..., 0]) / np.maximum(lab_s[..., 0], 1.0)
-    # Saturation as chroma over (L + 16) stays the same in shade and in light (see the
-    # segmentation's hair density): shaded skin is darker, but no greyer; hair is another pigment.
-    sat_p = np.hypot(lab_p[..., 1] - 128, lab_p[..., 2] - 128) / (lab_p[..., 0] * (100 / 255) + 16)
-    sat_s = np.hypot(lab_s[..., 1] - 128, lab_s[..., 2] - 128) / (lab_s[..., 0] * (100 / 255) + 16)
-    greyer = (sat_s - sat_p) / np.maximum(sat_s, 0.05)
-    lo, hi = HAIR_EVIDENCE
-    grey = np.maximum(greyer, 0)
-    # Greyer counts with darker: greyer alone is also a shine washing the skin out.
-    ev = np.clip((np.maximum(darker, 0) + grey * np.clip(darker / 0.1, 0, 1) - lo) / (hi - lo), 0, 1)
-    if strands is not None:
-        ev = np.maximum(ev, np.clip((np.abs(darker) + grey - lo) / (hi - lo), 0, 1) * strands)
-    # A shine: its darkest channel lifted well above the skin's, near white, and a spot of a
-    # couple of centimetres at most (a pale veil of white hair over a whole crown is hair). Around
-    # it the fill learnt the shine's own light (the skin between its glints reads "darker"), and
-    # its core is as neutral as white hair: nothing within a few millimetres of one is clipped.
-    lift = blurred.min(axis=2).astype(np.float32) - np.clip(skin, 0, 255).min(axis=2)
-    bright = np.clip((blurred.max(axis=2).astype(np.float32) - 200.0) / 25.0, 0, 1)
-    shine = cv2.GaussianBlur(np.clip((lift - SHINE_LIFT) / SHINE_LIFT, 0, 1) * bright, (0, 0), max(1.0, 2.0 * mm))
-    shine = np.clip((shine - _opened(shine, SHINE_MAX_MM * mm) - 0.3) / 0.4, 0, 1)
-    shine = cv2.dilate(shine, np.ones((3, 3), np.uint8), iterations=max(1, int(round(3.0 * mm))))
-    ev *= 1.0 - shine
-    # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
-    return cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
-
-
 def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np.ndarray:
     """Share of pixels within ~2 mm that lie on a hair strand, at ``size`` (w, h), float32.
 
@@ -176,49 +100,6 @@ def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np
     on = on.astype(np.float32) * np.float32(1 / 255)
     b = max(1, int(round(scale.mm_to_px(2.0) * size[0] / gray.shape[1]))) | 1
     return cv2.blur(on, (b, b))
-
-
-def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
-              working: bool = False) -> np.ndarray:
-    """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
-
-    ``skin`` (bool, photo size) says which pixels may teach the fill (default:
-    all outside ``mask``); background must not, or a wall bleeds onto the scalp.
-    Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
-    the working size it is computed at, at most ``WORK`` pixels across).
-
-    >>> img = np.full((64, 64, 3), 200, np.uint8); img[20:40, 20:40] = 30
-    >>> m = np.zeros((64, 64), np.float32); m[18:42, 18:42] = 1
-    >>> bool(abs(fill_skin(img, m)[30, 30, 0] - 200) < 5)
-    True
-    """
-    H, W = mask.shape
-    f = min(1.0, WORK / max(H, W))
-    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
-    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
-    # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
-    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02
-    if skin is not None:
-        known &= cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    known = cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
-    if known.sum() < 10:
-        return np.broadcast_to(np.array(fallback_rgb, np.float32), (h, w, 3) if working else (H, W, 3)).copy()
-    # Push: known-weighted pyramid down to where every cell has seen some skin.
-    levels = [(small * known[..., None], known)]
-    while min(levels[-1][1].shape) > 2 and (levels[-1][1] <= 1e-4).any():
-        c, k = levels[-1]
-        levels.append((cv2.pyrDown(c), cv2.pyrDown(k)))
-    # Pull: from coarse to fine, each level keeps what it knows and borrows the rest.
-    c, k = levels[-1]
-    est = c / np.maximum(k, 1e-6)[..., None]
-    if (k <= 1e-4).any():
-        est[k <= 1e-4] = np.array(fallback_rgb, np.float32)
-    for c, k in reversed(levels[:-1]):
-        up = cv2.resize(est, (k.shape[1], k.shape[0]), interpolation=cv2.INTER_LINEAR)
-        own = c / np.maximum(k, 1e-6)[..., None]
-        a = np.clip(k * 2.0, 0, 1)[..., None]
-        est = own * a + up * (1 - a)
-    return est if working else cv2.resize(est, (W, H), interpolation=cv2.INTER_LINEAR)
 
 
 def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
