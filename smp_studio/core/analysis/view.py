@@ -10,16 +10,17 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
    between them. Which way the nose points is which side is seen. The
    detector alone is sure only when the mesh network also sees part of a
    face (:func:`face_presence`): an ear on the back of a head can fool it.
-3. The mesh network's presence on big upright crops low in the photo: the
-   brows and eyes of a face looking down, a front view the mesh cannot fit.
+3. The mesh network's own presence score on the crops the face search ran
+   (its seeds stretch a face looking down upright): the brows and eyes of
+   a face looking down, a front view the mesh cannot fit.
 4. Otherwise a back view or a top-down one, by three hand-set cues voting
    (:data:`BACK_CUES`): the head's outline running off the frame's bottom
    edge (a neck), its hollows beside a neck, and bare skin across the
    middle. Said to be unsure.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 68 %, top-down 76 %, back 69 %, left 92 %, right 88 %
-(79 % overall: 81 % on even-numbered subjects, on which the cues were set,
+per view): front 66 %, top-down 76 %, back 71 %, left 92 %, right 88 %
+(79 % overall: 82 % on even-numbered subjects, on which the cues were set,
 76 % on odd ones; before the three cues 76 %, 80 % and 72 %, with top-down
 58 %, back 73 % and front 70 %). Guesses at or above :data:`LOW_CONFIDENCE`
 (46 % of photos) are right 99 % of the time; the studio asks about the rest. Fronts
@@ -35,13 +36,17 @@ of its enclosing circle, bumps of ears on the outline, the skin below the
 hair's lower edge against the hair's width, hair across the middle.
 
 Opening a photo waits on this search, and a photo without a face costs the
-most: about 62 to 66 network forwards on a top-down or back photo of the
-development set (about 5 ms each; 72-76 before the presence scan's bottom
-row was dropped, 165 before the search was trimmed on the development set
-to what found faces there: see :data:`~smp_studio.core.analysis.face.SEEDS`
-and :data:`SCAN_ANGLES`). The whole presence scan runs only for a detector
-that saw a nose off its ears' middle; otherwise its crops low in the photo.
-A profile's face search skips the places a face looking down usually is.
+most: about 54 to 58 network forwards on a top-down or back photo of the
+development set (about 5 ms each; 62-66 while a face looking down was read
+from 9 crops low in the photo of its own rather than from the face search's
+crops, which found as many fronts and as few crowns: 78.7 % either way; 165
+before the search was trimmed on the development set to what found faces
+there: see :data:`~smp_studio.core.analysis.face.SEEDS` and
+:data:`SCAN_ANGLES`). The whole presence scan runs only for a detector that
+saw a nose off its ears' middle. A profile's face search skips the places a
+face looking down usually is. Also tried for the face looking down and not
+kept: OpenCV's Haar eye cascades (pairs of eyes only where the mesh already
+finds the face), the skin's and hair's layout beside the presence.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
-from smp_studio.core.analysis.face import Face, find_face
+from smp_studio.core.analysis.face import Face, search_face
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
 VIEW_NAMES = ("front", "topdown", "back", "left", "right")
@@ -180,7 +185,8 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     if presence >= SIDE_PRESENCE and abs(nose) >= HALF_PROFILE_NOSE and score >= PROFILE_SCORE:
         # The mesh believes in a face and the nose is off the ears' middle: a three-quarter view.
         return ViewGuess(side, 0.65, None)
-    if features.get("low_presence", 0.0) >= FRONT_PRESENCE:
+    if (features.get("low_presence", 0.0) >= FRONT_PRESENCE
+            or features.get("search_presence", 0.0) >= SEARCH_PRESENCE):
         # Part of a face the mesh believes in low in the frame and upright, but neither a face
         # that looks at the camera nor a profile: a front view looking down, brows and eyes at
         # the bottom of the photo.
@@ -231,6 +237,9 @@ PROFILE_PRESENCE = 0.3  # the mesh's presence a sure profile needs
 #: nose off-centre a side view; low in the frame and upright, a face looking down.
 SIDE_PRESENCE = 0.9
 FRONT_PRESENCE = 0.65
+#: The same for the best presence over the face search's own crops (its seeds where a face
+#: looking down usually is, stretched upright): about as telling as the low crops, and free.
+SEARCH_PRESENCE = 0.4
 
 
 def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> ViewGuess:
@@ -256,11 +265,13 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
     """
     small = _small(rgb)
     cue = dict(zip(("nose_offset", "detector_score"), profile_cue(small)))
+    searched = None
     if face is ...:
         # The seeds look for a face looking down; a profile (its nose a whole ear span out) has
         # none to find, and the mesh confirmed no profile on the development set.
         profile = abs(cue["nose_offset"]) >= PROFILE_NOSE and cue["detector_score"] >= PROFILE_SCORE
-        face = find_face(rgb, seeds=not profile)
+        search = search_face(rgb, seeds=not profile)
+        face, searched = search.face, search.presence
     if face is not None:
         return decide(cue, face)
     if callable(labels):
@@ -269,10 +280,15 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         labels = segment(small, face_exclude=False).labels
     features = {**layout_features(labels), **cue}
     # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
-    # middle (decide's profile and three-quarter cases); otherwise only the few upright crops
-    # low in the photo are read (most top-down and back photos).
+    # middle (decide's profile and three-quarter cases). A face looking down is read from the
+    # presence the face search saw on its way (free); only a caller that searched itself pays
+    # for the few upright crops low in the photo.
     anywhere = cue["detector_score"] >= PROFILE_SCORE and abs(cue["nose_offset"]) >= HALF_PROFILE_NOSE
-    features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
+    if searched is None:
+        features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
+    else:
+        features["search_presence"] = searched
+        features["presence"] = face_presence(small)[0] if anywhere else searched
     return decide(features, face)
 
 
