@@ -172,6 +172,23 @@ def test_the_face_search_reports_the_best_presence_the_mesh_saw(samples_dir, mon
         assert (s.face is None) == name.startswith("topdown")
 
 
+def test_a_scan_that_only_needs_a_threshold_stops_there_and_agrees_with_the_whole_scan(samples_dir, monkeypatch):
+    count = _count_forwards(monkeypatch)
+    for name in ("front-norwood4-hairline.jpg", "back-norwood6-strip-scar.jpg"):
+        rgb = load_photo(samples_dir / name).rgb
+        count.clear()
+        best = face_presence(rgb)[0]
+        whole = sum(count)
+        for enough in (0.5 * best, 0.999 * best, min(1.0, best + 0.05)):
+            count.clear()
+            reached = face_presence(rgb, enough=enough)[0]
+            assert (reached >= enough) == (best >= enough) and reached <= best, (name, enough)
+            assert sum(count) <= whole
+        count.clear()
+        face_presence(rgb, enough=0.0)
+        assert sum(count) == 1  # the first crop reaches nothing at all
+
+
 def test_the_low_scan_alone_reads_what_the_whole_scan_reads_low_down(samples_dir, monkeypatch):
     rgb = load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb
     count = _count_forwards(monkeypatch)
