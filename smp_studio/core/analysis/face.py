@@ -173,6 +173,28 @@ def find_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> Fa
     >>> find_face(np.full((240, 320, 3), 128, np.uint8)) is None
     True
     """
+    return search_face(rgb, detect=detect, seeds=seeds).face
+
+
+@dataclass(frozen=True)
+class FaceSearch:
+    """The face found (or None) and the mesh network's own best face presence (0..1) over every
+    crop the search ran it on: part of a face (looking down too far to fit) when none was confirmed."""
+
+    face: Face | None
+    presence: float
+
+
+def search_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> FaceSearch:
+    """:func:`find_face`, also giving the mesh network's best face presence over the search.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = search_face(np.full((240, 320, 3), 128, np.uint8))
+    >>> s.face is None, 0.0 <= s.presence < 0.5
+    (True, True)
+    """
     rgb = np.asarray(rgb)
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise SettingsError("find_face needs an RGB uint8 image")
@@ -181,6 +203,7 @@ def find_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> Fa
     small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     best = None
+    presence: list[float] = [0.0]
     # A face looking down is foreshortened and cut off at the chin: stretched upright and
     # given room below, the networks see a face they were trained on.
     for stretch in STRETCHES:
@@ -190,10 +213,11 @@ def find_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> Fa
         img = cv2.copyMakeBorder(img, 0, img.shape[0] // 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
         tried: list[np.ndarray] = []
         for det in _candidates(img, detect=detect, turns=stretch == 1.0, seeds=seeds and stretch in SEED_STRETCHES):
-            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried)
+            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried,
+                                         presence)
             if found is None:
                 continue
-            drift = _drift(img, found)
+            drift = _drift(img, found, presence)
             if drift > MAX_DRIFT:
                 continue
             if best is None or drift < best[1]:
@@ -203,10 +227,10 @@ def find_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> Fa
         if best is not None and best[1] < 0.25:
             break
     if best is None:
-        return None
+        return FaceSearch(None, max(presence))
     mesh, drift = best
     pupils, diams = fm.run_iris(small, mesh[:, :2])
-    return _make_face(mesh / f, pupils / f, diams / f, 1.0 - drift)
+    return FaceSearch(_make_face(mesh / f, pupils / f, diams / f, 1.0 - drift), max(presence))
 
 
 def _candidates(img: np.ndarray, *, detect: bool = True, turns: bool = True, seeds: bool = True):
@@ -257,18 +281,19 @@ def _candidates(img: np.ndarray, *, detect: bool = True, turns: bool = True, see
         yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
 
 
-def _mesh_from_detection(img, det, evidence, tried):
+def _mesh_from_detection(img, det, evidence, tried, presence):
     """The mesh a candidate leads to, or None when its eyes do not look like eyes.
 
     ``tried`` collects the eye positions already looked at: seeds that lead to
-    the same place are not refined twice.
+    the same place are not refined twice; ``presence`` the network's presence scores.
     """
     box, kps = det
     center = box.mean(0)
     size = float(max(box[1] - box[0])) * 1.5
     eye0, eye1 = kps[0], kps[1]
     angle = math.atan2(eye1[1] - eye0[1], eye1[0] - eye0[0])
-    mesh, _ = fm.run_mesh(img, center, size, angle)
+    mesh, p = fm.run_mesh(img, center, size, angle)
+    presence.append(p)
     eyes = mesh[[33, 263], :2]
     span = max(math.dist(*eyes), 1.0)
     if any(np.abs(t - eyes).max() < 0.15 * span for t in tried):
@@ -285,7 +310,8 @@ def _mesh_from_detection(img, det, evidence, tried):
         local = (xy - (lo + hi) / 2) @ R.T
         ext = local.max(0) - local.min(0)
         center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
-        mesh, _ = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
+        mesh, p = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
+        presence.append(p)
     if not _plausible(mesh) or evidence(mesh) < MIN_EVIDENCE:
         return None
     return mesh
@@ -301,7 +327,7 @@ def _plausible(mesh: np.ndarray) -> bool:
     return bool((xy[33] - xy[152]) @ up > 0.8 * eyes and (xy[168] - xy[2]) @ up > 0.15 * eyes)
 
 
-def _drift(img: np.ndarray, mesh: np.ndarray) -> float:
+def _drift(img: np.ndarray, mesh: np.ndarray, presence: list) -> float:
     """How far the eyes and nose move when the crop moves, as a share of the move.
 
     On a real face the network stays on the features (near 0); on hair or
@@ -316,7 +342,8 @@ def _drift(img: np.ndarray, mesh: np.ndarray) -> float:
     out = []
     for d in ((1, 0), (-1, 0), (0, 1), (0, -1)):
         shift = np.array(d, float) * STABILITY_SHIFT * size
-        moved, _ = fm.run_mesh(img, (lo + hi) / 2 + shift, size, angle)
+        moved, p = fm.run_mesh(img, (lo + hi) / 2 + shift, size, angle)
+        presence.append(p)
         out.append(np.mean(np.hypot(*(moved[idx, :2] - xy[idx]).T)) / (STABILITY_SHIFT * size))
     return float(np.mean(out))
 

@@ -10,16 +10,17 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
    between them. Which way the nose points is which side is seen. The
    detector alone is sure only when the mesh network also sees part of a
    face (:func:`face_presence`): an ear on the back of a head can fool it.
-3. The mesh network's presence on big upright crops low in the photo: the
-   brows and eyes of a face looking down, a front view the mesh cannot fit.
+3. The mesh network's own presence score on the crops the face search ran
+   (its seeds stretch a face looking down upright): the brows and eyes of
+   a face looking down, a front view the mesh cannot fit.
 4. Otherwise a back view or a top-down one, by three hand-set cues voting
    (:data:`BACK_CUES`): the head's outline running off the frame's bottom
    edge (a neck), its hollows beside a neck, and bare skin across the
    middle. Said to be unsure.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 68 %, top-down 76 %, back 69 %, left 92 %, right 88 %
-(79 % overall: 81 % on even-numbered subjects, on which the cues were set,
+per view): front 66 %, top-down 76 %, back 71 %, left 92 %, right 88 %
+(79 % overall: 82 % on even-numbered subjects, on which the cues were set,
 76 % on odd ones; before the three cues 76 %, 80 % and 72 %, with top-down
 58 %, back 73 % and front 70 %). Guesses at or above :data:`LOW_CONFIDENCE`
 (46 % of photos) are right 99 % of the time; the studio asks about the rest. Fronts
@@ -35,13 +36,22 @@ of its enclosing circle, bumps of ears on the outline, the skin below the
 hair's lower edge against the hair's width, hair across the middle.
 
 Opening a photo waits on this search, and a photo without a face costs the
-most: about 62 to 66 network forwards on a top-down or back photo of the
-development set (about 5 ms each; 72-76 before the presence scan's bottom
-row was dropped, 165 before the search was trimmed on the development set
-to what found faces there: see :data:`~smp_studio.core.analysis.face.SEEDS`
-and :data:`SCAN_ANGLES`). The whole presence scan runs only for a detector
-that saw a nose off its ears' middle; otherwise its crops low in the photo.
-A profile's face search skips the places a face looking down usually is.
+most: about 54 to 58 network forwards on a top-down or back photo of the
+development set, 32 on a side view (about 5 ms each; 62-66 and 56 while a
+face looking down was read from 9 crops low in the photo of its own rather
+than from the face search's crops, which find as many fronts and as few
+crowns, and while the scan for a profile read all 33 crops where only
+whether one reaches a threshold matters; 165 before the search was trimmed
+on the development set to what found faces there: see
+:data:`~smp_studio.core.analysis.face.SEEDS` and :data:`SCAN_ANGLES`). A
+profile's face search skips the places a face looking down usually is.
+Also tried and not kept (on the photos left to the layout, none better
+than the cues above, on either half of the subjects): OpenCV's Haar eye
+cascades (pairs of eyes only where the mesh already finds the face), the
+detector's count of weak detections, hair whorls (where the hair's
+direction turns round a point), the hair's share along the outline's top,
+sides and bottom, skin-coloured ears beside the outline, and the skin's
+side against the hair's for side views the detector missed.
 """
 
 from __future__ import annotations
@@ -52,7 +62,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
-from smp_studio.core.analysis.face import Face, find_face
+from smp_studio.core.analysis.face import Face, search_face
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
 VIEW_NAMES = ("front", "topdown", "back", "left", "right")
@@ -180,7 +190,8 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     if presence >= SIDE_PRESENCE and abs(nose) >= HALF_PROFILE_NOSE and score >= PROFILE_SCORE:
         # The mesh believes in a face and the nose is off the ears' middle: a three-quarter view.
         return ViewGuess(side, 0.65, None)
-    if features.get("low_presence", 0.0) >= FRONT_PRESENCE:
+    if (features.get("low_presence", 0.0) >= FRONT_PRESENCE
+            or features.get("search_presence", 0.0) >= SEARCH_PRESENCE):
         # Part of a face the mesh believes in low in the frame and upright, but neither a face
         # that looks at the camera nor a profile: a front view looking down, brows and eyes at
         # the bottom of the photo.
@@ -231,6 +242,9 @@ PROFILE_PRESENCE = 0.3  # the mesh's presence a sure profile needs
 #: nose off-centre a side view; low in the frame and upright, a face looking down.
 SIDE_PRESENCE = 0.9
 FRONT_PRESENCE = 0.65
+#: The same for the best presence over the face search's own crops (its seeds where a face
+#: looking down usually is, stretched upright): about as telling as the low crops, and free.
+SEARCH_PRESENCE = 0.4
 
 
 def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> ViewGuess:
@@ -256,11 +270,13 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
     """
     small = _small(rgb)
     cue = dict(zip(("nose_offset", "detector_score"), profile_cue(small)))
+    searched = None
     if face is ...:
         # The seeds look for a face looking down; a profile (its nose a whole ear span out) has
         # none to find, and the mesh confirmed no profile on the development set.
         profile = abs(cue["nose_offset"]) >= PROFILE_NOSE and cue["detector_score"] >= PROFILE_SCORE
-        face = find_face(rgb, seeds=not profile)
+        search = search_face(rgb, seeds=not profile)
+        face, searched = search.face, search.presence
     if face is not None:
         return decide(cue, face)
     if callable(labels):
@@ -269,10 +285,19 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         labels = segment(small, face_exclude=False).labels
     features = {**layout_features(labels), **cue}
     # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
-    # middle (decide's profile and three-quarter cases); otherwise only the few upright crops
-    # low in the photo are read (most top-down and back photos).
+    # middle (decide's profile and three-quarter cases). A face looking down is read from the
+    # presence the face search saw on its way (free); only a caller that searched itself pays
+    # for the few upright crops low in the photo.
     anywhere = cue["detector_score"] >= PROFILE_SCORE and abs(cue["nose_offset"]) >= HALF_PROFILE_NOSE
-    features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
+    if searched is None:
+        features["presence"], features["low_presence"] = face_presence(small, anywhere=anywhere)
+    else:
+        features["search_presence"] = searched
+        # Only whether the presence reaches decide's threshold matters (a sure profile, or a
+        # three-quarter view): the scan stops there.
+        profile = abs(cue["nose_offset"]) >= PROFILE_NOSE
+        enough = PROFILE_PRESENCE if profile else SIDE_PRESENCE
+        features["presence"] = face_presence(small, enough=enough)[0] if anywhere else searched
     return decide(features, face)
 
 
@@ -326,7 +351,7 @@ SCAN_Y = (0.35, 0.75, 0.95)
 LOW_ROWS, LOW_ANGLES = (0.75,), (0.0, 30.0, -30.0)
 
 
-def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, float]:
+def face_presence(rgb: np.ndarray, *, anywhere: bool = True, enough: float | None = None) -> tuple[float, float]:
     """How sure the mesh network is that part of a face is on the photo, anywhere and low down (0..1).
 
     The face detector looks for faces that look at the camera; the mesh
@@ -335,7 +360,9 @@ def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, flo
     or the back of a head. Returns the best presence over every crop, and
     over the upright crops in the lower part of the photo (where the brows
     and eyes of a face looking down are). With ``anywhere=False``
-    (keyword-only) only those are read, and both values are theirs.
+    (keyword-only) only those are read, and both values are theirs. With
+    ``enough`` the scan stops at the first crop that reaches it (the middle
+    column and upright crops first): the best is then only known to reach it.
 
     Examples
     --------
@@ -349,14 +376,19 @@ def face_presence(rgb: np.ndarray, *, anywhere: bool = True) -> tuple[float, flo
     crops = {(a, cy) for a in LOW_ANGLES for cy in LOW_ROWS}
     if anywhere:
         crops |= {(a, cy) for a in SCAN_ANGLES for cy in SCAN_Y}
+    # A profile or a face is most often seen whole by the middle column's upright crops: read
+    # first, they end a scan that only needs to know whether a threshold is reached in about 9
+    # forwards of 33 on the development set's side views.
+    order = sorted(((a, cy, cx, size) for a, cy in crops for cx in SCAN_X for size in SCAN_SIZES),
+                   key=lambda c: (abs(c[2] - 0.5), c[0] != 0.0, c))
     best, low = 0.0, 0.0
-    for angle, cy in sorted(crops):
-        for size in SCAN_SIZES:
-            for cx in SCAN_X:
-                _, p = fm.run_mesh(rgb, (cx * W, cy * H), size * side, np.radians(angle))
-                best = max(best, p)
-                if cy in LOW_ROWS and angle in LOW_ANGLES:
-                    low = max(low, p)
+    for angle, cy, cx, size in order:
+        _, p = fm.run_mesh(rgb, (cx * W, cy * H), size * side, np.radians(angle))
+        best = max(best, p)
+        if cy in LOW_ROWS and angle in LOW_ANGLES:
+            low = max(low, p)
+        if enough is not None and best >= enough:
+            break
     return float(best), float(low)
 
 
