@@ -293,6 +293,32 @@ def test_a_wide_veil_of_white_hair_is_clipped_though_pale_like_a_shine():
     assert region[100:200, 100:200].mean() > 0.7
 
 
+def test_one_buzz_clips_thinning_hair_with_the_dense_hair_around_it():
+    """Clippers take thinning hair as well as dense: no band of long, thin hair is left at the edge of a
+    clipped cap, nor long strands between clipped patches."""
+    from smp_studio.core.engine.shave import shave_region
+
+    rng = np.random.default_rng(2)
+    img = np.full((240, 240, 3), (205, 160, 135), np.float32)  # bare skin
+    dens = np.zeros((240, 240), np.float32)
+    strands = np.zeros((240, 240), np.float32)
+    for _ in range(900):  # dark strands: dense above row 110, and a mat of hair below it which the
+        # segmentation gives only a thinning density (the band at a cap's edge)
+        x, y, a = rng.uniform(20, 220), rng.uniform(20, 110), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 10 * np.cos(a)), int(y + 10 * np.sin(a))), 1.0, 1)
+    for _ in range(1500):
+        x, y, a = rng.uniform(20, 220), rng.uniform(110, 150), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 10 * np.cos(a)), int(y + 10 * np.sin(a))), 1.0, 1)
+    img = img * (1 - strands[..., None]) + np.array((40, 32, 28), np.float32) * strands[..., None]
+    img = cv2.GaussianBlur(img, (0, 0), 1.5)  # a soft photo: single strands are no longer seen as lines
+    img = np.clip(img + rng.normal(0, 2, (240, 240, 1)), 0, 255).astype(np.uint8)
+    dens[20:110, 20:220], dens[110:150, 20:220] = 0.9, 0.3
+    region = shave_region(dens, np.ones((240, 240), bool), np.ones((240, 240), np.float32), Scale(2.0), rgb=img,
+                          bald=dens < 0.1, edge_mm=0.0)
+    assert region[40:100, 40:200].mean() > 0.6  # the dense hair (bare skin between its strands)
+    assert region[115:140, 40:200].mean() > 0.9  # and the band the segmentation calls thinning
+
+
 def test_thick_hair_clipped_reads_as_a_grey_shadow_not_the_tan_of_the_neck():
     """The fill learns skin from tanned bare skin; under thick hair the clipped scalp is greyer."""
     from smp_studio.core.engine.shave import shave

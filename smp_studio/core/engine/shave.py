@@ -20,6 +20,8 @@ from smp_studio.core.model.scale import Scale
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
 UNDER_HAIR_GREY = 0.5  # how much of its colour the skin under dense hair loses, once clipped
 FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
+THIN_FROM = 0.12  # hair density from which the clippers take hair (thinning hair included)
+CLOSE_MM = 6.0  # gaps narrower than this between clipped patches are clipped too
 FOLLICLE_GRAIN = 0.1  # how much the stubble shadow varies from follicle to follicle (share of itself)
 
 
@@ -56,7 +58,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     # The clipped area ends softly (as a barber blends it), never along a ruled line.
     ramp = max(FADE_MM * mm, 1.0)
     near = np.clip((around_mm * mm - cv2.distanceTransform((~zone).astype(np.uint8), cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
-    hair = np.clip((dens - 0.25) / 0.2, 0, 1)
+    hair = np.clip((dens - THIN_FROM) / 0.15, 0, 1)
     if rgb is not None:
         # Long strands over a thinning top count too (weak density), where strands are seen.
         frac = _strand_fraction(rgb, scale, (w, h))
@@ -75,6 +77,10 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         hair *= np.clip((around_mm * mm - cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
         if rgb is not None:
             hair *= hair_evidence(rgb, hair, b > 0, mm, strands=seen)
+            # One buzz clips thinning and dense hair alike: the gaps between patches of it close, so
+            # the clipped scalp is one piece, never a patchwork of clipped and long hair.
+            r = max(1, int(round(CLOSE_MM * mm)))
+            hair = cv2.morphologyEx(hair, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
