@@ -341,7 +341,7 @@ def test_thick_hair_clipped_reads_as_a_grey_shadow_not_the_tan_of_the_neck():
 def test_photo_look_is_estimated_once_per_photo(monkeypatch):
     calls = []
     real = simulation_mod.estimate_look
-    monkeypatch.setattr(simulation_mod, "estimate_look", lambda rgb: calls.append(1) or real(rgb))
+    monkeypatch.setattr(simulation_mod, "estimate_look", lambda rgb, **k: calls.append(1) or real(rgb, **k))
     img, _ = synthetic_head(size=200)
     sim = Simulation(Photo.from_array(img), Settings(seed=1, shave_preview="off"))
     sim.render()
@@ -366,3 +366,37 @@ def test_lighting_check_relights_head_only_and_keeps_the_difference_where_pigmen
     fb, _ = views["flash"]
     c = (120, 120)
     assert fb[c].mean() > img[c].mean()  # the flash's hot spot faces the camera
+
+
+def test_pigment_is_no_sharper_than_soft_skin_beside_a_sharp_background():
+    """A chair's mesh or window blinds behind the head are the sharpest thing in the frame;
+    the bare skin is softer. Dots drawn through the frame's blur read as pepper laid on
+    top of the skin: they are drawn no sharper than the skin's own detail."""
+    from smp_studio.core.engine.photolook import estimate_look
+
+    h, w = 240, 480
+    img = np.empty((h, w, 3), np.uint8)
+    yy, xx = np.indices((h, w // 2))
+    img[:, :w // 2] = (((xx + yy) // 3) % 2 * 170 + 40)[..., None]  # a crisp mesh
+    pores = cv2.GaussianBlur(np.random.default_rng(4).normal(0, 30, (h, w // 2)).astype(np.float32), (0, 0), 0.8)
+    img[:, w // 2:] = np.clip(np.float32(SKIN) + cv2.GaussianBlur(pores, (0, 0), 2.0)[..., None], 0, 255)  # soft skin
+    skin = np.zeros((h, w), bool)
+    skin[:, w // 2:] = True
+    weight = skin.astype(np.float32)
+    s, sc = Settings(density_per_cm2=100), Scale(4.0)
+    d = place_dots(Zone(weight, np.full((h, w), FAR, np.float32), 1.0, None), s, sc, rng=1)
+    frame = estimate_look(img)  # the frame's blur alone
+    look = estimate_look(img, skin=skin, px_per_mm=4.0)
+    inner = (slice(20, h - 20), slice(w // 2 + 20, w - 20))
+    g0 = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)[inner]
+
+    def share(lk):
+        out = render(img, d, pigment=pig(), settings=s, scale=sc, look=lk)
+        return fine_share(cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(np.float32)[inner] - g0)
+
+    assert share(frame) > 1.3 * fine_share(g0)  # the frame's blur alone: dots crisper than the skin
+    assert share(look) <= 1.1 * fine_share(g0)
+    # Skin that is as sharp as the frame keeps its dots as sharp as before.
+    sharp = img.copy()
+    sharp[:, w // 2:] = np.clip(np.float32(SKIN) + pores[..., None], 0, 255)
+    assert estimate_look(sharp, skin=skin, px_per_mm=4.0).detail_sigma < look.detail_sigma - 0.5

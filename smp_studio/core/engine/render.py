@@ -173,10 +173,11 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         major = minor = np.ones(len(r))
     reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
+    floor = look.detail_sigma * s  # no dot sharper than the bare skin's own detail, where that is softer
     # The soft spread (light scattered in the skin): one width, set by the design, not by the dots in view.
     typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
     halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
-    margin = max(float(reach.max()) + 3 * optical, 3 * halo if st["spread"] > 0 else 0.0) + 2
+    margin = max(float(reach.max()) + 3 * max(optical, floor), 3 * halo if st["spread"] > 0 else 0.0) + 2
     inside = (p[:, 0] > -margin) & (p[:, 0] < w + margin) & (p[:, 1] > -margin) & (p[:, 1] < h + margin)
     if not inside.any():
         return base.copy()
@@ -234,9 +235,9 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     core = ink * (1 - spread)
     # A soft photo spreads a core's ink over sig² + blur²: the core keeps up to CORE_BLUR_KEEP times
     # its ink there, so its dots still read as dots (at the photo's own size: a preview reads as the export).
-    sig_native, blur_native = sig / s, max(look.blur_sigma, MIN_SIGMA)
-    ref = CORE_REF_BLUR_MM * scale.px_per_mm
-    kept = core * np.clip((sig_native**2 + blur_native**2) / (sig_native**2 + ref**2), 1.0, CORE_BLUR_KEEP)
+    sig_native, blur_native, ref = sig / s, max(look.blur_sigma, MIN_SIGMA), CORE_REF_BLUR_MM * scale.px_per_mm
+    kept = core * np.clip(np.maximum(sig_native**2 + blur_native**2, look.detail_sigma**2) / (sig_native**2 + ref**2),
+                          1.0, CORE_BLUR_KEEP)
     # The same ink in all (the treated area greys alike from afar): what the cores keep, the spread gives up.
     halo_ink = np.maximum(ink * spread - (kept - core), 0.0)
     core = kept
@@ -245,8 +246,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # export shrunk. Keep what each core absorbs as it is at the photo's own size.
     native = max(look.blur_sigma, MIN_SIGMA) * s
     if native != optical:
-        at_view = 2 * np.pi * np.sqrt((s_min**2 + optical**2) * (s_maj**2 + optical**2))
-        at_native = 2 * np.pi * np.sqrt((s_min**2 + native**2) * (s_maj**2 + native**2))
+        at_view, at_native = (2 * np.pi * np.sqrt(np.maximum(s_min**2 + b**2, floor**2)
+                                                  * np.maximum(s_maj**2 + b**2, floor**2)) for b in (optical, native))
         core = core * _saturation(core / (at_native * LOBES)) / _saturation(core / at_view)
     a = np.sqrt(np.maximum(s_maj**2 - s_min**2, 0) / 0.6)[:, None] * axis
     soft = sig * st["soft"]
@@ -260,7 +261,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     wts = [np.where(long, 0.4 * main, main), side, side, core * sat[:, 2]]
     sgs = [lobe_s, s_long, s_long, lobe_s * 0.8]
     # Drawn through the photo's own blur: never sharper than the skin around it.
-    sgs = [np.sqrt(x**2 + optical**2) for x in sgs]
+    sgs = [np.maximum(np.sqrt(x**2 + optical**2), floor) for x in sgs]
     layers = [(np.vstack(pts).astype(np.float32), np.concatenate(wts).astype(np.float32), np.concatenate(sgs))]
     wide = None  # wide and faint: on a coarse grid aligned to the view's pixels (a region reads as the whole)
     if spread > 0:
@@ -290,8 +291,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
     levels = np.arange(256, dtype=np.float32) / 255.0
     keep_lut = _keep(levels[:, None], tint[None, :]).reshape(1, 256, 3)
-    factor = np.round(255.0 * np.sqrt(keep_lut))
-    factor = factor.astype(np.uint8).reshape(1, 256, 3)
+    factor = np.round(255.0 * np.sqrt(keep_lut)).astype(np.uint8).reshape(1, 256, 3)
     shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
 
     def band_at(y, y1, cover, red):

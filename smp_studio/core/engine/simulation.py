@@ -20,7 +20,7 @@ from smp_studio.core.analysis.hairline_rules import face_template, guides, hairl
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
-from smp_studio.core.analysis.segmentation import BACKGROUND, Segmentation, segment
+from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
 from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
 from smp_studio.core.engine.drag import patch_dots, patch_zone
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
@@ -334,7 +334,9 @@ class Simulation(Views):
     @per_design
     def look(self) -> PhotoLook:
         """The photo's own blur and grain (estimated once; every render reuses it)."""
-        return self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
+        # The automatic segmentation's bare skin (not the artist's edits: a brush stroke keeps the look).
+        return self._memo.get("look", lambda s, rgb, seg, px: estimate_look(rgb, skin=seg.labels == BALD, px_per_mm=px),
+                              self.settings, self.photo.rgb, self.detection, self.scale.px_per_mm)
 
     def session_dots(self, settings: Settings | None = None) -> Dots:
         """The impressions placed by the end of the (given or current) session."""
