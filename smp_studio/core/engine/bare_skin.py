@@ -63,7 +63,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
 #: (a dark-skinned head's blotches, a shine) strays less than 0.15; hair, 0.3 or more.
 HAIR_EVIDENCE = (0.15, 0.35)
 SHINE_LIFT = 25.0  # grey levels of the darkest channel above the skin's from which a shine is sure
-MIN_BARE_SHARE = 0.02  # of the photo: less bare skin than this is too little to judge hair against
+MIN_BARE_SHARE = 0.02  # of the head: less bare skin than this is too little to judge hair against
 SHINE_MAX_MM = 30.0  # a shine is a spot narrower than this; a wider pale patch is white hair
 
 
@@ -99,7 +99,7 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     """
     h, w = hair.shape
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
-    if np.count_nonzero(bald & (hair < 0.02)) < MIN_BARE_SHARE * hair.size:
+    if np.count_nonzero(bald & (hair < 0.02)) < MIN_BARE_SHARE * max(np.count_nonzero(bald | (hair > 0.02)), 1):
         # Too little bare skin to compare with (a veil of pale hair over the whole top): what was
         # called hair is clipped, as the segmentation says.
         return np.ones_like(hair, dtype=np.float32)

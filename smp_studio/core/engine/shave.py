@@ -76,11 +76,13 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         cv2.fillConvexPoly(hull, cv2.convexHull(np.vstack(outlines)), 1)
         hair *= np.clip((around_mm * mm - cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5)) / ramp + 1, 0, 1)
         if rgb is not None:
-            hair *= hair_evidence(rgb, hair, b > 0, mm, strands=seen)
             # One buzz clips thinning and dense hair alike: the gaps between patches of it close, so
-            # the clipped scalp is one piece, never a patchwork of clipped and long hair.
+            # the clipped scalp is one piece, never a patchwork of clipped and long hair; what in a
+            # gap is bare skin (a blotch, a shine) is then kept by the hair evidence.
+            ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen)
             r = max(1, int(round(CLOSE_MM * mm)))
             hair = cv2.morphologyEx(hair, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+            hair *= ev
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge

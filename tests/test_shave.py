@@ -1,0 +1,175 @@
+"""Issue 10: the shave preview clips the client's remaining hair, and only hair."""
+
+import cv2
+import numpy as np
+
+from conftest import synthetic_head
+from smp_studio.core.analysis.photo import Photo
+from smp_studio.core.engine.simulation import Simulation
+from smp_studio.core.model.scale import Scale
+from smp_studio.core.model.settings import Settings
+
+
+def test_shave_preview_clips_hair_for_the_full_look_and_is_saved():
+    img, labels = synthetic_head(size=320, bald_radius=0.22)
+    photo = Photo.from_array(img)
+    ring = (labels == 3)
+    full = Simulation(photo, Settings(seed=1, view="back"))
+    assert full.settings.shave_on
+    full.render()
+    shaved = full.shaved()[0]  # the photo as clipped, before any pigment goes on
+    clipped = ring & (full.shaved()[1] > 0.8)
+    assert clipped.sum() > 0.2 * ring.sum()
+    dark = lambda a: (a[clipped].mean(axis=1) < 70).mean()  # noqa: E731 - pixels as dark as the long strands
+    assert dark(shaved) < 0.3 * dark(img)  # the long dark hair is gone
+    assert shaved[clipped].mean() > img[clipped].mean() + 3  # skin shows, under a stubble shadow
+    full.update(shave_guard_mm=3.0)
+    full.render()
+    longer = full.shaved()[0]
+    assert longer[clipped].mean() < shaved[clipped].mean() - 5  # a longer guard leaves darker stubble
+    off = Simulation(photo, Settings(seed=1, view="back", shave_preview="off")).render()
+    assert abs(off[ring].astype(float).mean() - img[ring].astype(float).mean()) < 8
+    dens = Settings(treatment="density")
+    assert not dens.shave_on
+    saved = Settings.from_dict(Settings(shave_preview="on", shave_guard_mm=3.0).to_dict())
+    assert saved.shave_on and saved.shave_guard_mm == 3.0
+
+
+def test_uneven_bare_skin_taken_for_hair_is_not_clipped_into_a_flat_patch():
+    """Blotches of dark skin and a shine may be called hair: the shave leaves them as they are."""
+    from smp_studio.core.engine.shave import shave, shave_region
+
+    rng = np.random.default_rng(3)
+    img = np.full((240, 240, 3), (150, 100, 72), np.float32)  # brown bald skin
+    img[60:180, 30:100] = (26, 24, 22)  # a patch of dark hair
+    img[60:180, 140:210] = (128, 84, 60)  # a darker blotch of the same skin
+    yy, xx = np.mgrid[0:240, 0:240]
+    shine = (yy - 210) ** 2 + (xx - 120) ** 2 < 14 ** 2
+    img[shine] = (240, 232, 212)  # a highlight, glinting off the pores
+    img[shine & (rng.random((240, 240)) < 0.15)] = (150, 100, 72)
+    img += rng.normal(0, 4, (240, 240, 1))
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    dens = np.zeros((240, 240), np.float32)
+    dens[60:180, 30:100] = dens[60:180, 140:210] = 0.9  # the segmentation calls them all hair
+    dens[shine] = 0.9
+    head = np.ones((240, 240), bool)
+    region = shave_region(dens, head, np.ones((240, 240), np.float32), Scale(3.0), rgb=img, bald=dens < 0.5,
+                          edge_mm=0.0)
+    out = shave(img, region, Scale(3.0), guard_mm=0.5, hair_rgb=(26, 24, 22), skin_mask=dens < 0.5)
+    hair, blotch = (slice(80, 160), slice(45, 85)), (slice(80, 160), slice(155, 195))
+    assert region[hair].mean() > 0.8 and region[blotch].mean() < 0.2 and region[shine].max() < 0.2
+    assert out[hair].mean() > img[hair].mean() + 30  # the dark hair is clipped: skin shows
+    assert np.abs(out[blotch].astype(int) - img[blotch]).mean() < 2  # the blotch is the photo's own skin
+
+
+def test_a_wide_veil_of_white_hair_is_clipped_though_pale_like_a_shine():
+    """White strands over a whole crown are lighter and greyer than the skin, as a shine is; but a
+    shine is a spot, and the veil is hair the client clips."""
+    from smp_studio.core.engine.shave import shave_region
+
+    rng = np.random.default_rng(5)
+    img = np.full((300, 300, 3), (205, 160, 135), np.float32)  # pale skin
+    veil = np.zeros((300, 300), np.float32)
+    for _ in range(2500):  # white strands over a 12 cm patch of the crown: near white, as a shine is
+        x, y, a = rng.uniform(60, 240), rng.uniform(60, 240), rng.uniform(0, np.pi)
+        cv2.line(veil, (int(x), int(y)), (int(x + 12 * np.cos(a)), int(y + 12 * np.sin(a))), 1.0, 1)
+    img = img * (1 - veil[..., None]) + np.array((250, 250, 250), np.float32) * veil[..., None]
+    img = np.clip(img + rng.normal(0, 3, (300, 300, 1)), 0, 255).astype(np.uint8)
+    dens = np.zeros((300, 300), np.float32)
+    dens[60:240, 60:240] = 0.8
+    region = shave_region(dens, np.ones((300, 300), bool), np.ones((300, 300), np.float32), Scale(1.5), rgb=img,
+                          bald=dens < 0.5, edge_mm=0.0)
+    assert region[100:200, 100:200].mean() > 0.7
+
+
+def test_one_buzz_clips_thinning_hair_with_the_dense_hair_around_it():
+    """Clippers take thinning hair as well as dense: no band of long, thin hair is left at the edge of a
+    clipped cap, nor long strands between clipped patches."""
+    from smp_studio.core.engine.shave import shave_region
+
+    rng = np.random.default_rng(2)
+    img = np.full((240, 240, 3), (205, 160, 135), np.float32)  # bare skin
+    dens = np.zeros((240, 240), np.float32)
+    strands = np.zeros((240, 240), np.float32)
+    for _ in range(900):  # dark strands: dense above row 110, and a mat of hair below it which the
+        # segmentation gives only a thinning density (the band at a cap's edge)
+        x, y, a = rng.uniform(20, 220), rng.uniform(20, 110), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 10 * np.cos(a)), int(y + 10 * np.sin(a))), 1.0, 1)
+    for _ in range(1500):
+        x, y, a = rng.uniform(20, 220), rng.uniform(110, 150), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 10 * np.cos(a)), int(y + 10 * np.sin(a))), 1.0, 1)
+    img = img * (1 - strands[..., None]) + np.array((40, 32, 28), np.float32) * strands[..., None]
+    img = cv2.GaussianBlur(img, (0, 0), 1.5)  # a soft photo: single strands are no longer seen as lines
+    img = np.clip(img + rng.normal(0, 2, (240, 240, 1)), 0, 255).astype(np.uint8)
+    dens[20:110, 20:220], dens[110:150, 20:220] = 0.9, 0.3
+    region = shave_region(dens, np.ones((240, 240), bool), np.ones((240, 240), np.float32), Scale(2.0), rgb=img,
+                          bald=dens < 0.1, edge_mm=0.0)
+    assert region[40:100, 40:200].mean() > 0.6  # the dense hair (bare skin between its strands)
+    assert region[115:140, 40:200].mean() > 0.9  # and the band the segmentation calls thinning
+
+
+def test_thick_hair_clipped_reads_as_a_grey_shadow_not_the_tan_of_the_neck():
+    """The fill learns skin from tanned bare skin; under thick hair the clipped scalp is greyer."""
+    from smp_studio.core.engine.shave import shave
+
+    img = np.full((200, 200, 3), (190, 120, 80), np.uint8)  # tanned neck skin
+    img[:, :120] = (30, 28, 26)  # thick dark hair
+    reg = np.zeros((200, 200), np.float32)
+    reg[:, :110] = 1
+    def chroma(a):  # saturation: colourfulness for its lightness
+        a = a.reshape(-1, 3).astype(float)
+        return float(((a.max(1) - a.min(1)) / np.maximum(a.max(1), 1)).mean())
+
+    thick = shave(img, reg, Scale(4.0), guard_mm=0.5, hair_rgb=(30, 28, 26), follicles=np.ones((50, 50)))
+    thin = shave(img, reg, Scale(4.0), guard_mm=0.5, hair_rgb=(30, 28, 26), follicles=np.full((50, 50), 0.2))
+    clipped = (slice(20, 180), slice(10, 90))
+    assert chroma(thick[clipped]) < 0.6 * chroma(img[:, 150:])  # grey, not the orange-tan of the neck
+    assert chroma(thick[clipped]) < chroma(thin[clipped]) - 0.08  # the denser the hair grew, the greyer
+
+
+def _hair_patches(gap_fill, seed=4):
+    """Two patches of dark hair on pale skin with a 10 mm gap between them (at 2 px/mm) filled by ``gap_fill``."""
+    rng = np.random.default_rng(seed)
+    img = np.full((200, 240, 3), (205, 160, 135), np.float32)
+    strands = np.zeros((200, 240), np.float32)
+    for _ in range(2500):
+        x, y, a = rng.uniform(20, 220), rng.uniform(40, 160), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 10 * np.cos(a)), int(y + 10 * np.sin(a))), 1.0, 1)
+    img = img * (1 - strands[..., None]) + np.array((40, 32, 28), np.float32) * strands[..., None]
+    gap = (slice(40, 160), slice(110, 130))
+    img[gap] = gap_fill(img[gap])
+    img = np.clip(cv2.GaussianBlur(img, (0, 0), 1.0) + rng.normal(0, 2, (200, 240, 1)), 0, 255).astype(np.uint8)
+    dens = np.zeros((200, 240), np.float32)
+    dens[40:160, 20:220] = 0.9
+    dens[gap] = 0.1  # the segmentation sees little hair in the gap
+    return img, dens, gap
+
+
+def test_clipped_patches_close_over_a_gap_of_hair_but_not_over_bare_skin():
+    """A narrow gap the segmentation calls nearly bare is clipped with the hair around it when it shows
+    hair too (no tuft of long hair left standing between clipped patches), and left alone when it is
+    bare skin (a blotch of the same skin, darker)."""
+    from smp_studio.core.engine.shave import shave_region
+
+    def clip(img, dens):
+        return shave_region(dens, np.ones(dens.shape, bool), np.ones(dens.shape, np.float32), Scale(2.0), rgb=img,
+                            bald=np.zeros(dens.shape, bool) | (dens == 0), edge_mm=0.0)
+
+    hairy, dens, gap = _hair_patches(lambda g: g)
+    assert clip(hairy, dens)[gap].mean() > 0.8
+    blotch, dens, gap = _hair_patches(lambda g: np.full_like(g, (175, 128, 100)))
+    assert clip(blotch, dens)[gap].mean() < 0.4
+
+
+def test_a_bald_head_has_next_to_nothing_to_clip():
+    """On the bundled bald samples (fair and dark skin, shine, blotches, shade), the shave preview
+    leaves the head as the photo has it: at most a few per cent of it changes visibly."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_studio.resources import sample_photo
+
+    for name in ("topdown-norwood7-dark-skin.jpg", "topdown-norwood7-fair-skin.jpg"):
+        sim = open_simulation(sample_photo(name)).sim
+        assert sim.settings.shave_on
+        clipped = sim.shaved()[0]
+        changed = np.abs(clipped.astype(int) - sim.photo.rgb).max(axis=2) > 8
+        assert changed[sim.segmentation.head_mask].mean() < 0.05, name
