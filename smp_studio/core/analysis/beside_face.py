@@ -38,6 +38,9 @@ SKIN_SPREAD = (64.0, 4.0, 4.0)
 #: Lightness (L units) above the skin's beyond which a colour unlike skin is not taken as hair
 #: by colour alone (shine on a forehead is as neutral as grey hair).
 SHINE_ABOVE = 5.0
+#: Redder than the wall by this much (Lab a*): skin the graph cut put in the head stays there
+#: however near the wall it is in lightness (a lit temple beside a pale grey wall).
+WALL_REDDER = 4.0
 
 
 # One classifier per thread: OpenCV's cascades are not safe to share between threads mid-detection
@@ -103,6 +106,10 @@ def beside_the_face(head, lab, texture, face) -> np.ndarray:
     wall = _wall_like(lab, texture, above.reshape(-1, 3), upper)
     if wall is None:
         return head
+    # Lit skin beside a pale wall is as light and smooth, but redder: kept where the graph cut
+    # already put it in the head.
+    wall_a = float(np.median(lab[..., 1][wall]))
+    wall &= ~(head & (lab[..., 1] > wall_a + WALL_REDDER))
     grown = head | (upper & ~wall)
     # Only what touches the head joins it: a lamp or a picture on the wall stays out.
     n, cc = cv2.connectedComponents(grown.astype(np.uint8), connectivity=4)
@@ -293,12 +300,14 @@ class _Gaussian:
         return 0.5 * (self.mahalanobis(lab) ** 2 + self.logdet)
 
 
-def refine_edge(head, lab, *, band: int = 4) -> np.ndarray:
+def refine_edge(head, lab, *, band: int = 4, within=None) -> np.ndarray:
     """The head's outline moved to where the colour changes, within ``band`` pixels.
 
     The graph cut runs on a coarse grid and leaves a halo of wall around the
     hair (or bites into it). Each pixel near the outline goes to the side whose
     nearby colour (measured a little inside and a little outside) it is closer to.
+    ``within`` (bool), where given, bounds both the pixels that may change and
+    the colours measured outside (the hair's edge on the skin, not the wall).
 
     Examples
     --------
@@ -314,6 +323,9 @@ def refine_edge(head, lab, *, band: int = 4) -> np.ndarray:
     inner = cv2.erode(h8, k).astype(np.float32)
     outer = (1 - cv2.dilate(h8, k)).astype(np.float32)
     ring = cv2.dilate(h8, k).astype(bool) & ~cv2.erode(h8, k).astype(bool)
+    if within is not None:
+        outer *= within
+        ring &= within
     if not ring.any():
         return head
     sig = 1.5 * band
