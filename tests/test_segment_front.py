@@ -91,3 +91,23 @@ def test_the_bundled_front_sample_keeps_its_forehead_bare(samples_dir):
     counts = np.bincount(seg.labels.ravel(), minlength=4)
     head = counts[1:].sum()
     assert counts[BALD] > 0.2 * head and counts[HAIR] > 0.2 * head and counts[BACKGROUND] > 0
+
+
+def test_a_shaded_forehead_beside_a_kept_face_stays_skin():
+    """Where the face is kept in the head (a profile, or a frontal face only the profile detector
+    found), shade under the hair darkens the forehead with the skin's own colour: it is skin,
+    not hair (FASSEG's near-frontal men lost their upper forehead to the hair)."""
+    from smp_studio.core.analysis.beside_face import hair_by_colour
+
+    rng = np.random.default_rng(4)
+    lab = np.empty((120, 100, 3), np.float32)
+    lab[:] = (25.0, 2.0, 4.0)  # dark hair, lit and shaded strands
+    lab[:35] += rng.normal(0, 1, (35, 100, 3)) * np.array((6.0, 1.5, 1.5), np.float32)
+    lab[35:, 15:85] = (65.0, 10.0, 9.0)  # the forehead and face
+    lab[35:45, 15:85] = (45.0, 8.0, 7.0)  # shade under the hair: darker, the skin's hue
+    lab[35:, 15:85] += rng.normal(0, 1, (85, 70, 3)) * np.array((2.0, 1.0, 1.0), np.float32)
+    dens = np.where(np.arange(120)[:, None] < 35, 1.0, 0.1) * np.ones((1, 100))
+    face = (15, 40, 70, 70)  # its cheeks lie in the head: the face is kept
+    out = hair_by_colour(lab, np.ones((120, 100), bool), dens.astype(np.float32), face, hair_from=0.58)
+    assert (out[36:44, 20:80] < 0.58).mean() > 0.95  # the shaded forehead
+    assert (out[5:30] > 0.58).mean() > 0.95  # the hair
