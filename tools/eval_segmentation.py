@@ -23,7 +23,8 @@ pigment on his hair, nape or ears.
 
     python tools/eval_segmentation.py [DEVDATA_DIR] [--step N] [--whole] [--norwood] [--scalp] [--by-yaw] [--worst N]
 
-DEVDATA_DIR defaults to $SMP_DEVDATA, else ../shared/devdata beside the repository.
+DEVDATA_DIR defaults to $SMP_DEVDATA, else ../shared/devdata beside the repository (or beside a
+folder above it, for a worktree).
 """
 
 from __future__ import annotations
@@ -196,14 +197,22 @@ def treated_counts(root: Path, step: int = 1, views=None, stages=None) -> dict:
     return dict(sorted(out.items()))
 
 
+def _devdata() -> Path:
+    """../shared/devdata beside the repository, or beside a folder holding it (a worktree)."""
+    repo = Path(__file__).resolve().parents[1]
+    for d in repo.parents:
+        if (d / "shared" / "devdata").is_dir():
+            return d / "shared" / "devdata"
+    return repo.parent / "shared" / "devdata"
+
+
 def _fmt(r: dict) -> str:
     return f"bg {r['background']:.3f}  skin {r['skin']:.3f}  hair {r['hair']:.3f}  ({r['images']} images)"
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("root", nargs="?", default=os.environ.get(
-        "SMP_DEVDATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "devdata")))
+    ap.add_argument("root", nargs="?", default=os.environ.get("SMP_DEVDATA", str(_devdata())))
     ap.add_argument("--step", type=int, default=1)
     ap.add_argument("--whole", action="store_true", help="also the whole image")
     ap.add_argument("--baseline", action="store_true", help="also the colour-threshold baseline")

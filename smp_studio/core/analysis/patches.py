@@ -5,12 +5,18 @@ as bare skin in the middle of the hair; a shine, a mole or a wrinkle's shade
 reads as hair in the middle of a bald forehead. A patch is small, and ringed
 by the other class: a bald crown in the hair or a fringe on the forehead is
 large, or joins the face.
+
+The hair's edge on bare skin is judged the same way, by the colours either
+side of it: the hairline's own step from hair to skin is fine contrast, which
+the texture rules read as strands a few pixels onto the forehead.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from smp_studio.core.analysis.beside_face import refine_edge
 
 
 #: A patch of "skin" inside the hair smaller than this share of the head, and ringed
@@ -92,4 +98,28 @@ def spots_on_forehead(density, head, face, *, thinning_from: float) -> np.ndarra
         bare = head[box][rim] & (density[box][rim] < thinning_from)
         if rim.any() and bare.mean() >= RINGED:
             out[box][comp] = 0.0
+    return out
+
+
+def hairline_by_colour(density, lab, head, *, thinning_from: float, band: int) -> np.ndarray:
+    """``density`` with the edge between hair and bare skin moved to where the colour changes.
+
+    Within ``band`` pixels of the edge, a "hair" pixel whose colour is nearer the
+    skin nearby than the hair nearby becomes bare. Only towards the hair: the
+    colour step is sharp where the texture's is blurred (lit hair beside skin is
+    as near it in colour as the skin is, so the other way would eat hair).
+
+    >>> lab = np.zeros((40, 40, 3), np.float32); lab[:] = (65.0, 12.0, 14.0)   # a forehead
+    >>> lab[:20] = (25.0, 3.0, 5.0)                                           # under dark hair
+    >>> dens = np.zeros((40, 40), np.float32); dens[:24] = 1.0                # edge read 4 px low
+    >>> out = hairline_by_colour(dens, lab, np.ones((40, 40), bool), thinning_from=0.22, band=5)
+    >>> float(out[10, 20]), float(out[22, 20])
+    (1.0, 0.0)
+    """
+    hairy = head & (density >= thinning_from)
+    if not hairy.any() or hairy.sum() == head.sum():
+        return density
+    moved = refine_edge(hairy, lab, band=band, within=head)
+    out = density.copy()
+    out[hairy & ~moved] = 0.0
     return out

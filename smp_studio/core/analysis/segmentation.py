@@ -17,7 +17,8 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
-from smp_studio.core.analysis.patches import sheen_in_hair, spots_on_forehead
+from smp_studio.core.analysis.masks import fill_holes, largest_component
+from smp_studio.core.analysis.patches import hairline_by_colour, sheen_in_hair, spots_on_forehead
 from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin
 from smp_studio.core.model.scale import Scale
 
@@ -41,6 +42,13 @@ THINNING_FROM, HAIR_FROM = 0.22, 0.58  # hair-density thresholds between the cla
 #: breadth (about 1 cm on an adult head): a stroke corrects its neighbourhood, never the far side.
 HINT_REACH = 0.06
 FACE_CUT = 0.3  # eyes and below, in face-box heights from its top: never scalp
+#: Redness (a* over L + 16, which shade leaves alone) below this share of the skin's, and darker,
+#: reads as hair: blood reddens skin, not brown, black or fair hair (lit brown hair beside a face
+#: is as light and smooth as its skin, only duller; red hair is caught by its colour).
+LESS_RED = 0.6
+#: How far (working pixels) the edge between hair and bare skin may move to where the colour
+#: changes: the hairline's own contrast reads as strands for about this far onto the skin.
+HAIRLINE_BAND = 5
 #: The soft hair density that stands for each class where a class is all we know.
 CLASS_DENSITY = np.array([0.0, 0.0, 0.4, 1.0], np.float32)
 
@@ -150,6 +158,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
                                  skin_core=skin_core)
     for fix in (sheen_in_hair, spots_on_forehead):  # small patches ringed by the other class
         density = fix(density, head, face, thinning_from=THINNING_FROM)
+    density = hairline_by_colour(density, lab, head, thinning_from=THINNING_FROM, band=HAIRLINE_BAND)
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head
@@ -259,8 +268,8 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tu
         head[y + int(FACE_CUT * fh):, max(x - fw // 8, 0): x + fw + fw // 8] = False
     if hints is not None:
         head[hints == HINT_EXCLUDE] = False
-    head = _largest_component(head)
-    head = _fill_holes(head)
+    head = largest_component(head)
+    head = fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
     return head, found, face is not None
@@ -326,6 +335,8 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     # shaded skin is not greyer than lit skin; hair, another pigment, is.
     sat_skin = np.hypot(as_, bs) / (Ls + 16.0)
     greyer = np.clip((GREYER * sat_skin - np.hypot(a, b) / (L + 16.0)) / (0.3 * sat_skin + 1e-3), 0, 1)
+    red_skin = max(as_, 1.0) / (Ls + 16.0)
+    greyer = np.maximum(greyer, np.clip((LESS_RED * red_skin - a / (L + 16.0)) / (0.3 * red_skin), 0, 1))
     d = np.clip(0.6 * t + 0.6 * dark + 0.6 * colour + greyer * np.clip((Ls - L - 3.0) / 6.0, 0, 1)
                 + pale_strands(L, a, b, t, skin_lab), 0, 1)
     # Shine on bare skin: brighter than skin and smooth, or brighter and still warm (a
@@ -347,26 +358,6 @@ def _apply_hints(density, hints) -> np.ndarray:
         w = np.clip(cv2.GaussianBlur(m, (0, 0), 4.0) * 4.0, 0, 1)
         d = d * (1 - w) + target * w
     return d
-
-
-def _largest_component(mask: np.ndarray) -> np.ndarray:
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return mask.astype(bool)
-    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    return cc == best
-
-
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    inv = (~mask).astype(np.uint8)
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
-    h, w = mask.shape
-    out = mask.copy()
-    for i in range(1, n):
-        x, y, bw, bh, _ = stats[i]
-        if x > 0 and y > 0 and x + bw < w and y + bh < h:
-            out[cc == i] = True
-    return out
 
 
 def from_labels(labels, rgb) -> Segmentation:
