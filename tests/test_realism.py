@@ -5,7 +5,7 @@ import numpy as np
 
 from conftest import synthetic_head
 from smp_studio.core.analysis.photo import Photo
-from smp_studio.core.engine import simulation as simulation_mod
+from smp_studio.core.engine import photolook, simulation as simulation_mod
 from smp_studio.core.engine.coverage import coverage, helmet_warning
 from smp_studio.core.engine.dots import place_dots
 from smp_studio.core.engine.dotshape import direction_field
@@ -41,9 +41,7 @@ def pig(dilution=0.35):
 
 def fine_share(g):
     g = g.astype(np.float32)
-    fine = g - cv2.GaussianBlur(g, (0, 0), 0.8)
-    allb = g - cv2.GaussianBlur(g, (0, 0), 3.0)
-    return float((fine**2).sum() / max((allb**2).sum(), 1e-6))
+    return photolook.fine_share(g, np.ones(g.shape[:2], bool))
 
 
 def test_pigment_is_no_sharper_than_a_soft_photo():
@@ -231,6 +229,8 @@ def test_photo_look_is_estimated_once_per_photo(monkeypatch):
     sim.update(state="fresh")
     sim.render()
     sim.update(density_per_cm2=150)
+    sim.render()
+    sim.update(px_per_mm=sim.scale.px_per_mm * 1.05, scale_source="calibrated")  # a calibration moves the scale
     sim.render()
     assert len(calls) == 1
 

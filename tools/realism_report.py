@@ -49,6 +49,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.engine import photolook
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.model.settings import Settings
 from smp_studio.resources import sample_photos
@@ -57,8 +58,8 @@ _ROOT = Path(__file__).resolve().parents[1]
 DEVDATA = next((d / "shared" / "devdata" / "scalp_photos" for d in (_ROOT.parent, _ROOT.parent.parent)
                 if (d / "shared" / "devdata").is_dir()), _ROOT.parent / "shared" / "devdata" / "scalp_photos")
 CROP_MM = 50.0
-PX_PER_MM = 3.0
-JPEG_Q = 85
+PX_PER_MM = photolook.VIEWING_PX_PER_MM
+JPEG_Q = photolook.SHARED_QUALITY
 REAL = {"contrast_med": 0.11, "contrast_p90": 0.20, "dots_cm2": 38.0, "T_R": 0.90, "T_G": 0.87, "T_B": 0.84,
         "sharpness": 1.0, "sharp_raw": 1.0}
 
@@ -130,11 +131,8 @@ def coherence(xs, ys, el, th, radius=15.0) -> float:
 
 
 def fine_share(g: np.ndarray, mask: np.ndarray) -> float:
-    """Share of an image's detail energy in the finest band."""
-    g = g.astype(np.float32)
-    fine = g - cv2.GaussianBlur(g, (0, 0), 0.8)
-    all_ = g - cv2.GaussianBlur(g, (0, 0), 3.0)
-    return float((fine[mask] ** 2).sum() / max((all_[mask] ** 2).sum(), 1e-6))
+    """Share of an image's detail energy in the finest band (the bands the render's look reads)."""
+    return photolook.fine_share(np.asarray(g, np.float32), mask)
 
 
 def treated_crop(sim: Simulation, after: np.ndarray):

@@ -37,6 +37,7 @@ TEXTURE_SHARE = 0.7  # how far the pigment's blur goes from the edges' toward th
 FINE, COARSE = 0.8, 3.0
 #: Pixels per mm at which a treated area is judged at a normal viewing distance (issue 10's blind test).
 VIEWING_PX_PER_MM = 3.0
+DETAIL_MAX_MM = 2.0  # the softest skin detail a dot is widened to (in mm: the same skin at any resolution)
 SKIN_INSET_MM = 2.0  # skin this far from its edge (hair, the head's outline) shows the skin's own detail
 SHARED_QUALITY = 85  # a phone's or messenger's JPEG: how a result is usually seen
 SKIN_SAMPLE = 640  # side of the window of bare skin read at full resolution (bounds the time)
@@ -130,7 +131,7 @@ def estimate_look(rgb: np.ndarray, *, skin: np.ndarray | None = None,
     sharpened = float(np.clip((ratio - 0.55) / 0.3, 0, 1)) if blur > 0.9 else 0.0
     detail = 0.0 if skin is None else skin_detail_sigma(rgb, skin, px_per_mm=px_per_mm)
     return PhotoLook(blur_sigma=float(np.clip(blur, 0.5, 4.5)), noise=float(np.clip(noise, 0.0, 0.08)),
-                     sharpened=sharpened, detail_sigma=float(np.clip(detail, 0.0, 6.0)))
+                     sharpened=sharpened, detail_sigma=detail)
 
 
 def dot_fine_share(sigma):
@@ -210,7 +211,7 @@ def skin_detail_sigma(rgb: np.ndarray, skin: np.ndarray, *, px_per_mm: float | N
         sm = cv2.resize(m.astype(np.float32), (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0.99
         if sm.sum() >= 500:
             out = max(out, needed(fine_share(small, sm)) / k)
-    return out
+    return min(out, DETAIL_MAX_MM * px)
 
 
 def edge_blur(rgb: np.ndarray) -> float | None:

@@ -11,6 +11,8 @@ hairline rebuilds the zone. That is what keeps a live preview interactive.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from smp_studio.core.analysis.edits import with_edits
@@ -24,7 +26,7 @@ from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation
 from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
 from smp_studio.core.engine.drag import patch_dots, patch_zone
 from smp_studio.core.engine.dotshape import DirectionField, direction_field
-from smp_studio.core.engine.photolook import PhotoLook, estimate_look
+from smp_studio.core.engine.photolook import PhotoLook, estimate_look, skin_detail_sigma
 from smp_studio.core.engine.memo import Memo, per_design
 from smp_studio.core.engine.pigment import Pigment, pigment_for
 from smp_studio.core.engine.views import Views
@@ -333,10 +335,15 @@ class Simulation(Views):
     @property
     @per_design
     def look(self) -> PhotoLook:
-        """The photo's own blur and grain (estimated once; every render reuses it)."""
-        # The automatic segmentation's bare skin (not the artist's edits: a brush stroke keeps the look).
-        return self._memo.get("look", lambda s, rgb, seg, px: estimate_look(rgb, skin=seg.labels == BALD, px_per_mm=px),
-                              self.settings, self.photo.rgb, self.detection, self.scale.px_per_mm)
+        """The photo's own blur and grain, and how fine its bare skin's detail is (every render reuses them)."""
+        # Blur, grain and sharpening depend on the photo alone: estimated once. The skin's detail is read
+        # on the automatic segmentation's bare skin (not the artist's edits) at the photo's scale, which a
+        # calibration or a brush stroke may move: only that small part is read again then.
+        base = self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
+        detail = self._memo.get("skin detail", lambda s, rgb, seg, px: skin_detail_sigma(rgb, seg.labels == BALD,
+                                                                                          px_per_mm=px),
+                                self.settings, self.photo.rgb, self.detection, self.scale.px_per_mm)
+        return replace(base, detail_sigma=detail)
 
     def session_dots(self, settings: Settings | None = None) -> Dots:
         """The impressions placed by the end of the (given or current) session."""
