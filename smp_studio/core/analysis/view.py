@@ -159,8 +159,9 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     """The view from layout features, the face detector's profile cue, the mesh's face presence and the face.
 
     ``features`` holds :func:`layout_features`, ``presence`` and
-    ``low_presence`` (from :func:`face_presence`) and :func:`profile_cue`'s
-    ``nose_offset`` and ``detector_score``.
+    ``low_presence`` (from :func:`face_presence`), ``search_presence`` (the
+    best presence the face search saw, :func:`~smp_studio.core.analysis.face.search_face`)
+    and :func:`profile_cue`'s ``nose_offset`` and ``detector_score``.
 
     Examples
     --------
