@@ -204,20 +204,18 @@ def search_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> 
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     best = None
     presence: list[float] = [0.0]
-    # A face looking down is foreshortened and cut off at the chin: stretched upright and
-    # given room below, the networks see a face they were trained on.
+    # A face looking down is foreshortened and cut off at the chin: stretched upright and given
+    # room below (black: the mesh crops read it past the edge), the networks see a face they know.
     for stretch in STRETCHES:
         if not detect and not (seeds and stretch in SEED_STRETCHES):
             continue
-        # Given room below (half its height of black): the mesh crops read it as the black
-        # beyond the edge (the same pixels, without the copy).
         img = cv2.resize(small, None, fx=1.0, fy=stretch, interpolation=cv2.INTER_LINEAR) if stretch != 1 else small
         padded = (img.shape[0] + img.shape[0] // 2, img.shape[1])
         tried: list[np.ndarray] = []
         for det in _candidates(img, padded, detect=detect, turns=stretch == 1.0,
                                seeds=seeds and stretch in SEED_STRETCHES):
-            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried,
-                                         presence)
+            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]),
+                                         tried, presence)
             if found is None:
                 continue
             drift = _drift(img, found, presence)
@@ -244,8 +242,8 @@ def _candidates(img: np.ndarray, padded: tuple, *, detect: bool = True, turns: b
     ``seeds``: then the places a face looking down usually is.
     """
     k = min(1.0, DETECT_SIZE / max(padded))  # the detector sees 128 px: no need to turn the whole photo
-    img = _shrunk_padded(img, padded, k) if detect else None
-    h, w = (round(padded[0] * k), round(padded[1] * k)) if img is None else img.shape[:2]
+    img = fm.shrunk_padded(img, padded, k) if detect else None
+    h, w = (0, 0) if img is None else img.shape[:2]
     views = [(None, 0.0)] if detect else []
     if turns and detect:
         views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
@@ -281,25 +279,6 @@ def _candidates(img: np.ndarray, padded: tuple, *, detect: bool = True, turns: b
         half = w * fs / 2
         box = np.array([c - half, c + half])
         yield box, np.array([c + [-half / 2, 0], c + [half / 2, 0]])
-
-
-def _shrunk_padded(img: np.ndarray, padded: tuple, k: float) -> np.ndarray:
-    """``img`` with black below it to ``padded`` (height, width), resized by ``k`` (INTER_AREA).
-
-    The same pixels as resizing the padded copy whole, for the cost of the photo and a few black
-    rows: output rows whose source lies past those are black, and the last two, whose cells the
-    cut would shorten, are dropped.
-    """
-    h = img.shape[0]
-    if k >= 1:
-        return cv2.copyMakeBorder(img, 0, padded[0] - h, 0, 0, cv2.BORDER_CONSTANT, value=0)
-    rows = min(padded[0], h + math.ceil(4 / k))
-    part = cv2.copyMakeBorder(img, 0, rows - h, 0, 0, cv2.BORDER_CONSTANT, value=0)
-    part = cv2.resize(part, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    out = np.zeros((round(padded[0] * k), part.shape[1], 3), np.uint8)
-    keep = part.shape[0] if rows == padded[0] else part.shape[0] - 2
-    out[:keep] = part[:keep]
-    return out
 
 
 def _mesh_from_detection(img, det, evidence, tried, presence):
@@ -384,7 +363,7 @@ def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
         x, y = int(round(p[0])), int(round(p[1]))
         if not (0 <= x < W and 0 <= y < H):
             return None
-        return _percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q)
+        return fm.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q)
 
     # The darkest fifth around each eye: the pupil, or the lashes of a closed eye.
     eyes = [lum((xy[a] + xy[b]) / 2, EYE_PERCENTILE, 2) for a, b in fm.EYE_CORNERS]
@@ -396,27 +375,6 @@ def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
     # Every patch of skin around the eyes (but one, which may be in shadow) is lighter than both eyes.
     ref = float(sorted(skin)[1])
     return (ref - max(eyes)) / max(ref, 1.0)
-
-
-def _percentile(a: np.ndarray, q: float) -> float:
-    """``np.percentile(a, q)`` (linear), to the last bit, for a tenth of its overhead on a small patch.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> a = np.arange(10, dtype=np.uint8)
-    >>> _percentile(a, 20) == float(np.percentile(a, 20)), _percentile(a, 50)
-    (True, 4.5)
-    """
-    flat = a.reshape(-1)
-    at = (flat.size - 1) * (q / 100)  # numpy's virtual index and its interpolation, term for term
-    lo = math.floor(at)
-    if lo >= flat.size - 1:
-        return float(flat.max())
-    part = np.partition(flat, (lo, lo + 1))
-    a0, b0 = float(part[lo]), float(part[lo + 1])
-    t = at - lo
-    return b0 - (b0 - a0) * (1 - t) if t >= 0.5 else a0 + (b0 - a0) * t
 
 
 def _up(xy):
