@@ -204,17 +204,18 @@ def search_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> 
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     best = None
     presence: list[float] = [0.0]
-    # A face looking down is foreshortened and cut off at the chin: stretched upright and
-    # given room below, the networks see a face they were trained on.
+    # A face looking down is foreshortened and cut off at the chin: stretched upright and given
+    # room below (black: the mesh crops read it past the edge), the networks see a face they know.
     for stretch in STRETCHES:
         if not detect and not (seeds and stretch in SEED_STRETCHES):
             continue
         img = cv2.resize(small, None, fx=1.0, fy=stretch, interpolation=cv2.INTER_LINEAR) if stretch != 1 else small
-        img = cv2.copyMakeBorder(img, 0, img.shape[0] // 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        padded = (img.shape[0] + img.shape[0] // 2, img.shape[1])
         tried: list[np.ndarray] = []
-        for det in _candidates(img, detect=detect, turns=stretch == 1.0, seeds=seeds and stretch in SEED_STRETCHES):
-            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]), tried,
-                                         presence)
+        for det in _candidates(img, padded, detect=detect, turns=stretch == 1.0,
+                               seeds=seeds and stretch in SEED_STRETCHES):
+            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]),
+                                         tried, presence)
             if found is None:
                 continue
             drift = _drift(img, found, presence)
@@ -233,17 +234,16 @@ def search_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> 
     return FaceSearch(_make_face(mesh / f, pupils / f, diams / f, 1.0 - drift), max(presence))
 
 
-def _candidates(img: np.ndarray, *, detect: bool = True, turns: bool = True, seeds: bool = True):
+def _candidates(img: np.ndarray, padded: tuple, *, detect: bool = True, turns: bool = True, seeds: bool = True):
     """Detections on the whole photo, on parts of it and turned; each mapped back to the photo.
 
-    ``turns``: also the parts and the turned photo (a stretched photo is searched whole: its
-    face looks down, upright). ``seeds``: then the places a face looking down usually is.
+    ``padded``: the photo's (height, width) with the black below it. ``turns``: also the parts
+    and the turned photo (a stretched photo is searched whole: its face looks down, upright).
+    ``seeds``: then the places a face looking down usually is.
     """
-    h, w = img.shape[:2]
-    k = min(1.0, DETECT_SIZE / max(h, w))  # the detector sees 128 px: no need to turn the whole photo
-    full = img
-    img = cv2.resize(full, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else full
-    h, w = img.shape[:2]
+    k = min(1.0, DETECT_SIZE / max(padded))  # the detector sees 128 px: no need to turn the whole photo
+    img = fm.shrunk_padded(img, padded, k) if detect else None
+    h, w = (0, 0) if img is None else img.shape[:2]
     views = [(None, 0.0)] if detect else []
     if turns and detect:
         views += [((0, h // 3, w, h), 0.0), ((0, h // 2, w, h), 0.0)]
@@ -273,7 +273,7 @@ def _candidates(img: np.ndarray, *, detect: bool = True, turns: bool = True, see
     if not seeds:
         return
     # Seeds where a face looking down usually is, for when the detector frames the head instead.
-    h, w = full.shape[:2]
+    h, w = padded
     for fy, fx, fs in SEEDS:
         c = np.array([w * fx, h * fy])
         half = w * fs / 2
@@ -363,7 +363,7 @@ def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
         x, y = int(round(p[0])), int(round(p[1]))
         if not (0 <= x < W and 0 <= y < H):
             return None
-        return float(np.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q))
+        return fm.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q)
 
     # The darkest fifth around each eye: the pupil, or the lashes of a closed eye.
     eyes = [lum((xy[a] + xy[b]) / 2, EYE_PERCENTILE, 2) for a, b in fm.EYE_CORNERS]

@@ -151,6 +151,46 @@ def _weighted_nms(boxes: np.ndarray, scores: np.ndarray, iou: float = 0.3):
     return groups
 
 
+def shrunk_padded(img: np.ndarray, padded: tuple, k: float) -> np.ndarray:
+    """``img`` with black below it to ``padded`` (height, width), resized by ``k`` (INTER_AREA).
+
+    The same pixels as resizing the padded copy whole, for the cost of the photo and a few black
+    rows: output rows whose source lies past those are black, and the last two, whose cells the
+    cut would shorten, are dropped.
+    """
+    h = img.shape[0]
+    if k >= 1:
+        return cv2.copyMakeBorder(img, 0, padded[0] - h, 0, 0, cv2.BORDER_CONSTANT, value=0)
+    rows = min(padded[0], h + math.ceil(4 / k))
+    part = cv2.copyMakeBorder(img, 0, rows - h, 0, 0, cv2.BORDER_CONSTANT, value=0)
+    part = cv2.resize(part, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    out = np.zeros((round(padded[0] * k), part.shape[1], 3), np.uint8)
+    keep = part.shape[0] if rows == padded[0] else part.shape[0] - 2
+    out[:keep] = part[:keep]
+    return out
+
+
+def percentile(a: np.ndarray, q: float) -> float:
+    """``np.percentile(a, q)`` (linear), to the last bit, for a tenth of its overhead on a small patch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.arange(10, dtype=np.uint8)
+    >>> percentile(a, 20) == float(np.percentile(a, 20)), percentile(a, 50)
+    (True, 4.5)
+    """
+    flat = a.reshape(-1)
+    at = (flat.size - 1) * (q / 100)  # numpy's virtual index and its interpolation, term for term
+    lo = math.floor(at)
+    if lo >= flat.size - 1:
+        return float(flat.max())
+    part = np.partition(flat, (lo, lo + 1))
+    a0, b0 = float(part[lo]), float(part[lo + 1])
+    t = at - lo
+    return b0 - (b0 - a0) * (1 - t) if t >= 0.5 else a0 + (b0 - a0) * t
+
+
 def crop_rotated(rgb: np.ndarray, center, size: float, angle: float, out: int, *, flip: bool = False):
     """A square of ``size`` px around ``center`` turned by ``angle`` (radians), as ``out`` px.
 
