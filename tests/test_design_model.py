@@ -70,7 +70,8 @@ def test_stages_rerun_only_for_what_a_change_reads(front):
     sim = Simulation(front, Settings(view="front", seed=2))
     view, size = View(0, 0, 0.5), (320, 320)
     sim.render(view, size)
-    runs = {k: sim.stage_runs(k) for k in ("detection", "zone_maps", "zone", "dots", "pigment")}
+    runs = {k: sim.stage_runs(k) for k in ("detection", "zone_maps", "zone", "dots", "pigment", "look", "shaved", "view",
+                                           "view skin")}
     sim.update(state="fresh")  # render only
     sim.render(view, size)
     assert {k: sim.stage_runs(k) for k in runs} == runs

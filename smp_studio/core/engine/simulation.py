@@ -339,11 +339,12 @@ class Simulation(Views):
         # Blur, grain and sharpening depend on the photo alone: estimated once. The skin's detail is read
         # on the automatic segmentation's bare skin (not the artist's edits) at the photo's scale, which a
         # calibration or a brush stroke may move: only that small part is read again then.
-        base = self._memo.get("look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
+        base = self._memo.get("photo look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
         detail = self._memo.get("skin detail", lambda s, rgb, seg, px: skin_detail_sigma(rgb, seg.labels == BALD,
                                                                                           px_per_mm=px),
                                 self.settings, self.photo.rgb, self.detection, self.scale.px_per_mm)
-        return replace(base, detail_sigma=detail)
+        # One object while both are the same: the stages after it know their input by identity.
+        return self._memo.get("look", lambda s, b, d: replace(b, detail_sigma=d), self.settings, base, detail)
 
     def session_dots(self, settings: Settings | None = None) -> Dots:
         """The impressions placed by the end of the (given or current) session."""
