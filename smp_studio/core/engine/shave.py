@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import WORK, fill_skin, hair_evidence
+from smp_studio.core.engine.bare_skin import WORK, coarse_morphology, fill_skin, hair_evidence
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.stubble import stubble_cover, stubble_shadow
 from smp_studio.core.model.scale import Scale
@@ -80,9 +80,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
             # the clipped scalp is one piece, never a patchwork of clipped and long hair; what in a
             # gap is bare skin (a blotch, a shine) is then kept by the hair evidence.
             ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen)
-            r = max(1, int(round(CLOSE_MM * mm)))
-            hair = cv2.morphologyEx(hair, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
-            hair *= ev
+            hair = np.maximum(hair, coarse_morphology(hair, cv2.MORPH_CLOSE, 2 * CLOSE_MM * mm)) * ev
     inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
     hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
