@@ -271,12 +271,12 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
     """
     small = _small(rgb)
     cue = dict(zip(("nose_offset", "detector_score"), profile_cue(small)))
+    nose_out = abs(cue["nose_offset"]) >= PROFILE_NOSE  # a profile's nose, a whole ear span out
     searched = None
     if face is ...:
         # The seeds look for a face looking down; a profile (its nose a whole ear span out) has
         # none to find, and the mesh confirmed no profile on the development set.
-        profile = abs(cue["nose_offset"]) >= PROFILE_NOSE and cue["detector_score"] >= PROFILE_SCORE
-        search = search_face(rgb, seeds=not profile)
+        search = search_face(rgb, seeds=not (nose_out and cue["detector_score"] >= PROFILE_SCORE))
         face, searched = search.face, search.presence
     if face is not None:
         return decide(cue, face)
@@ -296,8 +296,7 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         features["search_presence"] = searched
         # Only whether the presence reaches decide's threshold matters (a sure profile, or a
         # three-quarter view): the scan stops there.
-        profile = abs(cue["nose_offset"]) >= PROFILE_NOSE
-        enough = PROFILE_PRESENCE if profile else SIDE_PRESENCE
+        enough = PROFILE_PRESENCE if nose_out else SIDE_PRESENCE
         features["presence"] = face_presence(small, enough=enough)[0] if anywhere else searched
     return decide(features, face)
 

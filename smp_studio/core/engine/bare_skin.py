@@ -111,7 +111,7 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     >>> bool(ev[40, 30] > 0.9), bool(ev[40, 55] < 0.1)
     (True, True)
     """
-    h, w = hair.shape
+    out = hair.shape[::-1]
     if np.count_nonzero(bald & (hair < 0.02)) < MIN_BARE_SHARE * max(np.count_nonzero(bald | (hair > 0.02)), 1):
         # Too little bare skin to compare with (a veil of pale hair over the whole top): what was
         # called hair is clipped, as the segmentation says.
@@ -119,13 +119,12 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     # Judged over millimetres: at EVIDENCE_PX_PER_MM is enough, and a fraction of the work.
     f = min(1.0, EVIDENCE_PX_PER_MM / max(mm, 1e-6))
     if f < 0.8:
-        size = (max(int(round(w * f)), 8), max(int(round(h * f)), 8))
-        small_ev = hair_evidence(rgb, cv2.resize(hair, size, interpolation=cv2.INTER_AREA),
-                                 cv2.resize(bald.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0,
-                                 mm * size[0] / w, strands=None if strands is None else
-                                 cv2.resize(strands, size, interpolation=cv2.INTER_AREA))
-        return cv2.resize(small_ev, (w, h), interpolation=cv2.INTER_LINEAR)
-    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+        size = (max(int(round(out[0] * f)), 8), max(int(round(out[1] * f)), 8))
+        mm *= size[0] / out[0]
+        hair = cv2.resize(hair, size, interpolation=cv2.INTER_AREA)
+        bald = cv2.resize(bald.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        strands = None if strands is None else cv2.resize(strands, size, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(rgb, hair.shape[::-1], interpolation=cv2.INTER_AREA)
     skin = fill_skin(small, hair, skin=bald)
     k = max(1.0, 1.0 * mm)
     blurred = cv2.GaussianBlur(small, (0, 0), k)
@@ -154,4 +153,5 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     shine = cv2.dilate(shine, np.ones((3, 3), np.uint8), iterations=max(1, int(round(3.0 * mm))))
     ev *= 1.0 - shine
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
-    return cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
+    ev = cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
+    return ev if ev.shape[::-1] == out else cv2.resize(ev, out, interpolation=cv2.INTER_LINEAR)

@@ -88,18 +88,12 @@ def _blur_table() -> tuple[np.ndarray, np.ndarray]:
     return np.array(vals, np.float32), sig
 
 
-def estimate_look(rgb: np.ndarray, *, skin: np.ndarray | None = None,
-                  px_per_mm: float | None = None) -> PhotoLook:
+def estimate_look(rgb: np.ndarray) -> PhotoLook:
     """The blur, grain and sharpening of a photo, from its central crop.
 
-    Parameters
-    ----------
-    rgb : ndarray uint8 (h, w, 3)
-    skin : ndarray bool (h, w), optional, keyword-only
-        The bare skin (the segmentation's): its own detail sets ``detail_sigma``.
-    px_per_mm : float, optional, keyword-only
-        The photo's scale: the skin is read at 100 % and, when finer than
-        ``VIEWING_PX_PER_MM``, at that scale too.
+    ``detail_sigma`` is left at 0: the bare skin's detail is read apart
+    (:func:`skin_detail_sigma`), as it depends on the segmentation and the
+    scale, not on the photo alone (``Simulation.look`` puts the two together).
 
     Examples
     --------
@@ -129,9 +123,8 @@ def estimate_look(rgb: np.ndarray, *, skin: np.ndarray | None = None,
     mid = g - cv2.GaussianBlur(g, (0, 0), 2.0)
     ratio = float(fine.std() / max(mid.std(), 1e-6))
     sharpened = float(np.clip((ratio - 0.55) / 0.3, 0, 1)) if blur > 0.9 else 0.0
-    detail = 0.0 if skin is None else skin_detail_sigma(rgb, skin, px_per_mm=px_per_mm)
     return PhotoLook(blur_sigma=float(np.clip(blur, 0.5, 4.5)), noise=float(np.clip(noise, 0.0, 0.08)),
-                     sharpened=sharpened, detail_sigma=detail)
+                     sharpened=sharpened)
 
 
 def dot_fine_share(sigma):
