@@ -173,3 +173,43 @@ def test_a_bald_head_has_next_to_nothing_to_clip():
         clipped = sim.shaved()[0]
         changed = np.abs(clipped.astype(int) - sim.photo.rgb).max(axis=2) > 8
         assert changed[sim.segmentation.head_mask].mean() < 0.05, name
+
+
+def test_a_crown_veiled_in_pale_strands_keeps_its_own_skin_tone_when_clipped():
+    """When the whole crown is under a veil of pale hair and all of it is clipped, no bare skin is left
+    beside the clipped area to learn the skin from: the skin seen through the veil is the client's,
+    not the beige of a carpet the segmentation also took for skin."""
+    from smp_studio.core.engine.shave import shave
+
+    img = np.full((240, 240, 3), (30, 28, 26), np.uint8)  # dark hair all round
+    yy, xx = np.mgrid[0:240, 0:240]
+    crown = (yy - 120) ** 2 + (xx - 120) ** 2 < 60 ** 2
+    img[crown] = (214, 190, 192)  # pale pink skin through the veil
+    img[215:, :25] = (200, 180, 110)  # a sandy carpet in the corner, taken for skin too
+    skin = crown.copy()
+    skin[215:, :25] = True
+    region = np.zeros((240, 240), np.float32)
+    region[20:220, 50:220] = 1.0  # everything on the head is clipped
+    out = shave(img, region, Scale(2.0), guard_mm=0.5, hair_rgb=(30, 28, 26), skin_mask=skin,
+                follicles=np.where(crown, 0.0, 0.9).astype(np.float32))
+    centre = out[100:140, 100:140].reshape(-1, 3).astype(float).mean(axis=0)
+    assert centre[2] > centre[1] - 10  # pink, as the crown is: not the carpet's sand
+    assert abs(centre.mean() - img[100:140, 100:140].mean()) < 25
+
+
+def test_pigment_over_clipped_hair_shows_only_between_the_stubble():
+    """Clipped dense hair leaves stubble and roots over part of the skin: pigment blended over it shows
+    through the rest, so a longer guard hides more of it (and the blend is not laid on top of the
+    stubble shadow at full strength, a dark band where treated scalp meets clipped hair)."""
+    img, labels = synthetic_head(size=320, bald_radius=0.22)
+    ring = (labels == 3)
+
+    def darkening(guard_mm):
+        sim = Simulation(Photo.from_array(img), Settings(seed=1, view="back", shave_guard_mm=guard_mm))
+        base, region = sim.shaved()
+        out = sim.render()
+        clipped = ring & (region > 0.9)
+        b, o = base[clipped].astype(float).mean(), out[clipped].astype(float).mean()
+        return (b - o) / b
+
+    assert darkening(3.0) < 0.75 * darkening(0.0)

@@ -16,11 +16,14 @@ WORK = 768  # long side of the working image for the skin fill
 
 
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
-              working: bool = False) -> np.ndarray:
+              working: bool = False, under: bool = False, inset: int = 1) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
     ``skin`` (bool, photo size) says which pixels may teach the fill (default:
     all outside ``mask``); background must not, or a wall bleeds onto the scalp.
+    With ``under``, the ``skin`` pixels under ``mask`` teach it too (skin seen
+    through a veil of strands). Pixels within ``inset`` working pixels of the
+    edge of what teaches do not (there skin and hair mix).
     Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
     the working size it is computed at, at most ``WORK`` pixels across).
 
@@ -36,8 +39,9 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
     known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02
     if skin is not None:
-        known &= cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    known = cv2.erode(known.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+        teach = cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        known = teach if under else known & teach
+    known = cv2.erode(known.astype(np.uint8), np.ones((2 * inset + 1,) * 2, np.uint8)).astype(np.float32)
     if known.sum() < 10:
         return np.broadcast_to(np.array(fallback_rgb, np.float32), (h, w, 3) if working else (H, W, 3)).copy()
     # Push: known-weighted pyramid down to where every cell has seen some skin.

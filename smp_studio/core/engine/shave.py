@@ -23,6 +23,11 @@ FADE_MM = 15.0  # the clipped area fades out over this beyond ``around_mm``
 THIN_FROM = 0.2  # hair density from which the clippers take hair (thinning hair included)
 CLOSE_MM = 6.0  # gaps narrower than this between clipped patches are clipped too
 FOLLICLE_GRAIN = 0.1  # how much the stubble shadow varies from follicle to follicle (share of itself)
+#: When less of the bare skin than this share lies beside what is clipped, the skin under it (seen
+#: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
+VEIL_KNOWN = 0.1
+FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
+VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
@@ -175,16 +180,26 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     rng = np.random.default_rng([seed, 31])
     # Tone, shading and the clipped hair's colour vary over centimetres: all at a working size,
     # brought up once. Only the grain and the stubble are drawn at full resolution.
-    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask, working=True)
-    h, w = skin.shape[:2]
-    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    f = min(1.0, WORK / max(H, W))
+    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
-    # The light falling on the hair fell on the skin beneath too: keep half its gradient.
-    g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    big = max(3.0, 6.0 * px * w / W)
-    low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
-    ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
-    skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
+    veiled = skin_mask is not None and _veiled(rs, cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
+                                                               interpolation=cv2.INTER_NEAREST) > 0)
+    # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
+    # which varies over centimetres.
+    tone_px = VEIL_TONE_MM * px * w / W
+    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask, working=True, under=veiled,
+                     inset=max(1, int(round(tone_px))) if veiled else 1)
+    if veiled:
+        skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    if not veiled:  # (under a veil the fill learnt the skin where it is, in its own light)
+        # The light falling on the hair fell on the skin beneath too: keep half its gradient.
+        g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        big = max(3.0, 6.0 * px * w / W)
+        low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
+        ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
+        skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
     hair = np.array(hair_rgb, np.float32)
     # This head's own hair: the darker strand pixels of what is clipped (full-resolution pixels, as
     # strands are a pixel or two wide; a sparse sample of them is plenty).
@@ -200,10 +215,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
 
     # A clipped head reads as a "stubble shadow": the cut shafts and the roots beneath the skin,
     # darker the denser the hair grew and the longer the guard leaves it.
-    dense = np.ones((h, w), np.float32) if follicles is None else cv2.resize(
-        np.asarray(follicles, np.float32), (w, h), interpolation=cv2.INTER_AREA)
-    # Follicle density changes over centimetres, never in a step at the detected hair's edge.
-    dense = wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, 4.0 * px * w / W))
+    dense = np.ones((h, w), np.float32) if follicles is None else follicle_share(follicles, (w, h), px * w / W)
     shadow = stubble_shadow(guard_mm) * dense
     # Skin that grew dense hair has not seen the sun, and the roots beneath it cast grey: a
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
@@ -242,6 +254,26 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
+
+
+def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float) -> np.ndarray:
+    """How densely the clipped hair grew (0..1, float32) at ``size`` (w, h), from the detected hair
+    density ``follicles`` (any size); ``px_per_mm`` at ``size``.
+
+    >>> dens = np.zeros((100, 100), np.float32); dens[:, 50:] = 1
+    >>> f = follicle_share(dens, (50, 50), 1.0)
+    >>> bool(f[25, 45] > 0.9), bool(f[25, 5] < 0.1)
+    (True, True)
+    """
+    dense = cv2.resize(np.asarray(follicles, np.float32), size, interpolation=cv2.INTER_AREA)
+    # Follicle density changes over centimetres, never in a step at the detected hair's edge.
+    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
+
+
+def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
+    """Whether ``region`` covers nearly all the ``bare`` skin (both at one size): a crown under a veil
+    of pale strands, clipped whole, leaves no bare skin beside it to learn the skin from."""
+    return np.count_nonzero(bare & (region < 0.02)) < VEIL_KNOWN * max(np.count_nonzero(bare), 1)
 
 
 def _upsampled_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.ndarray:

@@ -16,7 +16,8 @@ import numpy as np
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.shave import shave, shave_region, wide_blur
+from smp_studio.core.engine.shave import follicle_share, shave, shave_region, wide_blur
+from smp_studio.core.engine.stubble import stubble_shadow
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
@@ -95,8 +96,25 @@ class Views:
 
     def visibility(self, view: View, out_size) -> np.ndarray:
         """How much bare skin shows (1) versus hair over it (0), for a view."""
-        vis, f = self._visibility_map()
-        return View(view.x0 * f, view.y0 * f, view.scale / f).crop(vis, out_size)
+        return self._at_visibility_size(self._visibility_map()[0], view, out_size)
+
+    def _at_visibility_size(self, small: np.ndarray, view: View, out_size) -> np.ndarray:
+        f = self._visibility_map()[1]
+        return View(view.x0 * f, view.y0 * f, view.scale / f).crop(small, out_size)
+
+    def _clipped_visibility(self, settings: Settings) -> np.ndarray:
+        """How much skin shows where the shave preview clipped hair, at the visibility map's size: the long
+        hair no longer hides it, but the stubble and roots left cover the share their shadow does, so
+        pigment blended over clipped dense hair is not laid on top of its shadow at full strength."""
+        def stage(s, seg, region, vmap):
+            h, w = vmap[0].shape
+            small = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
+            cover = stubble_shadow(s.shave_guard_mm) * follicle_share(seg.hair_density, (w, h),
+                                                                       self.scale.px_per_mm * w / region.shape[1])
+            return small * (1.0 - cover)
+
+        return self._memo.get("clipped visibility", stage, settings, self.segmentation, self.shaved(settings)[1],
+                              self._visibility_map())
 
     def changed_box(self, old: Design) -> tuple[float, float, float, float] | None:
         """The photo box outside which this design renders exactly as ``old`` did.
@@ -145,12 +163,12 @@ class Views:
 
         def crop(s, k, src, vmap, clipped):
             vis = self.visibility(view, out_size)
-            if clipped is not None:  # clipped hair no longer hides the skin
-                vis = np.maximum(vis, view.crop(clipped, out_size))
+            if clipped is not None:
+                vis = np.maximum(vis, self._at_visibility_size(clipped, view, out_size))
             return view.crop(src, out_size), vis
 
         base, vis = self._memo.get("view", crop, settings, key, self.photo.rgb if shaved is None else shaved[0],
-                                   self._visibility_map(), None if shaved is None else shaved[1])
+                                   self._visibility_map(), None if shaved is None else self._clipped_visibility(settings))
         dots = self.session_dots(settings)
         pig = self._pigment(settings)
         h, w = base.shape[:2]
