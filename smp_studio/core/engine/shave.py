@@ -183,12 +183,14 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     f = min(1.0, WORK / max(H, W))
     w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
-    veiled = skin_mask is not None and _veiled(rs, cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
-                                                               interpolation=cv2.INTER_NEAREST) > 0)
+    # (The fill reads the skin mask at this size: brought down once, for it and for the veil's test.)
+    bare = None if skin_mask is None else cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
+                                                      interpolation=cv2.INTER_NEAREST) > 0
+    veiled = bare is not None and _veiled(rs, bare)
     # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
     # which varies over centimetres.
     tone_px = VEIL_TONE_MM * px * w / W
-    skin = fill_skin(rgb, region, skin_rgb, skin=skin_mask, working=True, under=veiled,
+    skin = fill_skin(rgb, region, skin_rgb, skin=bare, working=True, under=veiled,
                      inset=max(1, int(round(tone_px))) if veiled else 1)
     if veiled:
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
