@@ -162,10 +162,9 @@ class Views:
         shaved = self.shaved(settings) if self.clips_hair(settings) else None
 
         def crop(s, k, src, vmap, clipped):
-            vis = self.visibility(view, out_size)
-            if clipped is not None:
-                vis = np.maximum(vis, self._at_visibility_size(clipped, view, out_size))
-            return view.crop(src, out_size), vis
+            # (Both maps at their own small size: one of the view's size is made, not three.)
+            vis = vmap[0] if clipped is None else np.maximum(vmap[0], clipped)
+            return view.crop(src, out_size), self._at_visibility_size(vis, view, out_size)
 
         base, vis = self._memo.get("view", crop, settings, key, self.photo.rgb if shaved is None else shaved[0],
                                    self._visibility_map(), None if shaved is None else self._clipped_visibility(settings))
