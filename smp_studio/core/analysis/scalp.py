@@ -32,6 +32,14 @@ HEAD_LENGTH_MM = 195.0
 FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
 #: Seen from behind, the rim (in skull half-breadths) left out when judging whether there is bald scalp.
 RIM = 0.1
+#: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
+#: forehead is foreshortened further than in a front view, and the frontal scalp behind it is not.
+FOREHEAD_MIN_ABOVE = 0.2
+#: A face looking down shows its brows and closed eyes as one band of "hair" across the skull's
+#: middle (at least this share of the row), with only the nose's narrow skin below it: below the
+#: band, skin fills at least ``NOSE_SKIN`` of the midline columns but under ``NECK_SKIN`` of the
+#: row (a neck below an occipital fringe is skin all across).
+EYE_BAND, NOSE_SKIN, NECK_SKIN = 0.9, 0.5, 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,13 +184,16 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
-    if face is None and box is None and view == "front":
-        brow = _brow_row(lab, *fitted)
+    if face is None and box is None and view in ("front", "topdown"):
+        brow = _brow_row(lab, *fitted) if view == "front" else None
+        if brow is None:
+            brow = _eye_band_row(lab, *fitted)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
             # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
             # half-breadth allows for a top-down photo foreshortening the forehead.
-            face_mask[int(max(brow - FOREHEAD_MIN * a, 0)):, :] = True
+            margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
+            face_mask[int(max(brow - margin * a, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
         mask &= ~_ears(lab, mask, cx, cy, a, b)
@@ -251,6 +262,45 @@ def _brow_row(lab, cx, cy, a, b) -> float | None:
         left, mid, right = part(-0.6, -0.15), part(-0.08, 0.08), part(0.15, 0.6)
         if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
             return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
+    return None
+
+
+def _eye_band_row(lab, cx, cy, a, b) -> float | None:
+    """Top row of the brows of a face looking down, seen as one band with the eyes, or None.
+
+    A face bent toward the camera (a front photo taken from above, or a top-down
+    photo reaching the brows) hides from the face detectors, and its brows and
+    closed eyes merge into one band across the skull's lower half: bare forehead
+    above it, and below it the nose, a narrow column of skin between shaded
+    eye sockets and cheeks. An occipital fringe is a band too, but a neck below
+    it is skin all across, and a shirt or the background no skin at all.
+    """
+    h, w = lab.shape
+    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
+    m0, m1 = int(max(cx - 0.12 * a, 0)), int(min(cx + 0.12 * a, w))
+    if c1 - c0 < 5 or m1 - m0 < 2:
+        return None
+    hair = (lab[:, c0:c1] >= THINNING).mean(axis=1)
+    skin = (lab[:, c0:c1] == BALD).mean(axis=1)
+    mid_skin = (lab[:, m0:m1] == BALD).mean(axis=1)
+    above, below = max(int(0.1 * b), 2), max(int(0.25 * b), 3)
+    for y in range(int(cy) + 1, int(min(cy + 1.1 * b, h - 1))):
+        if hair[y] < EYE_BAND:
+            continue
+        top = y
+        while top > cy and hair[top - 1] >= 0.15:
+            top -= 1
+        if top <= cy or skin[max(top - above, 0):top].mean() <= 0.6:
+            return None  # the first full band has no bare forehead above it: a fringe, not brows
+        end = y
+        while end < h and hair[end] >= EYE_BAND:
+            end += 1
+        if end >= h - 2 or end - top > 0.4 * b:
+            return None
+        under = slice(end, min(end + below, h))
+        if mid_skin[under].mean() >= NOSE_SKIN and skin[under].mean() < NECK_SKIN:
+            return float(top - 0.05 * b)
+        return None
     return None
 
 
