@@ -349,3 +349,40 @@ def test_an_occipital_fringe_above_the_neck_is_not_taken_for_brows():
                      segmentation=from_labels(labels, img))
     ys = sim.dots.xy[:, 1]
     assert (ys > band - 0.15 * 0.38 * 400).sum() > 200
+
+
+def _dome_from_above(size=400):
+    """A bald head seen from above, its pixel rows and columns, and the dome's mask."""
+    rng = np.random.default_rng(6)
+    img, labels, yy, xx = _canvas(size)
+    dome = ((xx - size / 2) / (0.3 * size)) ** 2 + ((yy - 0.42 * size) / (0.33 * size)) ** 2 <= 1
+    _paint(img, labels, dome, SKIN, 1, rng)
+    return img, labels, yy, xx, dome, rng
+
+
+def test_skin_coloured_shoulders_joining_a_bald_head_seen_from_above_get_no_dots():
+    """Bare shoulders and arms below a bald dome are one skin-coloured blob with it in the head
+    cut: the pigment stays on the dome."""
+    img, labels, yy, xx, dome, rng = _dome_from_above()
+    shoulders = (yy > 0.62 * 400) & (np.abs(xx - 200) < 200) & ~dome
+    _paint(img, labels, shoulders, SKIN, 1, rng)
+    sim = Simulation(Photo.from_array(img), Settings(view="topdown", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    assert _on(sim.dots, dome) > 1000
+    off = shoulders & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert _on(sim.dots, off) == 0
+
+
+@pytest.mark.parametrize("view", ["topdown", "front"])
+def test_a_wall_the_head_cut_took_for_bald_skin_gets_no_dots(view):
+    """A grey wall beside the head that the head cut kept (labelled bald skin) is not inked: it is
+    not the client's skin colour and it goes on beyond the head."""
+    img, labels, yy, xx, dome, rng = _dome_from_above()
+    wall = (xx > 0.72 * 400) & (yy < 0.3 * 400) & ~dome
+    img[xx > 0.72 * 400] = (150, 150, 145)  # the wall, right of the head
+    img[dome] = SKIN
+    labels[wall] = 1  # taken for bald skin, joined to the head
+    sim = Simulation(Photo.from_array(img), Settings(view=view, px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    assert _on(sim.dots, dome) > 1000
+    assert _on(sim.dots, wall & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)) == 0

@@ -17,6 +17,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+from smp_studio.core.analysis.off_scalp import eye_band_row, small_lab, wall_in_head, without_shoulders
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -35,11 +36,6 @@ RIM = 0.1
 #: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
 #: forehead is foreshortened further than in a front view, and the frontal scalp behind it is not.
 FOREHEAD_MIN_ABOVE = 0.2
-#: A face looking down shows its brows and closed eyes as one band of "hair" across the skull's
-#: middle (at least this share of the row), with only the nose's narrow skin below it: below the
-#: band, skin fills at least ``NOSE_SKIN`` of the midline columns but under ``NECK_SKIN`` of the
-#: row (a neck below an occipital fringe is skin all across).
-EYE_BAND, NOSE_SKIN, NECK_SKIN = 0.9, 0.5, 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,8 +142,11 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         fit = skull_fit(head, whole=(view == "topdown"))
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
+    # The brows are looked for below the fitted outline's own centre (a face looking down is part of it).
+    fitted = (*fit[0], *fit[1])
+    if view == "topdown":
+        fit = without_shoulders(head, fit)
     (cx, cy), (a, b) = fit
-    fitted = (cx, cy, a, b)  # the brows are looked for below the fitted arc's own centre
     if view == "front" and b < FRONT_ROUND * a:
         # From the front the fit reads the skull's upper arc alone, which pins its breadth but
         # hardly its height: a flat fit cut the forehead and the top off (the face mask, not
@@ -187,7 +186,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if face is None and box is None and view in ("front", "topdown"):
         brow = _brow_row(lab, *fitted) if view == "front" else None
         if brow is None:
-            brow = _eye_band_row(lab, *fitted)
+            brow = eye_band_row(lab, *fitted)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
             # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
@@ -195,12 +194,15 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
             face_mask[int(max(brow - margin * a, 0)):, :] = True
     mask &= ~face_mask
+    coloured = _skin_coloured(photo_rgb, seg.skin_lab, (w, h))
+    if photo_rgb is not None and seg.skin_lab is not None:
+        mask &= ~wall_in_head(lab, head, coloured, small_lab(photo_rgb, (w, h)))
     if view in ("back", "topdown"):
         mask &= ~_ears(lab, mask, cx, cy, a, b)
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = _largest(mask)
-    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
+    skin = mask & ((lab == THINNING) | ((lab == BALD) & coloured))
     if seg.skin_lab is None:
         skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
     counted = mask
@@ -223,8 +225,7 @@ def _skin_coloured(photo_rgb, skin_lab, size):
     w, h = size
     if photo_rgb is None or skin_lab is None:
         return np.ones((h, w), bool)
-    small = cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
-    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = small_lab(photo_rgb, size)
     Ls, as_, bs = skin_lab
     # Shine and shade move lightness a long way, hue little: a white cup is not skin.
     return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
@@ -262,45 +263,6 @@ def _brow_row(lab, cx, cy, a, b) -> float | None:
         left, mid, right = part(-0.6, -0.15), part(-0.08, 0.08), part(0.15, 0.6)
         if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
             return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
-    return None
-
-
-def _eye_band_row(lab, cx, cy, a, b) -> float | None:
-    """Top row of the brows of a face looking down, seen as one band with the eyes, or None.
-
-    A face bent toward the camera (a front photo taken from above, or a top-down
-    photo reaching the brows) hides from the face detectors, and its brows and
-    closed eyes merge into one band across the skull's lower half: bare forehead
-    above it, and below it the nose, a narrow column of skin between shaded
-    eye sockets and cheeks. An occipital fringe is a band too, but a neck below
-    it is skin all across, and a shirt or the background no skin at all.
-    """
-    h, w = lab.shape
-    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
-    m0, m1 = int(max(cx - 0.12 * a, 0)), int(min(cx + 0.12 * a, w))
-    if c1 - c0 < 5 or m1 - m0 < 2:
-        return None
-    hair = (lab[:, c0:c1] >= THINNING).mean(axis=1)
-    skin = (lab[:, c0:c1] == BALD).mean(axis=1)
-    mid_skin = (lab[:, m0:m1] == BALD).mean(axis=1)
-    above, below = max(int(0.1 * b), 2), max(int(0.25 * b), 3)
-    for y in range(int(cy) + 1, int(min(cy + 1.1 * b, h - 1))):
-        if hair[y] < EYE_BAND:
-            continue
-        top = y
-        while top > cy and hair[top - 1] >= 0.15:
-            top -= 1
-        if top <= cy or skin[max(top - above, 0):top].mean() <= 0.6:
-            return None  # the first full band has no bare forehead above it: a fringe, not brows
-        end = y
-        while end < h and hair[end] >= EYE_BAND:
-            end += 1
-        if end >= h - 2 or end - top > 0.4 * b:
-            return None
-        under = slice(end, min(end + below, h))
-        if mid_skin[under].mean() >= NOSE_SKIN and skin[under].mean() < NECK_SKIN:
-            return float(top - 0.05 * b)
-        return None
     return None
 
 
