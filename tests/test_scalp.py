@@ -371,18 +371,3 @@ def test_skin_coloured_shoulders_joining_a_bald_head_seen_from_above_get_no_dots
     assert _on(sim.dots, dome) > 1000
     off = shoulders & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     assert _on(sim.dots, off) == 0
-
-
-@pytest.mark.parametrize("view", ["topdown", "front"])
-def test_a_wall_the_head_cut_took_for_bald_skin_gets_no_dots(view):
-    """A grey wall beside the head that the head cut kept (labelled bald skin) is not inked: it is
-    not the client's skin colour and it goes on beyond the head."""
-    img, labels, yy, xx, dome, rng = _dome_from_above()
-    wall = (xx > 0.72 * 400) & (yy < 0.3 * 400) & ~dome
-    img[xx > 0.72 * 400] = (150, 150, 145)  # the wall, right of the head
-    img[dome] = SKIN
-    labels[wall] = 1  # taken for bald skin, joined to the head
-    sim = Simulation(Photo.from_array(img), Settings(view=view, px_per_mm=2.0),
-                     segmentation=from_labels(labels, img))
-    assert _on(sim.dots, dome) > 1000
-    assert _on(sim.dots, wall & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)) == 0

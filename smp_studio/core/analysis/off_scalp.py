@@ -1,16 +1,14 @@
 """What the head cut keeps that is not scalp, found on the segmentation's labels.
 
-Skin-coloured walls, shoulders and arms join a bald head in the graph cut, and
-a face bent toward the camera hides from the face detectors. Each is told from
-the scalp by its place and shape: a wall by sharing its colour with what lies
-beyond the head, shoulders by widening the outline below the skull's arc, a
-face by the band of brows and closed eyes across the skull's lower half.
+Skin-coloured shoulders and arms join a bald head in the graph cut, and a face
+bent toward the camera hides from the face detectors. Each is told from the
+scalp by its place and shape: shoulders by widening the outline below the
+skull's arc, a face by the band of brows and closed eyes across the skull's
+lower half.
 """
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
 
 from smp_studio.core.analysis.segmentation import BALD, THINNING
 from smp_studio.core.analysis.skull import skull_fit
@@ -20,50 +18,9 @@ from smp_studio.core.analysis.skull import skull_fit
 #: band, skin fills at least ``NOSE_SKIN`` of the midline columns but under ``NECK_SKIN`` of the
 #: row (a neck below an occipital fringe is skin all across).
 EYE_BAND, NOSE_SKIN, NECK_SKIN = 0.9, 0.5, 0.5
-#: Background in the head: a patch labelled bald, not skin-coloured, within this colour distance (CIE
-#: Lab ΔE) of what lies just outside the head (within ``WALL_RING`` grid pixels) beside it, and of
-#: at least ``WALL_LEAST`` grid pixels.
-WALL_DELTA_E, WALL_RING, WALL_LEAST = 10.0, 4, 20
-#: Seen from above, a skull fit on the upper arc alone wins over the whole outline's when its area is
-#: under this share of it: shoulders or arms widened the outline.
-SHOULDERS = 0.8
-
-
-def small_lab(photo_rgb, size):
-    """The photo in CIE Lab at ``size`` (w, h), float32."""
-    small = cv2.resize(np.asarray(photo_rgb), size, interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-
-
-def wall_in_head(labels, head, coloured, lab) -> np.ndarray:
-    """Background the head cut took for bald skin: patches labelled bald but not of the client's
-    skin colour (``coloured``) that share their colour with what lies just outside the head
-    along their edge. A wall beside the hair goes on beyond the cut; shine on a bald dome is
-    unlike the wall behind it, and skin-coloured patches are judged by the skull fit instead.
-    """
-    h, w = head.shape
-    cand = (head & (labels == BALD) & ~coloured).astype(np.uint8)
-    out = np.zeros((h, w), bool)
-    if not cand.any():
-        return out
-    ring = cv2.dilate(head.astype(np.uint8), np.ones((2 * WALL_RING + 1,) * 2, np.uint8)).astype(bool) & ~head
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
-    near = np.ones((2 * WALL_RING + 1,) * 2, np.uint8)
-    for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] < WALL_LEAST:
-            continue
-        x, y, bw, bh = stats[i, :4]
-        x0, y0 = max(x - WALL_RING - 1, 0), max(y - WALL_RING - 1, 0)
-        x1, y1 = min(x + bw + WALL_RING + 1, w), min(y + bh + WALL_RING + 1, h)
-        comp = cc[y0:y1, x0:x1] == i
-        beside = cv2.dilate(comp.astype(np.uint8), near).astype(bool) & ring[y0:y1, x0:x1]
-        if beside.sum() < WALL_LEAST // 4:
-            continue
-        inside = np.median(lab[y0:y1, x0:x1][comp], axis=0)
-        outside = np.median(lab[y0:y1, x0:x1][beside], axis=0)
-        if np.linalg.norm(inside - outside) < WALL_DELTA_E:
-            out[y0:y1, x0:x1] |= comp
-    return out
+#: Seen from above, a skull fit on the upper arc alone wins over the whole outline's when its breadth
+#: is under this share of it: shoulders or arms widened the outline.
+SHOULDERS = 0.85
 
 
 def without_shoulders(head, fit):
@@ -71,16 +28,28 @@ def without_shoulders(head, fit):
 
     Seen from above, skin-coloured shoulders and arms join the head's outline and
     the whole-outline fit takes them for skull. The upper arc (above the ears
-    and shoulders) pins the skull alone: where it gives a clearly smaller skull
-    that still holds most of the head's top, it wins.
+    and shoulders) pins the skull alone: where it gives a clearly narrower skull
+    that still holds most of the head's top, it wins, at least as long as it is
+    broad (the arc pins the breadth better than the length).
+
+    Examples
+    --------
+    >>> import cv2, numpy as np
+    >>> m = np.zeros((200, 200), np.uint8)
+    >>> _ = cv2.ellipse(m, (100, 80), (50, 55), 0, 0, 360, 1, -1)  # the dome
+    >>> m[120:, :] = 1                                           # shoulders across the frame
+    >>> (cx, cy), (a, b) = without_shoulders(m > 0, skull_fit(m > 0, whole=True))
+    >>> bool(abs(a - 50) < 6)
+    True
     """
     arc = skull_fit(head, strict=True)
     if arc is None:
         return fit
     (cx, cy), (a, b) = fit
     (ax, ay), (aa, ab) = arc
-    if aa * ab < SHOULDERS * a * b and aa > 0.5 * a:  # a clearly smaller skull, yet not a tuft
-        return arc
+    if SHOULDERS * a > aa > 0.5 * a:  # clearly narrower, yet not a tuft
+        length = max(ab, aa)
+        return (ax, ay - ab + length), (aa, length)  # the top stays where the arc put it
     return fit
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
-from smp_studio.core.analysis.off_scalp import eye_band_row, small_lab, wall_in_head, without_shoulders
+from smp_studio.core.analysis.off_scalp import eye_band_row, without_shoulders
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -194,15 +194,12 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
             face_mask[int(max(brow - margin * a, 0)):, :] = True
     mask &= ~face_mask
-    coloured = _skin_coloured(photo_rgb, seg.skin_lab, (w, h))
-    if photo_rgb is not None and seg.skin_lab is not None:
-        mask &= ~wall_in_head(lab, head, coloured, small_lab(photo_rgb, (w, h)))
     if view in ("back", "topdown"):
         mask &= ~_ears(lab, mask, cx, cy, a, b)
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = _largest(mask)
-    skin = mask & ((lab == THINNING) | ((lab == BALD) & coloured))
+    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
     if seg.skin_lab is None:
         skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
     counted = mask
@@ -225,7 +222,8 @@ def _skin_coloured(photo_rgb, skin_lab, size):
     w, h = size
     if photo_rgb is None or skin_lab is None:
         return np.ones((h, w), bool)
-    lab = small_lab(photo_rgb, size)
+    small = cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     Ls, as_, bs = skin_lab
     # Shine and shade move lightness a long way, hue little: a white cup is not skin.
     return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
