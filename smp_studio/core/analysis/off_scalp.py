@@ -62,6 +62,18 @@ def eye_band_row(lab, cx, cy, a, b) -> float | None:
     above it, and below it the nose, a narrow column of skin between shaded
     eye sockets and cheeks. An occipital fringe is a band too, but a neck below
     it is skin all across, and a shirt or the background no skin at all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lab = np.ones((100, 100), np.uint8)     # a bald head filling the grid ...
+    >>> lab[70:76] = 3                          # ... brows and eyes across it ...
+    >>> lab[76:, :44] = lab[76:, 56:] = 3       # ... shaded cheeks beside the nose
+    >>> eye_band_row(lab, 50.0, 45.0, 45.0, 50.0)
+    67.5
+    >>> lab[76:] = 1                            # skin all across below: a neck under a fringe
+    >>> eye_band_row(lab, 50.0, 45.0, 45.0, 50.0) is None
+    True
     """
     h, w = lab.shape
     c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
