@@ -18,9 +18,10 @@ from smp_studio.core.analysis.skull import skull_fit
 #: band, skin fills at least ``NOSE_SKIN`` of the midline columns but under ``NECK_SKIN`` of the
 #: row (a neck below an occipital fringe is skin all across).
 EYE_BAND, NOSE_SKIN, NECK_SKIN = 0.9, 0.5, 0.5
-#: Seen from above, a skull fit on the upper arc alone wins over the whole outline's when its breadth
-#: is under this share of it: shoulders or arms widened the outline.
-SHOULDERS = 0.85
+#: Seen from above, a skull fit on the upper arc alone wins over the whole outline's when its area
+#: is under this share of it: shoulders or arms widened the outline, or a face looking down
+#: lengthened it.
+SHOULDERS = 0.8
 
 
 def without_shoulders(head, fit):
@@ -28,9 +29,8 @@ def without_shoulders(head, fit):
 
     Seen from above, skin-coloured shoulders and arms join the head's outline and
     the whole-outline fit takes them for skull. The upper arc (above the ears
-    and shoulders) pins the skull alone: where it gives a clearly narrower skull
-    that still holds most of the head's top, it wins, at least as long as it is
-    broad (the arc pins the breadth better than the length).
+    and shoulders) pins the skull alone: where it gives a clearly smaller skull
+    that still holds most of the head's top, it wins.
 
     Examples
     --------
@@ -47,9 +47,8 @@ def without_shoulders(head, fit):
         return fit
     (cx, cy), (a, b) = fit
     (ax, ay), (aa, ab) = arc
-    if SHOULDERS * a > aa > 0.5 * a:  # clearly narrower, yet not a tuft
-        length = max(ab, aa)
-        return (ax, ay - ab + length), (aa, length)  # the top stays where the arc put it
+    if aa * ab < SHOULDERS * a * b and aa > 0.5 * a:  # clearly smaller, yet not a tuft
+        return arc
     return fit
 
 
