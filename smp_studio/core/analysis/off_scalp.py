@@ -9,7 +9,6 @@ lower half.
 
 from __future__ import annotations
 
-
 from smp_studio.core.analysis.segmentation import BALD, THINNING
 from smp_studio.core.analysis.skull import skull_fit
 
@@ -28,7 +27,8 @@ def without_shoulders(head, fit):
     """The skull fit of a top-down photo, not pulled wide by shoulders or arms.
 
     Seen from above, skin-coloured shoulders and arms join the head's outline and
-    the whole-outline fit takes them for skull. The upper arc (above the ears
+    the whole-outline fit takes them for skull (ears, a neck, or a face bent
+    toward the camera lengthen it the same way). The upper arc (above the ears
     and shoulders) pins the skull alone: where it gives a clearly smaller skull
     that still holds most of the head's top, it wins.
 
