@@ -339,6 +339,9 @@ def test_a_face_looking_down_is_not_inked_when_no_detector_finds_it(view):
     ys = sim.dots.xy[:, 1]
     assert len(ys) > 1000  # the bald top is treated
     assert ys.max() < band - 0.15 * 0.38 * 400, (view, ys.max(), band)
+    # The pigment thins out toward the brows, as a hairline does, rather than stopping at a ruled edge.
+    last = ys.max()
+    assert (ys > last - 10).sum() < 0.5 * ((ys > last - 70) & (ys <= last - 60)).sum()
 
 
 def test_an_occipital_fringe_above_the_neck_is_not_taken_for_brows():

@@ -56,7 +56,7 @@ class Scalp:
     skin_share : float
         Share of the scalp showing bald or thinning skin.
     fade : ndarray of float32, (h, w), optional
-        0..1: how far pigment reaches toward a nape or sideburn line (a soft
+        0..1: how far pigment reaches toward a nape or sideburn line, or the brows (a soft
         natural edge rather than a cut); 1 elsewhere.
     """
 
@@ -160,7 +160,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
     face_dir = (0.0, 1.0)
-    floor = None
+    floor = brow_cut = None
     if side:
         d = getattr(face, "direction", None) if face is not None else None
         sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
@@ -192,7 +192,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
             # half-breadth allows for a top-down photo foreshortening the forehead.
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
-            face_mask[int(max(brow - margin * a, 0)):, :] = True
+            brow_cut = brow - margin * a
+            face_mask[int(max(brow_cut, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
         mask &= ~_ears(lab, mask, cx, cy, a, b)
@@ -212,8 +213,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         counted = inner.astype(bool) & (yy < cy)
     share = float((skin & counted).sum()) / max(float(counted.sum()), 1.0)
     fade = None
-    if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
-        fade = np.clip((floor - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    edges = [e for e in (floor, brow_cut) if e is not None]
+    if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
+        fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
 
 
