@@ -308,3 +308,69 @@ def test_a_head_that_still_has_most_of_its_hair_opens_as_a_density_treatment():
     assert bald.settings.treatment == "full" and bald.settings.shave_on
     chosen = open_simulation(Photo.from_array(thin_rgb, "thinning"), settings={"view": "topdown", "treatment": "full"})
     assert chosen.sim.settings.treatment == "full"
+
+
+def _face_looking_down(size=400, *, neck=False):
+    """A bald head bent toward the camera: forehead, then brows and closed eyes as one dark band
+    across, the nose a narrow strip of skin below it between shaded cheeks. With ``neck``, the
+    band is an occipital fringe and skin fills the whole width below it (a head seen from behind).
+    Returns the photo, its labels and the row where the band begins."""
+    rng = np.random.default_rng(5)
+    img, labels, yy, xx = _canvas(size)
+    cx, cy, a, b = size / 2, 0.45 * size, 0.38 * size, 0.42 * size
+    head = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    _paint(img, labels, head, SKIN, 1, rng)
+    band = int(cy + 0.45 * b)
+    below = head & (yy >= band + int(0.12 * b))
+    _paint(img, labels, head & (yy >= band) & ~below, HAIR, 3, rng, strands=True)
+    if not neck:  # shaded eye sockets and cheeks beside the nose
+        _paint(img, labels, below & (np.abs(xx - cx) > 0.1 * a), HAIR, 3, rng, strands=True)
+    return img, labels, band
+
+
+@pytest.mark.parametrize("view", ["topdown", "front"])
+def test_a_face_looking_down_is_not_inked_when_no_detector_finds_it(view):
+    """Photographed from above, a face bent down hides from the face detectors and the view may
+    read as top-down; its brows and eyes still end the scalp: no dots on the eyes, the nose or the
+    forehead just above the brows."""
+    img, labels, band = _face_looking_down()
+    sim = Simulation(Photo.from_array(img), Settings(view=view, px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    ys = sim.dots.xy[:, 1]
+    assert len(ys) > 1000  # the bald top is treated
+    assert ys.max() < band - 0.15 * 0.38 * 400, (view, ys.max(), band)
+    # The pigment thins out toward the brows, as a hairline does, rather than stopping at a ruled edge.
+    last = ys.max()
+    assert (ys > last - 10).sum() < 0.5 * ((ys > last - 70) & (ys <= last - 60)).sum()
+
+
+def test_an_occipital_fringe_above_the_neck_is_not_taken_for_brows():
+    """A band of hair across a bald head with skin all across below it is the fringe above a neck:
+    the bald crown right above it keeps its dots."""
+    img, labels, band = _face_looking_down(neck=True)
+    sim = Simulation(Photo.from_array(img), Settings(view="topdown", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    ys = sim.dots.xy[:, 1]
+    assert (ys > band - 0.15 * 0.38 * 400).sum() > 200
+
+
+def _dome_from_above(size=400):
+    """A bald head seen from above, its pixel rows and columns, and the dome's mask."""
+    rng = np.random.default_rng(6)
+    img, labels, yy, xx = _canvas(size)
+    dome = ((xx - size / 2) / (0.3 * size)) ** 2 + ((yy - 0.42 * size) / (0.33 * size)) ** 2 <= 1
+    _paint(img, labels, dome, SKIN, 1, rng)
+    return img, labels, yy, xx, dome, rng
+
+
+def test_skin_coloured_shoulders_joining_a_bald_head_seen_from_above_get_no_dots():
+    """Bare shoulders and arms below a bald dome are one skin-coloured blob with it in the head
+    cut: the pigment stays on the dome."""
+    img, labels, yy, xx, dome, rng = _dome_from_above()
+    shoulders = (yy > 0.62 * 400) & (np.abs(xx - 200) < 200) & ~dome
+    _paint(img, labels, shoulders, SKIN, 1, rng)
+    sim = Simulation(Photo.from_array(img), Settings(view="topdown", px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    assert _on(sim.dots, dome) > 1000
+    off = shoulders & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert _on(sim.dots, off) == 0

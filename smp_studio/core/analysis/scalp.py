@@ -17,6 +17,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import cascade_named
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+from smp_studio.core.analysis.off_scalp import eye_band_row, without_shoulders
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -32,6 +33,9 @@ HEAD_LENGTH_MM = 195.0
 FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
 #: Seen from behind, the rim (in skull half-breadths) left out when judging whether there is bald scalp.
 RIM = 0.1
+#: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
+#: forehead is foreshortened further than in a front view, and the frontal scalp behind it is not.
+FOREHEAD_MIN_ABOVE = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,7 +56,7 @@ class Scalp:
     skin_share : float
         Share of the scalp showing bald or thinning skin.
     fade : ndarray of float32, (h, w), optional
-        0..1: how far pigment reaches toward a nape or sideburn line (a soft
+        0..1: how far pigment reaches toward a nape or sideburn line, or the brows (a soft
         natural edge rather than a cut); 1 elsewhere.
     """
 
@@ -138,8 +142,11 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         fit = skull_fit(head, whole=(view == "topdown"))
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
+    # The brows are looked for below the fitted outline's own centre (a face looking down is part of it).
+    fitted = (*fit[0], *fit[1])
+    if view == "topdown":
+        fit = without_shoulders(head, fit)
     (cx, cy), (a, b) = fit
-    fitted = (cx, cy, a, b)  # the brows are looked for below the fitted arc's own centre
     if view == "front" and b < FRONT_ROUND * a:
         # From the front the fit reads the skull's upper arc alone, which pins its breadth but
         # hardly its height: a flat fit cut the forehead and the top off (the face mask, not
@@ -153,7 +160,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
     face_dir = (0.0, 1.0)
-    floor = None
+    floor = brow_cut = None
     if side:
         d = getattr(face, "direction", None) if face is not None else None
         sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
@@ -176,13 +183,17 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
-    if face is None and box is None and view == "front":
-        brow = _brow_row(lab, *fitted)
+    if face is None and box is None and view in ("front", "topdown"):
+        brow = _brow_row(lab, *fitted) if view == "front" else None
+        if brow is None:
+            brow = eye_band_row(lab, *fitted)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
             # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
             # half-breadth allows for a top-down photo foreshortening the forehead.
-            face_mask[int(max(brow - FOREHEAD_MIN * a, 0)):, :] = True
+            margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
+            brow_cut = brow - margin * a
+            face_mask[int(max(brow_cut, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
         mask &= ~_ears(lab, mask, cx, cy, a, b)
@@ -202,8 +213,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         counted = inner.astype(bool) & (yy < cy)
     share = float((skin & counted).sum()) / max(float(counted.sum()), 1.0)
     fade = None
-    if floor is not None:  # a natural nape or sideburn line is soft, never a ruled edge
-        fade = np.clip((floor - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    edges = [e for e in (floor, brow_cut) if e is not None]
+    if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
+        fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
 
 
