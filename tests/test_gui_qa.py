@@ -1,5 +1,6 @@
 """What an artist saw at a consultation, checked with real events: figures that must agree."""
 
+import numpy as np
 import pytest
 
 pytest.importorskip("PySide6")
@@ -15,3 +16,28 @@ def test_the_status_bar_never_shows_the_last_clients_figures(win, qtbot, samples
     expected = f"{sim.treatment_area_cm2():.0f} cm², {len(sim.session_dots()):,} impressions"
     assert expected != old and win.area_status.text() == expected
     assert win.scale_status.text() == win.panel.scale_label.text()
+
+
+def test_a_one_design_comparison_does_not_call_the_photo_a_simulation(win, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    dlg = win.open_export_dialog()
+    qtbot.waitExposed(dlg)
+    dlg.kind.setFocus()
+    while dlg.kind.currentText() != "Designs side by side":
+        QTest.keyClick(dlg.kind, Qt.Key.Key_Down)
+    dlg.update_preview()
+    labelled = dlg.preview_image.astype(int)
+    dlg.confirm_no_label = lambda: True
+    # the same picture without its titles (clicked on the box: the row is wider than its text)
+    QTest.mouseClick(dlg.label, Qt.MouseButton.LeftButton, pos=QPoint(8, dlg.label.height() // 2))
+    assert not dlg.label.isChecked()
+    dlg.update_preview()
+    titles = np.abs(labelled - dlg.preview_image.astype(int)).sum(axis=2) > 40
+    h, w = titles.shape
+    band = titles[: h // 6]
+    before, design = band[:, : w // 2].sum(), band[:, w // 2:].sum()
+    # "Before" beside "Design 1 (simulation)": the photo as taken is titled as such, a third as long.
+    assert 0 < before < 0.6 * design
+    dlg.reject()
