@@ -41,3 +41,24 @@ def test_a_one_design_comparison_does_not_call_the_photo_a_simulation(win, qtbot
     # "Before" beside "Design 1 (simulation)": the photo as taken is titled as such, a third as long.
     assert 0 < before < 0.6 * design
     dlg.reject()
+
+
+def test_arrow_keys_on_a_slider_undo_as_one_step(win):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    d = win.doc
+    size0, steps0 = d.settings.dot_size_mm, d.history.undo_steps
+    slider = win.panel.dot_size.slider
+    slider.setFocus()
+    for _ in range(5):
+        QTest.keyClick(slider, Qt.Key.Key_Right)
+    assert d.settings.dot_size_mm == pytest.approx(size0 + 0.05) and d.history.undo_steps == steps0 + 1
+    win.panel.density.slider.setFocus()
+    QTest.keyClick(win.panel.density.slider, Qt.Key.Key_Right)  # another setting: a step of its own
+    slider.setFocus()
+    QTest.keyClick(slider, Qt.Key.Key_Left)
+    assert d.history.undo_steps == steps0 + 3
+    for _ in range(3):
+        win.undo_act.trigger()
+    assert d.settings.dot_size_mm == pytest.approx(size0)

@@ -38,6 +38,9 @@ class SettingSlider(QWidget):
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.label)
         self._gesture = None
+        # Arrow keys, Page Up/Down or the wheel: a run of steps on this slider is one undo step too
+        # (the history merges only while nothing else was done in between).
+        self._steps = doc.new_gesture()
         self.slider.sliderPressed.connect(self._press)
         self.slider.sliderReleased.connect(self._release)
         self.slider.valueChanged.connect(self._changed)
@@ -60,7 +63,7 @@ class SettingSlider(QWidget):
     def _changed(self):
         v = round(self.value(), 6)
         self.label.setText(self.fmt.format(v))
-        gesture = self._gesture if self._gesture is not None else self.doc.new_gesture()
+        gesture = self._gesture if self._gesture is not None else self._steps
         self.doc.set_settings(f"Change {field_label(self.key)}", gesture=gesture, **{self.key: v})
 
 
