@@ -62,3 +62,21 @@ def test_arrow_keys_on_a_slider_undo_as_one_step(win):
     for _ in range(3):
         win.undo_act.trigger()
     assert d.settings.dot_size_mm == pytest.approx(size0)
+
+
+def test_the_canvas_says_when_the_lighting_check_is_on(win, qtbot):
+    from test_gui import canvas_pixels
+
+    def corner():  # the canvas's margin beside the photo, bottom left, where the note goes
+        img = canvas_pixels(win).astype(int)
+        x0 = int(win.canvas.to_widget(0, 0).x())
+        assert x0 > 40  # the photo is fitted with a margin on this window
+        return np.abs(img[-40:-4, 12:x0 - 4] - img[-40:-4, 2:3].mean(axis=(0, 1))).max()
+
+    assert corner() < 10  # plain background
+    win.lighting_acts["overhead"].trigger()  # View > Lighting check > Harsh overhead light
+    qtbot.wait(50)
+    assert corner() > 60
+    win.lighting_acts[None].trigger()
+    qtbot.wait(50)
+    assert corner() < 10
