@@ -80,3 +80,20 @@ def test_the_canvas_says_when_the_lighting_check_is_on(win, qtbot):
     win.lighting_acts[None].trigger()
     qtbot.wait(50)
     assert corner() < 10
+
+
+def test_a_back_photo_offers_no_hairline_template_until_the_view_changes(win, qtbot, samples_dir):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from test_gui import choose
+
+    with qtbot.waitSignal(win.photoLoaded, timeout=20000):
+        win.open_photo(samples_dir / "back-norwood6-strip-scar.jpg")
+    p = win.panel
+    assert win.doc.settings.view == "back" and win.doc.hairline is None
+    # Apply and Mirror did nothing here (or left an undo step that changed nothing): they say why instead.
+    assert not p.template_apply.isEnabled() and not p.mirror.isEnabled() and "back photo" in p.template_apply.toolTip()
+    QTest.mouseClick(p.template_apply, Qt.MouseButton.LeftButton)
+    assert not win.doc.history.can_undo
+    choose(p.view, "topdown")
+    assert win.doc.hairline is not None and p.template_apply.isEnabled() and p.mirror.isEnabled()
