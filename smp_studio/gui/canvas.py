@@ -338,6 +338,7 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
         def tw(x, y):
             return self.to_widget(x, y, dx)
 
+        self._lighting_tag(p)
         if mode == "split":
             painting.draw_divider(p, self.split_pos * self.width(), self.height())
             painting.draw_tag(p, 10, 10, "Before")

@@ -11,6 +11,8 @@ from smp_studio.core.engine.lighting import relight
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 
+LIGHT_NAMES = {"overhead": "harsh overhead light", "flash": "camera flash"}
+
 
 class CanvasLayers:
     """Guides, lighting and overlay for the canvas."""
@@ -21,6 +23,13 @@ class CanvasLayers:
         if self._guide_cache is None or self._guide_cache[0] != key:
             self._guide_cache = (key, sim.face_guides(), self.doc.design)
         return self._guide_cache[1]
+
+    def _lighting_tag(self, p) -> None:
+        """While the lighting check is on, the canvas says so: never shown to a client as the result by mistake."""
+        light = self.state.lighting
+        if light is not None:
+            painting.draw_tag(p, 10, self.height() - p.fontMetrics().height() - 16,
+                              f"Lighting check: {LIGHT_NAMES.get(light, light)} (View > Lighting check; Ctrl+L: as photographed)")
 
     def _lit(self, which: str, img: np.ndarray, view: View, size) -> np.ndarray:
         """The lighting check: the view under harsh overhead light or camera flash, from the photo's shading."""

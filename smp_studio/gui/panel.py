@@ -15,53 +15,11 @@ from smp_studio.core.model.settings import RANGES, SHAVE_GUARDS
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.designs_section import DesignsSection
 from smp_studio.gui.sections import Section
+from smp_studio.gui.setting_slider import SettingSlider
 
 #: Below this available screen height the less used sections start folded.
 SHORT_SCREEN = 900
 from smp_studio.gui.viewstate import COMPARE_LABELS, COMPARE_MODES, ViewState
-
-
-class SettingSlider(QWidget):
-    """A slider over a float range with its value shown; a whole drag is one undo step."""
-
-    def __init__(self, doc: Document, key: str, step: float, fmt: str, tip: str):
-        super().__init__()
-        lo, hi = RANGES[key]  # the one definition of what the setting allows
-        self.doc, self.key, self.lo, self.step, self.fmt = doc, key, lo, step, fmt
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(0, int(round((hi - lo) / step)))
-        self.slider.setToolTip(tip)
-        self.label = QLabel()
-        self.label.setMinimumWidth(58)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.slider, 1)
-        lay.addWidget(self.label)
-        self._gesture = None
-        self.slider.sliderPressed.connect(self._press)
-        self.slider.sliderReleased.connect(self._release)
-        self.slider.valueChanged.connect(self._changed)
-
-    def value(self) -> float:
-        return self.lo + self.slider.value() * self.step
-
-    def set_value(self, v: float) -> None:
-        self.slider.blockSignals(True)
-        self.slider.setValue(int(round((v - self.lo) / self.step)))
-        self.slider.blockSignals(False)
-        self.label.setText(self.fmt.format(v))
-
-    def _press(self):
-        self._gesture = self.doc.new_gesture()
-
-    def _release(self):
-        self._gesture = None
-
-    def _changed(self):
-        v = round(self.value(), 6)
-        self.label.setText(self.fmt.format(v))
-        gesture = self._gesture if self._gesture is not None else self.doc.new_gesture()
-        self.doc.set_settings(f"Change {field_label(self.key)}", gesture=gesture, **{self.key: v})
 
 
 class DesignPanel(QScrollArea):
@@ -337,6 +295,11 @@ class DesignPanel(QScrollArea):
         self.state_box.setCurrentIndex(self.state_box.findData(s.state))
         self.template.setCurrentIndex(self.template.findData(s.hairline_template))
         self.mirror.setChecked(d.mirror)
+        line = self.doc.hairline is not None  # a back photo shows no hairline: nothing to apply or mirror
+        for w in (self.template, self.template_apply, self.mirror):
+            w.setEnabled(line)
+        self.template_apply.setToolTip("Replace the hairline with this template" if line else
+                                       "A back photo shows no hairline: set Photo view to design one")
         self.shave.setCurrentIndex(self.shave.findData(s.shave_preview))
         self.guard.setCurrentIndex(max(self.guard.findData(s.shave_guard_mm), 0))
         widgets = [self.session, self.sessions, self.years, self.dilution_auto]

@@ -109,6 +109,7 @@ class MainWindow(FileLifecycle, JobStatus, QMainWindow):
         # never inside it: the canvas shows a dragged line without waiting for them.
         self._status_due = False
         c.painted.connect(self._schedule_status)
+        d.photoChanged.connect(self._schedule_status)  # not the last client's figures while the new photo renders
         d.dirtyChanged.connect(lambda _: self._update_title())
         d.photoChanged.connect(self._update_title)
         self.view_state.changed.connect(self._view_state_changed)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -63,32 +64,40 @@ class ForeheadModel:
 
     def up_point(self, height_mm: float) -> np.ndarray:
         """3-D point ``height_mm`` up the forehead midline from the glabella (px)."""
-        s = height_mm * self.px_per_mm
+        return self.up_points(np.array([float(height_mm)]))[0]
+
+    def up_points(self, heights_mm) -> np.ndarray:
+        """(N, 3) points at each of ``heights_mm`` up the midline (one pass, no loop per height)."""
+        s = np.asarray(heights_mm, float) * self.px_per_mm
         seg = np.diff(self.path, axis=0)
         lens = np.linalg.norm(seg, axis=1)
         cum = np.concatenate([[0.0], np.cumsum(lens)])
-        if s <= cum[-1]:
-            i = int(np.clip(np.searchsorted(cum, s) - 1, 0, len(seg) - 1))
-            t = (s - cum[i]) / max(lens[i], 1e-9)
-            return self.path[i] + seg[i] * t
+        i = np.clip(np.searchsorted(cum, s) - 1, 0, len(seg) - 1)
+        on_mesh = self.path[i] + seg[i] * ((s - cum[i]) / np.maximum(lens[i], 1e-9))[:, None]
         r = SKULL_RADIUS_MM * self.px_per_mm
-        a = (s - cum[-1]) / r
-        return self.path[-1] + r * math.sin(a) * self.tangent + r * (1 - math.cos(a)) * self.inward
+        a = ((s - cum[-1]) / r)[:, None]
+        over = self.path[-1] + r * np.sin(a) * self.tangent + r * (1 - np.cos(a)) * self.inward
+        return np.where((s <= cum[-1])[:, None], on_mesh, over)
 
     def image_point(self, height_mm: float, across_px: float = 0.0) -> np.ndarray:
         """Image ``(x, y)`` of the point ``height_mm`` up and ``across_px`` to the side."""
         p = self.up_point(height_mm)
         return (p + self.across * across_px)[:2]
 
-    def height_of(self, xy) -> float:
-        """How many mm above the glabella, along the forehead, an image point sits."""
-        xy = np.asarray(xy, float)
+    def height_of(self, xy):
+        """How many mm above the glabella, along the forehead, an image point (or (N, 2) points) sits."""
+        proj, hs, up = self._profile
+        h = np.interp((np.asarray(xy, float) - self.origin[:2]) @ up, proj, hs)
+        return float(h) if h.ndim == 0 else h
+
+    @cached_property
+    def _profile(self):
+        # Once per model: the warnings measure every curve point near the temples against it.
         hs = np.linspace(-20, 200, 441)
-        pts = np.array([self.up_point(h)[:2] for h in hs])
+        pts = self.up_points(hs)[:, :2]
         up = pts[-1] - pts[0]
         up /= max(np.linalg.norm(up), 1e-9)
-        proj = (pts - self.origin[:2]) @ up
-        return float(np.interp((xy - self.origin[:2]) @ up, proj, hs))
+        return (pts - self.origin[:2]) @ up, hs, up
 
 
 def forehead_model(face: Face, scale: Scale) -> ForeheadModel:
@@ -179,7 +188,7 @@ def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Se
     for side in (-1, 1):
         near = np.abs(u - side * half) < 0.08 * half
         if near.any():
-            corner = max(model.height_of(p) for p in c[near])
+            corner = float(np.max(model.height_of(c[near])))
             if corner < h + FILLED_ANGLE_MM:  # an open angle sits above the midline
                 filled.append(side)
     # Women keep a rounded hairline: no recession is expected at their temples.

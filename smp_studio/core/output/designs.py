@@ -9,8 +9,10 @@ from smp_studio.core.output.anonymise import anonymise
 
 
 def designs_row(images: list, titles: list, *, label: bool = True, gap: int | None = None,
-                brand: str = "", width: int | None = None) -> np.ndarray:
+                brand: str = "", width: int | None = None, before: bool = False) -> np.ndarray:
     """Images of one size in a row, each titled, with the simulation disclaimer.
+
+    ``before``: the first image is the photo as taken, so its title does not say "simulation".
 
     Examples
     --------
@@ -29,7 +31,8 @@ def designs_row(images: list, titles: list, *, label: bool = True, gap: int | No
     px = max(12, int(round(min(h, w) * 0.035)))
     if not label:
         return compare.brand_band(out, brand, px) if brand else out
-    tags = [((i * (w + g) + px, px), f"{t} (simulation)", "la") for i, t in enumerate(titles)]
+    tags = [((i * (w + g) + px, px), t if before and i == 0 else f"{t} (simulation)", "la")
+            for i, t in enumerate(titles)]
     return compare._finish(out, tags, True, brand)
 
 
@@ -63,4 +66,5 @@ def designs_image(sim, *, width: int | None = None, label: bool = True, brand: s
         gap = max(4, width // 200)
         each = (width - (len(images) - 1) * gap) // len(images)
     images = [resize_width(im, each) for im in images]
-    return designs_row(images, titles, label=label, gap=gap, brand=brand, width=width), found
+    return designs_row(images, titles, label=label, gap=gap, brand=brand, width=width,
+                       before=len(options) == 1), found
