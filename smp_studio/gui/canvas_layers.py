@@ -36,15 +36,19 @@ class CanvasLayers:
         light = self.state.lighting
         if light is None:
             return img
-        key = (which, light, view, size, id(self.doc.design))
+        # The photo relit reads the head and the view, not the rest of the design: a slider moved
+        # with the check on relights the result alone. (What the key names is held, so ids stay unique.)
+        seg = self.doc.segmentation
+        held = (seg, self.doc.settings.view) if which == "before" else (self.doc.design,)
+        key = (which, light, view, size) + tuple(map(id, held))
         hit = self._cache.get("lit-" + which)
         if hit and hit[0] == key:
             return hit[1]
-        head = view.crop(self.doc.segmentation.head_mask.astype(np.uint8) * 255, size) > 127
+        head = view.crop(seg.head_mask.astype(np.uint8) * 255, size) > 127
         before = self._image("before", view, size)
         out = relight(img, head, light=light, view=self.doc.settings.view,
                       shading_of=None if which == "before" else before)
-        self._cache["lit-" + which] = (key, out, self.doc.design)
+        self._cache["lit-" + which] = (key, out, held)
         return out
 
     def _overlay_image(self, view: View, size):

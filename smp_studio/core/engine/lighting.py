@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dotshape import direction_field
+from smp_studio.core.engine.smoothing import wide_blur
 
 LIGHTS = ("overhead", "flash")
 
@@ -72,7 +73,7 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
     # The photo's own light: the head's lightness at a scale far above pores and dots.
     s = max(2.0, 0.04 * float(np.sqrt(m.sum())))
     mf = m.astype(np.float32)
-    shade = cv2.GaussianBlur(lum * mf, (0, 0), s) / np.maximum(cv2.GaussianBlur(mf, (0, 0), s), 1e-3)
+    shade = wide_blur(lum * mf, s) / np.maximum(wide_blur(mf, s), 1e-3)
     ref = float(np.percentile(shade[m], 90))
     shade = np.maximum(shade / max(ref, 1e-4), 0.05)
     albedo = lin / shade[..., None]
@@ -90,7 +91,7 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
     spec = spec_k * np.clip(n @ half, 0, 1) ** gloss
     new = albedo * (exposure * diffuse)[..., None] + spec[..., None]
     out = np.sqrt(np.clip(new, 0, 1)) * 255.0
-    w = cv2.GaussianBlur(mf, (0, 0), max(1.0, s / 4)) * float(np.clip(strength, 0, 1))
+    w = wide_blur(mf, max(1.0, s / 4)) * float(np.clip(strength, 0, 1))
     w = np.where(m, w, 0.0)[..., None]
     res = rgb.astype(np.float32) * (1 - w) + out * w
     return np.clip(res + 0.5, 0, 255).astype(np.uint8)

@@ -14,6 +14,7 @@ import numpy as np
 
 from smp_studio.core.engine.bare_skin import WORK, coarse_morphology, fill_skin, hair_evidence
 from smp_studio.core.engine.dotshape import DirectionField
+from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import stubble_cover, stubble_shadow
 from smp_studio.core.model.scale import Scale
 
@@ -290,23 +291,6 @@ def _upsampled_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.n
 def _tiled_rows(tile: np.ndarray, W: int, y0: int, y1: int) -> np.ndarray:
     rows = tile[np.arange(y0, y1) % tile.shape[0]]
     return np.tile(rows, (1, -(-W // tile.shape[1])))[:, :W]
-
-
-def wide_blur(a: np.ndarray, sigma: float) -> np.ndarray:
-    """A Gaussian blur of a smooth map, done small when ``sigma`` is wide (the same map, a
-    fraction of the cost: a wide blur keeps no detail a reduced copy lacks).
-
-    >>> a = np.zeros((200, 200), np.float32); a[100, 100] = 1
-    >>> bool(abs(wide_blur(a, 20.0).sum() - 1) < 0.05)
-    True
-    """
-    k = int(sigma // 3)
-    if k < 2:
-        return cv2.GaussianBlur(a, (0, 0), sigma)
-    h, w = a.shape[:2]
-    small = cv2.resize(a, (max(w // k, 1), max(h // k, 1)), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (0, 0), sigma * small.shape[1] / w)
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _crop_any(a: np.ndarray, full: tuple[int, int], x0: int, y0: int, x1: int, y1: int) -> np.ndarray:

@@ -16,7 +16,8 @@ import numpy as np
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.shave import follicle_share, shave, shave_region, wide_blur
+from smp_studio.core.engine.shave import follicle_share, shave, shave_region
+from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import stubble_shadow
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
 from smp_studio.core.engine.zones import moved_part, wavy_line
