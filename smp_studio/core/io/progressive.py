@@ -39,7 +39,7 @@ SEARCH_PIXELS = 800_000
 #: to the canvas for the moment until the full result replaces it. Its render grows with its
 #: pixels; 800k took about 0.2 s of a 0.4 s first result, 300k about 0.1 s.
 FIRST_LOOK_PIXELS = 300_000
-#: A face found on a first look this much smaller than the face search's own working
+#: A face found on a searched copy this much smaller than the face search's own working
 #: size is searched again at full size (the iris sets the scale: it must be sharp).
 FACE_DETAIL = 0.9
 
