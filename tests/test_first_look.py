@@ -185,3 +185,26 @@ def test_the_first_look_opens_with_the_treatment_the_full_result_will_have(tmp_p
     ring &= ~cv2.dilate((~ring).astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool)  # well inside the hair
     change = np.abs(first.astype(np.float32) - before.astype(np.float32)).mean(axis=2)[ring].mean()
     assert change < 4.0, f"the first look changed the hair by {change:.1f} levels (clipped?)"
+
+
+def test_the_first_look_is_simulated_smaller_than_the_view_is_searched(tmp_path, samples_dir, monkeypatch):
+    """The first look's render, on the way to the first result, grows with its pixels: it is made on
+    a small copy. The face and view search keeps the detail a full open would have, so the face
+    it finds carries over to the full photo rather than being searched for again."""
+    import smp_studio.core.io.progressive as progressive
+
+    rgb = load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb
+    path = tmp_path / "front-3mp.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(cv2.resize(rgb, (2000, 1500), interpolation=cv2.INTER_CUBIC),
+                                        cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    searched, again = [], []
+    real_search, real_find = progressive.classify_view, progressive.find_face
+    monkeypatch.setattr(progressive, "classify_view", lambda img, **kw: searched.append(img.shape[:2]) or
+                        real_search(img, **kw))
+    monkeypatch.setattr(progressive, "find_face", lambda img, **kw: again.append(1) or real_find(img, **kw))
+    shown = []
+    opened = open_progressively(path, box=(1600, 1000), show=shown.append)
+    h, w = shown[0].shape[:2]
+    assert searched == [(750, 1000)] and again == []  # the reduced decode, searched once; its face kept
+    assert w * h <= FIRST_LOOK_PIXELS and w * h < 0.5 * 1000 * 750 and w / h == pytest.approx(4 / 3, rel=0.01)
+    assert opened.sim.settings.view == "front" and opened.sim.face is opened.view_guess.face

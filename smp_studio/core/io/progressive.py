@@ -5,6 +5,12 @@ moments of choosing a photo, and replaces it when the full-resolution
 simulation is ready. Settings are physical (mm, per cm²), so the first look is
 the same design, only coarser; its view guess (and, when found at enough
 detail, its face) carries over, so the full open does not search again.
+
+The view and the face are searched for on a larger copy (:data:`SEARCH_PIXELS`)
+than the first look is simulated on (:data:`FIRST_LOOK_PIXELS`): the search
+must see what the full open would (its networks read the same crops, and a
+face found there is detailed enough to keep), while the first look's render,
+which grows with its pixels, is on the path to the first result.
 """
 
 from __future__ import annotations
@@ -25,10 +31,15 @@ from smp_studio.core.model.design import Design
 
 log = logging.getLogger(__name__)
 
-#: A first look is simulated on at most this many pixels: about what a canvas shows
-#: of the whole photo, and a tenth of a phone photo's work.
-FIRST_LOOK_PIXELS = 800_000
-#: A face found on a first look this much smaller than the face search's own working
+#: The view and the face are searched for on a reduced decode of at most this many pixels: a
+#: long side about the face search's working size (its crops are then those a full open reads,
+#: and the face found keeps its detail, see :data:`FACE_DETAIL`).
+SEARCH_PIXELS = 800_000
+#: A first look is simulated on at most this many pixels (a copy of the search's): shown fitted
+#: to the canvas for the moment until the full result replaces it. Its render grows with its
+#: pixels; 800k took about 0.2 s of a 0.4 s first result, 300k about 0.1 s.
+FIRST_LOOK_PIXELS = 300_000
+#: A face found on a searched copy this much smaller than the face search's own working
 #: size is searched again at full size (the iris sets the scale: it must be sharp).
 FACE_DETAIL = 0.9
 
@@ -55,25 +66,47 @@ def open_first_look(source, *, pixels: int = FIRST_LOOK_PIXELS) -> Opened | None
 
     ``source`` is a path (a JPEG is decoded reduced straight from its
     compressed data; other formats return None, see :func:`open_progressively`)
-    or an already decoded Photo (reduced by area). None when the photo is small
-    enough that the full open is as quick, or for a project.
+    or an already decoded Photo (reduced by area). The view and the face are
+    searched for on a copy of at most :data:`SEARCH_PIXELS` (or ``pixels``, if
+    more); the returned simulation, its view guess and face are on a copy of
+    at most ``pixels``. None when the photo is that small already, or for a project.
 
     Examples
     --------
     >>> from smp_studio.resources import sample_photo
-    >>> open_first_look(sample_photo()) is None  # the samples are small already
+    >>> open_first_look(sample_photo(), pixels=500_000) is None  # the samples are small already
     True
     >>> first = open_first_look(sample_photo(), pixels=100_000)
     >>> first.sim.photo.width * first.sim.photo.height <= 100_000, first.sim.settings.view
     (True, 'topdown')
     """
+    most = max(pixels, SEARCH_PIXELS)
     if isinstance(source, Photo):
-        small = reduced_copy(source, pixels)
+        search = reduced_copy(source, most) or source
     elif is_project(source):
         return None
     else:
-        small = _reduced_jpeg(photo_bytes(source), photo_label(source), pixels)
-    return None if small is None else open_simulation(small)
+        data, name = photo_bytes(source), photo_label(source)
+        if data[:3] != JPEG_MAGIC:
+            return None
+        search = _reduced_jpeg(data, name, most) or decode_photo(data, name=name)
+    small = reduced_copy(search, pixels) or (search if search.reduced else None)
+    if small is None:
+        return None
+    return open_simulation(small, view_guess=guess_for(classify_view(search.rgb), search.size, small))
+
+
+def guess_for(guess: ViewGuess | None, size, photo: Photo) -> ViewGuess | None:
+    """A view ``guess`` made on a copy of ``photo`` of ``size`` (w, h), its face moved to ``photo``'s pixels.
+
+    >>> import numpy as np
+    >>> from smp_studio.core.analysis.view import ViewGuess
+    >>> guess_for(ViewGuess("topdown", 0.5), (800, 600), Photo.from_array(np.zeros((300, 400, 3), np.uint8)))
+    ViewGuess(view='topdown', confidence=0.5, face=None)
+    """
+    if guess is None or guess.face is None or tuple(size) == photo.size:
+        return guess
+    return ViewGuess(guess.view, guess.confidence, guess.face.rescaled(photo.width / size[0]))
 
 
 def _reduced_jpeg(data: bytes, name: str, pixels: int) -> Photo | None:
@@ -124,7 +157,7 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
     data = photo_bytes(path)  # read once: the first look and the full photo decode the same bytes
     # Only a JPEG decodes small for less; any other photo is decoded once, and reduced.
     photo = None if data[:3] == JPEG_MAGIC else decode_photo(data, name=name)
-    small = reduced_copy(photo) if photo is not None else _reduced_jpeg(data, name, FIRST_LOOK_PIXELS)
+    small = reduced_copy(photo, SEARCH_PIXELS) if photo is not None else _reduced_jpeg(data, name, SEARCH_PIXELS)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="view")
     try:
         # The face and view search is the longest part of a first look: it runs beside the
@@ -133,7 +166,8 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         lent = Future() if small is not None and show is not None else None
         searching = None if small is None else pool.submit(classify_view, small.rgb, labels=_lender(lent))
         if searching is not None and show is not None:
-            look = _first_look(small, searching, box, name, lent)
+            look = _first_look(reduced_copy(small, FIRST_LOOK_PIXELS) or small, small.size, searching, box, name,
+                               lent)
             if look is not None:
                 show(look)
         if photo is None:
@@ -166,12 +200,13 @@ def _lender(lent: Future | None):
     return labels
 
 
-def _first_look(small: Photo, searching, box, name: str, lent: Future | None = None):
-    """The first look's render (None when it fails: the full open says what is wrong).
+def _first_look(small: Photo, searched_size, searching, box, name: str, lent: Future | None = None):
+    """The first look's render of ``small`` (None when it fails: the full open says what is wrong).
 
-    It waits for the view: a first look in the wrong view would ink a front photo's forehead,
-    even if only for a moment, in front of the client. Its segmentation is lent to the search
-    through ``lent`` (None when it failed: the search segments on its own).
+    It waits for the view, searched on a copy of ``searched_size``: a first look in the wrong view
+    would ink a front photo's forehead, even if only for a moment, in front of the client. Its
+    segmentation is lent to the search through ``lent`` (None when it failed: the search segments
+    on its own).
     """
     seg = None
     try:
@@ -192,7 +227,7 @@ def _first_look(small: Photo, searching, box, name: str, lent: Future | None = N
             likely = decide(layout_features(seg.labels), None)
             apply_opening(sim, likely)
             ready = (likely.view, sim.render(*view))
-        guess = searching.result()
+        guess = guess_for(searching.result(), searched_size, small)
         if ready is not None and guess.face is None and guess.view == ready[0]:
             return ready[1]
         apply_opening(sim, guess)  # the same view and treatment the full open will have
