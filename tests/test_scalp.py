@@ -374,3 +374,27 @@ def test_skin_coloured_shoulders_joining_a_bald_head_seen_from_above_get_no_dots
     assert _on(sim.dots, dome) > 1000
     off = shoulders & ~cv2.dilate(dome.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     assert _on(sim.dots, off) == 0
+
+
+def test_the_scalp_takes_the_face_the_segmentation_found_rather_than_looking_again(samples_dir, monkeypatch):
+    """OpenCV's face cascade runs once per photo: segmenting looks for a face, and the scalp keeps
+    the face below the brows off the scalp from what it found. Labels given or loaded (no search
+    behind them) are searched when the scalp needs the face, with the same result."""
+    import smp_studio.core.analysis.scalp as scalp_mod
+    import smp_studio.core.analysis.segmentation as seg_mod
+    rgb = load_photo(samples_dir / "front-norwood4-hairline.jpg").rgb
+    calls = []
+
+    def counted(small):  # the cascade, answering as it would for a face low in the photo
+        calls.append(1)
+        h, w = small.shape[:2]
+        return (int(0.3 * w), int(0.6 * h), int(0.4 * w), int(0.35 * h))
+
+    monkeypatch.setattr(seg_mod, "frontal_face_box", counted)
+    monkeypatch.setattr(scalp_mod, "frontal_face_box", counted, raising=False)
+    seg = seg_mod.segment(rgb)
+    searched = scalp_mod.treatable_scalp(seg, view="topdown", photo_rgb=rgb)
+    assert len(calls) == 1
+    given = scalp_mod.treatable_scalp(from_labels(seg.labels, rgb), view="topdown", photo_rgb=rgb)
+    assert len(calls) == 2
+    assert np.array_equal(searched.face, given.face) and searched.face.any()

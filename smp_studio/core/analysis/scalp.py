@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.beside_face import cascade_named
+from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.off_scalp import eye_band_row, without_shoulders
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
@@ -173,7 +173,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     elif view == "back":
         floor = nape_row(lab, cx, cy, a, b)
         mask &= yy < floor
-    box = _face_box(photo_rgb, f) if (photo_rgb is not None and face is None and view in ("front", "topdown")) else None
+    box = _face_box(seg, photo_rgb, f) if (face is None and view in ("front", "topdown")) else None
     if box is not None:
         x, y, fw, fh = box
         # Brows and below: the forehead above stays scalp-adjacent (the hairline decides).
@@ -314,21 +314,16 @@ def _face_side(lab, head, cx, cy, b, view) -> int:
     return 1 if hair + reach + skin >= 0 else -1
 
 
-def _small_gray(photo_rgb, f):
+def _face_box(seg: Segmentation, photo_rgb, f):
+    """The largest frontal face, (x, y, w, h) at scale ``f``: the one the segmentation found, or,
+    for labels given or loaded, one looked for in ``photo_rgb`` (None without it)."""
+    if seg.face_searched:
+        return None if seg.frontal_face is None else tuple(v * f for v in seg.frontal_face)
+    if photo_rgb is None:
+        return None
     H, W = photo_rgb.shape[:2]
     small = cv2.resize(np.asarray(photo_rgb), (max(int(W * f), 8), max(int(H * f), 8)), interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
-
-
-def _face_box(photo_rgb, f):
-    c = cascade_named("haarcascade_frontalface_default.xml")
-    if c is None:
-        return None
-    g = _small_gray(photo_rgb, f)
-    faces = c.detectMultiScale(g, 1.1, 6, minSize=(g.shape[1] // 6,) * 2)
-    if len(faces) == 0:
-        return None
-    return max(faces, key=lambda r: r[2] * r[3])
+    return frontal_face_box(small)
 
 
 def _face_from_analysis(face, f, shape) -> np.ndarray:

@@ -72,6 +72,10 @@ class Segmentation:
         A frontal face's eyes and below were cut away from the head
         (``segment``'s ``face_exclude``); without one, the labels are those a
         segmentation keeping faces would give.
+    frontal_face : tuple or None
+        The largest frontal face OpenCV's cascade found while segmenting, (x,
+        y, w, h) in photo pixels, or None; read only when ``face_searched``
+        (labels given or loaded were not searched).
     """
 
     labels: np.ndarray
@@ -80,6 +84,8 @@ class Segmentation:
     skin_lab: tuple | None
     hair_lab: tuple | None
     face_cut: bool = False
+    frontal_face: tuple | None = None
+    face_searched: bool = False
 
     @property
     def head_mask(self) -> np.ndarray:
@@ -145,7 +151,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     L = lab[..., 0]
     texture = _texture(L)
-    head, face, face_cut = _head_mask(small, lab, texture, small_hints, face_exclude)
+    head, face, face_cut, frontal = _head_mask(small, lab, texture, small_hints, face_exclude)
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
@@ -190,7 +196,8 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab, face_cut)
+    frontal = None if frontal is None else tuple(float(v) * W / w for v in frontal)
+    seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab, face_cut, frontal, True)
     if previous is not None and hints is not None and previous.labels.shape == (H, W):
         seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
     return seg
@@ -206,7 +213,7 @@ def _local_to_hints(new: Segmentation, old: Segmentation, stroked: np.ndarray) -
     labels = np.where(near, new.labels, old.labels).astype(np.uint8)
     dens = np.where(near, new.hair_density, old.hair_density).astype(np.float32)
     return Segmentation(labels, dens, old.head_breadth_px, new.skin_lab or old.skin_lab,
-                        new.hair_lab or old.hair_lab)
+                        new.hair_lab or old.hair_lab, frontal_face=new.frontal_face, face_searched=new.face_searched)
 
 
 def _texture(L: np.ndarray) -> np.ndarray:
@@ -215,7 +222,7 @@ def _texture(L: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(fine, (0, 0), 2.5)
 
 
-def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tuple | None, bool]:
+def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tuple | None, bool, tuple | None]:
     h, w = lab.shape[:2]
     mask = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
     yy, xx = np.mgrid[0:h, 0:w]
@@ -228,7 +235,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tu
     mask[-b:, :] = cv2.GC_PR_BGD
     mask[:, :b] = cv2.GC_PR_BGD
     mask[:, -b:] = cv2.GC_PR_BGD
-    face = frontal_face_box(small)
+    frontal = face = frontal_face_box(small)
     found = face if face is not None else profile_face_box(small)
     if found is not None:
         # A face (frontal, or a looser profile box) says where the head is: the forehead and the scalp above the
@@ -254,7 +261,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tu
         cv2.grabCut(cv2.resize(small, gs, interpolation=cv2.INTER_AREA), gmask, None, bgd, fgd, 3,
                     cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a uniform image: nothing to separate
-        return r < 1.0, found, False
+        return r < 1.0, found, False, frontal
     fg = ((gmask == cv2.GC_FGD) | (gmask == cv2.GC_PR_FGD)).astype(np.float32)
     head = cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5
     if found is not None:
@@ -272,7 +279,7 @@ def _head_mask(small, lab, texture, hints, face_exclude) -> tuple[np.ndarray, tu
     head = fill_holes(head)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     head = cv2.morphologyEx(head.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
-    return head, found, face is not None
+    return head, found, face is not None, frontal
 
 
 def _skin_model(lab, texture, head, hints, *, beside_a_face: bool = False) -> tuple:
