@@ -3,6 +3,7 @@
 import io
 import json
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -260,3 +261,22 @@ def test_exports_can_leave_out_the_photo_file_name_which_is_often_the_clients(tm
     # with the setting on (the default), the record names the photo
     assert main(["compare", str(photo), "-o", str(tmp_path / "d.jpg")]) == 0
     assert "Jane-Doe-2026.jpg" in (tmp_path / "d.jpg.json").read_text()
+
+
+def test_the_session_plan_fits_the_treatment_and_never_promises_nothing(tmp_path):
+    """A scar camouflage plan speaks of the scar, not of a hairline; a session that places no new
+    impressions is a touch-up, not "about 0"."""
+    mask = np.zeros((640, 640), np.uint8)
+    cv2.line(mask, (330, 100), (290, 290), 255, 14)  # along the sample's strip scar
+    Image.fromarray(mask).save(tmp_path / "scar.png")
+    out = tmp_path / "scar.pdf"
+    assert main(["handout", "--sample", "back-norwood6-strip-scar.jpg", "--treatment", "scar", "--sessions", "4",
+                 "--scar-mask", str(tmp_path / "scar.png"), "-o", str(out)]) == 0
+    _, pages = pdf_text(out)
+    plan = pages[1][pages[1].index("Your session plan"):]
+    assert "into the scar" in plan and "hairline" not in plan.lower()
+    assert "touch-ups only" in plan and "about 0\n" not in plan + "\n"
+    # and with nothing marked there is nothing to plan: said, and no handout written
+    assert main(["handout", "--sample", "back-norwood6-strip-scar.jpg", "--treatment", "scar",
+                 "-o", str(tmp_path / "none.pdf")]) == 1
+    assert not (tmp_path / "none.pdf").exists()

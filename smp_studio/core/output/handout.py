@@ -20,7 +20,8 @@ from PIL import Image
 from smp_studio import __version__
 from smp_studio.core.io.atomic import atomic_write
 from smp_studio.core.output.clinic import Clinic
-from smp_studio.core.errors import SmpError
+from smp_studio.core.output.session_plan import SESSION_WHEN, session_step
+from smp_studio.core.errors import NoScalpError, SmpError
 from smp_studio.core.analysis.segmentation import BACKGROUND
 
 PAPERS = ("a4", "letter")
@@ -28,7 +29,6 @@ INK, ACCENT = (0.13, 0.14, 0.16), (0.16, 0.42, 0.55)
 PAGES = 3
 
 #: How each session is described; the spacing follows shared/domain.md.
-SESSION_WHEN = ["Day 1", "About 10 days later", "About 4 weeks later", "As agreed"]
 
 
 @dataclass
@@ -54,6 +54,7 @@ class HandoutData:
     price: str = ""  # this client's estimate, when the artist sets one; else the clinic's table
     warnings: tuple = ()  # pigment somewhere unusual: recorded with the settings
     area_note: str = ""  # what the reader should know with the area (the photo's angle)
+    treatment: str = "full"
 
 
 def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str = "", price: str = "") -> HandoutData:
@@ -67,6 +68,10 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         return img[y0:y1, x0:x1]
 
     fg = sim.figures()  # the one set of figures the CLI and the studio show too
+    if fg.impressions == 0:  # a plan of nothing would read as a quote for nothing
+        raise NoScalpError("The design places no impressions, so there is nothing to hand out: "
+                           + ("mark the scar first." if s.treatment == "scar" else
+                              "check the treatment, the scalp mask and the hairline."))
     counts = list(fg.per_session)
     healed = sim.render()
     cb = _close_box(sim)
@@ -81,7 +86,7 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
         aged=crop(sim.render(state="aged", aged_years=years)), aged_years=years,
         area_cm2=fg.area_cm2, impressions=fg.impressions, density=fg.density, sessions=s.sessions,
         session_counts=counts, notes=notes, photo_name=sim.photo.name, date=date, price=price, warnings=fg.warnings,
-        area_note=fg.area_note)
+        area_note=fg.area_note, treatment=s.treatment)
 
 
 def _close_box(sim):
@@ -287,13 +292,11 @@ class _Pages:
         c.setFont("Helvetica", 10)
         prev = 0
         for k, count in enumerate(d.session_counts, start=1):
-            what = ("A light first layer; the hairline starts higher" if k == 1 else
-                    "Full density and depth; the final hairline" if k == d.sessions else
-                    "Denser and a little darker; hairline lower")
+            what, added = session_step(k, d.sessions, d.treatment, count - prev)
             c.drawString(margin, y, str(k))
             c.drawString(margin + 18 * mm, y, SESSION_WHEN[min(k - 1, len(SESSION_WHEN) - 1)])
             c.drawString(margin + 56 * mm, y, what)
-            c.drawRightString(W - margin, y, f"about {count - prev:,}")
+            c.drawRightString(W - margin, y, added)
             prev = count
             y -= 5.5 * mm
         y -= 4 * mm
