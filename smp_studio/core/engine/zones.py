@@ -214,7 +214,8 @@ def treatment_zone(seg: Segmentation, settings: Settings, scale: Scale, *,
     elif t == "scar":
         if scar_mask is None or not np.any(scar_mask):
             return Zone(np.zeros((h, w), np.float32), depth, f, None, scar=True,
-                        hint="Paint the scar with the Scar brush to place pigment on it.")
+                        hint="Mark the scar to place pigment on it (the Scar brush in the studio, "
+                             "--scar-mask on the command line).")
         m = cv2.resize(np.asarray(scar_mask, np.uint8) * 255, (w, h), interpolation=cv2.INTER_AREA) > 0
         out = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
         weight = np.clip(1.0 - (out - 1.0) / 2.0, 0, 1).astype(np.float32)  # 1 mm over the edge, fading

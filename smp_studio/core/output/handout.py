@@ -70,8 +70,8 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
     fg = sim.figures()  # the one set of figures the CLI and the studio show too
     if fg.impressions == 0:  # a plan of nothing would read as a quote for nothing
         raise NoScalpError("The design places no impressions, so there is nothing to hand out: "
-                           + ("mark the scar first." if s.treatment == "scar" else
-                              "check the treatment, the scalp mask and the hairline."))
+                           + ("mark the scar first (the Scar brush in the studio, --scar-mask on the command "
+                              "line)." if s.treatment == "scar" else "check the treatment, the scalp mask and the hairline."))
     counts = list(fg.per_session)
     healed = sim.render()
     cb = _close_box(sim)
