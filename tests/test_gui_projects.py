@@ -168,10 +168,18 @@ def test_after_a_crash_the_next_start_offers_to_restore(qtbot, tmp_path, samples
     assert not list((tmp_path / "recovery").glob("*.smpx"))
 
 
-def test_declining_a_restore_removes_the_copy(qtbot, tmp_path, samples_dir):
+def test_declining_a_restore_removes_the_copy(qtbot, tmp_path, samples_dir, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    import smp_studio.gui.lifecycle as lifecycle
+
     subprocess.run([sys.executable, "-c", CRASH, str(samples_dir / SAMPLE), str(tmp_path)], timeout=120)
     w = make_window(qtbot, tmp_path, "after")
-    assert not w.offer_recovery(ask=lambda path, origin: False)
+    asked = []
+    monkeypatch.setattr(lifecycle.QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    assert not w.offer_recovery()
+    assert SAMPLE in asked[0]  # the question names the photo the unsaved design was on
     assert not list((tmp_path / "recovery").glob("*.smpx"))
     assert not w.offer_recovery(ask=lambda path, origin: pytest.fail("asked again"))
 

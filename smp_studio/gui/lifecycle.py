@@ -179,7 +179,8 @@ class FileLifecycle:
         return False
 
     def _ask_restore(self, path, origin) -> bool:
-        what = Path(origin).name if origin else "an unsaved design"
+        photo = self.recovery.photo_of(path)
+        what = Path(origin).name if origin else (f"the unsaved design on {photo}" if photo else "an unsaved design")
         r = QMessageBox.question(self, "Restore your work?",
                                  f"SMP Studio closed unexpectedly. Restore {what} from the last session?",
                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)

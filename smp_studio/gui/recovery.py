@@ -30,7 +30,15 @@ class RecoveryFolder:
     def write(self, project, origin: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         save_project(project, self.mine)
-        atomic_write(self.mine.with_suffix(".json"), json.dumps({"origin": origin}).encode())
+        atomic_write(self.mine.with_suffix(".json"), json.dumps({"origin": origin, "photo": project.photo.name}).encode())
+
+    def photo_of(self, copy: str) -> str:
+        """The name of the photo a recovery copy was made on ("" when its note does not say)."""
+        try:
+            name = json.loads(Path(copy).with_suffix(".json").read_text()).get("photo", "")
+        except (OSError, ValueError, AttributeError):
+            return ""
+        return name if isinstance(name, str) else ""
 
     def orphans(self) -> list[tuple[str, str]]:
         """(copy, original project path or "") of crashed sessions, newest first."""
