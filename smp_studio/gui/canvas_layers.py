@@ -12,6 +12,7 @@ from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 
 LIGHT_NAMES = {"overhead": "harsh overhead light", "flash": "camera flash"}
+AS_PHOTOGRAPHED_KEY = "Ctrl+L"  # back from the lighting check
 
 
 class CanvasLayers:
@@ -29,7 +30,8 @@ class CanvasLayers:
         light = self.state.lighting
         if light is not None:
             painting.draw_tag(p, 10, self.height() - p.fontMetrics().height() - 16,
-                              f"Lighting check: {LIGHT_NAMES.get(light, light)} (View > Lighting check; Ctrl+L: as photographed)")
+                              f"Lighting check: {LIGHT_NAMES.get(light, light)} (View > Lighting check; "
+                              f"{AS_PHOTOGRAPHED_KEY}: as photographed)")
 
     def _lit(self, which: str, img: np.ndarray, view: View, size) -> np.ndarray:
         """The lighting check: the view under harsh overhead light or camera flash, from the photo's shading."""
@@ -39,8 +41,8 @@ class CanvasLayers:
         # The photo relit reads the head and the view, not the rest of the design: a slider moved
         # with the check on relights the result alone. (What the key names is held, so ids stay unique.)
         seg = self.doc.segmentation
-        held = (seg, self.doc.settings.view) if which == "before" else (self.doc.design,)
-        key = (which, light, view, size) + tuple(map(id, held))
+        held = (seg,) if which == "before" else (self.doc.design,)
+        key = (which, light, view, size, self.doc.settings.view) + tuple(map(id, held))
         hit = self._cache.get("lit-" + which)
         if hit and hit[0] == key:
             return hit[1]

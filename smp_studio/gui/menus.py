@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from smp_studio.gui.canvas_layers import AS_PHOTOGRAPHED_KEY, LIGHT_NAMES
 from smp_studio.gui.viewstate import COMPARE_LABELS, COMPARE_MODES
 
 TOOL_ACTIONS = [
@@ -86,8 +87,8 @@ def build(win) -> None:
     light_menu = v.addMenu("&Lighting check")
     lights = QActionGroup(win)
     win.lighting_acts = {}
-    for value, label, key in ((None, "As photographed", "Ctrl+L"), ("overhead", "Harsh overhead light", None),
-                              ("flash", "Camera flash", None)):
+    for value, key in ((None, AS_PHOTOGRAPHED_KEY), ("overhead", None), ("flash", None)):
+        label = "As photographed" if value is None else LIGHT_NAMES[value].capitalize()
         a = action(win, label, lambda _=False, v_=value: st.set(lighting=v_), key,
                    "How the result looks under this light (work that looks fine in person can look harsh)", True)
         lights.addAction(a)

@@ -7,6 +7,8 @@ back into detection as hints when the artist asks for a re-run.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from smp_studio.core.model.design import NO_EDIT
@@ -30,7 +32,8 @@ def with_edits(seg: Segmentation, edits: np.ndarray | None) -> Segmentation:
     dens = np.where(painted, CLASS_DENSITY[np.minimum(edits, 3)], seg.hair_density).astype(np.float32)
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else seg.head_breadth_px
-    return Segmentation(labels, dens, breadth, seg.skin_lab, seg.hair_lab)
+    # The rest (colours, the face the detection found) is the detection's, as painted over.
+    return replace(seg, labels=labels, hair_density=dens, head_breadth_px=breadth)
 
 
 def hints_from_edits(edits: np.ndarray | None) -> np.ndarray | None:

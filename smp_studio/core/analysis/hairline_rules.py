@@ -14,7 +14,6 @@ away from the face.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -161,9 +160,11 @@ def face_template(face: Face, scale: Scale, settings: Settings) -> Hairline:
 
 def mid_frontal_height_mm(hairline: Hairline, face: Face, scale: Scale) -> float:
     """How far above the glabella, on the forehead, the hairline crosses the midline (mm)."""
-    model, c, u = _across_face(hairline, face, scale)
-    i = int(np.argmin(np.abs(u)))
-    return model.height_of(c[i])
+    return _midline_height(*_across_face(hairline, face, scale))
+
+
+def _midline_height(model, c, u) -> float:
+    return model.height_of(c[int(np.argmin(np.abs(u)))])
 
 
 def _across_face(hairline: Hairline, face: Face, scale: Scale):
@@ -178,11 +179,11 @@ def _across_face(hairline: Hairline, face: Face, scale: Scale):
 def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Settings) -> list[str]:
     """Gentle warnings about a design: too low a midline, filled-in frontotemporal angles."""
     out = []
-    h = mid_frontal_height_mm(hairline, face, scale)
+    model, c, u = _across_face(hairline, face, scale)  # (once: the curve and its forehead profile)
+    h = _midline_height(model, c, u)
     if h < settings.low_hairline_warning_mm - 0.5:  # a template placed at the limit is not "lower"
         out.append(f"The hairline's midpoint sits {h / 10:.1f} cm above the glabella; designs lower than "
                    f"{settings.low_hairline_warning_mm / 10:.1f} cm often look unnatural with age.")
-    model, c, u = _across_face(hairline, face, scale)
     half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
     filled = []
     for side in (-1, 1):

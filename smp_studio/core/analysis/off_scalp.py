@@ -45,8 +45,7 @@ def without_shoulders(head, fit):
     arc = skull_fit(head, strict=True)
     if arc is None:
         return fit
-    (cx, cy), (a, b) = fit
-    (ax, ay), (aa, ab) = arc
+    (_, (a, b)), (_, (aa, ab)) = fit, arc
     if aa * ab < SHOULDERS * a * b and aa > 0.5 * a:  # clearly smaller, yet not a tuft
         return arc
     return fit

@@ -189,8 +189,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             brow = eye_band_row(lab, *fitted)
         if brow is not None:
             # No face found, but the brows are. A hairline sits at least ~5 cm above them
-            # (shared/domain.md: 7-10 cm above the glabella); a third of the skull's
-            # half-breadth allows for a top-down photo foreshortening the forehead.
+            # (shared/domain.md: 7-10 cm above the glabella): FOREHEAD_MIN of the skull's
+            # half-breadth in a front view, less from above (the forehead foreshortened).
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
             brow_cut = brow - margin * a
             face_mask[int(max(brow_cut, 0)):, :] = True

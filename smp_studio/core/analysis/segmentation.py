@@ -9,7 +9,7 @@ artist corrects; their strokes come back in as ``hints``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -196,7 +196,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         dens[hints == HINT_EXCLUDE] = 0
     cols = np.flatnonzero((labels != BACKGROUND).any(axis=0))
     breadth = float(cols[-1] - cols[0] + 1) if cols.size else float(W)
-    frontal = None if frontal is None else tuple(float(v) * W / w for v in frontal)
+    frontal = None if frontal is None else (frontal[0] * W / w, frontal[1] * H / h, frontal[2] * W / w, frontal[3] * H / h)
     seg = Segmentation(labels, dens, breadth, skin_lab, hair_lab, face_cut, frontal, True)
     if previous is not None and hints is not None and previous.labels.shape == (H, W):
         seg = _local_to_hints(seg, previous, np.asarray(hints) != 0)
@@ -212,8 +212,8 @@ def _local_to_hints(new: Segmentation, old: Segmentation, stroked: np.ndarray) -
     near = cv2.dilate(stroked.astype(np.uint8), k).astype(bool)
     labels = np.where(near, new.labels, old.labels).astype(np.uint8)
     dens = np.where(near, new.hair_density, old.hair_density).astype(np.float32)
-    return Segmentation(labels, dens, old.head_breadth_px, new.skin_lab or old.skin_lab,
-                        new.hair_lab or old.hair_lab, frontal_face=new.frontal_face, face_searched=new.face_searched)
+    return replace(new, labels=labels, hair_density=dens, head_breadth_px=old.head_breadth_px,
+                   skin_lab=new.skin_lab or old.skin_lab, hair_lab=new.hair_lab or old.hair_lab)
 
 
 def _texture(L: np.ndarray) -> np.ndarray:

@@ -15,6 +15,16 @@ import numpy as np
 WORK = 768  # long side of the working image for the skin fill
 
 
+def working_size(H: int, W: int) -> tuple[int, int]:
+    """(w, h) of the working image the skin fill and the shave's maps of a (H, W) photo are made at.
+
+    >>> working_size(3000, 4000)
+    (768, 576)
+    """
+    f = min(1.0, WORK / max(H, W))
+    return max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+
+
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
               working: bool = False, under: bool = False, inset: int = 1) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
@@ -33,8 +43,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     True
     """
     H, W = mask.shape
-    f = min(1.0, WORK / max(H, W))
-    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+    w, h = working_size(H, W)
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
     known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import WORK, coarse_morphology, fill_skin, hair_evidence
+from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, working_size
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import stubble_cover, stubble_shadow
@@ -27,6 +27,7 @@ FOLLICLE_GRAIN = 0.1  # how much the stubble shadow varies from follicle to foll
 #: When less of the bare skin than this share lies beside what is clipped, the skin under it (seen
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
+VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
 FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
 VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
@@ -55,8 +56,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     (True, True, True)
     """
     H, W = hair_density.shape
-    f = min(1.0, WORK / max(H, W))
-    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+    w, h = working_size(H, W)
     dens = cv2.resize(hair_density.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
     head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
@@ -181,8 +181,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     rng = np.random.default_rng([seed, 31])
     # Tone, shading and the clipped hair's colour vary over centimetres: all at a working size,
     # brought up once. Only the grain and the stubble are drawn at full resolution.
-    f = min(1.0, WORK / max(H, W))
-    w, h = max(int(round(W * f)), 4), max(int(round(H * f)), 4)
+    w, h = working_size(H, W)  # the fill's own size: its maps and these line up
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
     # (The fill reads the skin mask at this size: brought down once, for it and for the veil's test.)
     bare = None if skin_mask is None else cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
@@ -219,7 +218,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # A clipped head reads as a "stubble shadow": the cut shafts and the roots beneath the skin,
     # darker the denser the hair grew and the longer the guard leaves it.
     dense = np.ones((h, w), np.float32) if follicles is None else follicle_share(follicles, (w, h), px * w / W)
-    shadow = stubble_shadow(guard_mm) * dense
+    shadow = stubble_share(dense, guard_mm)
     # Skin that grew dense hair has not seen the sun, and the roots beneath it cast grey: a
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
@@ -273,10 +272,22 @@ def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: floa
     return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
 
 
+def stubble_share(dense: np.ndarray, guard_mm: float) -> np.ndarray:
+    """How much of the skin the clipped hair's stubble shadow covers, where it grew ``dense`` (0..1,
+    :func:`follicle_share`): more for denser hair and a longer guard.
+
+    >>> bool(stubble_share(np.ones(1), 3.0)[0] > stubble_share(np.ones(1), 0.5)[0] > stubble_share(np.zeros(1), 3.0)[0])
+    True
+    """
+    return stubble_shadow(guard_mm) * dense
+
+
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
     """Whether ``region`` covers nearly all the ``bare`` skin (both at one size): a crown under a veil
-    of pale strands, clipped whole, leaves no bare skin beside it to learn the skin from."""
-    return np.count_nonzero(bare & (region < 0.02)) < VEIL_KNOWN * max(np.count_nonzero(bare), 1)
+    of pale strands, clipped whole, leaves no bare skin beside it to learn the skin from. (No bare
+    skin at all is no veil: there is nothing under the region to learn from either.)"""
+    n = np.count_nonzero(bare)
+    return n >= VEIL_MIN_PX and np.count_nonzero(bare & (region < 0.02)) < VEIL_KNOWN * n
 
 
 def _upsampled_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.ndarray:

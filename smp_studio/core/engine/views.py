@@ -16,9 +16,8 @@ import numpy as np
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.shave import follicle_share, shave, shave_region
+from smp_studio.core.engine.shave import follicle_share, shave, shave_region, stubble_share
 from smp_studio.core.engine.smoothing import wide_blur
-from smp_studio.core.engine.stubble import stubble_shadow
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
@@ -107,15 +106,14 @@ class Views:
         """How much skin shows where the shave preview clipped hair, at the visibility map's size: the long
         hair no longer hides it, but the stubble and roots left cover the share their shadow does, so
         pigment blended over clipped dense hair is not laid on top of its shadow at full strength."""
-        def stage(s, seg, region, vmap):
+        def stage(s, seg, region, vmap, scale):
             h, w = vmap[0].shape
             small = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
-            cover = stubble_shadow(s.shave_guard_mm) * follicle_share(seg.hair_density, (w, h),
-                                                                       self.scale.px_per_mm * w / region.shape[1])
-            return small * (1.0 - cover)
+            dense = follicle_share(seg.hair_density, (w, h), scale.px_per_mm * w / region.shape[1])
+            return small * (1.0 - stubble_share(dense, s.shave_guard_mm))
 
         return self._memo.get("clipped visibility", stage, settings, self.segmentation, self.shaved(settings)[1],
-                              self._visibility_map())
+                              self._visibility_map(), self.scale)
 
     def changed_box(self, old: Design) -> tuple[float, float, float, float] | None:
         """The photo box outside which this design renders exactly as ``old`` did.

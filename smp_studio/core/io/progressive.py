@@ -69,30 +69,31 @@ def open_first_look(source, *, pixels: int = FIRST_LOOK_PIXELS) -> Opened | None
     or an already decoded Photo (reduced by area). The view and the face are
     searched for on a copy of at most :data:`SEARCH_PIXELS` (or ``pixels``, if
     more); the returned simulation, its view guess and face are on a copy of
-    at most ``pixels``. None when the photo is that small already, or for a project.
+    at most ``pixels``. None when the photo is no larger than the searched
+    copy would be (the full open is as quick), or for a project.
 
     Examples
     --------
+    >>> import cv2
+    >>> from smp_studio.core.analysis.photo import load_photo
     >>> from smp_studio.resources import sample_photo
-    >>> open_first_look(sample_photo(), pixels=500_000) is None  # the samples are small already
+    >>> open_first_look(sample_photo()) is None  # the samples are small already
     True
-    >>> first = open_first_look(sample_photo(), pixels=100_000)
+    >>> big = Photo.from_array(cv2.resize(load_photo(sample_photo()).rgb, (1200, 1200)))
+    >>> first = open_first_look(big, pixels=100_000)
     >>> first.sim.photo.width * first.sim.photo.height <= 100_000, first.sim.settings.view
     (True, 'topdown')
     """
     most = max(pixels, SEARCH_PIXELS)
     if isinstance(source, Photo):
-        search = reduced_copy(source, most) or source
+        search = reduced_copy(source, most)
     elif is_project(source):
         return None
     else:
-        data, name = photo_bytes(source), photo_label(source)
-        if data[:3] != JPEG_MAGIC:
-            return None
-        search = _reduced_jpeg(data, name, most) or decode_photo(data, name=name)
-    small = reduced_copy(search, pixels) or (search if search.reduced else None)
-    if small is None:
+        search = _reduced_jpeg(photo_bytes(source), photo_label(source), most)
+    if search is None:  # small enough that the full open is as quick (as open_progressively has it)
         return None
+    small = reduced_copy(search, pixels) or search
     return open_simulation(small, view_guess=guess_for(classify_view(search.rgb), search.size, small))
 
 

@@ -21,14 +21,12 @@ from smp_studio import __version__
 from smp_studio.core.io.atomic import atomic_write
 from smp_studio.core.output.clinic import Clinic
 from smp_studio.core.output.session_plan import SESSION_WHEN, session_step
-from smp_studio.core.errors import NoScalpError, SmpError
+from smp_studio.core.errors import SmpError
 from smp_studio.core.analysis.segmentation import BACKGROUND
 
 PAPERS = ("a4", "letter")
 INK, ACCENT = (0.13, 0.14, 0.16), (0.16, 0.42, 0.55)
 PAGES = 3
-
-#: How each session is described; the spacing follows shared/domain.md.
 
 
 @dataclass
@@ -69,9 +67,8 @@ def prepare(sim, *, aged_years: float | None = None, notes: str = "", date: str 
 
     fg = sim.figures()  # the one set of figures the CLI and the studio show too
     if fg.impressions == 0:  # a plan of nothing would read as a quote for nothing
-        raise NoScalpError("The design places no impressions, so there is nothing to hand out: "
-                           + ("mark the scar first (the Scar brush in the studio, --scar-mask on the command "
-                              "line)." if s.treatment == "scar" else "check the treatment, the scalp mask and the hairline."))
+        raise SmpError("The design places no impressions, so there is nothing to hand out. "
+                       + (fg.hint or "Check the treatment, the scalp mask and the hairline."))
     counts = list(fg.per_session)
     healed = sim.render()
     cb = _close_box(sim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+#: When each session comes; the spacing follows shared/domain.md.
 SESSION_WHEN = ["Day 1", "About 10 days later", "About 4 weeks later", "As agreed"]
 
 #: What each session adds, by treatment: (first, between, last).
