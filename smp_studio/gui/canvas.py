@@ -21,7 +21,7 @@ from smp_studio.gui.design_panes import DesignPanes
 from smp_studio.gui.document import Document
 from smp_studio.gui.canvas_input import CanvasInput
 from smp_studio.gui.canvas_layers import CanvasLayers
-from smp_studio.gui.guides import draw_face_guides
+from smp_studio.gui.guides import draw_face_guides, draw_guide_labels
 from smp_studio.gui.viewstate import ViewState
 
 BRUSH_COLORS = {**{k: QColor(*map(int, CLASS_COLORS[k])) for k in (1, 2, 3)}, 0: QColor(*EXCLUDE_COLOR),
@@ -365,14 +365,14 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
                                                handles=False)
         else:
             painting.draw_tag(p, 10, 10, "Simulation")
-        h = self.doc.hairline
-        if self.state.guides and self.doc.sim is not None and mode != "before":
-            g = self._guides()
-            if g is not None:
-                draw_face_guides(p, g, tw)
+        h, g = self.doc.hairline, self._guides(mode)
+        if g is not None:
+            draw_face_guides(p, g, tw)
         if h is not None and self.tool == "hairline" and mode != "before":
             active = self._drag[1] if self._drag and self._drag[0] == "point" else None
             painting.draw_hairline(p, h, tw, active=active, draft=active is not None)
+        if g is not None:  # over the hairline, which crosses them
+            draw_guide_labels(p, g, tw)
         if self._drag and self._drag[0] == "stroke":
             painting.draw_stroke(p, [tw(*xy) for xy in self._drag[1]], self.brush_px, BRUSH_COLORS[self.brush_class])
         if self.tool == "brush" and self._mouse is not None:

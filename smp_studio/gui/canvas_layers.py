@@ -18,11 +18,13 @@ AS_PHOTOGRAPHED_KEY = "Ctrl+L"  # back from the lighting check
 class CanvasLayers:
     """Guides, lighting and overlay for the canvas."""
 
-    def _guides(self):
-        sim = self.doc.sim
+    def _guides(self, mode: str):
+        """The face guides to draw in ``mode`` (None: off, no face, or the untouched photo shown)."""
+        if not self.state.guides or self.doc.sim is None or mode == "before":
+            return None
         key = id(self.doc.design)
         if self._guide_cache is None or self._guide_cache[0] != key:
-            self._guide_cache = (key, sim.face_guides(), self.doc.design)
+            self._guide_cache = (key, self.doc.sim.face_guides(), self.doc.design)
         return self._guide_cache[1]
 
     def _lighting_tag(self, p) -> None:

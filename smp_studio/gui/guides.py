@@ -4,12 +4,13 @@ dragging. Painting only; the geometry comes from the core."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from smp_studio.gui import painting
 
 GUIDE = QColor(120, 220, 255, 200)
+LABEL_BACKING = QColor(0, 0, 0, 140)
 
 
 def draw_face_guides(p: QPainter, g: dict, to_widget) -> None:
@@ -22,9 +23,21 @@ def draw_face_guides(p: QPainter, g: dict, to_widget) -> None:
     gl = to_widget(*g["glabella"])
     p.setBrush(GUIDE)
     p.drawEllipse(gl, 4, 4)
-    for mm, xy in g["heights"].items():
+    for xy in g["heights"].values():
         q = to_widget(*xy)
         p.drawLine(q + QPointF(-6, 0), q + QPointF(6, 0))
-        p.drawText(q + QPointF(9, 4), f"{mm / 10:g} cm")
+
+
+def draw_guide_labels(p: QPainter, g: dict, to_widget) -> None:
+    """The guides' heights in cm, drawn after the hairline (which crosses them) on a dark backing."""
+    fm = p.fontMetrics()
+    for mm, xy in g["heights"].items():
+        q = to_widget(*xy)
+        text = f"{mm / 10:g} cm"
+        r = QRectF(q.x() + 8, q.y() - fm.height() / 2 - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2)
+        p.fillRect(r, LABEL_BACKING)
+        p.setPen(QPen(GUIDE))
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
     if "mid_frontal_cm" in g:
+        gl = to_widget(*g["glabella"])
         painting.draw_tag(p, gl.x() + 12, gl.y() - 30, f"hairline {g['mid_frontal_cm']:.1f} cm above the glabella")
