@@ -17,6 +17,7 @@ import numpy as np
 
 from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.off_scalp import eye_band_row, without_shoulders
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
@@ -130,7 +131,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     w, h = max(int(round(W * f)), 8), max(int(round(H * f)), 8)
     f = w / W
     lab = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
-    head = _largest(lab != BACKGROUND)
+    head = largest_component(lab != BACKGROUND)
     face_mask = np.zeros((h, w), bool)
     side = view in ("side", "left", "right")
     if not head.any():
@@ -199,7 +200,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         mask &= ~_ears(lab, mask, cx, cy, a, b)
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
-    mask = _largest(mask)
+    mask = largest_component(mask)
     skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
     if seg.skin_lab is None:
         skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
@@ -338,13 +339,6 @@ def _face_from_analysis(face, f, shape) -> np.ndarray:
         cv2.fillPoly(img, [np.round(np.asarray(poly, np.float64) * f).astype(np.int32)], 1)
         m |= img > 0
     return m
-
-
-def _largest(mask: np.ndarray) -> np.ndarray:
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return mask.astype(bool)
-    return cc == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
 def skin_show(rgb, skin_lab, px_per_mm: float, *, radius_mm: float = 1.5, max_side: int = 1600,

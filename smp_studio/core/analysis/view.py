@@ -63,6 +63,7 @@ import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
 from smp_studio.core.analysis.face import Face, search_face
+from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
 VIEW_NAMES = ("front", "topdown", "back", "left", "right")
@@ -146,10 +147,9 @@ def outline_features(labels: np.ndarray) -> dict:
     """
     n = OUTLINE_SIZE
     head = cv2.resize(np.asarray(labels, np.uint8), (n, n), interpolation=cv2.INTER_NEAREST) != BACKGROUND
-    k, comp, stats, _ = cv2.connectedComponentsWithStats(head.astype(np.uint8))
-    if k < 2:
+    head = largest_component(head)
+    if not head.any():
         return {}
-    head = comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     hull = cv2.convexHull(cv2.findNonZero(head.astype(np.uint8)))
     return {"outline_bottom": float(head[-2].mean()),
             "outline_solidity": float(head.sum() / max(cv2.contourArea(hull), 1.0))}

@@ -29,8 +29,10 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
               working: bool = False, under: bool = False, inset: int = 1) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
-    ``skin`` (bool, photo or working size) says which pixels may teach the fill (default:
-    all outside ``mask``); background must not, or a wall bleeds onto the scalp.
+    ``skin`` (bool) says which pixels may teach the fill (default: all
+    outside ``mask``); background must not, or a wall bleeds onto the scalp.
+    ``rgb`` and ``skin`` may come at the photo's size or already at the
+    working size (see :func:`working_size`).
     With ``under``, the ``skin`` pixels under ``mask`` teach it too (skin seen
     through a veil of strands). Pixels within ``inset`` working pixels of the
     edge of what teaches do not (there skin and hair mix).

@@ -190,11 +190,11 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
     # which varies over centimetres.
     tone_px = VEIL_TONE_MM * px * w / W
-    skin = fill_skin(rgb, region, skin_rgb, skin=bare, working=True, under=veiled,
+    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # (the fill reads it as it is)
+    skin = fill_skin(small, region, skin_rgb, skin=bare, working=True, under=veiled,
                      inset=max(1, int(round(tone_px))) if veiled else 1)
     if veiled:
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
-    small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
     if not veiled:  # (under a veil the fill learnt the skin where it is, in its own light)
         # The light falling on the hair fell on the skin beneath too: keep half its gradient.
         g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
