@@ -213,3 +213,20 @@ def test_pigment_over_clipped_hair_shows_only_between_the_stubble():
         return (b - o) / b
 
     assert darkening(3.0) < 0.75 * darkening(0.0)
+
+
+def test_a_veil_of_fine_pale_strands_leaves_no_stubble_shadow_once_clipped():
+    """The bundled crown sample's thinning crown is a veil of fine pale strands under flash: clipped, it
+    shows the client's pale skin (for the pigment to go on), not the grey shadow the dark hair around
+    it leaves; a grey crown made the whole head read as grey felt."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_studio.resources import sample_photo
+
+    sim = open_simulation(sample_photo("crown-norwood4-diffuse-thinning.jpg")).sim
+    shaved, region = sim.shaved()
+    crown = (sim.segmentation.labels == 1) & (region > 0.9)
+    dark = (sim.segmentation.labels == 3) & (region > 0.9)
+    assert crown.sum() > 0.1 * crown.size and dark.sum() > 0.05 * dark.size
+    photo = sim.photo.rgb.astype(float)
+    assert abs(shaved[crown].mean() - photo[crown].mean()) < 10  # the skin, as light as the veil showed it
+    assert shaved[dark].mean() < shaved[crown].mean() - 30  # the dark hair's stubble shadow stays

@@ -97,3 +97,30 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
     roots = cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px))
     stubble = cv2.max(stubble, cv2.convertScaleAbs(roots, alpha=0.35))
     return cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
+
+
+#: Lab lightness (0..100) by which the hair must lie below the skin to leave a full stubble shadow
+#: when clipped: dark brown or black hair on light skin lies 30-50 below it; a veil of fine pale
+#: strands under flash, white or blond hair lie about level with it or above.
+DARK_HAIR_L = 20.0
+TONE_MM = 3.0  # the hair's tone against the skin is read over this (single strands are not it)
+
+
+def dark_hair_share(rgb: np.ndarray, skin_lab, px_per_mm: float) -> np.ndarray:
+    """How much darker than the skin the hair over it is (0..1, float32, at ``rgb``'s size).
+
+    Clipped, dark hair leaves a grey stubble shadow; fine pale strands (a
+    thinning crown's veil under flash) or white and blond hair leave next to
+    none: the skin shows through as it will once they are cut. ``skin_lab``
+    is the skin's CIE Lab colour (L 0..100), ``px_per_mm`` at ``rgb``'s size.
+
+    >>> img = np.full((60, 60, 3), 230, np.uint8); img[:, :30] = 40
+    >>> d = dark_hair_share(img, (70.0, 10.0, 10.0), 2.0)
+    >>> bool(d[30, 5] > 0.9), bool(d[30, 55] < 0.1)
+    (True, True)
+    """
+    if skin_lab is None:  # no bare skin seen to compare with: hair as dark as it grew
+        return np.ones(rgb.shape[:2], np.float32)
+    L = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
+    L = cv2.GaussianBlur(L, (0, 0), max(0.5, TONE_MM * px_per_mm))
+    return np.clip((float(skin_lab[0]) - L) / DARK_HAIR_L, 0, 1)

@@ -16,9 +16,11 @@ import numpy as np
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.render import View, render
+from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.shave import follicle_share, shave, shave_region, stubble_share
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
+from smp_studio.core.engine.stubble import dark_hair_share
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
@@ -42,7 +44,7 @@ class Views:
         The client buzzes the whole head for the shaved look, so this depends on the scalp and the
         guard length, not on where the hairline is drawn: dragging the line never redoes it.
         """
-        def stage(s, seg, maps, scale, look, field, pig):
+        def stage(s, seg, maps, scale, look, field, pig, follicles):
             # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
             # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
             # (Softened at the zone's working size: a few mm is many pixels at 12 MP.)
@@ -52,13 +54,25 @@ class Views:
                                   rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=bald,
-                        blur_sigma=look.blur_sigma, follicles=seg.hair_density)
+                        blur_sigma=look.blur_sigma, follicles=follicles)
             return img, region
 
         settings = settings or self.settings
         maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
         return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
-                              self.direction_field, self._pigment(settings))
+                              self.direction_field, self._pigment(settings), self._follicles())
+
+    def _follicles(self) -> np.ndarray:
+        """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a
+        stubble shadow once clipped. A veil of fine pale strands or white hair leaves next to none."""
+        def stage(s, seg, rgb, scale):
+            H, W = rgb.shape[:2]
+            w, h = working_size(H, W)
+            small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+            dens = cv2.resize(seg.hair_density, (w, h), interpolation=cv2.INTER_AREA)
+            return dens * dark_hair_share(small, seg.skin_lab, scale.px_per_mm * w / W)
+
+        return self._memo.get("follicles", stage, self.settings, self.segmentation, self.photo.rgb, self.scale)
 
     def clips_hair(self, settings: Settings | None = None) -> bool:
         """Whether the shave preview applies: it is on, and there is something to treat.
@@ -106,13 +120,13 @@ class Views:
         """How much skin shows where the shave preview clipped hair, at the visibility map's size: the long
         hair no longer hides it, but the stubble and roots left cover the share their shadow does, so
         pigment blended over clipped dense hair is not laid on top of its shadow at full strength."""
-        def stage(s, seg, region, vmap, scale):
+        def stage(s, follicles, region, vmap, scale):
             h, w = vmap[0].shape
             small = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
-            dense = follicle_share(seg.hair_density, (w, h), scale.px_per_mm * w / region.shape[1])
+            dense = follicle_share(follicles, (w, h), scale.px_per_mm * w / region.shape[1])
             return small * (1.0 - stubble_share(dense, s.shave_guard_mm))
 
-        return self._memo.get("clipped visibility", stage, settings, self.segmentation, self.shaved(settings)[1],
+        return self._memo.get("clipped visibility", stage, settings, self._follicles(), self.shaved(settings)[1],
                               self._visibility_map(), self.scale)
 
     def changed_box(self, old: Design) -> tuple[float, float, float, float] | None:
