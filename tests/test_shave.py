@@ -230,3 +230,23 @@ def test_a_veil_of_fine_pale_strands_leaves_no_stubble_shadow_once_clipped():
     photo = sim.photo.rgb.astype(float)
     assert abs(shaved[crown].mean() - photo[crown].mean()) < 10  # the skin, as light as the veil showed it
     assert shaved[dark].mean() < shaved[crown].mean() - 30  # the dark hair's stubble shadow stays
+
+
+def test_clipped_brown_hair_keeps_its_hue_beside_the_unclipped_thinning_hair():
+    """On the bundled front sample the clipped patches of dense hair lie inside thinning hair the shave
+    leaves as it is: they keep its warm hue (clipped brown hair is brown stubble), not grey blobs."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_studio.resources import sample_photo
+
+    sim = open_simulation(sample_photo("front-norwood4-hairline.jpg")).sim
+    shaved, region = sim.shaved()
+    clipped = region > 0.9
+    near = cv2.dilate(clipped.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(10 * sim.scale.px_per_mm))
+    beside = (near > 0) & (region < 0.05) & sim.segmentation.head_mask
+    assert clipped.sum() > 0.05 * clipped.size and beside.sum() > 0.02 * beside.size
+
+    def chroma(a):
+        a = a.astype(float)
+        return float(((a.max(1) - a.min(1)) / np.maximum(a.max(1), 1)).mean())
+
+    assert chroma(shaved[clipped]) > 0.8 * chroma(shaved[beside])
