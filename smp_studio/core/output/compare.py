@@ -30,7 +30,9 @@ def _label(draw: ImageDraw.ImageDraw, xy, text: str, px: int, anchor: str = "la"
     draw.text(xy, text, font=font, fill=(255, 255, 255, 255), anchor=anchor)
 
 
-def _finish(img: np.ndarray, labels, banner: bool, brand: str = "") -> np.ndarray:
+def finish(img: np.ndarray, labels, banner: bool, brand: str = "") -> np.ndarray:
+    """``img`` with its ``labels`` ((x, y), text, anchor) drawn, the simulation banner (``banner``) and
+    the clinic's ``brand``: how every exported comparison is finished."""
     h, w = img.shape[:2]
     px = max(12, int(round(min(h, w) * 0.035)))
     base = Image.fromarray(img).convert("RGBA")
@@ -59,7 +61,7 @@ def labelled(after: np.ndarray, *, label: bool = True, brand: str = "") -> np.nd
     if not label:
         return brand_band(after, brand, max(12, int(round(min(after.shape[:2]) * 0.035)))) if brand else after.copy()
     px = max(12, int(round(min(after.shape[:2]) * 0.035)))
-    return _finish(after, [((px, px), "Simulation", "la")], True, brand)
+    return finish(after, [((px, px), "Simulation", "la")], True, brand)
 
 
 def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label: bool = True,
@@ -90,7 +92,7 @@ def split(before: np.ndarray, after: np.ndarray, position: float = 0.5, *, label
         labels.append(((m, m), "Before", "la"))
     if w - x > 10 * px:
         labels.append(((w - m, m), "After (simulation)", "ra"))
-    return _finish(out, labels, True, brand)
+    return finish(out, labels, True, brand)
 
 
 def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
@@ -107,4 +109,4 @@ def side_by_side(before: np.ndarray, after: np.ndarray, *, label: bool = True,
         return brand_band(out, brand, max(12, int(round(min(h, w) * 0.035)))) if brand else out
     px = max(12, int(round(min(h, w) * 0.035)))
     labels = [((px, px), titles[0], "la"), ((w + g + px, px), titles[1], "la")]
-    return _finish(out, labels, True, brand)
+    return finish(out, labels, True, brand)

@@ -33,7 +33,7 @@ def designs_row(images: list, titles: list, *, label: bool = True, gap: int | No
         return compare.brand_band(out, brand, px) if brand else out
     tags = [((i * (w + g) + px, px), t if before and i == 0 else f"{t} (simulation)", "la")
             for i, t in enumerate(titles)]
-    return compare._finish(out, tags, True, brand)
+    return compare.finish(out, tags, True, brand)
 
 
 def designs_image(sim, *, width: int | None = None, label: bool = True, brand: str = "",
@@ -50,7 +50,8 @@ def designs_image(sim, *, width: int | None = None, label: bool = True, brand: s
     options = option_designs(sim.design)
     cur = current_index(sim.design)
     images, titles = [], []
-    if len(options) == 1:
+    alone = len(options) == 1  # shown beside the photo as taken
+    if alone:
         images.append(sim.photo.rgb)
         titles.append("Before")
     for i, (name, design) in enumerate(options):
@@ -67,4 +68,4 @@ def designs_image(sim, *, width: int | None = None, label: bool = True, brand: s
         each = (width - (len(images) - 1) * gap) // len(images)
     images = [resize_width(im, each) for im in images]
     return designs_row(images, titles, label=label, gap=gap, brand=brand, width=width,
-                       before=len(options) == 1), found
+                       before=alone), found
