@@ -250,3 +250,21 @@ def test_clipped_brown_hair_keeps_its_hue_beside_the_unclipped_thinning_hair():
         return float(((a.max(1) - a.min(1)) / np.maximum(a.max(1), 1)).mean())
 
     assert chroma(shaved[clipped]) > 0.8 * chroma(shaved[beside])
+
+
+def test_clipped_stubble_is_no_sharper_than_the_photo_skin():
+    """A soft photo (here a sample enlarged to 3 MP, with fine sensor grain) shows no detail finer than
+    its skin's: the stubble the shave lays down is drawn as soft, not as crisp sticks on a blurred head."""
+    from smp_studio.bench import make_photo
+
+    rgb = make_photo(3, name="crown-norwood4-diffuse-thinning.jpg")
+    sim = Simulation(Photo.from_array(rgb), Settings(view="topdown"))
+    shaved, region = sim.shaved()
+    clipped = region > 0.95
+    assert clipped.mean() > 0.2
+
+    def fine(a):  # detail finer than 2 px, over the clipped scalp
+        g = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return float(np.sqrt(((g - cv2.GaussianBlur(g, (0, 0), 2.0))[clipped] ** 2).mean()))
+
+    assert fine(shaved) < 1.5 * fine(rgb)
