@@ -7,7 +7,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
-from test_gui import drag, widget_pos, win  # noqa: E402,F401 - the same studio fixture
+from studio_support import drag, widget_pos, win  # noqa: E402,F401 - the same studio fixture
 
 
 def test_the_split_divider_drags_in_every_tool_even_pan(win):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("PySide6")
-from test_gui import win  # noqa: E402,F401 - the same studio fixture
+from studio_support import win  # noqa: E402,F401 - the same studio fixture
 
 
 def test_the_status_bar_never_shows_the_last_clients_figures(win, qtbot, samples_dir):
@@ -65,7 +65,7 @@ def test_arrow_keys_on_a_slider_undo_as_one_step(win):
 
 
 def test_the_canvas_says_when_the_lighting_check_is_on(win, qtbot):
-    from test_gui import canvas_pixels
+    from studio_support import canvas_pixels
 
     def corner():  # the canvas's margin beside the photo, bottom left, where the note goes
         img = canvas_pixels(win).astype(int)
@@ -85,7 +85,7 @@ def test_the_canvas_says_when_the_lighting_check_is_on(win, qtbot):
 def test_a_back_photo_offers_no_hairline_template_until_the_view_changes(win, qtbot, samples_dir):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from test_gui import choose
+    from studio_support import choose
 
     with qtbot.waitSignal(win.photoLoaded, timeout=20000):
         win.open_photo(samples_dir / "back-norwood6-strip-scar.jpg")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from smp_studio.core.analysis.view import ViewGuess  # noqa: E402
-from test_gui import choose, win  # noqa: E402,F401 - the same studio fixture
+from studio_support import choose, win  # noqa: E402,F401 - the same studio fixture
 
 
 def test_an_unsure_view_is_asked_about_and_the_answer_is_one_undoable_change(win, qtbot):
