@@ -15,8 +15,8 @@ import numpy as np
 
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
-from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.bare_skin import working_size
+from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import follicle_share, shave, shave_region, stubble_share
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
