@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.dots import Dots
+from smp_studio.core.engine.lookup import lookup3, pack3
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.rows import take_rows
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
@@ -289,15 +290,14 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     tint = np.array(st["tint"], np.float32)
     # Where there is no shine, pigment under the skin scales each channel (gamma 2:
     # sqrt(lin * keep) = value * sqrt(keep)): one 8-bit multiply by a factor per alpha.
-    levels = np.arange(256, dtype=np.float32) / 255.0
-    keep_lut = _keep(levels[:, None], tint[None, :]).reshape(1, 256, 3)
-    factor = np.round(255.0 * np.sqrt(keep_lut)).astype(np.uint8).reshape(1, 256, 3)
+    keep_lut = _keep(np.arange(256, dtype=np.float32)[:, None] / 255.0, tint[None, :]).reshape(1, 256, 3)
+    factor32 = pack3(np.round(255.0 * np.sqrt(keep_lut)).astype(np.uint8))
     shine8 = int(np.searchsorted(spec_lut[0] > 0, True))  # darkest channel from which a pixel shines
 
     def band_at(y, y1, cover, red):
         """Composite ROI rows ``y:y1`` given their cover (and redness)."""
         band = roi[y:y1]
-        alpha = cv2.subtract(1.0, cv2.exp(cv2.multiply(cover, -1.0)))
+        alpha = cv2.subtract(1.0, cv2.exp(np.negative(cover)))  # (cv2.multiply by a number: 10x slower)
         for f in ahead.pop(y).result() if y in ahead else skin_at(y, y1):
             alpha = cv2.multiply(alpha, f)
         if visibility is not None:
@@ -307,7 +307,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         if red is not None:  # fresh: the skin reddens too, in linear light
             out[:] = _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut)
             return
-        out[:] = cv2.multiply(band, cv2.LUT(cv2.merge([a8, a8, a8]), factor), scale=1.0 / 255.0)
+        out[:] = cv2.multiply(band, lookup3(a8, factor32), scale=1.0 / 255.0)
         # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
         hit = cv2.bitwise_and(cv2.inRange(band, (shine8,) * 3, (255,) * 3), a8)
         if cv2.countNonZero(hit):
