@@ -16,9 +16,6 @@ pixels and scaled with the view, so both look the same at the same zoom.
 
 from __future__ import annotations
 
-import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -30,6 +27,7 @@ from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.rows import take_rows
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
+from smp_studio.core.engine.threads import done as _done, pool as _pool, side as _side
 from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH, TINT_HEALED, Pigment, rgb_to_lab
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
@@ -267,7 +265,10 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     wide = None  # wide and faint: on a coarse grid aligned to the view's pixels (a region reads as the whole)
     if spread > 0:
         origin = (int(round(view.x0 * s)) + bx0 - pad, int(round(view.y0 * s)) + by0 - pad)
-        wide = Wide(p.astype(np.float32), halo_ink.astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
+        args = (p.astype(np.float32), halo_ink.astype(np.float32), max(halo, MIN_SIGMA), (rw, rh), origin)
+        # Drawn beside the binning of the other lobes when strips go side by side (the render's pool
+        # is busy then with the photo's filters); the strips wait for it.
+        wide = _side().submit(Wide, *args) if len(spans) > 1 else _done(Wide(*args))
     bins = _bins(layers)
     widths = sorted(bins, reverse=True)
     steps = [float(np.sqrt(wd**2 - nx**2)) for wd, nx in zip(widths, widths[1:] + [0.0])]
@@ -324,7 +325,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         a0, a1 = max(r0 + pad - m, 0), min(r1 + pad + m, rh)
         cover = _cascade(bins, widths, steps, a0, a1, rw)
         if wide is not None:
-            cv2.add(cover, wide.rows(a0, a1), dst=cover)
+            cv2.add(cover, wide.result().rows(a0, a1), dst=cover)
         red = None
         if red_sigma:
             red = _redness(cover, red_sigma, pigment)
@@ -340,15 +341,6 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         for sp in spans:
             strip(*sp)
     return result
-
-
-def _workers() -> int:
-    return max(os.cpu_count() or 1, 1)
-
-
-@functools.cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="render")
 
 
 def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarray:
