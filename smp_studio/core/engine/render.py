@@ -310,7 +310,9 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
             return
         out[:] = cv2.multiply(band, lookup3(a8, factor32), scale=1.0 / 255.0)
         # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
-        hit = cv2.bitwise_and(cv2.inRange(band, (shine8,) * 3, (255,) * 3), a8)
+        red_, green, blue = cv2.split(band)  # a pixel shines from its darkest channel up (inRange on 3: 1.7x slower)
+        darkest = cv2.min(cv2.min(red_, green), blue)
+        hit = cv2.bitwise_and(cv2.threshold(darkest, shine8 - 1, 255, cv2.THRESH_BINARY)[1], a8)
         if cv2.countNonZero(hit):
             cols = np.flatnonzero(hit.any(0))
             for t in np.unique(cols // TILE):
