@@ -253,7 +253,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     lobe_s = np.sqrt(s_min**2 + soft**2)
     main = core * (1 - 0.5 * sat[:, 2])
     # A dot whose length barely exceeds its width (or is sub-pixel in this view) is one lobe.
-    long = np.hypot(a[:, 0], a[:, 1]) >= 0.35
+    ax, ay = a[:, 0], a[:, 1]
+    long = ax * ax + ay * ay >= 0.35**2  # (np.hypot: 15x slower)
     li = np.flatnonzero(long)
     p_long, a_long, side, s_long = take_rows(p, li), take_rows(a, li), 0.3 * main[li], lobe_s[li]
     pts = [p, p_long + a_long, p_long - a_long, p + sat[:, :2] * r[:, None]]
