@@ -268,3 +268,30 @@ def test_clipped_stubble_is_no_sharper_than_the_photo_skin():
         return float(np.sqrt(((g - cv2.GaussianBlur(g, (0, 0), 2.0))[clipped] ** 2).mean()))
 
     assert fine(shaved) < 1.5 * fine(rgb)
+
+
+def test_clipped_hair_has_the_texture_of_a_real_buzz_cut():
+    """Clipped hair shows its follicles as fine points with skin between them, about as textured as the
+    stubble in the bundled photo of a real buzz cut: neither a flat tint with grain (read as felt on the
+    crown sample) nor a coarse speckle (read as granite)."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_studio.resources import sample_photo
+
+    def texture(rgb, m):  # detail between 1 and 4 px, over the lightness there
+        g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return float((cv2.GaussianBlur(g, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 4.0))[m].std() / g[m].mean())
+
+    def inner(sim):  # well inside the head, away from its outline
+        px = sim.scale.px_per_mm
+        return cv2.erode(sim.segmentation.head_mask.astype(np.uint8), np.ones((3, 3), np.uint8),
+                         iterations=int(8 * px)) > 0
+
+    real = open_simulation(sample_photo("topdown-norwood6-shaved-look.jpg")).sim
+    stubble = (real.segmentation.labels == 3) & inner(real)
+    assert stubble.sum() > 2000
+    sim = open_simulation(sample_photo("crown-norwood4-diffuse-thinning.jpg")).sim
+    shaved, region = sim.shaved()
+    clipped = (region > 0.95) & (sim.segmentation.labels == 3) & inner(sim)
+    assert clipped.mean() > 0.05
+    ours, theirs = texture(shaved, clipped), texture(real.photo.rgb, stubble)
+    assert 0.6 * theirs < ours < 1.6 * theirs

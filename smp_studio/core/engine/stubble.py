@@ -124,3 +124,31 @@ def dark_hair_share(rgb: np.ndarray, skin_lab, px_per_mm: float) -> np.ndarray:
     L = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
     L = cv2.GaussianBlur(L, (0, 0), max(0.5, TONE_MM * px_per_mm))
     return np.clip((float(skin_lab[0]) - L) / DARK_HAIR_L, 0, 1)
+
+
+#: The follicles' tile spans at least this (mm): a repeat of its points further apart than the
+#: head's features is not seen.
+POINTS_TILE_MM = 40.0
+POINTS_TILE_MAX = 2048  # px: its side at most (16 MB of float32)
+
+
+def follicle_points(rng, *, px: float, blur_sigma: float, size: int = 512) -> np.ndarray:
+    """A seamless tile of the follicles a clipped head shows: points ``HAIRS_PER_CM2`` apart, each no
+    sharper than ``blur_sigma`` (photo pixels), ``px`` pixels per mm. Zero mean, unit deviation,
+    skewed: dark points, with the lighter skin between them.
+
+    The side is at least ``size`` and ``POINTS_TILE_MM``, at most ``POINTS_TILE_MAX`` pixels.
+
+    >>> t = follicle_points(np.random.default_rng(0), px=4.0, blur_sigma=1.0)
+    >>> round(float(t.mean()), 6), round(float(t.std()), 3), bool(np.median(t) < 0 < t.max() - 3)
+    (0.0, 1.0, True)
+    """
+    n = int(min(POINTS_TILE_MAX, max(size, POINTS_TILE_MM * px)))
+    k = max(1, int(round(HAIRS_PER_CM2 / 100.0 * (n / px) ** 2)))
+    t = np.zeros((n, n), np.float32)
+    np.add.at(t, (rng.integers(0, n, k), rng.integers(0, n, k)), 1.0)
+    s = max(0.6, 0.06 * px, 0.8 * blur_sigma)  # a follicle's opening, through the photo's blur
+    m = int(np.ceil(4 * s)) + 1  # blurred with its own wrapped edges: seamless
+    t = cv2.GaussianBlur(np.pad(t, m, mode="wrap"), (0, 0), s)[m:-m, m:-m]
+    t -= t.mean()
+    return t / max(float(t.std()), 1e-6)
