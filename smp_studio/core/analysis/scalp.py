@@ -174,7 +174,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
     face_dir = (0.0, 1.0)
-    floor = brow_cut = None
+    floor = brow_cut = soft = None
     if side:
         d = getattr(face, "direction", None) if face is not None else None
         sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
@@ -186,6 +186,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         # (either side of an ear found in a view guessed otherwise: the face's side is a guess).
         front = sgn * (xx - cx) if ear is None else np.abs(xx - cx)
         face_mask |= (front > 0.55 * a) & (yy > cy - 0.45 * b)
+        if ear is not None:  # the scalp cut off behind the ear as well: fade toward the cut, no ruled edge
+            notch = np.maximum((0.55 * a - front) / (0.15 * a), (cy - 0.45 * b - yy) / (0.15 * b))
+            soft = np.clip(notch, 0, 1).astype(np.float32)
     elif view == "back":
         floor = nape_row(lab, cx, cy, a, b)
         mask &= yy < floor
@@ -232,6 +235,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     edges = [e for e in (floor, brow_cut) if e is not None]
     if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
         fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    if soft is not None:
+        fade = soft if fade is None else fade * soft
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
 
 
