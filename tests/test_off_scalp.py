@@ -87,3 +87,26 @@ def test_nothing_beside_a_face_seen_from_the_front_is_scalp():
     m = sc.resized(labels.shape) > 0.5
     assert not (m & shelf & (yy > 150)).any()
     assert m[60:120, 120:200].mean() > 0.9  # the top of the head stays scalp
+
+
+def test_a_creased_forehead_seen_from_above_gets_no_pigment():
+    """A face bent toward the camera behind glasses shows no brows the labels can read, and its
+    bare forehead ran on from the bald scalp: its wrinkles (thin dark lines across the skin below
+    the skull's middle) put it off the scalp; the bald top stays treated."""
+    size = 320
+    yy, xx = _grid(size)
+    img = np.empty((size, size, 3), np.uint8)
+    img[:] = WALL
+    labels = np.zeros((size, size), np.uint8)
+    head = ((xx - 160) / 130.0) ** 2 + ((yy - 150) / 140.0) ** 2 <= 1
+    img[head] = SKIN
+    labels[head] = 1
+    creases = np.zeros((size, size), bool)
+    for y in (200, 213, 226, 239, 252):
+        creases[y:y + 2] = True
+    creases &= head & (np.abs(xx - 160) < 100)
+    img[creases] = (140, 105, 90)
+    sc = treatable_scalp(from_labels(labels, img), view="topdown", photo_rgb=img)
+    m = sc.resized(labels.shape) > 0.5
+    assert not m[195:].any()
+    assert m[40:150, 100:220].mean() > 0.9

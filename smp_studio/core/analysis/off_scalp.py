@@ -209,3 +209,48 @@ def _ringed(head, box, a) -> bool:
     if x0 - r < 0 or y0 - r < 0 or x0 + bw + r > w or y0 + bh + r > h:
         return False
     return bool(head[y0 - r:y0 + bh + r, x0 - r:x0 + bw + r].mean() > 0.97)
+
+
+#: A forehead's wrinkles: at least ``CREASES`` thin dark lines running across the head below the
+#: skull's middle, each over at least ``CREASE_SPAN`` of the skull's central columns.
+CREASES, CREASE_SPAN = 4, 0.2
+
+
+def forehead_creases_row(rgb, lab, cx, cy, a, b) -> float | None:
+    """Row of the highest of a forehead's wrinkles, seen from above or the front, or None.
+
+    A face bent toward the camera may show no brows the labels can read (glasses,
+    a brow as pale as the skin), but its forehead is creased: several thin dark
+    lines running across the bare skin, one above the other, below the skull's
+    middle. A bald scalp has no such lines (hair strands are not bare skin).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rgb = np.full((200, 200, 3), (200, 160, 140), np.uint8)
+    >>> lab = np.ones((200, 200), np.uint8)
+    >>> forehead_creases_row(rgb, lab, 100.0, 80.0, 80.0, 90.0) is None
+    True
+    >>> for y in (120, 132, 144, 156, 168):
+    ...     rgb[y:y + 2, 40:160] = (150, 110, 95)  # creases across the lower half
+    >>> forehead_creases_row(rgb, lab, 100.0, 80.0, 80.0, 90.0)
+    120.0
+    """
+    h, w = lab.shape
+    grey = cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2GRAY)
+    # Thin dark lines running across, not up and down (hair strands and pores go every way).
+    across = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8)).astype(np.int16) - grey
+    along = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8)).astype(np.int16) - grey
+    lines = cv2.blur(np.clip(across - along, 0, 255).astype(np.float32), (15, 1)) > 4
+    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
+    if c1 - c0 < 10:
+        return None
+    share = np.convolve((lines & (lab == BALD))[:, c0:c1].mean(axis=1), np.ones(3) / 3, mode="same")
+    peaks = []
+    for y in range(int(max(cy, 1)), int(min(cy + 1.1 * b, h - 1))):
+        if share[y] > CREASE_SPAN and share[y] >= share[y - 1] and share[y] >= share[y + 1]:
+            if not peaks or y - peaks[-1] >= 3:
+                peaks.append(y)
+    if len(peaks) < CREASES or peaks[CREASES - 1] - peaks[0] > 0.6 * b:
+        return None
+    return float(peaks[0])

@@ -18,7 +18,8 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.masks import largest_component
-from smp_studio.core.analysis.off_scalp import brow_row, eye_band_row, inner_ear, without_shoulders
+from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
+                                                 without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -40,6 +41,8 @@ RIM = 0.1
 #: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
 #: forehead is foreshortened further than in a front view, and the frontal scalp behind it is not.
 FOREHEAD_MIN_ABOVE = 0.2
+#: Forehead kept clear above its highest wrinkle (skull half-heights), when wrinkles are seen.
+CREASE_MARGIN = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,6 +215,10 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             # half-breadth in a front view, less from above (the forehead foreshortened).
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
             brow_cut = brow - margin * a
+        creases = forehead_creases_row(small, lab, *fitted) if small is not None else None
+        if creases is not None:  # a creased forehead: the hairline lies above its highest wrinkle
+            brow_cut = min(creases - CREASE_MARGIN * b, brow_cut if brow_cut is not None else np.inf)
+        if brow_cut is not None:
             face_mask[int(max(brow_cut, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
