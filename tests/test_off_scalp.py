@@ -110,3 +110,28 @@ def test_a_creased_forehead_seen_from_above_gets_no_pigment():
     m = sc.resized(labels.shape) > 0.5
     assert not m[195:].any()
     assert m[40:150, 100:220].mean() > 0.9
+
+
+def test_a_head_seen_from_behind_but_guessed_top_down_is_not_inked_down_the_neck():
+    """Both ears on the outline of a bald head read as top-down: the head is seen from behind (or
+    bent far down), and below the ear lobes lie the neck (or the forehead), not scalp."""
+    size = 320
+    yy, xx = _grid(size)
+    img = np.empty((size, size, 3), np.uint8)
+    img[:] = WALL
+    labels = np.zeros((size, size), np.uint8)
+    cx, cy, a, b = 160, 130, 100, 115
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    neck = (yy > cy) & (np.abs(xx - cx) < 70)
+    ears = np.zeros((size, size), bool)
+    for ex in (cx - a - 4, cx + a + 4):
+        ears |= ((xx - ex) / 14.0) ** 2 + ((yy - cy - 10) / 28.0) ** 2 <= 1
+    rim = skull & ~(((xx - cx) / (a - 12)) ** 2 + ((yy - cy) / (b - 12)) ** 2 <= 1) & (yy > cy - 30)
+    # The fringe round the sides keeps the ears apart from the scalp's skin.
+    for part, colour, label in ((skull | neck, SKIN, 1), (rim, HAIR, 3), (ears, SKIN, 1)):
+        img[part] = colour
+        labels[part] = label
+    sc = treatable_scalp(from_labels(labels, img), view="topdown", photo_rgb=img)
+    m = sc.resized(labels.shape) > 0.5
+    assert not (m & neck & (yy > cy + 45)).any()
+    assert m[40:110, 110:210].mean() > 0.9

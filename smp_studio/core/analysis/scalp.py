@@ -222,7 +222,14 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             face_mask[int(max(brow_cut, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
-        mask &= ~_ears(lab, mask, cx, cy, a, b)
+        ears = _ears(lab, mask, cx, cy, a, b)
+        mask &= ~ears
+        ys, xs = np.nonzero(ears)
+        if view == "topdown" and (xs < cx).any() and (xs > cx).any():
+            # Both ears on the outline: the head is seen from behind or bent far down, and below
+            # the ear lobes lie the neck or the forehead, never scalp.
+            floor = float(max(ys[xs < cx].max(), ys[xs > cx].max()))
+            mask &= yy < floor
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = largest_component(mask)
