@@ -33,9 +33,6 @@ MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
 #: Least forehead kept clear above the brows, in skull half-breadths (~5 cm foreshortened).
 FOREHEAD_MIN = 0.35  # glabella to the back of the head, a typical adult
-#: Seen from the front, the skull's half-breadth is at most this many widths of the face's oval
-#: (a head is ~15.5 cm broad, a face's oval ~13-14 cm): beyond it the fit took walls or shelves.
-FACE_WIDE = 0.65
 #: Seen from behind, the rim (in skull half-breadths) left out when judging whether there is bald scalp.
 RIM = 0.1
 #: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
@@ -166,9 +163,6 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         # hardly its height: a flat fit cut the forehead and the top off (the face mask, not
         # the skull, ends the scalp below). A skull is about as tall above the ears as it is broad.
         cy, b = cy - b + FRONT_ROUND * a, FRONT_ROUND * a
-    if view in ("front", "topdown") and callable(getattr(face, "box", None)) and abs(getattr(face, "yaw", 0.0)) < 25:
-        # A face seen from the front sets the skull's breadth: a wider fit took what is beside the head.
-        a = min(a, FACE_WIDE * face.box()[2] * f)
     if view == "back":
         a = breadth_above_ears(head, cx, cy, a, b)
         if b > BACK_TALL * a:
