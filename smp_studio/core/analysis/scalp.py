@@ -18,7 +18,8 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.masks import largest_component
-from smp_studio.core.analysis.off_scalp import eye_band_row, without_shoulders
+from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
+                                                 without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -37,6 +38,8 @@ RIM = 0.1
 #: Seen from above, the least forehead kept clear above the brows (skull half-breadths): the
 #: forehead is foreshortened further than in a front view, and the frontal scalp behind it is not.
 FOREHEAD_MIN_ABOVE = 0.2
+#: Forehead kept clear above its highest wrinkle (skull half-heights), when wrinkles are seen.
+CREASE_MARGIN = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,11 +139,18 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     side = view in ("side", "left", "right")
     if not head.any():
         return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
+    small = None if photo_rgb is None else cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
     if side:
         # Seen from the side the face and neck crowd the lower outline: fit the upper part.
         fit = whole_outline_fit(head, upper=True) or skull_fit(head)
     else:
         fit = skull_fit(head, whole=(view == "topdown"))
+    ear = None
+    if fit is not None and view in ("topdown", "back") and face is None and small is not None:
+        ear = inner_ear(small, lab, *fit[0], *fit[1])
+        if ear is not None:  # an ear inside the outline: the head is seen from the side
+            view, side = "side", True
+            fit = whole_outline_fit(head, upper=True) or fit
     if fit is None:  # no outline of a head anywhere: a wall, a close-up of something else
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
     # The brows are looked for below the fitted outline's own centre (a face looking down is part of it).
@@ -161,16 +171,21 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
     mask = head & skull
     face_dir = (0.0, 1.0)
-    floor = brow_cut = None
+    floor = brow_cut = soft = None
     if side:
         d = getattr(face, "direction", None) if face is not None else None
         sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
         face_dir = (float(sgn), 0.0)
         # Below the top of the ear: sideburn, ear, cheek and neck.
-        floor = cy - 0.28 * b
+        floor = cy - 0.28 * b if ear is None else ear[1] - 0.05 * b  # an ear seen: its top
         mask &= yy < floor
-        # The face in front of the temple: in front of the ear line, below the forehead's top.
-        face_mask |= (sgn * (xx - cx) > 0.55 * a) & (yy > cy - 0.45 * b)
+        # The face in front of the temple: in front of the ear line, below the forehead's top
+        # (either side of an ear found in a view guessed otherwise: the face's side is a guess).
+        front = sgn * (xx - cx) if ear is None else np.abs(xx - cx)
+        face_mask |= (front > 0.55 * a) & (yy > cy - 0.45 * b)
+        if ear is not None:  # the scalp cut off behind the ear as well: fade toward the cut, no ruled edge
+            notch = np.maximum((0.55 * a - front) / (0.15 * a), (cy - 0.45 * b - yy) / (0.15 * b))
+            soft = np.clip(notch, 0, 1).astype(np.float32)
     elif view == "back":
         floor = nape_row(lab, cx, cy, a, b)
         mask &= yy < floor
@@ -180,12 +195,12 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         # Brows and below: the forehead above stays scalp-adjacent (the hairline decides).
         face_mask[int(y + 0.18 * fh):, max(int(x - fw * 0.15), 0):int(x + fw * 1.15)] = True
     if face is not None:
-        face_mask |= _face_from_analysis(face, f, (h, w))
+        face_mask |= _face_from_analysis(face, f, (h, w), beside=view in ("front", "topdown"))
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
     if face is None and box is None and view in ("front", "topdown"):
-        brow = _brow_row(lab, *fitted) if view == "front" else None
+        brow = brow_row(lab, *fitted) if view == "front" else None
         if brow is None:
             brow = eye_band_row(lab, *fitted)
         if brow is not None:
@@ -194,14 +209,25 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             # half-breadth in a front view, less from above (the forehead foreshortened).
             margin = FOREHEAD_MIN if view == "front" else FOREHEAD_MIN_ABOVE
             brow_cut = brow - margin * a
+        creases = forehead_creases_row(small, lab, *fitted) if small is not None else None
+        if creases is not None:  # a creased forehead: the hairline lies above its highest wrinkle
+            brow_cut = min(creases - CREASE_MARGIN * b, brow_cut if brow_cut is not None else np.inf)
+        if brow_cut is not None:
             face_mask[int(max(brow_cut, 0)):, :] = True
     mask &= ~face_mask
     if view in ("back", "topdown"):
-        mask &= ~_ears(lab, mask, cx, cy, a, b)
+        ears = _ears(lab, mask, cx, cy, a, b)
+        mask &= ~ears
+        ys, xs = np.nonzero(ears)
+        if view == "topdown" and (xs < cx).any() and (xs > cx).any():
+            # Both ears on the outline: the head is seen from behind or bent far down, and below
+            # the ear lobes lie the neck or the forehead, never scalp.
+            floor = float(max(ys[xs < cx].max(), ys[xs > cx].max()))
+            mask &= yy < floor
     # The photo's bottom edge cuts neck and body, never the skull of an upright head.
     mask[-2:, :] = False
     mask = largest_component(mask)
-    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(photo_rgb, seg.skin_lab, (w, h))))
+    skin = mask & ((lab == THINNING) | ((lab == BALD) & _skin_coloured(small, seg.skin_lab)))
     if seg.skin_lab is None:
         skin[:] = False  # no bare skin anywhere: a full head of hair, fur, an object
     counted = mask
@@ -217,54 +243,20 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     edges = [e for e in (floor, brow_cut) if e is not None]
     if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
         fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    if soft is not None:
+        fade = soft if fade is None else fade * soft
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
 
 
-def _skin_coloured(photo_rgb, skin_lab, size):
-    """Which pixels have the colour of the client's skin (all, without a photo to look at)."""
-    w, h = size
-    if photo_rgb is None or skin_lab is None:
-        return np.ones((h, w), bool)
-    small = cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
+def _skin_coloured(small, skin_lab):
+    """Which pixels of the photo at the grid's size have the colour of the client's skin (all,
+    without a photo to look at)."""
+    if small is None or skin_lab is None:
+        return True
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     Ls, as_, bs = skin_lab
     # Shine and shade move lightness a long way, hue little: a white cup is not skin.
     return (np.abs(lab[..., 0] - Ls) < 30) & (np.hypot(lab[..., 1] - as_, lab[..., 2] - bs) < 14)
-
-
-def _brow_row(lab, cx, cy, a, b) -> float | None:
-    """Top row of the brows, when a face turned down hides from the face detector.
-
-    The brows are the first thin band of hair, going down the skull fit's
-    lower half, with bare skin (the forehead) above it, skin (the eyelids)
-    below it and the bare glabella between its two halves. None when there
-    is no such band.
-    """
-    h, w = lab.shape
-    c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
-    rows = lab[:, c0:c1]
-    if rows.size == 0:
-        return None
-    hair = (rows >= THINNING).mean(axis=1)  # brows are thin: often only "thinning"
-    skin = (rows == BALD).mean(axis=1)
-    above, below, thick = max(int(0.1 * b), 2), max(int(0.04 * b), 1), max(int(0.14 * b), 2)
-    for y in range(int(cy) + 1, int(min(cy + 1.1 * b, h - below - 1))):
-        if hair[y] < 0.15 or hair[y - 1] >= 0.15:
-            continue  # the band's top row: hair here, none right above
-        y1 = y
-        while y1 < h and hair[y1] >= 0.15:
-            y1 += 1
-        if y1 - y > thick:
-            continue  # a fringe or a beard, not brows
-        if not (skin[max(y - above, 0):y].mean() > 0.6 and y1 + below < h and skin[y1:y1 + below].mean() > 0.3):
-            continue
-        # Two brows with the bare glabella between them, not a band of hair across the head.
-        band = lab[y:y1] >= THINNING
-        part = lambda lo, hi: band[:, int(max(cx + lo * a, 0)):int(min(cx + hi * a, w))].mean()  # noqa: E731
-        left, mid, right = part(-0.6, -0.15), part(-0.08, 0.08), part(0.15, 0.6)
-        if min(left, right) > 0.2 and mid < 0.5 * min(left, right):
-            return float(y - 0.05 * b)  # brows tilt: start a little above the band's top
-    return None
 
 
 def _ears(lab, mask, cx, cy, a, b) -> np.ndarray:
@@ -327,9 +319,15 @@ def _face_box(seg: Segmentation, photo_rgb, f):
     return frontal_face_box(small)
 
 
-def _face_from_analysis(face, f, shape) -> np.ndarray:
+def _face_from_analysis(face, f, shape, beside=False) -> np.ndarray:
     h, w = shape
     m = np.zeros((h, w), bool)
+    box = getattr(face, "box", None)
+    if beside and callable(box):
+        # Beside a face seen from the front, below its oval's top: temples, ears, or a wall.
+        x, y, bw, _ = (v * f for v in box())
+        m[int(max(y, 0)):, :int(max(x, 0))] = True
+        m[int(max(y, 0)):, int(max(x + bw, 0)):] = True
     brow = getattr(face, "brow_y", None)
     if brow is not None:
         m[int(max(brow * f, 0)):, :] = True
