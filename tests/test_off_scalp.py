@@ -13,14 +13,22 @@ def _grid(size):
     return np.mgrid[0:size, 0:size]
 
 
-def _side_head(size=320):
-    """A bald head seen from the side filling most of the frame, its ear well inside the outline
-    at the skull's middle height, the neck running off the bottom. Returns photo, labels, masks."""
+def _bald_head(cx, cy, a, b, size=320):
+    """A bald head (an ellipse of skin) on a pale wall: grid, photo, labels and the head's mask."""
     yy, xx = _grid(size)
     img = np.empty((size, size, 3), np.uint8)
     img[:] = WALL
     labels = np.zeros((size, size), np.uint8)
-    head = ((xx - 165) / 120.0) ** 2 + ((yy - 150) / 125.0) ** 2 <= 1
+    head = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    img[head] = SKIN
+    labels[head] = 1
+    return yy, xx, img, labels, head
+
+
+def _side_head(size=320):
+    """A bald head seen from the side filling most of the frame, its ear well inside the outline
+    at the skull's middle height, the neck running off the bottom. Returns photo, labels, masks."""
+    yy, xx, img, labels, head = _bald_head(165, 150, 120.0, 125.0, size)
     neck = (yy > 200) & (np.abs(xx - 150) < 85)
     img[head | neck] = SKIN
     labels[head | neck] = 1
@@ -69,14 +77,7 @@ class _Face:
 def test_nothing_beside_a_face_seen_from_the_front_is_scalp():
     """Shelves or a wall the head cut kept beside the face, at the face's height, took dots: beside
     a face found from the front, below the top of its oval, lie temples, ears or the room."""
-    size = 320
-    yy, xx = _grid(size)
-    img = np.empty((size, size, 3), np.uint8)
-    img[:] = WALL
-    labels = np.zeros((size, size), np.uint8)
-    head = ((xx - 160) / 110.0) ** 2 + ((yy - 170) / 150.0) ** 2 <= 1
-    img[head] = SKIN
-    labels[head] = 1
+    yy, xx, img, labels, head = _bald_head(160, 170, 110.0, 150.0)
     img[head & (yy < 120)] = HAIR
     labels[head & (yy < 120)] = 2  # thinning hair on top
     shelf = (yy > 100) & (yy < 200) & (xx > 255)  # kept by the cut, joined to the head
@@ -93,15 +94,8 @@ def test_a_creased_forehead_seen_from_above_gets_no_pigment():
     """A face bent toward the camera behind glasses shows no brows the labels can read, and its
     bare forehead ran on from the bald scalp: its wrinkles (thin dark lines across the skin below
     the skull's middle) put it off the scalp; the bald top stays treated."""
-    size = 320
-    yy, xx = _grid(size)
-    img = np.empty((size, size, 3), np.uint8)
-    img[:] = WALL
-    labels = np.zeros((size, size), np.uint8)
-    head = ((xx - 160) / 130.0) ** 2 + ((yy - 150) / 140.0) ** 2 <= 1
-    img[head] = SKIN
-    labels[head] = 1
-    creases = np.zeros((size, size), bool)
+    yy, xx, img, labels, head = _bald_head(160, 150, 130.0, 140.0)
+    creases = np.zeros(labels.shape, bool)
     for y in (200, 213, 226, 239, 252):
         creases[y:y + 2] = True
     creases &= head & (np.abs(xx - 160) < 100)
@@ -115,15 +109,10 @@ def test_a_creased_forehead_seen_from_above_gets_no_pigment():
 def test_a_head_seen_from_behind_but_guessed_top_down_is_not_inked_down_the_neck():
     """Both ears on the outline of a bald head read as top-down: the head is seen from behind (or
     bent far down), and below the ear lobes lie the neck (or the forehead), not scalp."""
-    size = 320
-    yy, xx = _grid(size)
-    img = np.empty((size, size, 3), np.uint8)
-    img[:] = WALL
-    labels = np.zeros((size, size), np.uint8)
     cx, cy, a, b = 160, 130, 100, 115
-    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    yy, xx, img, labels, skull = _bald_head(cx, cy, a, b)
     neck = (yy > cy) & (np.abs(xx - cx) < 70)
-    ears = np.zeros((size, size), bool)
+    ears = np.zeros(labels.shape, bool)
     for ex in (cx - a - 4, cx + a + 4):
         ears |= ((xx - ex) / 14.0) ** 2 + ((yy - cy - 10) / 28.0) ** 2 <= 1
     rim = skull & ~(((xx - cx) / (a - 12)) ** 2 + ((yy - cy) / (b - 12)) ** 2 <= 1) & (yy > cy - 30)
