@@ -121,6 +121,17 @@ def brow_row(lab, cx, cy, a, b) -> float | None:
     lower half, with bare skin (the forehead) above it, skin (the eyelids)
     below it and the bare glabella between its two halves. None when there
     is no such band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lab = np.ones((200, 200), np.uint8)  # a bald forehead and face
+    >>> lab[150:156, 45:90] = lab[150:156, 110:155] = THINNING  # two brows, the glabella between
+    >>> brow_row(lab, 100.0, 100.0, 80.0, 90.0)
+    145.5
+    >>> lab[150:156, 90:110] = THINNING  # one band right across: not brows
+    >>> brow_row(lab, 100.0, 100.0, 80.0, 90.0) is None
+    True
     """
     h, w = lab.shape
     c0, c1 = int(max(cx - 0.6 * a, 0)), int(min(cx + 0.6 * a, w))
