@@ -15,7 +15,7 @@ import numpy as np
 from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, working_size
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
-from smp_studio.core.engine.stubble import follicle_points, stubble_cover, stubble_shadow
+from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
 from smp_studio.core.model.scale import Scale
 
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
@@ -33,7 +33,6 @@ FOLLICLE_GRAIN = 0.3
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
-FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
 VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
 
@@ -198,9 +197,9 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # (the fill reads it as it is)
     skin = fill_skin(small, region, skin_rgb, skin=bare, working=True, under=veiled,
                      inset=max(1, int(round(tone_px))) if veiled else 1)
-    if veiled:
+    if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
-    if not veiled:  # (under a veil the fill learnt the skin where it is, in its own light)
+    else:
         # The light falling on the hair fell on the skin beneath too: keep half its gradient.
         g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
         big = max(3.0, 6.0 * px * w / W)
@@ -261,30 +260,6 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
-
-
-def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float) -> np.ndarray:
-    """How densely the clipped hair grew (0..1, float32) at ``size`` (w, h), from the detected hair
-    density ``follicles`` (any size); ``px_per_mm`` at ``size``.
-
-    >>> dens = np.zeros((100, 100), np.float32); dens[:, 50:] = 1
-    >>> f = follicle_share(dens, (50, 50), 1.0)
-    >>> bool(f[25, 45] > 0.9), bool(f[25, 5] < 0.1)
-    (True, True)
-    """
-    dense = cv2.resize(np.asarray(follicles, np.float32), size, interpolation=cv2.INTER_AREA)
-    # Follicle density changes over centimetres, never in a step at the detected hair's edge.
-    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
-
-
-def stubble_share(dense: np.ndarray, guard_mm: float) -> np.ndarray:
-    """How much of the skin the clipped hair's stubble shadow covers, where it grew ``dense`` (0..1,
-    :func:`follicle_share`): more for denser hair and a longer guard.
-
-    >>> bool(stubble_share(np.ones(1), 3.0)[0] > stubble_share(np.ones(1), 0.5)[0] > stubble_share(np.zeros(1), 3.0)[0])
-    True
-    """
-    return stubble_shadow(guard_mm) * dense
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:

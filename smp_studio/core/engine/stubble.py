@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.engine.smoothing import wide_blur
+
 HAIRS_PER_CM2 = 160.0  # ~80 follicular units per cm², about two hairs each
 SHAFT_MM = 0.07  # a hair shaft's width
 
@@ -97,6 +99,33 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
     roots = cv2.GaussianBlur(roots, (0, 0), max(0.5, 0.1 * px))
     stubble = cv2.max(stubble, cv2.convertScaleAbs(roots, alpha=0.35))
     return cv2.GaussianBlur(stubble, (0, 0), max(0.5, 0.8 * blur_sigma))
+
+
+FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
+
+
+def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float) -> np.ndarray:
+    """How densely the clipped hair grew (0..1, float32) at ``size`` (w, h), from the detected hair
+    density ``follicles`` (any size); ``px_per_mm`` at ``size``.
+
+    >>> dens = np.zeros((100, 100), np.float32); dens[:, 50:] = 1
+    >>> f = follicle_share(dens, (50, 50), 1.0)
+    >>> bool(f[25, 45] > 0.9), bool(f[25, 5] < 0.1)
+    (True, True)
+    """
+    dense = cv2.resize(np.asarray(follicles, np.float32), size, interpolation=cv2.INTER_AREA)
+    # Follicle density changes over centimetres, never in a step at the detected hair's edge.
+    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
+
+
+def stubble_share(dense: np.ndarray, guard_mm: float) -> np.ndarray:
+    """How much of the skin the clipped hair's stubble shadow covers, where it grew ``dense`` (0..1,
+    :func:`follicle_share`): more for denser hair and a longer guard.
+
+    >>> bool(stubble_share(np.ones(1), 3.0)[0] > stubble_share(np.ones(1), 0.5)[0] > stubble_share(np.zeros(1), 3.0)[0])
+    True
+    """
+    return stubble_shadow(guard_mm) * dense
 
 
 #: Lab lightness (0..100) by which the hair must lie below the skin to leave a full stubble shadow

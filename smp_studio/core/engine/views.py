@@ -17,10 +17,10 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.render import View, render
-from smp_studio.core.engine.shave import follicle_share, shave, shave_region, stubble_share
+from smp_studio.core.engine.shave import shave, shave_region
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
-from smp_studio.core.engine.stubble import dark_hair_share
+from smp_studio.core.engine.stubble import dark_hair_share, follicle_share, stubble_share
 from smp_studio.core.engine.zones import moved_part, wavy_line
 from smp_studio.core.model.design import Design
 from smp_studio.core.model.settings import Settings
