@@ -83,6 +83,30 @@ def test_brush_stroke_changes_the_mask_and_undoes_as_one_step(win, qtbot):
     assert win.doc.segmentation.labels[int(y), int(x)] == 3
 
 
+def test_erasers_mend_a_slip_of_the_brush_in_place(win):
+    """A stroke too far is erased where it went too far, the rest of it kept: for corrections and the scar."""
+    win.set_tool("brush")
+    win.panel.brush_size.setValue(10)
+    x, y = 320.0, 300.0  # bald crown
+    detected = win.doc.segmentation.labels[int(y), int(x)]
+    win.panel.brush_class.setCurrentText("Hair")
+    drag(win.canvas, widget_pos(win, x - 40, y), widget_pos(win, x + 40, y))
+    win.panel.brush_class.setCurrentText("Automatic (erase corrections)")
+    drag(win.canvas, widget_pos(win, x + 10, y), widget_pos(win, x + 40, y))
+    labels = win.doc.segmentation.labels
+    assert labels[int(y), int(x) - 30] == 3 and labels[int(y), int(x) + 25] == detected
+    win.panel.brush_class.setCurrentText("Scar")
+    drag(win.canvas, widget_pos(win, x - 40, y + 40), widget_pos(win, x + 40, y + 40))
+    painted = int(win.doc.scar.sum())
+    win.panel.brush_class.setCurrentText("Erase scar")
+    drag(win.canvas, widget_pos(win, x + 10, y + 40), widget_pos(win, x + 40, y + 40))
+    scar = win.doc.scar
+    assert scar[int(y) + 40, int(x) - 30] and not scar[int(y) + 40, int(x) + 25] and 0 < scar.sum() < painted
+    assert win.doc.history.undo_steps == 4 and win.undo_act.text().endswith("Erase scar")
+    QTest.keySequence(win, "Ctrl+Z")
+    assert win.doc.scar.sum() == painted
+
+
 def test_exclude_brush_removes_dots_there(win):
     win.set_tool("brush")
     win.panel.brush_class.setCurrentText("Exclude")

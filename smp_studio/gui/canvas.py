@@ -17,6 +17,7 @@ from smp_studio.core.engine.overlay import CLASS_COLORS, EXCLUDE_COLOR, SCAR_COL
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 from smp_studio.core.model.variants import current_index, designs
+from smp_studio.core.model.design import NO_EDIT
 from smp_studio.gui.design_panes import DesignPanes
 from smp_studio.gui.document import Document
 from smp_studio.gui.canvas_input import CanvasInput
@@ -25,7 +26,7 @@ from smp_studio.gui.guides import draw_face_guides, draw_guide_labels
 from smp_studio.gui.viewstate import ViewState
 
 BRUSH_COLORS = {**{k: QColor(*map(int, CLASS_COLORS[k])) for k in (1, 2, 3)}, 0: QColor(*EXCLUDE_COLOR),
-                "scar": QColor(*SCAR_COLOR)}
+                "scar": QColor(*SCAR_COLOR), NO_EDIT: QColor(128, 128, 128), "unscar": QColor(128, 128, 128)}
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 from smp_studio.core.model.hairline import MAX_POINTS
 from smp_studio.core.model.variants import current_index
 from smp_studio.gui import painting
-from smp_studio.gui.document import BRUSH_CLASSES
+from smp_studio.gui.document import stroke_text
 
 ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
 DIVIDER_GRAB = 14  # widget pixels either side of the split divider that grab it
@@ -146,10 +146,7 @@ class CanvasInput:
             _, _, before, text = d
             self.doc.commit_hairline(before, self.doc.hairline, text)
         elif d[0] == "stroke":
-            names = {v: k for k, v in BRUSH_CLASSES.items()}
-            layer = "scar" if self.brush_class == "scar" else "edits"
-            self.doc.paint_stroke(layer, self.brush_class, d[1], self.brush_px / self.zoom,
-                                  f"Paint {names.get(self.brush_class, 'mask').lower()}")
+            self.doc.paint_stroke(self.brush_class, d[1], self.brush_px / self.zoom, stroke_text(self.brush_class))
         elif d[0] == "measure":
             a, b = d[1], d[2]
             if np.hypot(b[0] - a[0], b[1] - a[1]) >= 2:

@@ -25,8 +25,21 @@ from smp_studio.core.model import variants
 from smp_studio.core.model.labels import label_for
 from smp_studio.core.model.settings import Settings
 
-#: Brush classes: what the artist can paint.
-BRUSH_CLASSES = {"Bald skin": 1, "Thinning": 2, "Hair": 3, "Exclude": 0, "Scar": "scar"}
+#: Brush classes: what the artist can paint. "Automatic" erases the corrections (the detection
+#: shows again there), "Erase scar" the painted scar: a slip of the brush is mended in place,
+#: not only by undoing the whole stroke.
+BRUSH_CLASSES = {"Bald skin": 1, "Thinning": 2, "Hair": 3, "Exclude": 0, "Automatic (erase corrections)": NO_EDIT,
+                 "Scar": "scar", "Erase scar": "unscar"}
+
+
+def stroke_text(value) -> str:
+    """What a brush stroke of ``value`` is called in the undo history."""
+    if value == NO_EDIT:
+        return "Erase corrections"
+    if value == "unscar":
+        return "Erase scar"
+    return f"Paint {next((k for k, v in BRUSH_CLASSES.items() if v == value), 'mask').lower()}"
+
 
 #: Left/right difference kept when mirroring: up to ~2 mm looks natural.
 MIRROR_ASYMMETRY_MM = 1.0
@@ -300,8 +313,12 @@ class Document(QObject):
                           rng=self.settings.seed)
 
     # --- brush -------------------------------------------------------------------------------------
-    def paint_stroke(self, layer: str, value, points, radius: float, text: str) -> None:
-        """Paint a whole brush stroke (photo-pixel points, round brush) as one step."""
+    def paint_stroke(self, value, points, radius: float, text: str) -> None:
+        """Paint a whole brush stroke (photo-pixel points, round brush) as one step.
+
+        ``value`` is one of :data:`BRUSH_CLASSES`' values: a class, ``NO_EDIT``
+        (erase corrections), ``"scar"`` or ``"unscar"`` (paint or erase the scar).
+        """
         if not self.has_photo or not points:
             return
         H, W = self.photo.height, self.photo.width
@@ -320,11 +337,10 @@ class Document(QObject):
         for p in (local[0], local[-1]):
             cv2.circle(mask, (int(p[0]), int(p[1])), int(round(r)), 1, -1)
         where = mask.astype(bool)
-        if layer == "scar":
-            current = self.design.scar or Layer((H, W), bool, False)
-            values = np.ones(where.shape, bool)
+        if value in ("scar", "unscar"):
+            layer, current = "scar", self.design.scar or Layer((H, W), bool, False)
+            values = np.full(where.shape, value == "scar", bool)
         else:
-            current = self.design.edits or Layer((H, W), np.uint8, NO_EDIT)
+            layer, current = "edits", self.design.edits or Layer((H, W), np.uint8, NO_EDIT)
             values = np.full(where.shape, int(value), np.uint8)
-        self.apply(self.design.with_layer(layer if layer == "scar" else "edits",
-                                          current.with_region(y0, y1, x0, x1, values, where)), text)
+        self.apply(self.design.with_layer(layer, current.with_region(y0, y1, x0, x1, values, where)), text)

@@ -185,7 +185,8 @@ class DesignPanel(QScrollArea):
         f = g.form()
         self.brush_class = QComboBox()
         self.brush_class.addItems(list(BRUSH_CLASSES))
-        self.brush_class.setToolTip("What the brush paints; Exclude keeps ears, face and background out")
+        self.brush_class.setToolTip("What the brush paints; Exclude keeps ears, face and background out; "
+                                    "Automatic erases your corrections, Erase scar the painted scar")
         self.brush_size = QSlider(Qt.Orientation.Horizontal)
         self.brush_size.setRange(2, 150)
         self.brush_size.setValue(24)
