@@ -97,3 +97,28 @@ def test_a_back_photo_offers_no_hairline_template_until_the_view_changes(win, qt
     assert not win.doc.history.can_undo
     choose(p.view, "topdown")
     assert win.doc.hairline is not None and p.template_apply.isEnabled() and p.mirror.isEnabled()
+
+
+def test_bald_skin_painted_past_the_detected_scalp_is_treated(win, qtbot, samples_dir):
+    """The scalp's automatic bounds (brows, forehead, skull fit) are a draft: what the artist marks as
+    bald skin is treated, and what they exclude is not."""
+    from studio_support import drag, widget_pos
+
+    with qtbot.waitSignal(win.photoLoaded, timeout=20000):
+        win.open_photo(samples_dir / "topdown-norwood4-fair-hair.jpg")
+    sim = win.doc.sim
+    H, W = sim.segmentation.labels.shape
+    room = sim.scalp.resized((H, W))
+    # Just behind the middle of the line drawn: bald skin that the automatic bounds left out (a forehead).
+    x, y = sim.hairline.points[np.argmax(sim.hairline.points[:, 1])] - (0, 25)
+    assert room[int(y), int(x)] < 0.05 and sim.segmentation.labels[int(y), int(x)] == 1
+    near = lambda: int(np.sum(np.hypot(*(win.doc.sim.session_dots().xy - (x, y)).T) < 6))  # noqa: E731
+    assert near() == 0
+    win.set_tool("brush")
+    win.panel.brush_class.setCurrentText("Bald skin")
+    win.panel.brush_size.setValue(40)
+    drag(win.canvas, widget_pos(win, x - 10, y), widget_pos(win, x + 10, y))
+    assert near() > 0
+    win.panel.brush_class.setCurrentText("Exclude")
+    drag(win.canvas, widget_pos(win, x - 10, y), widget_pos(win, x + 10, y))
+    assert near() == 0

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from smp_studio.core.model.design import NO_EDIT
 from smp_studio.core.analysis.segmentation import (
     BACKGROUND, BALD, CLASS_DENSITY, HAIR, HINT_EXCLUDE, HINT_HAIR, HINT_SKIN, THINNING, Segmentation)
+from smp_studio.core.analysis.scalp import Scalp
 
 
 
@@ -43,3 +45,40 @@ def hints_from_edits(edits: np.ndarray | None) -> np.ndarray | None:
     lut = np.zeros(256, np.uint8)
     lut[BACKGROUND], lut[BALD], lut[THINNING], lut[HAIR] = HINT_EXCLUDE, HINT_SKIN, 0, HINT_HAIR
     return lut[edits]
+
+
+def scalp_with_edits(scalp: Scalp, edits: np.ndarray | None) -> Scalp:
+    """The treatable scalp with the artist's word on top: painted bald skin or thinning is scalp,
+    painted Exclude is not, whatever the automatic bounds (brows, a forehead, a skull fit) said.
+
+    The bounds are a first draft like the rest: an artist who paints bald skin below the
+    forehead line the detection drew wants it treated.
+
+    Examples
+    --------
+    >>> from smp_studio.core.analysis.segmentation import from_labels
+    >>> from smp_studio.core.analysis.scalp import treatable_scalp
+    >>> lab = np.zeros((200, 200), np.uint8); lab[40:190, 30:170] = BALD
+    >>> sc = treatable_scalp(from_labels(lab, np.zeros((200, 200, 3), np.uint8)))
+    >>> edits = np.full((200, 200), NO_EDIT, np.uint8); edits[5:25, 80:120] = BALD; edits[100:120, 90:110] = 0
+    >>> m = scalp_with_edits(sc, edits).resized((200, 200))
+    >>> bool(m[15, 100] > 0.5), bool(m[110, 100] < 0.5), bool(sc.resized((200, 200))[15, 100] < 0.5)
+    (True, True, True)
+    """
+    if edits is None:
+        return scalp
+    painted = edits != NO_EDIT
+    if not painted.any():
+        return scalp
+    h, w = scalp.mask.shape
+    skin = ((edits == BALD) | (edits == THINNING)).astype(np.uint8) * 255
+    out = (edits == BACKGROUND).astype(np.uint8) * 255
+    skin = cv2.resize(skin, (w, h), interpolation=cv2.INTER_AREA) >= 128
+    out = cv2.resize(out, (w, h), interpolation=cv2.INTER_AREA) >= 128
+    mask = (scalp.mask | skin) & ~out
+    fade = None if scalp.fade is None else np.where(skin, 1.0, scalp.fade).astype(np.float32)
+    # What was added is skin the artist marked: it counts toward the scalp showing skin.
+    n_old, n_new = float(scalp.mask.sum()), float(mask.sum())
+    added = float((mask & ~scalp.mask).sum())
+    share = (scalp.skin_share * n_old + added) / n_new if n_new else 0.0
+    return replace(scalp, mask=mask, fade=fade, skin_share=min(share, 1.0))

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from smp_studio.core.analysis.edits import with_edits
+from smp_studio.core.analysis.edits import scalp_with_edits, with_edits
 from smp_studio.core.analysis.eye_scale import face_scale
 from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
@@ -172,10 +172,11 @@ class Simulation(Views):
     @property
     @per_design
     def scalp(self) -> Scalp:
-        """Where pigment may go at all: the skull, without face, ears, neck or background."""
-        return self._memo.get("scalp", lambda s, seg, face, rgb: treatable_scalp(seg, view=s.view, face=face,
-                                                                                 photo_rgb=rgb),
-                              self.settings, self.segmentation, self.face, self.photo.rgb)
+        """Where pigment may go at all: the skull, without face, ears, neck or background; and
+        where the artist painted bald skin or thinning, whatever those bounds said."""
+        return self._memo.get("scalp", lambda s, seg, face, rgb, edits: scalp_with_edits(
+                                  treatable_scalp(seg, view=s.view, face=face, photo_rgb=rgb), edits),
+                              self.settings, self.segmentation, self.face, self.photo.rgb, self.edits)
 
     @property
     @per_design
