@@ -240,3 +240,18 @@ def test_the_studio_gets_guides_and_a_live_height(front_face):
     dragged = sim.face_guides(Hairline(down, sim.hairline.face_dir))
     assert dragged["mid_frontal_cm"] < 6.0 and dragged["warnings"]
     assert Simulation(photo, Settings(view="topdown")).face_guides() is None
+
+
+def test_a_flushed_face_with_closed_eyes_is_found_and_its_forehead_kept_clear(devdata):
+    """Closed eyes on a red face are hardly darker than the skin: the face was missed, and the
+    template from the head's outline inked the forehead down to the brows."""
+    photo = load_photo(devdata / "scalp_photos" / "norwood6_front_015.jpg")
+    face = find_face(photo.rgb)
+    assert face is not None
+    sim = Simulation(photo, Settings(view="front"))
+    scale = sim.scale
+    assert scale.source == "iris"
+    xy = sim.session_dots().xy
+    glabella_y = face.glabella[1]
+    # every impression at least 5 cm of forehead above the glabella (as the photo foreshortens it: 3 cm)
+    assert len(xy) > 0 and xy[:, 1].max() < glabella_y - scale.mm_to_px(30)
