@@ -57,7 +57,8 @@ JSON_NAMES = {"segmentation": "segmentation", "render 200k dots": "render_200k",
               "open to first result": "open_to_first_result", "open to full result": "open_to_full_result",
               "load (JPEG decode)": "load",
               "preview after a density change (re-place + render)": "preview_density", "face": "face",
-              "face, none found (full search)": "face_none_found", "lighting check (canvas view)": "lighting_check"}
+              "face, none found (full search)": "face_none_found", "lighting check (canvas view)": "lighting_check",
+              "lighting check, each drag frame": "lighting_check_drag"}
 
 
 def _json_name(label: str) -> str:
@@ -136,12 +137,15 @@ def measure(mp: float, repeat: int = 3) -> tuple[float, dict, int]:
 
     rows["preview after a density change (re-place + render)"] = _median_time(density_change, repeat)
     # The lighting check relights what the canvas shows, the photo's light read from the photo.
-    from smp_studio.core.engine.lighting import relight
+    from smp_studio.core.engine.lighting import light_for, relight
 
     shown, before = sim.render(view, size), view.crop(rgb, size)
     head = view.crop(sim.segmentation.head_mask.astype(np.uint8) * 255, size) > 127
     rows["lighting check (canvas view)"] = _median_time(lambda: relight(shown, head, light="flash", shading_of=before),
                                                         repeat)
+    # While the check is on, a drag relights each new result under the light the canvas read once.
+    lit = light_for(before, head, light="flash")
+    rows["lighting check, each drag frame"] = _median_time(lambda: lit.apply(shown), repeat)
 
     # The wipe for social media at 480 px: the GIF is held to a small multiple of the MP4.
     from smp_studio.core.output.animation import wipe_frames, write_animation

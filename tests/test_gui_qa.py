@@ -122,3 +122,28 @@ def test_bald_skin_painted_past_the_detected_scalp_is_treated(win, qtbot, sample
     win.panel.brush_class.setCurrentText("Exclude")
     drag(win.canvas, widget_pos(win, x - 10, y), widget_pos(win, x + 10, y))
     assert near() == 0
+
+
+def test_a_drag_under_the_lighting_check_shows_the_new_line_relit(win, qtbot):
+    """The check's light is read once; each frame of a drag is the new result under it, never a stale one."""
+    import pytest
+    from studio_support import canvas_pixels, drag, widget_pos
+
+    win.doc.set_settings(density_per_cm2=200, dilution=0.1)  # a design that is plain to see
+    h = win.doc.hairline
+    mid = len(h.points) // 2
+    x, y = h.points[mid]
+    pw = widget_pos(win, x, y + 25)  # just in front of the line: untreated at first
+    box = np.s_[pw.y() - 6 : pw.y() + 6, pw.x() - 6 : pw.x() + 6]
+    plain = canvas_pixels(win)[box].astype(float).mean()
+    win.lighting_acts["flash"].trigger()
+    qtbot.wait(30)
+    lit_before = canvas_pixels(win)[box].astype(float).mean()
+    assert abs(lit_before - plain) > 3  # the flash lights the head anew
+    drag(win.canvas, widget_pos(win, x, y), widget_pos(win, x, y + 60))
+    qtbot.wait(30)
+    assert win.doc.hairline.points[mid][1] == pytest.approx(y + 60, abs=3)
+    assert canvas_pixels(win)[box].astype(float).mean() < lit_before - 2  # dots there now, under the flash
+    win.lighting_acts[None].trigger()
+    qtbot.wait(30)
+    assert abs(canvas_pixels(win)[box].astype(float).mean() - lit_before) > 3  # and off again: as photographed

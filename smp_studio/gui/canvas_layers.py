@@ -7,7 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.lighting import relight
+from smp_studio.core.engine.lighting import light_for
 from smp_studio.core.engine.render import View
 from smp_studio.gui import painting
 
@@ -48,12 +48,23 @@ class CanvasLayers:
         hit = self._cache.get("lit-" + which)
         if hit and hit[0] == key:
             return hit[1]
-        head = view.crop(seg.head_mask.astype(np.uint8) * 255, size) > 127
-        before = self._image("before", view, size)
-        out = relight(img, head, light=light, view=self.doc.settings.view,
-                      shading_of=None if which == "before" else before)
+        lit = self._light(light, view, size)
+        out = img.copy() if lit is None else lit.apply(img)
         self._cache["lit-" + which] = (key, out, held)
         return out
+
+    def _light(self, light: str, view: View, size):
+        """The check's light for this view, read once from the photo: a drag relights each new
+        result by a few multiplies, not by reading the light again."""
+        seg = self.doc.segmentation
+        key = (light, view, size, self.doc.settings.view, id(seg))
+        hit = self._cache.get("light")
+        if hit and hit[0] == key:
+            return hit[1]
+        head = view.crop(seg.head_mask.astype(np.uint8) * 255, size) > 127
+        lit = light_for(self._image("before", view, size), head, light=light, view=self.doc.settings.view)
+        self._cache["light"] = (key, lit, seg)
+        return lit
 
     def _overlay_image(self, view: View, size):
         seg, scar_mask = self.doc.segmentation, self.doc.scar

@@ -10,6 +10,8 @@ before and after images are relit identically, so the comparison stays fair.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -32,6 +34,84 @@ def _sphere_normals(head_mask: np.ndarray, shape) -> tuple[np.ndarray, np.ndarra
     n = np.dstack([radial[..., 0] * nxy, radial[..., 1] * nxy, nz]).astype(np.float32)
     del f
     return n, m
+
+
+@dataclass(frozen=True, eq=False)
+class Relight:
+    """A head's light under the check, read once: it relights any image of that head.
+
+    What the check changes depends on the head, the light and the photo's own
+    shading, not on the pigment: a hairline dragged with the check on relights
+    each new result by a few multiplies (see :func:`light_for`).
+    """
+
+    gain: np.ndarray  # (H, W, 3) float32: new light over the photo's own
+    spec: np.ndarray  # (H, W, 3) float32: the new light's shine, in linear light
+    weight: np.ndarray  # (H, W, 3) float32: how much of the relit image is taken (0 off the head)
+
+    def apply(self, rgb: np.ndarray) -> np.ndarray:
+        """``rgb`` (uint8, the size the light was read at) under the check's light."""
+        # (OpenCV's per-element arithmetic: several times numpy's on a canvas-sized image.)
+        lin = cv2.LUT(rgb, _SQUARES)
+        new = cv2.add(cv2.multiply(lin, self.gain), self.spec)
+        np.clip(new, 0.0, 1.0, out=new)  # (a number given to cv2.min is read as (v, 0, 0, 0): not per channel)
+        out = cv2.sqrt(new) * np.float32(255.0)
+        src = rgb.astype(np.float32)
+        res = cv2.add(src, cv2.multiply(cv2.subtract(out, src), self.weight))
+        return cv2.convertScaleAbs(res)
+
+
+#: uint8 to linear light (0..1), for OpenCV's lookup.
+_SQUARES = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
+
+
+def light_for(photo: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", view: str = "topdown",
+              strength: float = 1.0) -> Relight | None:
+    """The check's light for a head, from ``photo``'s own shading (None when there is no head).
+
+    Parameters are those of :func:`relight`; ``photo`` is the image whose
+    shading is taken (the untreated photo, so a render and its photo are relit
+    by exactly the same light).
+
+    Examples
+    --------
+    >>> img = np.full((100, 100, 3), 40, np.uint8)
+    >>> _ = cv2.circle(img, (50, 50), 35, (190, 150, 130), -1)
+    >>> m = np.zeros((100, 100), bool); _ = cv2.circle(m.view(np.uint8), (50, 50), 35, 1, -1)
+    >>> lit = light_for(img, m, light="overhead")
+    >>> bool((lit.apply(img) == relight(img, m, light="overhead")).all())
+    True
+    """
+    if light not in LIGHTS:
+        raise ValueError(f"light must be one of {', '.join(LIGHTS)}, not {light!r}")
+    H, W = photo.shape[:2]
+    n, m = _sphere_normals(head_mask, (H, W))
+    if not m.any():
+        return None
+    lum = ((photo.astype(np.float32) / 255.0) ** 2).mean(axis=2)
+    # The photo's own light: the head's lightness at a scale far above pores and dots.
+    s = max(2.0, 0.04 * float(np.sqrt(m.sum())))
+    mf = m.astype(np.float32)
+    shade = wide_blur(lum * mf, s) / np.maximum(wide_blur(mf, s), 1e-3)
+    ref = float(np.percentile(shade[m], 90))
+    shade = np.maximum(shade / max(ref, 1e-4), 0.05)
+    if light == "flash":
+        ldir = np.array([0.0, 0.0, 1.0], np.float32)
+        diffuse = 0.06 + 1.0 * np.clip(n @ ldir, 0, 1) ** 0.7
+        gloss, spec_k, exposure = 60.0, 0.55, 1.12
+    else:
+        ldir = np.array([0.0, -1.0, 0.45] if view != "topdown" else [0.0, -0.35, 1.0], np.float32)
+        ldir /= np.linalg.norm(ldir)
+        diffuse = 0.04 + 1.15 * np.clip(n @ ldir, 0, 1) ** 1.6  # hard: deep fall-off, little fill
+        gloss, spec_k, exposure = 25.0, 0.45, 1.0
+    half = ldir + np.array([0, 0, 1], np.float32)
+    half /= np.linalg.norm(half)
+    spec = spec_k * np.clip(n @ half, 0, 1) ** gloss
+    # The reflectance (pigment and skin tone) is the image over the photo's light; lit anew.
+    gain = (exposure * diffuse / shade).astype(np.float32)
+    w = wide_blur(mf, max(1.0, s / 4)) * float(np.clip(strength, 0, 1))
+    w = np.where(m, w, 0.0).astype(np.float32)
+    return Relight(*(cv2.merge([a.astype(np.float32)] * 3) for a in (gain, spec, w)))
 
 
 def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", view: str = "topdown",
@@ -61,40 +141,8 @@ def relight(rgb: np.ndarray, head_mask: np.ndarray, *, light: str = "flash", vie
     >>> bool(out[50, 50].mean() > img[50, 50].mean()), bool((out[2, 2] == img[2, 2]).all())
     (True, True)
     """
-    if light not in LIGHTS:
-        raise ValueError(f"light must be one of {', '.join(LIGHTS)}, not {light!r}")
-    H, W = rgb.shape[:2]
-    n, m = _sphere_normals(head_mask, (H, W))
-    if not m.any():
-        return rgb.copy()
-    lin = (rgb.astype(np.float32) / 255.0) ** 2
-    src = lin if shading_of is None else (shading_of.astype(np.float32) / 255.0) ** 2
-    lum = src.mean(axis=2)
-    # The photo's own light: the head's lightness at a scale far above pores and dots.
-    s = max(2.0, 0.04 * float(np.sqrt(m.sum())))
-    mf = m.astype(np.float32)
-    shade = wide_blur(lum * mf, s) / np.maximum(wide_blur(mf, s), 1e-3)
-    ref = float(np.percentile(shade[m], 90))
-    shade = np.maximum(shade / max(ref, 1e-4), 0.05)
-    albedo = lin / shade[..., None]
-    if light == "flash":
-        ldir = np.array([0.0, 0.0, 1.0], np.float32)
-        diffuse = 0.06 + 1.0 * np.clip(n @ ldir, 0, 1) ** 0.7
-        gloss, spec_k, exposure = 60.0, 0.55, 1.12
-    else:
-        ldir = np.array([0.0, -1.0, 0.45] if view != "topdown" else [0.0, -0.35, 1.0], np.float32)
-        ldir /= np.linalg.norm(ldir)
-        diffuse = 0.04 + 1.15 * np.clip(n @ ldir, 0, 1) ** 1.6  # hard: deep fall-off, little fill
-        gloss, spec_k, exposure = 25.0, 0.45, 1.0
-    half = ldir + np.array([0, 0, 1], np.float32)
-    half /= np.linalg.norm(half)
-    spec = spec_k * np.clip(n @ half, 0, 1) ** gloss
-    new = albedo * (exposure * diffuse)[..., None] + spec[..., None]
-    out = np.sqrt(np.clip(new, 0, 1)) * 255.0
-    w = wide_blur(mf, max(1.0, s / 4)) * float(np.clip(strength, 0, 1))
-    w = np.where(m, w, 0.0)[..., None]
-    res = rgb.astype(np.float32) * (1 - w) + out * w
-    return np.clip(res + 0.5, 0, 255).astype(np.uint8)
+    lit = light_for(rgb if shading_of is None else shading_of, head_mask, light=light, view=view, strength=strength)
+    return rgb.copy() if lit is None else lit.apply(rgb)
 
 
 def lighting_check(before: np.ndarray, after: np.ndarray, head_mask: np.ndarray, *, view: str = "topdown"
