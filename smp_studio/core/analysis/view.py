@@ -61,7 +61,9 @@ cascades (pairs of eyes only where the mesh already finds the face), the
 detector's count of weak detections, hair whorls (where the hair's
 direction turns round a point), the hair's share along the outline's top,
 sides and bottom, skin-coloured ears beside the outline, the skin's
-side against the hair's for side views the detector missed, and
+side against the hair's and the person's outline off the frame's middle
+(low down or all over; chance on one half) for side views the detector
+missed, and
 MediaPipe's pose landmarks on the whole photo (they never find a pose on
 these close-ups: every point "visible" on every view).
 """
