@@ -22,28 +22,30 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
    five say the back of a head.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 66 %, top-down 85 %, back 78 %, left 92 %, right 88 %
-(82 % overall: 85 % on even-numbered subjects, on which the cues were set,
-79 % on odd ones). Before the person's outline: top-down 77 %, back 71 %,
-79 % overall (82 % and 76 %); before the head's outline 76 % (80 % and 72 %).
+per view): front 66 %, top-down 85 %, back 78 %, left 92 %, right 88 % (82 %
+overall: 85 % on even-numbered subjects, on which the cues were set, 79 % on
+odd ones). Before the person's outline: top-down 77 %, back 71 %, 79 %
+overall (82 % and 76 %); before the head's outline 76 % (80 % and 72 %).
 Guesses at or above :data:`LOW_CONFIDENCE` (50 % of photos; 46 % before the
 person's outline) are right 99 % of the time; the studio asks about the
 rest. On the top-down and back photos the layout decides, each body cue
 alone is right about 4 times in 5 on either half of the subjects (each of
 the head's three 2 times in 3 to 3 in 4), all five together nearly 9 in 10.
-Fronts looking down so far that only the forehead and brows show are most
-of what is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
+Fronts looking down so far that only the forehead and brows show are most of
+what is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
 upside-down crops of the photo's lower part, tried), the mesh's presence on
-them is erratic, and nothing in the layout tells such a bald forehead from
-a crown (nor does the person's outline: how high the person reaches and
-where their middle sits part them about 2 times in 3 at best). Tried for
-top-down against back and not kept (each no better than 2 times in 3 on
-one half of the subjects or the other, or adding nothing to the five): the hair's direction low in the middle (a nape's hair runs
-down, a crown's hairline across), the outline's width low down and its fill
-of its enclosing circle, bumps of ears on the outline, the skin below the
-hair's lower edge against the hair's width, hair across the middle, and
-where the brightest skin sits (a crown lit from above; no better than
-chance on one half or the other, for fronts against crowns too).
+them is erratic, and nothing in the layout tells such a bald forehead from a
+crown (nor does the person's outline: how high the person reaches and where
+their middle sits part them about 2 times in 3 at best). Tried for top-down
+against back and not kept (each no better than 2 times in 3 on one half of
+the subjects or the other, or adding nothing to the five): the hair's
+direction low in the middle (a nape's hair runs down, a crown's hairline
+across), the outline's width low down and its fill of its enclosing circle,
+bumps of ears on the outline, the skin below the hair's lower edge against
+the hair's width, hair across the middle, the person's share outside the
+head (shoulders, clothes; 3 in 4 alone, fewer right on both halves beside
+the five), and where the brightest skin sits (a crown lit from above; no
+better than chance on one half or the other, for fronts against crowns too).
 
 Opening a photo waits on this search, and a photo without a face costs the
 most: about 55 to 59 network forwards on a top-down or back photo of the
@@ -65,7 +67,8 @@ side against the hair's and the person's outline off the frame's middle
 (low down or all over; chance on one half) for side views the detector
 missed, and
 MediaPipe's pose landmarks on the whole photo (they never find a pose on
-these close-ups: every point "visible" on every view).
+these close-ups: every point "visible" on every view; its pose detector,
+which would place their crop, does not load in OpenCV 4.14: DENSIFY).
 """
 
 from __future__ import annotations
