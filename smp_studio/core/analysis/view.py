@@ -13,31 +13,43 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
 3. The mesh network's own presence score on the crops the face search ran
    (its seeds stretch a face looking down upright): the brows and eyes of
    a face looking down, a front view the mesh cannot fit.
-4. Otherwise a back view or a top-down one, by three hand-set cues voting
+4. Otherwise a back view or a top-down one, by five hand-set cues voting
    (:data:`BACK_CUES`): the head's outline running off the frame's bottom
-   edge (a neck), its hollows beside a neck, and bare skin across the
-   middle. Said to be unsure.
+   edge (a neck), its hollows beside a neck, bare skin across the middle,
+   and from the person's outline (MediaPipe's selfie segmentation,
+   :mod:`~smp_studio.core.analysis.body`) the background around the person
+   and the shoulders spreading under the neck. Said to be unsure unless all
+   five say the back of a head.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 66 %, top-down 76 %, back 71 %, left 92 %, right 88 %
-(79 % overall: 82 % on even-numbered subjects, on which the cues were set,
-76 % on odd ones; before the three cues 76 %, 80 % and 72 %, with top-down
-58 %, back 73 % and front 70 %). Guesses at or above :data:`LOW_CONFIDENCE`
-(46 % of photos) are right 99 % of the time; the studio asks about the rest. Fronts
-looking down so far that only the forehead and brows show are most of what
-is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
+per view): front 66 %, top-down 85 %, back 78 %, left 92 %, right 88 % (82 %
+overall: 85 % on even-numbered subjects, on which the cues were set, 79 % on
+odd ones). Before the person's outline: top-down 77 %, back 71 %, 79 %
+overall (82 % and 76 %); before the head's outline 76 % (80 % and 72 %).
+Guesses at or above :data:`LOW_CONFIDENCE` (50 % of photos; 46 % before the
+person's outline) are right 99 % of the time; the studio asks about the
+rest. On the top-down and back photos the layout decides, each body cue
+alone is right about 4 times in 5 on either half of the subjects (each of
+the head's three 2 times in 3 to 3 in 4), all five together nearly 9 in 10.
+Fronts looking down so far that only the forehead and brows show are most of
+what is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
 upside-down crops of the photo's lower part, tried), the mesh's presence on
-them is erratic, and nothing in the layout tells such a bald forehead from
-a crown. Tried for top-down against back and not kept (each no better than
-2 times in 3 on one half of the subjects or the other, or adding nothing to
-the three): the hair's direction low in the middle (a nape's hair runs
-down, a crown's hairline across), the outline's width low down and its fill
-of its enclosing circle, bumps of ears on the outline, the skin below the
-hair's lower edge against the hair's width, hair across the middle.
+them is erratic, and nothing in the layout tells such a bald forehead from a
+crown (nor does the person's outline: how high the person reaches and where
+their middle sits part them about 2 times in 3 at best). Tried for top-down
+against back and not kept (each no better than 2 times in 3 on one half of
+the subjects or the other, or adding nothing to the five): the hair's
+direction low in the middle (a nape's hair runs down, a crown's hairline
+across), the outline's width low down and its fill of its enclosing circle,
+bumps of ears on the outline, the skin below the hair's lower edge against
+the hair's width, hair across the middle, the person's share outside the
+head (shoulders, clothes; 3 in 4 alone, fewer right on both halves beside
+the five), and where the brightest skin sits (a crown lit from above; no
+better than chance on one half or the other, for fronts against crowns too).
 
 Opening a photo waits on this search, and a photo without a face costs the
-most: about 54 to 58 network forwards on a top-down or back photo of the
-development set, 32 on a side view (about 5 ms each; 62-66 and 56 while a
+most: about 55 to 59 network forwards on a top-down or back photo of the
+development set (one for the person's outline), 32 on a side view (about 5 ms each; 62-66 and 56 while a
 face looking down was read from 9 crops low in the photo of its own rather
 than from the face search's crops, which find as many fronts and as few
 crowns, and while the scan for a profile read all 33 crops where only
@@ -50,8 +62,13 @@ than the cues above, on either half of the subjects): OpenCV's Haar eye
 cascades (pairs of eyes only where the mesh already finds the face), the
 detector's count of weak detections, hair whorls (where the hair's
 direction turns round a point), the hair's share along the outline's top,
-sides and bottom, skin-coloured ears beside the outline, and the skin's
-side against the hair's for side views the detector missed.
+sides and bottom, skin-coloured ears beside the outline, the skin's
+side against the hair's and the person's outline off the frame's middle
+(low down or all over; chance on one half) for side views the detector
+missed, and
+MediaPipe's pose landmarks on the whole photo (they never find a pose on
+these close-ups: every point "visible" on every view; its pose detector,
+which would place their crop, does not load in OpenCV 4.14: DENSIFY).
 """
 
 from __future__ import annotations
@@ -62,8 +79,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
+from smp_studio.core.analysis.body import body_features, outline_features, person_mask
 from smp_studio.core.analysis.face import Face, search_face
-from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
 VIEW_NAMES = ("front", "topdown", "back", "left", "right")
@@ -125,36 +142,6 @@ def layout_features(labels: np.ndarray) -> dict:
     }
 
 
-OUTLINE_SIZE = 128  # the head's outline is read on a grid this many cells across
-
-
-def outline_features(labels: np.ndarray) -> dict:
-    """The head's outline (everything not background): a round crown, or a head on a neck.
-
-    ``outline_bottom``: the share of the photo's bottom row it covers (a neck runs off the
-    frame; a crown seen from above ends in a forehead). ``outline_solidity``: its area over its
-    convex hull's (a head on a neck has hollows beside the neck).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> yy, xx = np.mgrid[0:128, 0:128]
-    >>> crown = ((yy - 56) ** 2 + (xx - 64) ** 2 < 48 ** 2).astype(np.uint8)
-    >>> on_neck = ((yy - 48) ** 2 + (xx - 64) ** 2 < 40 ** 2).astype(np.uint8); on_neck[48:, 46:82] = 1
-    >>> a, b = outline_features(crown), outline_features(on_neck)
-    >>> a["outline_bottom"] < 0.2 < b["outline_bottom"], a["outline_solidity"] > 0.95 > b["outline_solidity"]
-    (True, True)
-    """
-    n = OUTLINE_SIZE
-    head = cv2.resize(np.asarray(labels, np.uint8), (n, n), interpolation=cv2.INTER_NEAREST) != BACKGROUND
-    head = largest_component(head)
-    if not head.any():
-        return {}
-    hull = cv2.convexHull(cv2.findNonZero(head.astype(np.uint8)))
-    return {"outline_bottom": float(head[-2].mean()),
-            "outline_solidity": float(head.sum() / max(cv2.contourArea(hull), 1.0))}
-
-
 def decide(features: dict, face: Face | None) -> ViewGuess:
     """The view from layout features, the face detector's profile cue, the mesh's face presence and the face.
 
@@ -201,6 +188,10 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
     # back of a head; the confidences stay below LOW_CONFIDENCE, as these guesses are right
     # about 2 times in 3.
     votes = back_votes(features)
+    if votes >= len(BACK_CUES):
+        # Every cue, the body's among them, says the back of a head: right every time on the
+        # development set (17 photos), so the studio need not ask.
+        return ViewGuess("back", LOW_CONFIDENCE, None)
     if votes > 0:
         return ViewGuess("back", 0.45 + 0.1 * min(votes, 3) / 3, None)
     return ViewGuess("topdown", 0.4 + 0.1 * min(-votes, 3) / 3, None)
@@ -210,9 +201,12 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
 #: sign): +1 when the feature lies beyond the threshold on the back's side. A back view shows the
 #: neck running off the frame's bottom edge, a head on a neck (hollows beside it, not a round
 #: blob) and little bare skin across the middle (a bald crown from behind still has its fringe
-#: there); a crown seen from above is a round blob ending in the forehead. Each threshold lies
-#: midway between the two views' medians on even-numbered subjects of the development set.
-BACK_CUES = (("outline_bottom", 0.2, 1), ("outline_solidity", 0.95, -1), ("skin_middle", 0.5, -1))
+#: there), and the person (:func:`~smp_studio.core.analysis.body.body_features`) leaves
+#: background around the head and spreads into shoulders under the neck; a crown seen from above
+#: is a round blob ending in the forehead, filling the frame. Each threshold lies midway between
+#: the two views' medians on even-numbered subjects of the development set.
+BACK_CUES = (("outline_bottom", 0.2, 1), ("outline_solidity", 0.95, -1), ("skin_middle", 0.5, -1),
+             ("body_background", 0.24, 1), ("body_spread", 0.18, 1))
 
 
 def back_votes(features: dict) -> int:
@@ -284,7 +278,7 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         labels = labels()
     if labels is None:
         labels = segment(small, face_exclude=False).labels
-    features = {**layout_features(labels), **cue}
+    features = {**layout_features(labels), **body_features(person_mask(small)), **cue}
     # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
     # middle (decide's profile and three-quarter cases). A face looking down is read from the
     # presence the face search saw on its way (free); only a caller that searched itself pays
