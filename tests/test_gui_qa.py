@@ -147,3 +147,25 @@ def test_a_drag_under_the_lighting_check_shows_the_new_line_relit(win, qtbot):
     win.lighting_acts[None].trigger()
     qtbot.wait(30)
     assert abs(canvas_pixels(win)[box].astype(float).mean() - lit_before) > 3  # and off again: as photographed
+
+
+def test_hair_the_artist_paints_is_clipped_by_the_shave_preview(win, qtbot, samples_dir):
+    """Fair strands combed over a bald top read as skin, so the shave preview left them standing under
+    the dots; painted as thinning hair, they are clipped like the rest."""
+    from studio_support import canvas_pixels, drag, widget_pos
+
+    with qtbot.waitSignal(win.photoLoaded, timeout=20000):
+        win.open_photo(samples_dir / "topdown-norwood4-fair-hair.jpg")
+    sim = win.doc.sim
+    assert sim.clips_hair()
+    x, y = 320.0, 200.0  # the combed-over strip in the middle of the top: detected as bald skin
+    assert sim.segmentation.labels[int(y), int(x)] == 1 and sim.shaved()[1][int(y), int(x)] < 0.1
+    pw = widget_pos(win, x, y)
+    box = np.s_[pw.y() - 4 : pw.y() + 5, pw.x() - 4 : pw.x() + 5]
+    before = canvas_pixels(win)[box].astype(float)
+    win.set_tool("brush")
+    win.panel.brush_class.setCurrentText("Thinning")
+    win.panel.brush_size.setValue(30)
+    drag(win.canvas, widget_pos(win, x, y - 30), widget_pos(win, x, y + 30))
+    assert win.doc.sim.shaved()[1][int(y), int(x)] > 0.9
+    assert np.abs(canvas_pixels(win)[box].astype(float) - before).mean() > 5  # the strands there are gone

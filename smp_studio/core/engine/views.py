@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.scalp import skin_show
-from smp_studio.core.analysis.segmentation import BALD
+from smp_studio.core.analysis.segmentation import BALD, HAIR, THINNING
 from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region
@@ -34,6 +34,25 @@ REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider
 REGION_CONTEXT_SKIN_KNOWN = 16
 
 
+def painted_hair(edits: np.ndarray, room: np.ndarray, scale) -> np.ndarray:
+    """Where the artist painted thinning or dense hair on the treatable scalp (``room``, any size),
+    softened over a millimetre as clipping is (float32 0..1 at ``edits``' size).
+
+    The shave preview clips what reads as hair beside the bare skin; hair that reads as skin
+    (fair strands over a bald top) the artist marks with the brush, and it is clipped too.
+
+    >>> from smp_studio.core.model.scale import Scale
+    >>> e = np.full((100, 100), 255, np.uint8); e[40:60, 40:60] = THINNING
+    >>> m = painted_hair(e, np.ones((10, 10), np.float32), Scale(2.0))
+    >>> bool(m[50, 50] > 0.9), bool(m[10, 10] == 0)
+    (True, True)
+    """
+    H, W = edits.shape
+    hair = ((edits == THINNING) | (edits == HAIR)).astype(np.float32)
+    hair *= cv2.resize(np.asarray(room, np.float32), (W, H), interpolation=cv2.INTER_LINEAR) > 0.5
+    return cv2.GaussianBlur(hair, (0, 0), max(scale.mm_to_px(1.0), 0.5))
+
+
 class Views:
     """Rendering for :class:`Simulation` (see there for the stages it reads)."""
 
@@ -44,7 +63,7 @@ class Views:
         The client buzzes the whole head for the shaved look, so this depends on the scalp and the
         guard length, not on where the hairline is drawn: dragging the line never redoes it.
         """
-        def stage(s, seg, maps, scale, look, field, pig, follicles):
+        def stage(s, seg, maps, scale, look, field, pig, follicles, painted):
             # Clippers stay on the scalp: never the face, ears, neck or clothes around it; and the edge of
             # what they clipped fades over a few millimetres, as real clipping does, never a hard line.
             # (Softened at the zone's working size: a few mm is many pixels at 12 MP.)
@@ -52,6 +71,8 @@ class Views:
             bald = seg.labels == BALD
             region = shave_region(seg.hair_density, seg.head_mask, maps.room, scale, around_mm=s.shave_around_mm,
                                   rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1))
+            if painted is not None:  # what the artist marked as hair on the scalp is hair: clipped
+                region = np.maximum(region, painted_hair(painted, maps.room, scale))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=bald,
                         blur_sigma=max(look.blur_sigma, look.detail_sigma), follicles=follicles)
@@ -60,7 +81,7 @@ class Views:
         settings = settings or self.settings
         maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
         return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
-                              self.direction_field, self._pigment(settings), self._follicles())
+                              self.direction_field, self._pigment(settings), self._follicles(), self.edits)
 
     def _follicles(self) -> np.ndarray:
         """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a
