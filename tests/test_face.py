@@ -242,6 +242,7 @@ def test_the_studio_gets_guides_and_a_live_height(front_face):
     assert Simulation(photo, Settings(view="topdown")).face_guides() is None
 
 
+@pytest.mark.devdata
 def test_a_flushed_face_with_closed_eyes_is_found_and_its_forehead_kept_clear(devdata):
     """Closed eyes on a red face are hardly darker than the skin: the face was missed, and the
     template from the head's outline inked the forehead down to the brows."""

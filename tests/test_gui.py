@@ -103,6 +103,8 @@ def test_erasers_mend_a_slip_of_the_brush_in_place(win):
     scar = win.doc.scar
     assert scar[int(y) + 40, int(x) - 30] and not scar[int(y) + 40, int(x) + 25] and 0 < scar.sum() < painted
     assert win.doc.history.undo_steps == 4 and win.undo_act.text().endswith("Erase scar")
+    drag(win.canvas, widget_pos(win, x - 40, y - 60), widget_pos(win, x + 40, y - 60))  # where no scar is
+    assert win.doc.history.undo_steps == 4  # erasing nothing is no step to undo
     QTest.keySequence(win, "Ctrl+Z")
     assert win.doc.scar.sum() == painted
 

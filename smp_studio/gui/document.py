@@ -343,4 +343,6 @@ class Document(QObject):
         else:
             layer, current = "edits", self.design.edits or Layer((H, W), np.uint8, NO_EDIT)
             values = np.full(where.shape, int(value), np.uint8)
+        if (current.region(y0, y1, x0, x1)[where] == values[where]).all():
+            return  # (an eraser over nothing painted, a class over itself: no step to undo)
         self.apply(self.design.with_layer(layer, current.with_region(y0, y1, x0, x1, values, where)), text)

@@ -58,7 +58,7 @@ def person_mask(rgb: np.ndarray) -> np.ndarray | None:
     """
     try:
         prob = fm.run_selfie(rgb)
-    except SmpError:
+    except (SmpError, cv2.error):  # (an OpenCV that cannot read the file refuses it in its own words)
         return None
     return cv2.resize(prob, (BODY_SIZE, BODY_SIZE), interpolation=cv2.INTER_AREA) > 0.5
 

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
+from smp_studio.core.analysis.face_checks import MAX_DRIFT, believable, eye_evidence, mesh_drift
 from smp_studio.core.errors import SettingsError
 
 #: Mesh indices of the named points (image-left first where there are two).
@@ -33,18 +34,6 @@ STRETCHES = (1.0, 1.6, 2.2, 3.0)
 #: photo wider than it is tall (the bench's front) needs the 3.0 one.
 SEEDS = tuple((fy, fx, fs) for fy, fs in ((0.55, 0.7), (0.45, 0.7), (0.55, 0.5)) for fx in (0.5, 0.38, 0.62))
 SEED_STRETCHES = (1.6, 2.2, 3.0)
-#: How much darker the eyes must be than the skin around them for a mesh to be believed.
-MIN_EVIDENCE = 0.15
-#: Closed eyes on a flushed face are hardly darker than the skin around them: when the mesh
-#: network is itself this sure of a face there, this much darker is enough (the drift test
-#: still follows). On the development set it found one more front of 93 (a closed-eyed, red
-#: face, whose forehead was inked to the brows) and a profile, and no face on 186 top-downs
-#: and backs.
-SURE_PRESENCE, WEAK_EVIDENCE = 0.9, 0.05
-EYE_PERCENTILE = 20
-#: How far the mesh may follow a shifted crop (as a share of the shift) and still be a face.
-MAX_DRIFT = 0.32
-STABILITY_SHIFT = 0.12  # of the crop, for the drift test
 ANALYSIS_SIZE = 1024
 DETECT_SIZE = 320  # long side the detector's views are cut from (the networks see 192 px at most)
 
@@ -220,11 +209,11 @@ def search_face(rgb: np.ndarray, *, detect: bool = True, seeds: bool = True) -> 
         tried: list[np.ndarray] = []
         for det in _candidates(img, padded, detect=detect, turns=stretch == 1.0,
                                seeds=seeds and stretch in SEED_STRETCHES):
-            found = _mesh_from_detection(img, det, lambda m: _eye_evidence(gray, m / [1.0, stretch, 1.0]),
+            found = _mesh_from_detection(img, det, lambda m: eye_evidence(gray, m / [1.0, stretch, 1.0]),
                                          tried, presence)
             if found is None:
                 continue
-            drift = _drift(img, found, presence)
+            drift = mesh_drift(img, found, presence)
             if drift > MAX_DRIFT:
                 continue
             if best is None or drift < best[1]:
@@ -305,7 +294,7 @@ def _mesh_from_detection(img, det, evidence, tried, presence):
     if any(np.abs(t - eyes).max() < 0.15 * span for t in tried):
         return None
     tried.append(eyes)
-    if not _believable(mesh, p, evidence):
+    if not believable(mesh, p, evidence):
         return None
     for _ in range(2):  # re-crop on the mesh itself, as MediaPipe's tracker does
         xy = mesh[:, :2]
@@ -318,82 +307,7 @@ def _mesh_from_detection(img, det, evidence, tried, presence):
         center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
         mesh, p = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
         presence.append(p)
-    return mesh if _believable(mesh, p, evidence) else None
-
-
-def _believable(mesh: np.ndarray, presence: float, evidence) -> bool:
-    """A plausible mesh whose eyes are darker than the skin around them (a little, when the
-    network is sure of the face: ``presence``)."""
-    if not _plausible(mesh):
-        return False
-    e = evidence(mesh)
-    return e >= MIN_EVIDENCE or (presence >= SURE_PRESENCE and e >= WEAK_EVIDENCE)
-
-
-def _plausible(mesh: np.ndarray) -> bool:
-    """A mesh with eyes apart, above the nose and the chin (not a collapsed fit on hair)."""
-    xy = mesh[:, :2]
-    eyes = math.dist(xy[33], xy[263])
-    if eyes < 8:
-        return False
-    up = _up(xy)
-    return bool((xy[33] - xy[152]) @ up > 0.8 * eyes and (xy[168] - xy[2]) @ up > 0.15 * eyes)
-
-
-def _drift(img: np.ndarray, mesh: np.ndarray, presence: list) -> float:
-    """How far the eyes and nose move when the crop moves, as a share of the move.
-
-    On a real face the network stays on the features (near 0); on hair or
-    skin it draws a face wherever the crop is (near 1).
-    """
-    xy = mesh[:, :2]
-    lo, hi = xy.min(0), xy.max(0)
-    size = float(max(hi - lo)) * 1.5
-    a, b = xy[33], xy[263]
-    angle = math.atan2(b[1] - a[1], b[0] - a[0])
-    idx = [33, 263, 133, 362, 1, 168]
-    out = []
-    for d in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-        shift = np.array(d, float) * STABILITY_SHIFT * size
-        moved, p = fm.run_mesh(img, (lo + hi) / 2 + shift, size, angle)
-        presence.append(p)
-        out.append(np.mean(np.hypot(*(moved[idx, :2] - xy[idx]).T)) / (STABILITY_SHIFT * size))
-    return float(np.mean(out))
-
-
-def _eye_evidence(gray: np.ndarray, mesh: np.ndarray) -> float:
-    """How much darker the eyes are than the forehead and cheeks (0: not at all).
-
-    The mesh network's own presence score is unreliable on faces looking
-    down (it is trained on faces seen head-on), and a mesh fitted to hair or
-    forehead has "eyes" as light as the skin around them.
-    """
-    xy = mesh[:, :2]
-    r = max(2, int(math.dist(xy[33], xy[263]) * 0.05))
-    H, W = gray.shape
-
-    def lum(p, q=50, k=1):
-        x, y = int(round(p[0])), int(round(p[1]))
-        if not (0 <= x < W and 0 <= y < H):
-            return None
-        return fm.percentile(gray[max(y - k * r, 0):y + k * r + 1, max(x - k * r, 0):x + k * r + 1], q)
-
-    # The darkest fifth around each eye: the pupil, or the lashes of a closed eye.
-    eyes = [lum((xy[a] + xy[b]) / 2, EYE_PERCENTILE, 2) for a, b in fm.EYE_CORNERS]
-    skin = [lum(xy[i]) for i in (151, 50, 280, 6)]
-    eyes = [v for v in eyes if v is not None]
-    skin = [v for v in skin if v is not None]
-    if len(eyes) < 2 or len(skin) < 2:
-        return 0.0
-    # Every patch of skin around the eyes (but one, which may be in shadow) is lighter than both eyes.
-    ref = float(sorted(skin)[1])
-    return (ref - max(eyes)) / max(ref, 1.0)
-
-
-def _up(xy):
-    a, b = xy[33], xy[263]
-    across = (b - a) / max(float(np.hypot(*(b - a))), 1e-9)
-    return np.array([across[1], -across[0]])
+    return mesh if believable(mesh, p, evidence) else None
 
 
 def _make_face(mesh, pupils, diams, score) -> Face:

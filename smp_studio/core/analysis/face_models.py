@@ -43,7 +43,7 @@ def _expected_sums() -> dict:
     try:
         lines = path.read_text().splitlines()
     except OSError as e:
-        raise SmpError(f"the face models' checksums are missing ({path}): reinstall SMP Studio") from e
+        raise SmpError(f"the models' checksums are missing ({path}): reinstall SMP Studio") from e
     return {name.strip(): digest for digest, name in (ln.split(None, 1) for ln in lines if ln.strip())}
 
 
@@ -59,9 +59,9 @@ def _net(name: str):
             try:
                 data = path.read_bytes()
             except OSError as e:
-                raise SmpError(f"the face model {name} is missing ({path}): reinstall SMP Studio") from e
+                raise SmpError(f"the model {name} is missing ({path}): reinstall SMP Studio") from e
             if hashlib.sha256(data).hexdigest() != _expected_sums().get(name):
-                raise SmpError(f"the face model {name} is damaged (checksum mismatch): reinstall SMP Studio")
+                raise SmpError(f"the model {name} is damaged (checksum mismatch): reinstall SMP Studio")
             net = cv2.dnn.readNetFromTFLite(str(path))
             _nets[name] = (net, net.getUnconnectedOutLayersNames())
         return _nets[name]

@@ -185,8 +185,8 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
         # the bottom of the photo.
         return ViewGuess("front", 0.5, None)
     # No face at all: top-down or back. Hair across the middle and little skin there is the
-    # back of a head; the confidences stay below LOW_CONFIDENCE, as these guesses are right
-    # about 2 times in 3.
+    # back of a head; the confidences stay below LOW_CONFIDENCE (these guesses are right about
+    # 2 times in 3) unless every cue agrees on a back.
     votes = back_votes(features)
     if votes >= len(BACK_CUES):
         # Every cue, the body's among them, says the back of a head: right every time on the

@@ -161,7 +161,7 @@ class Simulation(Views):
 
         if self.settings.px_per_mm is not None:
             return self._memo.get("scale", stage, self.settings, None, None, None)
-        return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.scalp)
+        return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.found_scalp)
 
     @property
     @per_design
@@ -174,9 +174,17 @@ class Simulation(Views):
     def scalp(self) -> Scalp:
         """Where pigment may go at all: the skull, without face, ears, neck or background; and
         where the artist painted bald skin or thinning, whatever those bounds said."""
-        return self._memo.get("scalp", lambda s, seg, face, rgb, edits: scalp_with_edits(
-                                  treatable_scalp(seg, view=s.view, face=face, photo_rgb=rgb), edits),
-                              self.settings, self.segmentation, self.face, self.photo.rgb, self.edits)
+        return self._memo.get("scalp", lambda s, auto, edits: scalp_with_edits(auto, edits),
+                              self.settings, self.found_scalp, self.edits)
+
+    @property
+    @per_design
+    def found_scalp(self) -> Scalp:
+        """The scalp as found, before the artist's brush: what the head's own frame and scale are
+        read from (a patch of bald skin painted off the skull moves neither)."""
+        return self._memo.get("found_scalp", lambda s, seg, face, rgb: treatable_scalp(seg, view=s.view, face=face,
+                                                                                       photo_rgb=rgb),
+                              self.settings, self.segmentation, self.face, self.photo.rgb)
 
     @property
     @per_design
@@ -195,7 +203,7 @@ class Simulation(Views):
                                   self.scale)
         if design.settings.view in ("side", "left", "right"):
             # Seen from the side the face lies across the photo, and the skull fit is the frame.
-            return self._memo.get("template", self._side_template, design.settings, self.scalp, self.segmentation)
+            return self._memo.get("template", self._side_template, design.settings, self.found_scalp, self.segmentation)
         return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
                               design.settings, self.head_frame)
 
