@@ -347,3 +347,38 @@ def test_a_bald_heads_shaded_rim_keeps_its_outline():
     rim = head & (_outline_distance(head) < 3 * scale.px_per_mm)
     changed = np.abs(out.astype(int) - img).max(axis=2) > 8
     assert changed[rim].mean() < 0.05
+
+
+def test_a_clipped_patch_has_the_texture_of_the_bare_skin_around_it():
+    """A head buzzed so short that most of it reads as bare skin, with a patch read as hair: clipped,
+    the patch carries the texture of the skin around it (its pores and stubble points), not a smooth
+    fill that reads as a pale hole in the buzz."""
+    from smp_studio.core.engine.shave import shave
+
+    rng = np.random.default_rng(7)
+    size, scale = 300, Scale(3.0)
+    img = np.full((size, size, 3), (196, 150, 128), np.float32)
+    points = np.zeros((size, size), np.float32)
+    n = rng.integers(0, size, (2, 6000))
+    points[n[0], n[1]] = 1.0  # stubble points all over, ~1 per mm²
+    patch = (slice(100, 200), slice(80, 220))
+    extra = rng.integers(0, 100, (2, 3000))
+    points[extra[0] + 100, extra[1] + 100] = 1.0  # denser in the patch: there it reads as hair
+    points = cv2.GaussianBlur(points, (0, 0), 0.8) * 6
+    img = img * (1 - np.clip(points, 0, 0.8)[..., None]) + np.array((60, 45, 40), np.float32) * np.clip(points, 0, 0.8)[..., None]
+    img = np.clip(img + rng.normal(0, 2, (size, size, 1)), 0, 255).astype(np.uint8)
+    region = np.zeros((size, size), np.float32)
+    region[patch] = 1.0
+    region = cv2.GaussianBlur(region, (0, 0), 3)
+    out = shave(img, region, scale, guard_mm=0.5, hair_rgb=(60, 45, 40), skin_mask=region < 0.02,
+                follicles=np.zeros((size, size), np.float32))  # the points are no darker than the skin reads
+
+    def detail(a, m):  # finer than a millimetre, over lightness
+        g = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        return float(np.abs(g - cv2.GaussianBlur(g, (0, 0), 3.0))[m].mean() / g[m].mean())
+
+    inner = np.zeros((size, size), bool)
+    inner[120:180, 110:190] = True
+    around = (region < 0.01) & (cv2.dilate((region > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
+                                            iterations=30) > 0)
+    assert detail(out, inner) > 0.6 * detail(img, around)

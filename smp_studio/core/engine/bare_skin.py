@@ -170,3 +170,61 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
     ev = cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
     return ev if ev.shape[::-1] == out else cv2.resize(ev, out, interpolation=cv2.INTER_LINEAR)
+
+
+TEXTURE_MM = 1.0  # the skin's texture: its detail finer than this (pores, stubble points, grain)
+TEXTURE_PATCH_MM = (5.0, 24.0)  # side of the patch of bare skin it is read from: at least, at most
+TEXTURE_GAIN = 1.8  # the patch's texture is made at most this much stronger or weaker to match the skin beside
+
+
+def _relative_detail(g: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Detail finer than ``TEXTURE_MM`` of a grey image, as a share of its local lightness."""
+    low = cv2.GaussianBlur(g, (0, 0), max(0.7, TEXTURE_MM * px_per_mm), borderType=cv2.BORDER_REFLECT)
+    return g / np.maximum(low, 1.0) - 1.0
+
+
+def skin_texture(rgb: np.ndarray, bare: np.ndarray, px_per_mm: float, *,
+                 beside: np.ndarray | None = None) -> np.ndarray | None:
+    """A seamless tile of the bare skin's own fine texture, as a share of its lightness (float32,
+    zero mean), read from the largest square of ``bare`` (bool, ``rgb``'s size) clear of anything
+    else; None when no square of ``TEXTURE_PATCH_MM[0]`` fits.
+
+    The tile is the patch beside its mirror images: no seam where it repeats.
+    With ``beside`` (bool, ``rgb``'s size), its strength is that of the
+    texture there (within a factor ``TEXTURE_GAIN``): the skin beside what is
+    clipped may be rougher (stubble buzzed so short it reads as bare) or
+    smoother than the clearest patch.
+
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.clip(rng.normal(150, 12, (200, 200, 3)), 0, 255).astype(np.uint8)
+    >>> bare = np.zeros((200, 200), bool); bare[20:180, 20:180] = True
+    >>> t = skin_texture(img, bare, 4.0)
+    >>> t.shape[0] == t.shape[1] > 40, bool(0.03 < t.std() < 0.1), skin_texture(img, bare[:, ::-1] & False, 4.0)
+    (True, True, None)
+    """
+    clear = cv2.distanceTransform(np.pad(np.asarray(bare, np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    y, x = np.unravel_index(int(np.argmax(clear)), clear.shape)
+    lo, hi = (v * px_per_mm for v in TEXTURE_PATCH_MM)
+    half = int(min(clear[y, x] / np.sqrt(2.0), hi / 2))  # the square inside the clear disc
+    if 2 * half < lo:
+        return None
+    g = cv2.cvtColor(np.ascontiguousarray(rgb[y - half:y + half, x - half:x + half]), cv2.COLOR_RGB2GRAY)
+    rel = _relative_detail(g.astype(np.float32), px_per_mm)
+    # (A speck of glare or a stray strand in the patch would repeat with every tile.)
+    mad = float(np.median(np.abs(rel))) + 1e-4
+    rel = np.clip(rel, -6 * mad, 6 * mad)
+    rel -= rel.mean()
+    if beside is not None and np.count_nonzero(beside) > 4 * half * half:
+        # Read at up to 4 px/mm: a millimetre's detail still shows, at a fraction of the work.
+        f = min(1.0, 4.0 / px_per_mm)
+        rows, cols = np.flatnonzero(beside.any(axis=1)), np.flatnonzero(beside.any(axis=0))
+        box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+        g = cv2.cvtColor(np.ascontiguousarray(rgb[box]), cv2.COLOR_RGB2GRAY)
+        g = cv2.resize(g, None, fx=f, fy=f, interpolation=cv2.INTER_AREA).astype(np.float32)
+        b = cv2.resize(beside[box].astype(np.uint8), (g.shape[1], g.shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+        there = float(np.median(np.abs(_relative_detail(g, px_per_mm * f)[b]))) if b.any() else mad
+        small = cv2.resize(rel, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        here = float(np.median(np.abs(_relative_detail(small + 1.0, px_per_mm * f)))) + 1e-4
+        rel *= float(np.clip(there / here, 1.0 / TEXTURE_GAIN, TEXTURE_GAIN))
+    top = np.hstack([rel, rel[:, ::-1]])
+    return np.ascontiguousarray(np.vstack([top, top[::-1]]), dtype=np.float32)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, working_size
+from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, skin_texture, working_size
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
@@ -33,6 +33,7 @@ FOLLICLE_GRAIN = 0.3
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
+TEXTURE_RING_MM = 10.0  # the bare skin's texture is matched within this of what is clipped
 VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
 
@@ -249,6 +250,14 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
     level = 255 * max(noise, 0.006) * 1.5
     tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
+    # Better still, the texture of this client's own bare skin beside it (pores, and the stubble of a
+    # head buzzed so short it reads as bare): a smooth fill inside it reads as a pale hole.
+    texture = None
+    if skin_mask is not None:
+        bare_full = np.asarray(skin_mask, bool) & (region < 0.02)
+        ring = cv2.dilate((region > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
+                          iterations=max(1, int(round(TEXTURE_RING_MM * px)))) > 0
+        texture = skin_texture(rgb, bare_full, px, beside=ring & bare_full)
     # The shadow is made of follicles: points with the skin between them, never a flat tint.
     follicle_tile = follicle_points(rng, px=px, blur_sigma=blur_sigma)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
@@ -258,7 +267,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     for y0 in range(0, H, step):
         y1 = min(y0 + step, H)
         sk = _upsampled_rows(skin, W, H, y0, y1)
-        sk += _tiled_rows(tile, W, y0, y1)[..., None]
+        if texture is None:
+            sk += _tiled_rows(tile, W, y0, y1)[..., None]
+        else:
+            sk *= 1.0 + _tiled_rows(texture, W, y0, y1)[..., None]
         a = _upsampled_rows(shadow, W, H, y0, y1)
         a *= np.clip(1.0 + FOLLICLE_GRAIN * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
         if outline is not None:  # seen edge-on, the stubble's shadow deepens: (1 - a) ** (1 + k e)
