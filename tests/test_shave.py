@@ -382,3 +382,31 @@ def test_a_clipped_patch_has_the_texture_of_the_bare_skin_around_it():
     around = (region < 0.01) & (cv2.dilate((region > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
                                             iterations=30) > 0)
     assert detail(out, inner) > 0.6 * detail(img, around)
+
+
+def test_the_clipped_skin_takes_the_light_of_the_bare_skin_nearest_it():
+    """A head turning from the light: the hair low on it is in shade. Clipped, its skin is as dark as
+    the bare skin at the clipped area's soft edge, not as light as the lit skin beyond that edge (a
+    pale hole in a shaded buzz)."""
+    from smp_studio.core.engine.shave import shave
+
+    rng = np.random.default_rng(3)
+    size = 300
+    light = np.linspace(1.15, 0.55, size, dtype=np.float32)[:, None, None]  # lit above, shaded below
+    skin = np.full((size, size, 3), (190, 140, 118), np.float32) * light
+    img = skin.copy()
+    strands = np.zeros((size, size), np.float32)
+    for _ in range(1500):
+        x, y, a = rng.uniform(40, 260), rng.uniform(190, 270), rng.uniform(0, np.pi)
+        cv2.line(strands, (int(x), int(y)), (int(x + 12 * np.cos(a)), int(y + 12 * np.sin(a))), 1.0, 1)
+    img = img * (1 - strands[..., None]) + np.array((35, 28, 25), np.float32) * strands[..., None]
+    img = np.clip(img + rng.normal(0, 2, (size, size, 1)), 0, 255).astype(np.uint8)
+    hair = np.zeros((size, size), np.float32)
+    hair[185:275, 35:265] = 1
+    region = cv2.GaussianBlur(hair, (0, 0), 12)  # the clipped area's soft edge, ~1 cm at 3 px/mm
+    region = np.clip(region * 1.6, 0, 1)
+    out = shave(img, region, Scale(3.0), guard_mm=0.5, hair_rgb=(35, 28, 25), skin_mask=hair < 0.5,
+                follicles=np.zeros((size, size), np.float32))
+    inner = (slice(215, 245), slice(100, 200))
+    under = skin[inner].mean()  # the skin under the hair, in its shade
+    assert abs(out[inner].astype(float).mean() - under) < 0.08 * under

@@ -26,7 +26,7 @@ def working_size(H: int, W: int) -> tuple[int, int]:
 
 
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
-              working: bool = False, under: bool = False, inset: int = 1) -> np.ndarray:
+              working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
     ``skin`` (bool) says which pixels may teach the fill (default: all
@@ -35,7 +35,8 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     working size (see :func:`working_size`).
     With ``under``, the ``skin`` pixels under ``mask`` teach it too (skin seen
     through a veil of strands). Pixels within ``inset`` working pixels of the
-    edge of what teaches do not (there skin and hair mix).
+    edge of what teaches do not (there skin and hair mix). Pixels where
+    ``mask`` is ``below`` or more do not either (by default: any of it).
     Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
     the working size it is computed at, at most ``WORK`` pixels across).
 
@@ -48,7 +49,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     w, h = working_size(H, W)
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
-    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02
+    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below
     if skin is not None:
         teach = cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         known = teach if under else known & teach

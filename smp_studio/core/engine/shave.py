@@ -33,6 +33,7 @@ FOLLICLE_GRAIN = 0.3
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
+TEACH_BELOW = 0.3  # bare skin clipped less than this teaches the fill (the clipped area's soft edge)
 TEXTURE_RING_MM = 10.0  # the bare skin's texture is matched within this of what is clipped
 VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
@@ -211,8 +212,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # which varies over centimetres.
     tone_px = VEIL_TONE_MM * px * w / W
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # (the fill reads it as it is)
+    # The bare skin in the clipped area's soft edge teaches too: it is the skin nearest the hair,
+    # in its light (beyond the edge, on a head turning from the light, it may be far lighter).
     skin = fill_skin(small, region, skin_rgb, skin=bare, working=True, under=veiled,
-                     inset=max(1, int(round(tone_px))) if veiled else 1)
+                     inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW)
     if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
     else:
