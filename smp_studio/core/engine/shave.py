@@ -256,11 +256,11 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # Better still, the texture of this client's own bare skin beside it (pores, and the stubble of a
     # head buzzed so short it reads as bare): a smooth fill inside it reads as a pale hole.
     texture = None
-    if skin_mask is not None:
-        bare_full = np.asarray(skin_mask, bool) & (region < 0.02)
-        ring = cv2.dilate((region > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
-                          iterations=max(1, int(round(TEXTURE_RING_MM * px)))) > 0
-        texture = skin_texture(rgb, bare_full, px, beside=ring & bare_full)
+    if bare is not None:  # (found at the working size: the clear patch and the skin beside are broad)
+        clear = bare & (rs < 0.02)
+        ring = cv2.dilate((rs > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
+                          iterations=max(1, int(round(TEXTURE_RING_MM * px * w / W)))) > 0
+        texture = skin_texture(rgb, clear, px, beside=ring & clear)
     # The shadow is made of follicles: points with the skin between them, never a flat tint.
     follicle_tile = follicle_points(rng, px=px, blur_sigma=blur_sigma)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
@@ -277,8 +277,8 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         a = _upsampled_rows(shadow, W, H, y0, y1)
         a *= np.clip(1.0 + FOLLICLE_GRAIN * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
         if outline is not None:  # seen edge-on, the stubble's shadow deepens: (1 - a) ** (1 + k e)
-            e = _upsampled_rows(outline[3], W, H, y0, y1)
-            a = 1.0 - np.clip(1.0 - a, 1e-3, 1.0) ** (1.0 + EDGE_ON_DEPTH * e)
+            edge = _upsampled_rows(outline[0], W, H, y0, y1)  # (beyond, reach, edge-on)
+            a = 1.0 - np.clip(1.0 - a, 1e-3, 1.0) ** (1.0 + EDGE_ON_DEPTH * edge[..., 2])
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
             a += stubble[y0:y1].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
         hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
@@ -287,13 +287,13 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         sk += hs  # now the clipped scalp
         r = region[y0:y1]
         if outline is not None:
-            b = _upsampled_rows(outline[0], W, H, y0, y1)[..., None]
+            b = edge[..., :1]
             bg = _upsampled_rows(outline[1], W, H, y0, y1)
             bg += _tiled_rows(tile, W, y0, y1)[..., None]
             bg -= sk
             bg *= b
             sk += bg
-            r = np.maximum(r, _upsampled_rows(outline[2], W, H, y0, y1))
+            r = np.maximum(r, edge[..., 1])
         o = rgb[y0:y1].astype(np.float32)
         sk -= o
         sk *= r[..., None]
@@ -317,11 +317,11 @@ EDGE_ON_DEPTH = 3.0
 
 def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
     """What clipping the hair at the head's outline does there, at the working size of ``small`` and
-    ``region`` (``mm`` pixels per mm), all float32: where the background shows once the clipped head's
-    outline moved in (0..1); that background, filled in from beside the head (RGB); what is clipped,
-    out past the head's mask (its edge cuts through the hair tips, which go with the hair); and how
-    edge-on the clipped scalp is seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in).
-    None without a head, or without background beside it."""
+    ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
+    once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
+    edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
+    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
+    beside the head (RGB). None without a head, or without background beside it."""
     if head_mask is None:
         return None
     h, w = region.shape
@@ -344,7 +344,7 @@ def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *
     near = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * n + 1, 2 * n + 1)))
     reach = (near * np.clip(1.5 - np.maximum(outside, inside) / tip_px, 0, 1)).astype(np.float32)
     edge_on = np.clip(1.0 - depth / max(EDGE_ON_MM * mm, 1.0), 0, 1).astype(np.float32)
-    return beyond, background, reach, edge_on
+    return cv2.merge([beyond, reach, edge_on]), background
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
