@@ -311,8 +311,8 @@ TIPS_MM = 1.5  # hair tips past the head's mask (its edge cuts through them) go 
 SILHOUETTE_MM = 0.7  # the clipped head's outline is this soft (a curved skull, seen through the photo's blur)
 #: Stubble seen edge-on: toward the clipped head's outline the line of sight crosses more of it
 #: (its shadow's depth grows up to ``EDGE_ON_DEPTH`` times, over this many mm), a thin darker rim.
-EDGE_ON_MM = 1.5
-EDGE_ON_DEPTH = 3.0
+EDGE_ON_MM = 2.5
+EDGE_ON_DEPTH = 1.5
 
 
 def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
