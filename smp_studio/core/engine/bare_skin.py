@@ -26,7 +26,7 @@ def working_size(H: int, W: int) -> tuple[int, int]:
 
 
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
-              working: bool = False, under: bool = False, inset: int = 1) -> np.ndarray:
+              working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
     ``skin`` (bool) says which pixels may teach the fill (default: all
@@ -35,7 +35,8 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     working size (see :func:`working_size`).
     With ``under``, the ``skin`` pixels under ``mask`` teach it too (skin seen
     through a veil of strands). Pixels within ``inset`` working pixels of the
-    edge of what teaches do not (there skin and hair mix).
+    edge of what teaches do not (there skin and hair mix). Pixels where
+    ``mask`` is ``below`` or more do not either (by default: any of it).
     Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
     the working size it is computed at, at most ``WORK`` pixels across).
 
@@ -48,7 +49,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     w, h = working_size(H, W)
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
-    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < 0.02
+    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below
     if skin is not None:
         teach = cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         known = teach if under else known & teach
@@ -170,3 +171,68 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
     ev = cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
     return ev if ev.shape[::-1] == out else cv2.resize(ev, out, interpolation=cv2.INTER_LINEAR)
+
+
+TEXTURE_MM = 1.0  # the skin's texture: its detail finer than this (pores, stubble points, grain)
+TEXTURE_PATCH_MM = (5.0, 24.0)  # side of the patch of bare skin it is read from: at least, at most
+TEXTURE_GAIN = 1.8  # the patch's texture is made at most this much stronger or weaker to match the skin beside
+
+
+def _relative_detail(g: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Detail finer than ``TEXTURE_MM`` of a grey image, as a share of its local lightness."""
+    low = cv2.GaussianBlur(g, (0, 0), max(0.7, TEXTURE_MM * px_per_mm), borderType=cv2.BORDER_REFLECT)
+    return g / np.maximum(low, 1.0) - 1.0
+
+
+def skin_texture(rgb: np.ndarray, bare: np.ndarray, px_per_mm: float, *,
+                 beside: np.ndarray | None = None) -> np.ndarray | None:
+    """A seamless tile of the bare skin's own fine texture, as a share of its lightness (float32,
+    zero mean), read from the largest square of ``bare`` (bool, any size covering ``rgb``, e.g. the
+    working size) clear of anything else; None when no square of ``TEXTURE_PATCH_MM[0]`` fits.
+    ``px_per_mm`` at ``rgb``'s size.
+
+    The tile is the patch beside its mirror images: no seam where it repeats.
+    With ``beside`` (bool, ``bare``'s size), its strength is that of the
+    texture there (within a factor ``TEXTURE_GAIN``): the skin beside what is
+    clipped may be rougher (stubble buzzed so short it reads as bare) or
+    smoother than the clearest patch.
+
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.clip(rng.normal(150, 12, (200, 200, 3)), 0, 255).astype(np.uint8)
+    >>> bare = np.zeros((100, 100), bool); bare[10:90, 10:90] = True
+    >>> t = skin_texture(img, bare, 4.0)
+    >>> t.shape[0] == t.shape[1] > 40, bool(0.03 < t.std() < 0.1), skin_texture(img, bare & False, 4.0)
+    (True, True, None)
+    """
+    H, W = rgb.shape[:2]
+    f = W / bare.shape[1]  # photo pixels per mask pixel
+    clear = cv2.distanceTransform(np.pad(np.asarray(bare, np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    _, deepest, _, (x, y) = cv2.minMaxLoc(clear)
+    x, y = int((x + 0.5) * f), int((y + 0.5) * f)
+    lo, hi = (v * px_per_mm for v in TEXTURE_PATCH_MM)
+    half = int(min((deepest - 1) * f / np.sqrt(2.0), hi / 2))  # the square inside the clear disc
+    if 2 * half < lo:
+        return None
+    box = np.s_[max(y - half, 0):y + half, max(x - half, 0):x + half]
+    g = cv2.cvtColor(np.ascontiguousarray(rgb[box]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    rel = _relative_detail(g, px_per_mm)
+    # (A speck of glare or a stray strand in the patch would repeat with every tile.)
+    mad = float(np.median(np.abs(rel))) + 1e-4
+    rel = np.clip(rel, -6 * mad, 6 * mad)
+    rel -= rel.mean()
+    if beside is not None and np.count_nonzero(beside) * f * f > 4 * half * half:
+        # Read at up to 4 px/mm: a millimetre's detail still shows, at a fraction of the work.
+        k = min(1.0, 4.0 / px_per_mm)
+        rows, cols = np.flatnonzero(beside.any(axis=1)), np.flatnonzero(beside.any(axis=0))
+        y0, y1 = int(rows[0] * f), min(int((rows[-1] + 1) * f), H)
+        x0, x1 = int(cols[0] * f), min(int((cols[-1] + 1) * f), W)
+        g = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+        g = cv2.resize(g, None, fx=k, fy=k, interpolation=cv2.INTER_AREA).astype(np.float32)
+        b = cv2.resize(beside[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.uint8), (g.shape[1], g.shape[0]),
+                       interpolation=cv2.INTER_NEAREST) > 0
+        there = float(np.median(np.abs(_relative_detail(g, px_per_mm * k)[b]))) if b.any() else mad
+        small = cv2.resize(rel, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        here = float(np.median(np.abs(_relative_detail(small + 1.0, px_per_mm * k)))) + 1e-4
+        rel *= float(np.clip(there / here, 1.0 / TEXTURE_GAIN, TEXTURE_GAIN))
+    top = np.hstack([rel, rel[:, ::-1]])
+    return np.ascontiguousarray(np.vstack([top, top[::-1]]), dtype=np.float32)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, working_size
+from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, skin_texture, working_size
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
@@ -33,6 +33,8 @@ FOLLICLE_GRAIN = 0.3
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
+TEACH_BELOW = 0.3  # bare skin clipped less than this teaches the fill (the clipped area's soft edge)
+TEXTURE_RING_MM = 10.0  # the bare skin's texture is matched within this of what is clipped
 VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its strands are not skin)
 
 
@@ -47,9 +49,11 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
     hull of the bald skin: the skull is convex and carries the bald skin, and
     this keeps a mis-segmented wall or shirt from being "shaved" into skin.
-    Within ``edge_mm`` of the head's outline nothing is clipped: what lies
-    beyond the clipped skull (wall, shoulders) is not known, so the outline
-    keeps its hair rather than sprouting stubble on the background.
+    Within ``edge_mm`` of the head's outline only the hair clipped just
+    inside it is, out to the outline (:func:`shave`, given the head, moves
+    the outline in as clippers do): that rim is the same hair seen edge-on,
+    where a bald head's shaded rim, which reads as hair too, has nothing
+    clipped inside it and stays. The frame's edge is not an outline.
     ``zone_weight`` and ``fade`` (0..1, multiplies the result) may be of any
     size covering the photo.
 
@@ -91,8 +95,16 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
             # gap is bare skin (a blotch, a shine) is then kept by the hair evidence.
             ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen)
             hair = np.maximum(hair, coarse_morphology(hair, cv2.MORPH_CLOSE, 2 * CLOSE_MM * mm)) * ev
-    inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    hair *= np.clip(inside / max(edge_mm * scale.px_per_mm * (w / W), 1e-3) - 1.0, 0, 1)
+    if edge_mm > 0:
+        inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+        edge_px = max(edge_mm * mm, 1e-3)
+        cut = hair * np.clip(inside / edge_px - 1.0, 0, 1)
+        d = 2 * int(round(2 * edge_px)) + 1
+        # (From what is surely clipped, and broad: a bald head's shade along its rim reads as hair too,
+        # half-heartedly or in a thin crescent.)
+        sure = coarse_morphology(np.clip((cut - 0.5) / 0.3, 0, 1), cv2.MORPH_OPEN, 3 * edge_px)
+        reach = cv2.dilate(sure, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+        hair = np.maximum(cut, np.minimum(hair, reach))
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
     if fade is not None:
@@ -121,7 +133,7 @@ def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np
 def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
           field: DirectionField | None = None, skin_rgb=(200, 160, 140), noise: float = 0.01,
           skin_mask: np.ndarray | None = None, blur_sigma: float = 0.8,
-          follicles: np.ndarray | None = None) -> np.ndarray:
+          follicles: np.ndarray | None = None, head_mask: np.ndarray | None = None) -> np.ndarray:
     """The photo with the hair in ``region`` clipped to stubble of ``guard_mm``.
 
     Parameters
@@ -149,6 +161,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         How densely the clipped hair grew (0..1, any size, e.g. the detected
         hair density): dense hair leaves a darker stubble shadow than thinning
         hair. Default: dense everywhere in ``region``.
+    head_mask : ndarray bool (H, W), optional, keyword-only
+        The head. Where hair is clipped at its outline the outline moves in:
+        the long hair stood off the skull, and the background seen past the
+        clipped head is filled in from the background beside it.
 
     Returns
     -------
@@ -178,7 +194,8 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
                                   field=None if field is None else _shifted(field, x0, y0),
                                   skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
                                   skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1],
-                                  follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1))
+                                  follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1),
+                                  head_mask=None if head_mask is None else head_mask[y0:y1, x0:x1])
         return out
     H, W = region.shape
     px = scale.px_per_mm
@@ -195,8 +212,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # which varies over centimetres.
     tone_px = VEIL_TONE_MM * px * w / W
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # (the fill reads it as it is)
+    # The bare skin in the clipped area's soft edge teaches too: it is the skin nearest the hair,
+    # in its light (beyond the edge, on a head turning from the light, it may be far lighter).
     skin = fill_skin(small, region, skin_rgb, skin=bare, working=True, under=veiled,
-                     inset=max(1, int(round(tone_px))) if veiled else 1)
+                     inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW)
     if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
     else:
@@ -227,11 +246,21 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
     skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
+    # Past the clipped head's outline: the background, where the long hair stood off the skull.
+    outline = _past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
     stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
                             dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
     level = 255 * max(noise, 0.006) * 1.5
     tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
+    # Better still, the texture of this client's own bare skin beside it (pores, and the stubble of a
+    # head buzzed so short it reads as bare): a smooth fill inside it reads as a pale hole.
+    texture = None
+    if bare is not None:  # (found at the working size: the clear patch and the skin beside are broad)
+        clear = bare & (rs < 0.02)
+        ring = cv2.dilate((rs > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
+                          iterations=max(1, int(round(TEXTURE_RING_MM * px * w / W)))) > 0
+        texture = skin_texture(rgb, clear, px, beside=ring & clear)
     # The shadow is made of follicles: points with the skin between them, never a flat tint.
     follicle_tile = follicle_points(rng, px=px, blur_sigma=blur_sigma)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
@@ -241,18 +270,33 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     for y0 in range(0, H, step):
         y1 = min(y0 + step, H)
         sk = _upsampled_rows(skin, W, H, y0, y1)
-        sk += _tiled_rows(tile, W, y0, y1)[..., None]
+        if texture is None:
+            sk += _tiled_rows(tile, W, y0, y1)[..., None]
+        else:
+            sk *= 1.0 + _tiled_rows(texture, W, y0, y1)[..., None]
         a = _upsampled_rows(shadow, W, H, y0, y1)
         a *= np.clip(1.0 + FOLLICLE_GRAIN * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
+        if outline is not None:  # seen edge-on, the stubble's shadow deepens: (1 - a) ** (1 + k e)
+            edge = _upsampled_rows(outline[0], W, H, y0, y1)  # (beyond, reach, edge-on)
+            a = 1.0 - np.clip(1.0 - a, 1e-3, 1.0) ** (1.0 + EDGE_ON_DEPTH * edge[..., 2])
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
             a += stubble[y0:y1].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
         hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
         hs -= sk
         hs *= np.clip(a, 0, 1)[..., None]
         sk += hs  # now the clipped scalp
+        r = region[y0:y1]
+        if outline is not None:
+            b = edge[..., :1]
+            bg = _upsampled_rows(outline[1], W, H, y0, y1)
+            bg += _tiled_rows(tile, W, y0, y1)[..., None]
+            bg -= sk
+            bg *= b
+            sk += bg
+            r = np.maximum(r, edge[..., 1])
         o = rgb[y0:y1].astype(np.float32)
         sk -= o
-        sk *= region[y0:y1, :, None]
+        sk *= r[..., None]
         o += sk
         o += 0.5
         out[y0:y1] = np.clip(o, 0, 255, out=o)
@@ -260,6 +304,47 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
+#: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
+#: head's outline moves in by the difference, and the background shows where the hair stood.
+OUTLINE_HAIR_MM = 3.0
+TIPS_MM = 1.5  # hair tips past the head's mask (its edge cuts through them) go with the hair
+SILHOUETTE_MM = 0.7  # the clipped head's outline is this soft (a curved skull, seen through the photo's blur)
+#: Stubble seen edge-on: toward the clipped head's outline the line of sight crosses more of it
+#: (its shadow's depth grows up to ``EDGE_ON_DEPTH`` times, over this many mm), a thin darker rim.
+EDGE_ON_MM = 2.5
+EDGE_ON_DEPTH = 1.5
+
+
+def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
+    """What clipping the hair at the head's outline does there, at the working size of ``small`` and
+    ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
+    once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
+    edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
+    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
+    beside the head (RGB). None without a head, or without background beside it."""
+    if head_mask is None:
+        return None
+    h, w = region.shape
+    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    if head.all() or not head.any():
+        return None
+    # The frame's edge is no outline: nothing is known past it.
+    inside = cv2.distanceTransform(np.pad(head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    outside = cv2.distanceTransform(np.pad(1 - head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    tip_px = max(TIPS_MM * mm, 1.0)
+    teach = outside > 2 * tip_px  # background, clear of the hair's fringe
+    if np.count_nonzero(teach) < 10:
+        return None
+    background = fill_skin(small, region, tuple(float(v) for v in small[teach].mean(axis=0)), skin=teach,
+                           working=True, under=True)
+    depth = inside - outside - max(OUTLINE_HAIR_MM - guard_mm, 0.0) * mm  # from the clipped head's outline
+    beyond = np.clip(0.5 - depth / max(SILHOUETTE_MM * mm, 0.5), 0, 1).astype(np.float32)
+    # The hair's own clipped share reaches out to its tips (the feathered region halves at the mask).
+    n = max(1, int(round(tip_px)))
+    near = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * n + 1, 2 * n + 1)))
+    reach = (near * np.clip(1.5 - np.maximum(outside, inside) / tip_px, 0, 1)).astype(np.float32)
+    edge_on = np.clip(1.0 - depth / max(EDGE_ON_MM * mm, 1.0), 0, 1).astype(np.float32)
+    return cv2.merge([beyond, reach, edge_on]), background
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:

@@ -75,7 +75,8 @@ class Views:
                 region = np.maximum(region, painted_hair(painted, maps.room, scale))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=bald,
-                        blur_sigma=max(look.blur_sigma, look.detail_sigma), follicles=follicles)
+                        blur_sigma=max(look.blur_sigma, look.detail_sigma), follicles=follicles,
+                        head_mask=seg.head_mask)
             return img, region
 
         settings = settings or self.settings
