@@ -1,0 +1,53 @@
+"""Where the person is, against the wall, door or curtain behind them.
+
+The head's graph cut separates by colour, so a wall as warm as skin, or a
+door as dark as hair, joins the head; the skull fit then reaches over it and
+pigment lands on the wall. MediaPipe's selfie segmentation network (Apache-2.0,
+shipped in ``resources/models`` beside the face networks and verified the same
+way) tells a person from what is behind them by shape as well as colour. It
+does not tell the head from the shoulders or the face: both are person.
+
+Without the model (an install that lacks it) nothing is cut: :func:`person_mask`
+returns None and the scalp is found as before.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from smp_studio.core.analysis import face_models
+
+MODEL = "selfie_segmentation.tflite"
+#: The network's square input, in pixels.
+SIDE = 256
+
+
+def person_mask(rgb) -> np.ndarray | None:
+    """How sure the network is that each pixel is the person (0..1), at the image's size.
+
+    Parameters
+    ----------
+    rgb : ndarray (H, W, 3) of uint8
+
+    Returns
+    -------
+    ndarray of float32, (H, W), or None
+        None when the model is not installed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((120, 160, 3), 235, np.uint8)  # a bare white wall: no one there
+    >>> m = person_mask(img)
+    >>> m is None or bool(m.mean() < 0.5)
+    True
+    """
+    if not (face_models.models_dir() / MODEL).is_file():
+        return None
+    rgb = np.asarray(rgb)
+    h, w = rgb.shape[:2]
+    # MediaPipe feeds the whole frame stretched to the square input, colours in 0..1.
+    x = cv2.resize(rgb, (SIDE, SIDE), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    out = face_models._run(MODEL, x.transpose(2, 0, 1)[None])[0].reshape(SIDE, SIDE)
+    return np.clip(cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR), 0, 1)
