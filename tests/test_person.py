@@ -48,14 +48,31 @@ def test_a_skin_coloured_wall_beside_the_head_gets_no_pigment():
     assert m[40:110, 120:220].mean() > 0.9  # the thinning top stays scalp
 
 
-def test_without_the_model_the_scalp_is_found_as_before(tmp_path, monkeypatch):
-    rgb = _small("topdown-norwood7-fair-skin.jpg")
-    seg = segment(rgb)
-    before = treatable_scalp(seg, view="topdown", photo_rgb=rgb).mask
+def _without_the_model(tmp_path, monkeypatch):
     for p in face_models.models_dir().iterdir():
         if p.name != person.MODEL:
             (tmp_path / p.name).write_bytes(p.read_bytes())
     monkeypatch.setattr(face_models, "models_dir", lambda: tmp_path)
+
+
+def test_without_the_model_the_scalp_is_found_as_before(tmp_path, monkeypatch):
+    rgb = _small("topdown-norwood7-fair-skin.jpg")
+    seg = segment(rgb)
+    before = treatable_scalp(seg, view="topdown", photo_rgb=rgb).mask
+    _without_the_model(tmp_path, monkeypatch)
     assert person.person_mask(rgb) is None
     after = treatable_scalp(seg, view="topdown", photo_rgb=rgb).mask
     assert after.sum() == pytest.approx(before.sum(), rel=0.05)
+
+
+def test_a_bright_bald_crown_against_a_pale_wall_keeps_its_scalp(tmp_path, monkeypatch):
+    """In a tall crop the network is unsure of a lit bald crown against a pale wall (and lost the
+    person altogether when the crop was stretched to its square input): unsure is not a wall,
+    and the crown keeps its pigment."""
+    rgb = cv2.imread(str(sample_photo("back-norwood6-strip-scar.jpg")))[..., ::-1]
+    rgb = np.ascontiguousarray(rgb[:, rgb.shape[1] // 8: -rgb.shape[1] // 8])
+    seg = segment(rgb)
+    with_net = treatable_scalp(seg, view="back", photo_rgb=rgb).mask
+    _without_the_model(tmp_path, monkeypatch)
+    without = treatable_scalp(seg, view="back", photo_rgb=rgb).mask
+    assert (without & ~with_net).sum() < 0.01 * without.sum()

@@ -47,7 +47,12 @@ def person_mask(rgb) -> np.ndarray | None:
         return None
     rgb = np.asarray(rgb)
     h, w = rgb.shape[:2]
-    # MediaPipe feeds the whole frame stretched to the square input, colours in 0..1.
-    x = cv2.resize(rgb, (SIDE, SIDE), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-    out = face_models._run(MODEL, x.transpose(2, 0, 1)[None])[0].reshape(SIDE, SIDE)
+    # Letterboxed into the square input (black bars), colours in 0..1: a head stretched to a
+    # square is no longer a head to the network (a tall close-up of a crown lost the person).
+    k = SIDE / max(h, w)
+    sw, sh = max(int(round(w * k)), 1), max(int(round(h * k)), 1)
+    x0, y0 = (SIDE - sw) // 2, (SIDE - sh) // 2
+    x = np.zeros((SIDE, SIDE, 3), np.float32)
+    x[y0:y0 + sh, x0:x0 + sw] = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA) / 255.0
+    out = face_models._run(MODEL, x.transpose(2, 0, 1)[None])[0].reshape(SIDE, SIDE)[y0:y0 + sh, x0:x0 + sw]
     return np.clip(cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR), 0, 1)
