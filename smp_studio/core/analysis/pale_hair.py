@@ -211,3 +211,14 @@ def pale_hair_inside(head: np.ndarray, lab: np.ndarray, texture: np.ndarray, *, 
     keep = np.zeros(n, bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= WHITE_AREA * head.sum()
     return keep[cc]
+
+
+def white_hair(density: np.ndarray, head: np.ndarray, lab: np.ndarray, texture: np.ndarray, *, skin_lab) -> np.ndarray:
+    """``density`` with the white hair :func:`pale_hair_inside` finds raised to ``WHITE_DENSITY``.
+
+    >>> dens = np.zeros((10, 10), np.float32)
+    >>> float(white_hair(dens, np.ones((10, 10), bool), np.zeros((10, 10, 3), np.float32), dens, skin_lab=None).max())
+    0.0
+    """
+    white = pale_hair_inside(head, lab, texture, skin_lab=skin_lab)
+    return np.where(white, np.maximum(density, WHITE_DENSITY), density).astype(np.float32)

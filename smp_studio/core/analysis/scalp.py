@@ -25,7 +25,7 @@ import numpy as np
 from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.masks import largest_component
-from smp_studio.core.analysis.person import person_mask
+from smp_studio.core.analysis.person import on_the_person
 from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
                                                  without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
@@ -48,11 +48,6 @@ RIM = 0.1
 FOREHEAD_MIN_ABOVE = 0.2
 #: Forehead kept clear above its highest wrinkle (skull half-heights), when wrinkles are seen.
 CREASE_MARGIN = 0.05
-#: The person network's outline is soft at the scalp's edge: the head is kept this far (share of
-#: the grid's long side) beyond it. Where it finds under ``PERSON_SEEN`` of the head, or is unsure
-#: (0.2 < p < 0.8) over more than ``PERSON_UNSURE`` of it (on photos of people: under 0.1), it is not heard.
-#: Pigment is kept off only where the network gives the person under ``PERSON_NONE``.
-PERSON_MARGIN, PERSON_SEEN, PERSON_UNSURE, PERSON_NONE = 0.01, 0.5, 0.2, 0.1
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,7 +148,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if not head.any():
         return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
     small = None if photo_rgb is None else cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)
-    person = _on_the_person(head, small)
+    person = on_the_person(head, small)
     if side:
         # Seen from the side the face and neck crowd the lower outline: fit the upper part.
         fit = whole_outline_fit(head, upper=True) or skull_fit(head)
@@ -262,28 +257,6 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if soft is not None:
         fade = soft if fade is None else fade * soft
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
-
-
-def _on_the_person(head, small) -> np.ndarray | None:
-    """Where the person is, to keep the wall, door or curtain the graph cut took in with the head
-    from pigment (see :mod:`~smp_studio.core.analysis.person`); None where that is not known.
-
-    Not known without a photo or the model, where the network sees hardly any person in the
-    head (a close-up of the scalp alone), or is unsure over much of it (not a photo of a person:
-    a drawing, a mannequin). Only the mask is cut, never the outline the skull is fit on: a
-    sliver off its edge moves a fit on its upper arc by chance.
-    """
-    person = None if small is None else person_mask(small)
-    if person is None or ((person[head] > 0.2) & (person[head] < 0.8)).mean() > PERSON_UNSURE:
-        return None
-    r = max(int(round(PERSON_MARGIN * max(head.shape))), 1)
-    # Only where the network is sure there is no one: it is unsure (p ~ 0.4) over a bright bald
-    # crown against a pale wall, and sure (p ~ 0) over a wall.
-    near = cv2.dilate((person > PERSON_NONE).astype(np.uint8),
-                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
-    if (head & (near > 0)).sum() < PERSON_SEEN * head.sum():
-        return None
-    return near > 0
 
 
 def _skin_coloured(small, skin_lab):
