@@ -124,3 +124,15 @@ def test_a_head_seen_from_behind_but_guessed_top_down_is_not_inked_down_the_neck
     m = sc.resized(labels.shape) > 0.5
     assert not (m & neck & (yy > cy + 45)).any()
     assert m[40:110, 110:210].mean() > 0.9
+
+
+def test_a_forehead_with_three_wrinkles_seen_from_above_gets_no_pigment():
+    """A young forehead bent toward the camera shows three long wrinkles, not four: it ran on from
+    the bald scalp below a fringe and took dots down to the brows."""
+    yy, xx, img, labels, head = _bald_head(160, 150, 130.0, 140.0)
+    for y in (205, 220, 235):
+        img[y:y + 2][head[y:y + 2] & (np.abs(xx[y:y + 2] - 160) < 100)] = (140, 105, 90)
+    sc = treatable_scalp(from_labels(labels, img), view="topdown", photo_rgb=img)
+    m = sc.resized(labels.shape) > 0.5
+    assert not m[200:].any()
+    assert m[40:150, 100:220].mean() > 0.9

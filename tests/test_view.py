@@ -5,7 +5,7 @@ import csv
 import numpy as np
 import pytest
 
-from smp_studio.core.analysis.body import body_features, person_mask
+from smp_studio.core.analysis.body import body_features, person_grid
 from smp_studio.core.analysis.face import Face
 from smp_studio.core.analysis.photo import load_photo
 from smp_studio.core.analysis.view import (LOW_CONFIDENCE, PROFILE_NOSE, SEARCH_PRESENCE, SIDE_PRESENCE, VIEW_NAMES,
@@ -95,7 +95,7 @@ def test_a_missing_person_model_leaves_the_view_to_the_head(samples_dir, tmp_pat
     fm._expected_sums.cache_clear()
     try:
         rgb = load_photo(samples_dir / "back-norwood6-strip-scar.jpg").rgb
-        assert person_mask(rgb) is None
+        assert person_grid(rgb) is None
         g = classify_view(rgb)
         assert g.view == "back" and g.uncertain
     finally:
@@ -255,6 +255,6 @@ def test_back_and_top_down_told_apart_by_the_layout_on_devdata(devdata):
     for r in rows:
         small = _small(load_photo(devdata / "scalp_photos" / r["file"]).rgb)
         labels = segment(small, face_exclude=False).labels
-        body = body_features(person_mask(small))
+        body = body_features(person_grid(small))
         right += decide({**layout_features(labels), **body}, None).view == r["view"]
     assert right >= 0.78 * len(rows), f"{right} of {len(rows)}"

@@ -13,10 +13,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis import face_models as fm
 from smp_studio.core.analysis.masks import largest_component
+from smp_studio.core.analysis.person import person_mask
 from smp_studio.core.analysis.segmentation import BACKGROUND
-from smp_studio.core.errors import SmpError
 
 BODY_SIZE = 64  # the person's outline is read on a grid this many cells across
 OUTLINE_SIZE = 128  # the head's outline is read on a grid this many cells across
@@ -50,17 +49,14 @@ def outline_features(labels: np.ndarray) -> dict:
 
 
 
-def person_mask(rgb: np.ndarray) -> np.ndarray | None:
+def person_grid(rgb: np.ndarray) -> np.ndarray | None:
     """Where the person is (bool, on a :data:`BODY_SIZE` grid over the photo), or None.
 
     None when the segmentation model is missing or damaged: the view is then
     told from the head's outline alone, as before the model shipped.
     """
-    try:
-        prob = fm.run_selfie(rgb)
-    except (SmpError, cv2.error):  # (an OpenCV that cannot read the file refuses it in its own words)
-        return None
-    return cv2.resize(prob, (BODY_SIZE, BODY_SIZE), interpolation=cv2.INTER_AREA) > 0.5
+    prob = person_mask(rgb)
+    return None if prob is None else cv2.resize(prob, (BODY_SIZE, BODY_SIZE), interpolation=cv2.INTER_AREA) > 0.5
 
 
 def body_features(mask: np.ndarray | None) -> dict:

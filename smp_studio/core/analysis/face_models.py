@@ -24,7 +24,7 @@ from smp_studio.core.errors import SmpError
 DETECTOR = "face_detection_short_range.tflite"
 MESH = "face_landmark.tflite"
 IRIS = "iris_landmark.tflite"
-#: Person against background (the selfie segmentation): the body below the head, for the view.
+#: Person against background (the selfie segmentation; run by analysis/person.py).
 SELFIE = "selfie_segmentation.tflite"
 
 #: Mesh indices of the eye corners the iris crops are built on (image-left eye first).
@@ -239,9 +239,3 @@ def run_iris(rgb: np.ndarray, mesh_xy: np.ndarray):
         diams.append((math.dist(pts[1], pts[3]) + math.dist(pts[2], pts[4])) / 2)
     return np.array(centers), np.array(diams)
 
-
-def run_selfie(rgb: np.ndarray) -> np.ndarray:
-    """How likely each pixel is part of the person (0..1), on a 256 x 256 grid over the whole photo."""
-    x = cv2.resize(np.asarray(rgb), (256, 256), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-    (mask,) = _run(SELFIE, x.transpose(2, 0, 1)[None])
-    return np.clip(mask.reshape(256, 256).astype(np.float32), 0.0, 1.0)

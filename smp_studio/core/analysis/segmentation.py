@@ -19,7 +19,7 @@ from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_
 from smp_studio.core.analysis.hair_colour import shaft_colour
 from smp_studio.core.analysis.masks import fill_holes, largest_component
 from smp_studio.core.analysis.patches import hairline_by_colour, sheen_in_hair, spots_on_forehead
-from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin
+from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin, white_hair
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
@@ -165,6 +165,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     for fix in (sheen_in_hair, spots_on_forehead):  # small patches ringed by the other class
         density = fix(density, head, face, thinning_from=THINNING_FROM)
     density = hairline_by_colour(density, lab, head, thinning_from=THINNING_FROM, band=HAIRLINE_BAND)
+    density = white_hair(density, head, lab, texture, skin_lab=skin_lab)  # over pink skin, it passes for shine
     if small_hints is not None:
         density = _apply_hints(density, small_hints)
     density *= head

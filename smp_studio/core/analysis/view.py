@@ -79,7 +79,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
-from smp_studio.core.analysis.body import body_features, outline_features, person_mask
+from smp_studio.core.analysis.body import body_features, outline_features, person_grid
 from smp_studio.core.analysis.face import Face, search_face
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
@@ -278,7 +278,7 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         labels = labels()
     if labels is None:
         labels = segment(small, face_exclude=False).labels
-    features = {**layout_features(labels), **body_features(person_mask(small)), **cue}
+    features = {**layout_features(labels), **body_features(person_grid(small)), **cue}
     # The mesh's presence anywhere only matters to a detector that saw a nose off its ears'
     # middle (decide's profile and three-quarter cases). A face looking down is read from the
     # presence the face search saw on its way (free); only a caller that searched itself pays
