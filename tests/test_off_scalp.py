@@ -136,3 +136,20 @@ def test_a_forehead_with_three_wrinkles_seen_from_above_gets_no_pigment():
     m = sc.resized(labels.shape) > 0.5
     assert not m[200:].any()
     assert m[40:150, 100:220].mean() > 0.9
+
+
+@pytest.mark.devdata
+def test_the_scalp_fades_out_where_the_upper_arc_ends_it_not_along_a_ruled_line(devdata):
+    """Seen from above, the upper arc's fit (no shoulders in the skull) ends the scalp across the
+    head's front, where the photo shows no outline: pigment stopped dead along a straight line."""
+    from smp_studio.core.analysis.photo import load_photo
+    from smp_studio.core.engine.simulation import Simulation
+    from smp_studio.core.model.settings import Settings
+
+    sim = Simulation(load_photo(devdata / "scalp_photos" / "norwood5_topdown_006.jpg"), Settings(view="topdown"))
+    room = sim.scalp.resized(sim.segmentation.labels.shape)
+    col = room[:, int(sim.scalp.skull[0][0])]
+    lo = np.flatnonzero(col > 0.95).max()  # the full scalp's lowest row
+    ramp = np.flatnonzero((col > 0.05) & (col < 0.95))
+    ramp = ramp[ramp > lo]  # below it, toward the head's front
+    assert sim.scale.px_to_mm(len(ramp)) >= 8  # fades out over about a transition zone (8 mm by default)

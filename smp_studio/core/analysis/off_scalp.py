@@ -68,6 +68,24 @@ def without_shoulders(head, fit):
     return fit
 
 
+def lower_arc_fade(xx, yy, cx, cy, a, b, *, width: float = 0.3) -> np.ndarray:
+    """1 inside the skull fit, fading out toward the lower half of its edge over ``width`` of it.
+
+    Where the upper arc's fit (:func:`without_shoulders`) ends the scalp, no outline of the
+    photo does: its lower edge is a nearly straight line across the head, which pigment
+    stopping dead along it made into a ruled hairline.
+
+    >>> yy, xx = np.mgrid[0:200, 0:200].astype(np.float32)
+    >>> f = lower_arc_fade(xx, yy, 100, 100, 80, 60)
+    >>> float(f[50, 100]), bool(0 < f[155, 100] < 1), float(f[100 + 62, 100])
+    (1.0, True, 0.0)
+    """
+    rho = np.sqrt(((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2)
+    edge = np.clip((1.0 - rho) / width, 0, 1)
+    below = np.clip((yy - cy) / (0.3 * b), 0, 1)  # the upper arc is the outline's own: it stays
+    return (1.0 - below * (1.0 - edge)).astype(np.float32)
+
+
 def eye_band_row(lab, cx, cy, a, b) -> float | None:
     """Top row of the brows of a face looking down, seen as one band with the eyes, or None.
 

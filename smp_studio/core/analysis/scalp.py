@@ -27,7 +27,7 @@ from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BA
 from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.person import on_the_person
 from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
-                                                 without_shoulders)
+                                                 lower_arc_fade, without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
@@ -164,8 +164,10 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         return Scalp(np.zeros((h, w), bool), face_mask, f, ((W / 2, H / 2), (W / 2, H / 2)), (0.0, 1.0), 0.0)
     # The brows are looked for below the fitted outline's own centre (a face looking down is part of it).
     fitted = (*fit[0], *fit[1])
+    arc_cut = False
     if view == "topdown":
-        fit = without_shoulders(head, fit)
+        fit, arc_cut = without_shoulders(head, fit), fit
+        arc_cut = fit != arc_cut  # the upper arc's fit ends the skull below, not the outline
     (cx, cy), (a, b) = fit
     if view == "front" and b < FRONT_ROUND * a:
         # From the front the fit reads the skull's upper arc alone, which pins its breadth but
@@ -254,6 +256,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     edges = [e for e in (floor, brow_cut) if e is not None]
     if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
         fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+    if arc_cut:  # no outline ends the scalp there, and no ruled line should: it fades out
+        soft = lower_arc_fade(xx, yy, cx, cy, a, b) * (1.0 if soft is None else soft)
     if soft is not None:
         fade = soft if fade is None else fade * soft
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
