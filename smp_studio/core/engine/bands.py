@@ -26,6 +26,9 @@ class Upsampler:
     >>> up.band(100, 120)
     >>> bool((up.rows(small, 123, 301) == whole[:, 123:301]).all())
     True
+    >>> on = np.zeros((30, 40), bool); on[11, 2:4] = on[11, 20] = True
+    >>> up.spans(on)
+    [(15, 45), (195, 215)]
     """
 
     def __init__(self, small_size: tuple[int, int], W: int, H: int):
@@ -59,16 +62,27 @@ class Upsampler:
         frac = self._yf[:, None] * np.uint16(32) + self._xf[xa:xb]
         return cv2.remap(small, xy, frac, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
-    def columns(self, nonzero: np.ndarray) -> tuple[int, int] | None:
-        """The columns (xa, xb) of the band that ``nonzero`` (bool, working size) may reach
-        brought up: none beyond it has a working pixel of it under its bilinear taps."""
+    def spans(self, nonzero: np.ndarray) -> list[tuple[int, int]]:
+        """The runs of columns (xa, xb) of the band that ``nonzero`` (bool, working size) may reach
+        brought up: no column outside them has a working pixel of it under its bilinear taps.
+        (Apart: the two sides of a head's outline leave its middle out.)"""
         lo, hi = max(int(self._yi[0]), 0), min(int(self._yi[-1]) + 2, nonzero.shape[0])
-        cols = np.flatnonzero(nonzero[lo:hi].any(axis=0)) if lo < hi else ()
-        if not len(cols):
-            return None
-        xa = int(np.searchsorted(self._xi, cols[0] - 1, side="left"))
-        xb = int(np.searchsorted(self._xi, cols[-1], side="right"))
-        return (xa, xb) if xa < xb else None
+        if lo >= hi:
+            return []
+        on = np.zeros(nonzero.shape[1] + 2, np.int8)
+        on[1:-1] = nonzero[lo:hi].any(axis=0)
+        d = np.diff(on)
+        first, last = np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1
+        # A full-size column reads working columns xi and xi + 1.
+        xa = np.searchsorted(self._xi, first - 1, side="left")
+        xb = np.searchsorted(self._xi, last, side="right")
+        runs: list[tuple[int, int]] = []
+        for a, b in zip(xa.tolist(), xb.tolist()):
+            if runs and a <= runs[-1][1]:
+                runs[-1] = (runs[-1][0], max(b, runs[-1][1]))
+            elif a < b:
+                runs.append((a, b))
+        return runs
 
 
 def warped_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.ndarray:

@@ -279,7 +279,8 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     for y0 in range(0, H, step):
         y1 = min(y0 + step, H)
         up.band(y0, y1)
-        xa, xb = span_union(nonzero_columns(region[y0:y1]), None if reach is None else up.columns(reach))
+        runs = [] if reach is None else up.spans(reach)
+        xa, xb = span_union(nonzero_columns(region[y0:y1]), (runs[0][0], runs[-1][1]) if runs else None)
         if xa >= xb:
             continue
         sk = up.rows(skin, xa, xb)
@@ -291,15 +292,15 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         # whole rows of it, as cheap as a piece of three.)
         a = warped_rows(shadow, W, H, y0, y1)[:, xa:xb]
         a *= np.clip(1.0 + FOLLICLE_GRAIN * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
-        ea, eb = span_union(None if edged is None else up.columns(edged), None)
-        ea, eb = max(ea, xa), min(eb, xb)
+        # The outline's maps are zero but in a thin rim: each side of it on its own.
+        rims = [] if edged is None else [(max(c, xa), min(d, xb)) for c, d in up.spans(edged) if c < xb and d > xa]
+        rims = [(c, d, up.rows(outline[0], c, d)) for c, d in rims]  # (beyond, reach, edge-on)
         if outline is not None:  # seen edge-on, the stubble's shadow deepens: (1 - a) ** (1 + k e)
             t = np.clip(1.0 - a, 1e-3, 1.0)
-            if ea < eb:  # (the power only where it is not 1, in the thin rim along the outline)
-                edge = up.rows(outline[0], ea, eb)  # (beyond, reach, edge-on)
+            for c, d, edge in rims:  # (the power only where it is not 1)
                 e = edge[..., 2]
                 on = e > 0
-                part = t[:, ea - xa:eb - xa]
+                part = t[:, c - xa:d - xa]
                 part[on] **= 1.0 + EDGE_ON_DEPTH * e[on]
             a = 1.0 - t
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
@@ -309,14 +310,15 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         hs *= np.clip(a, 0, 1)[..., None]
         sk += hs  # now the clipped scalp
         r = region[y0:y1, xa:xb]
-        if ea < eb:
-            part = np.s_[:, ea - xa:eb - xa]
-            bg = up.rows(outline[1], ea, eb)
-            bg += tiled(tile, y0, y1, ea, eb)[..., None]
+        if rims:
+            r = r.copy()
+        for c, d, edge in rims:
+            part = np.s_[:, c - xa:d - xa]
+            bg = up.rows(outline[1], c, d)
+            bg += tiled(tile, y0, y1, c, d)[..., None]
             bg -= sk[part]
             bg *= edge[..., :1]
             sk[part] += bg
-            r = r.copy()
             r[part] = np.maximum(r[part], edge[..., 1])
         o = rgb[y0:y1, xa:xb].astype(np.float32)
         sk -= o
