@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
-from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, skin_texture, working_size
+from smp_studio.core.engine.bare_skin import coarse_morphology, dilate_disc, fill_skin, hair_evidence, skin_texture, working_size
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
@@ -104,7 +104,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         # (From what is surely clipped, and broad: a bald head's shade along its rim reads as hair too,
         # half-heartedly or in a thin crescent.)
         sure = coarse_morphology(np.clip((cut - 0.5) / 0.3, 0, 1), cv2.MORPH_OPEN, 3 * edge_px)
-        reach = cv2.dilate(sure, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+        reach = dilate_disc(sure, d)
         hair = np.maximum(cut, np.minimum(hair, reach))
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
