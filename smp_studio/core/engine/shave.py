@@ -66,7 +66,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     """
     H, W = hair_density.shape
     w, h = working_size(H, W)
-    dens = cv2.resize(hair_density.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    dens = cv2.resize(np.asarray(hair_density, np.float32), (w, h), interpolation=cv2.INTER_AREA)  # (no copy)
     head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
     mm = scale.px_per_mm * (w / W)  # working pixels per mm
@@ -267,6 +267,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         ring = cv2.dilate((rs > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
                           iterations=max(1, int(round(TEXTURE_RING_MM * px * w / W)))) > 0
         texture = skin_texture(rgb, clear, px, beside=ring & clear)
+        texture = None if texture is None else 1.0 + texture  # (what the skin is multiplied by)
     # The shadow is made of follicles: points with the skin between them, never a flat tint.
     follicle_tile = follicle_points(rng, px=px, blur_sigma=blur_sigma)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
@@ -287,7 +288,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         if texture is None:
             sk += tiled(tile, y0, y1, xa, xb)[..., None]
         else:
-            sk *= 1.0 + tiled(texture, y0, y1, xa, xb)[..., None]
+            sk *= tiled(texture, y0, y1, xa, xb)[..., None]
         # (One channel is brought up by warpAffine's own arithmetic, a last bit apart from remap's:
         # whole rows of it, as cheap as a piece of three.)
         a = warped_rows(shadow, W, H, y0, y1)[:, xa:xb]

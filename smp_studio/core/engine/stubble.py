@@ -49,7 +49,7 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
     if dense is None:
         weight_px = float(np.count_nonzero(clipped))
     else:
-        small = cv2.resize(clipped.astype(np.uint8), (dense.shape[1], dense.shape[0]), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(clipped.view(np.uint8), (dense.shape[1], dense.shape[0]), interpolation=cv2.INTER_AREA)
         weight_px = float((dense * small).sum()) * (H * W) / dense.size
     n = int(rng.poisson(HAIRS_PER_CM2 * weight_px / (px * 10) ** 2))
     if not n:
