@@ -25,6 +25,16 @@ def working_size(H: int, W: int) -> tuple[int, int]:
     return max(int(round(W * f)), 4), max(int(round(H * f)), 4)
 
 
+def mask_bytes(mask: np.ndarray) -> np.ndarray:
+    """A mask as uint8 for OpenCV: a bool mask's own bytes (0 or 1, no copy of a 12 MP mask).
+
+    >>> mask_bytes(np.array([True, False])).tolist(), mask_bytes(np.array([2, 0])).tolist()
+    ([1, 0], [2, 0])
+    """
+    mask = np.asarray(mask)
+    return mask.view(np.uint8) if mask.dtype == bool else np.asarray(mask, np.uint8)
+
+
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
               working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
@@ -51,7 +61,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
     known = cv2.resize(np.asarray(mask, np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below
     if skin is not None:
-        teach = cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        teach = cv2.resize(mask_bytes(skin), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         known = teach if under else known & teach
     known = cv2.erode(known.astype(np.uint8), np.ones((2 * inset + 1,) * 2, np.uint8)).astype(np.float32)
     if known.sum() < 10:

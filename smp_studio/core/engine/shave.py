@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
-from smp_studio.core.engine.bare_skin import coarse_morphology, dilate_disc, fill_skin, hair_evidence, skin_texture, working_size
+from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
+                                                skin_texture, working_size)
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
@@ -67,7 +68,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     H, W = hair_density.shape
     w, h = working_size(H, W)
     dens = cv2.resize(np.asarray(hair_density, np.float32), (w, h), interpolation=cv2.INTER_AREA)  # (no copy)
-    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
     mm = scale.px_per_mm * (w / W)  # working pixels per mm
     # The clipped area ends softly (as a barber blends it), never along a ruled line.
@@ -81,7 +82,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * zone * seen)
     hair = hair * head * near
     if bald is not None:
-        b = cv2.resize(np.asarray(bald, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        b = cv2.resize(mask_bytes(bald), (w, h), interpolation=cv2.INTER_NEAREST)
         pts = cv2.findNonZero(b)
         if pts is None:
             return np.zeros((H, W), np.float32)
@@ -211,7 +212,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     w, h = working_size(H, W)  # the fill's own size: its maps and these line up
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
     # (The fill reads the skin mask at this size: brought down once, for it and for the veil's test.)
-    bare = None if skin_mask is None else cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
+    bare = None if skin_mask is None else cv2.resize(mask_bytes(skin_mask), (w, h),
                                                       interpolation=cv2.INTER_NEAREST) > 0
     veiled = bare is not None and _veiled(rs, bare)
     # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
@@ -351,7 +352,7 @@ def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *
     if head_mask is None:
         return None
     h, w = region.shape
-    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST)
     if head.all() or not head.any():
         return None
     # The frame's edge is no outline: nothing is known past it.
