@@ -25,6 +25,16 @@ def working_size(H: int, W: int) -> tuple[int, int]:
     return max(int(round(W * f)), 4), max(int(round(H * f)), 4)
 
 
+def mask_bytes(mask: np.ndarray) -> np.ndarray:
+    """A mask as uint8 for OpenCV: a bool mask's own bytes (0 or 1, no copy of a 12 MP mask).
+
+    >>> mask_bytes(np.array([True, False])).tolist(), mask_bytes(np.array([2, 0])).tolist()
+    ([1, 0], [2, 0])
+    """
+    mask = np.asarray(mask)
+    return mask.view(np.uint8) if mask.dtype == bool else np.asarray(mask, np.uint8)
+
+
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
               working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
@@ -49,9 +59,9 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     w, h = working_size(H, W)
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
-    known = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below
+    known = cv2.resize(np.asarray(mask, np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below
     if skin is not None:
-        teach = cv2.resize(np.asarray(skin, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        teach = cv2.resize(mask_bytes(skin), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         known = teach if under else known & teach
     known = cv2.erode(known.astype(np.uint8), np.ones((2 * inset + 1,) * 2, np.uint8)).astype(np.float32)
     if known.sum() < 10:
@@ -105,6 +115,42 @@ def coarse_morphology(a: np.ndarray, op: int, size_px: float) -> np.ndarray:
     d = max(3, int(round(size_px / k)) | 1)
     small = cv2.morphologyEx(small, op, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def dilate_disc(a: np.ndarray, d: int) -> np.ndarray:
+    """``cv2.dilate`` of ``a`` by ``cv2.MORPH_ELLIPSE`` of ``d`` (odd) pixels across, exactly, as a
+    cascade of thin rectangles: OpenCV dilates by a wide ellipse point by point (50 ms at 69
+    pixels on a working-size map), by a rectangle a row and a column at a time.
+
+    The ellipse is the union of rectangles, one for each width of its rows, as tall as the rows
+    that wide; the widest is the flattest. From the tallest (narrowest) on: widen, lower by the
+    difference in height, take the larger; last, the flattest's height.
+
+    >>> a = np.random.default_rng(0).random((60, 80)).astype(np.float32)
+    >>> k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
+    >>> bool((dilate_disc(a, 21) == cv2.dilate(a, k)).all())
+    True
+    """
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d))
+    c = d // 2
+    tall: dict[int, int] = {}  # half-width of a row -> how far from the middle row it lies, at most
+    for i in range(d):
+        cols = np.flatnonzero(k[i])
+        if len(cols) != cols[-1] - cols[0] + 1 or cols[0] + cols[-1] != 2 * c or d < 9:
+            return cv2.dilate(a, k)  # (small, or not the symmetric rows this expects)
+        tall[c - int(cols[0])] = max(tall.get(c - int(cols[0]), 0), abs(i - c))
+    out, wide, high = None, 0, 0
+    for r in sorted(tall):
+        h = max(v for w, v in tall.items() if w >= r)  # every row at least this wide
+        a = cv2.dilate(a, np.ones((1, 2 * (r - wide) + 1), np.uint8)) if r > wide else a
+        if out is None:
+            out = a
+        else:
+            if high > h:
+                out = cv2.dilate(out, np.ones((2 * (high - h) + 1, 1), np.uint8))
+            out = cv2.max(out, a)
+        wide, high = r, h
+    return cv2.dilate(out, np.ones((2 * high + 1, 1), np.uint8)) if high else out
 
 
 def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,

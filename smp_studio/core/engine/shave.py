@@ -12,7 +12,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import coarse_morphology, fill_skin, hair_evidence, skin_texture, working_size
+from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
+from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
+                                                skin_texture, working_size)
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
@@ -65,8 +67,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     """
     H, W = hair_density.shape
     w, h = working_size(H, W)
-    dens = cv2.resize(hair_density.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
-    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    dens = cv2.resize(np.asarray(hair_density, np.float32), (w, h), interpolation=cv2.INTER_AREA)  # (no copy)
+    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
     mm = scale.px_per_mm * (w / W)  # working pixels per mm
     # The clipped area ends softly (as a barber blends it), never along a ruled line.
@@ -80,7 +82,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         hair = np.maximum(hair, np.clip((dens - 0.06) / 0.1, 0, 1) * zone * seen)
     hair = hair * head * near
     if bald is not None:
-        b = cv2.resize(np.asarray(bald, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        b = cv2.resize(mask_bytes(bald), (w, h), interpolation=cv2.INTER_NEAREST)
         pts = cv2.findNonZero(b)
         if pts is None:
             return np.zeros((H, W), np.float32)
@@ -103,7 +105,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         # (From what is surely clipped, and broad: a bald head's shade along its rim reads as hair too,
         # half-heartedly or in a thin crescent.)
         sure = coarse_morphology(np.clip((cut - 0.5) / 0.3, 0, 1), cv2.MORPH_OPEN, 3 * edge_px)
-        reach = cv2.dilate(sure, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+        reach = dilate_disc(sure, d)
         hair = np.maximum(cut, np.minimum(hair, reach))
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
@@ -187,16 +189,21 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     Hf, Wf = region.shape
     y0, y1 = max(int(ys[0]) - m, 0), min(int(ys[-1]) + m + 1, Hf)
     x0, x1 = max(int(xs[0]) - m, 0), min(int(xs[-1]) + m + 1, Wf)
-    if (y0, x0, y1, x1) != (0, 0, Hf, Wf):
-        out = rgb.copy()
-        out[y0:y1, x0:x1] = shave(np.ascontiguousarray(rgb[y0:y1, x0:x1]), np.ascontiguousarray(region[y0:y1, x0:x1]),
-                                  scale, guard_mm=guard_mm, hair_rgb=hair_rgb, seed=seed,
-                                  field=None if field is None else _shifted(field, x0, y0),
-                                  skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
-                                  skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1],
-                                  follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1),
-                                  head_mask=None if head_mask is None else head_mask[y0:y1, x0:x1])
-        return out
+    out = rgb.copy()  # (what the clipped share does not reach is left as it is, in place)
+    _shave_box(np.ascontiguousarray(rgb[y0:y1, x0:x1]), np.ascontiguousarray(region[y0:y1, x0:x1]), scale,
+               out[y0:y1, x0:x1], guard_mm=guard_mm, hair_rgb=hair_rgb, seed=seed,
+               field=field if field is None or (x0, y0) == (0, 0) else _shifted(field, x0, y0),
+               skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
+               skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1],
+               follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1),
+               head_mask=None if head_mask is None else head_mask[y0:y1, x0:x1])
+    return out
+
+
+def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarray, *, guard_mm: float, hair_rgb,
+               seed: int, field, skin_rgb, noise: float, skin_mask, blur_sigma: float, follicles,
+               head_mask) -> None:
+    """:func:`shave` on a box of the photo (``rgb``, ``region``), into ``out`` (the photo there)."""
     H, W = region.shape
     px = scale.px_per_mm
     rng = np.random.default_rng([seed, 31])
@@ -205,7 +212,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
     w, h = working_size(H, W)  # the fill's own size: its maps and these line up
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
     # (The fill reads the skin mask at this size: brought down once, for it and for the veil's test.)
-    bare = None if skin_mask is None else cv2.resize(np.asarray(skin_mask, np.uint8), (w, h),
+    bare = None if skin_mask is None else cv2.resize(mask_bytes(skin_mask), (w, h),
                                                       interpolation=cv2.INTER_NEAREST) > 0
     veiled = bare is not None and _veiled(rs, bare)
     # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
@@ -252,7 +259,7 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
                             dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
     level = 255 * max(noise, 0.006) * 1.5
-    tile = _grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
+    tile = grain_tile(rng, sigma=max(0.6, 0.08 * px), level=level)
     # Better still, the texture of this client's own bare skin beside it (pores, and the stubble of a
     # head buzzed so short it reads as bare): a smooth fill inside it reads as a pale hole.
     texture = None
@@ -261,46 +268,66 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         ring = cv2.dilate((rs > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8),
                           iterations=max(1, int(round(TEXTURE_RING_MM * px * w / W)))) > 0
         texture = skin_texture(rgb, clear, px, beside=ring & clear)
+        texture = None if texture is None else 1.0 + texture  # (what the skin is multiplied by)
     # The shadow is made of follicles: points with the skin between them, never a flat tint.
     follicle_tile = follicle_points(rng, px=px, blur_sigma=blur_sigma)
     # One pass at full size, a band of rows at a time (it stays in the cache): photo ->
-    # (skin + grain) -> stubble shadow and shafts over it, by the clipped share.
-    out = np.empty_like(rgb)
+    # (skin + grain) -> stubble shadow and shafts over it, by the clipped share; only over the
+    # columns the clipped share reaches (``out`` holds the photo elsewhere).
+    up = Upsampler((w, h), W, H)
+    reach = None if outline is None else outline[0][..., 1] != 0
+    edged = None if outline is None else outline[0].any(axis=2)
     step = max(16, BAND_PIXELS // max(W, 1))
     for y0 in range(0, H, step):
         y1 = min(y0 + step, H)
-        sk = _upsampled_rows(skin, W, H, y0, y1)
+        up.band(y0, y1)
+        runs = [] if reach is None else up.spans(reach)
+        xa, xb = span_union(nonzero_columns(region[y0:y1]), (runs[0][0], runs[-1][1]) if runs else None)
+        if xa >= xb:
+            continue
+        sk = up.rows(skin, xa, xb)
         if texture is None:
-            sk += _tiled_rows(tile, W, y0, y1)[..., None]
+            sk += tiled(tile, y0, y1, xa, xb)[..., None]
         else:
-            sk *= 1.0 + _tiled_rows(texture, W, y0, y1)[..., None]
-        a = _upsampled_rows(shadow, W, H, y0, y1)
-        a *= np.clip(1.0 + FOLLICLE_GRAIN * _tiled_rows(follicle_tile, W, y0, y1), 0.0, 2.0)
+            sk *= tiled(texture, y0, y1, xa, xb)[..., None]
+        # (One channel is brought up by warpAffine's own arithmetic, a last bit apart from remap's:
+        # whole rows of it, as cheap as a piece of three.)
+        a = warped_rows(shadow, W, H, y0, y1)[:, xa:xb]
+        a *= np.clip(1.0 + FOLLICLE_GRAIN * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
+        # The outline's maps are zero but in a thin rim: each side of it on its own.
+        rims = [] if edged is None else [(max(c, xa), min(d, xb)) for c, d in up.spans(edged) if c < xb and d > xa]
+        rims = [(c, d, up.rows(outline[0], c, d)) for c, d in rims]  # (beyond, reach, edge-on)
         if outline is not None:  # seen edge-on, the stubble's shadow deepens: (1 - a) ** (1 + k e)
-            edge = _upsampled_rows(outline[0], W, H, y0, y1)  # (beyond, reach, edge-on)
-            a = 1.0 - np.clip(1.0 - a, 1e-3, 1.0) ** (1.0 + EDGE_ON_DEPTH * edge[..., 2])
+            t = np.clip(1.0 - a, 1e-3, 1.0)
+            for c, d, edge in rims:  # (the power only where it is not 1)
+                e = edge[..., 2]
+                on = e > 0
+                part = t[:, c - xa:d - xa]
+                part[on] **= 1.0 + EDGE_ON_DEPTH * e[on]
+            a = 1.0 - t
         if stubble is not None:  # shafts over the shadow: together they cover 1 - (1 - a)(1 - s)
-            a += stubble[y0:y1].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
-        hs = _upsampled_rows(hair_shaded, W, H, y0, y1)
+            a += stubble[y0:y1, xa:xb].astype(np.float32) * np.float32(1 / 255) * (1.0 - a)
+        hs = up.rows(hair_shaded, xa, xb)
         hs -= sk
         hs *= np.clip(a, 0, 1)[..., None]
         sk += hs  # now the clipped scalp
-        r = region[y0:y1]
-        if outline is not None:
-            b = edge[..., :1]
-            bg = _upsampled_rows(outline[1], W, H, y0, y1)
-            bg += _tiled_rows(tile, W, y0, y1)[..., None]
-            bg -= sk
-            bg *= b
-            sk += bg
-            r = np.maximum(r, edge[..., 1])
-        o = rgb[y0:y1].astype(np.float32)
+        r = region[y0:y1, xa:xb]
+        if rims:
+            r = r.copy()
+        for c, d, edge in rims:
+            part = np.s_[:, c - xa:d - xa]
+            bg = up.rows(outline[1], c, d)
+            bg += tiled(tile, y0, y1, c, d)[..., None]
+            bg -= sk[part]
+            bg *= edge[..., :1]
+            sk[part] += bg
+            r[part] = np.maximum(r[part], edge[..., 1])
+        o = rgb[y0:y1, xa:xb].astype(np.float32)
         sk -= o
         sk *= r[..., None]
         o += sk
         o += 0.5
-        out[y0:y1] = np.clip(o, 0, 255, out=o)
-    return out
+        out[y0:y1, xa:xb] = np.clip(o, 0, 255, out=o)
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
@@ -325,7 +352,7 @@ def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *
     if head_mask is None:
         return None
     h, w = region.shape
-    head = cv2.resize(np.asarray(head_mask, np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST)
     if head.all() or not head.any():
         return None
     # The frame's edge is no outline: nothing is known past it.
@@ -355,37 +382,11 @@ def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
     return n >= VEIL_MIN_PX and np.count_nonzero(bare & (region < 0.02)) < VEIL_KNOWN * n
 
 
-def _upsampled_rows(small: np.ndarray, W: int, H: int, y0: int, y1: int) -> np.ndarray:
-    """Rows ``y0:y1`` of ``small`` resized to (W, H), bilinear like ``cv2.resize`` (float32; the same
-    to within OpenCV's 1/32-pixel interpolation steps, a fraction of a level on these smooth maps)."""
-    h, w = small.shape[:2]
-    ax, ay = W / w, H / h
-    M = np.float32([[ax, 0, 0.5 * ax - 0.5], [0, ay, 0.5 * ay - 0.5 - y0]])
-    return cv2.warpAffine(small, M, (W, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-
-
-def _tiled_rows(tile: np.ndarray, W: int, y0: int, y1: int) -> np.ndarray:
-    rows = tile[np.arange(y0, y1) % tile.shape[0]]
-    return np.tile(rows, (1, -(-W // tile.shape[1])))[:, :W]
-
-
 def _crop_any(a: np.ndarray, full: tuple[int, int], x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
     """The part of ``a`` (any size, covering a (H, W) = ``full`` photo) under the photo box."""
     H, W = full
     fy, fx = a.shape[0] / H, a.shape[1] / W
     return a[int(y0 * fy):max(int(np.ceil(y1 * fy)), int(y0 * fy) + 1), int(x0 * fx):max(int(np.ceil(x1 * fx)), int(x0 * fx) + 1)]
-
-
-#: Side of the grain tile: tiled, its period is far above the grain's size and never seen.
-GRAIN_TILE = 512
-
-
-def _grain_tile(rng, *, sigma: float, level: float) -> np.ndarray:
-    """A seamless tile of fine skin grain of about ``level`` grey levels (float32)."""
-    t = rng.normal(0, 1, (GRAIN_TILE, GRAIN_TILE)).astype(np.float32)
-    m = int(np.ceil(4 * sigma)) + 1  # blurred with its own wrapped edges: seamless
-    t = cv2.GaussianBlur(np.pad(t, m, mode="wrap"), (0, 0), sigma)[m:-m, m:-m]
-    return t * np.float32(level / max(float(t.std()), 1e-6))
 
 
 class _shifted:
