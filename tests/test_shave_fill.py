@@ -120,3 +120,26 @@ def test_the_clipped_skin_takes_the_light_of_the_bare_skin_nearest_it():
     inner = (slice(215, 245), slice(100, 200))
     under = skin[inner].mean()  # the skin under the hair, in its shade
     assert abs(out[inner].astype(float).mean() - under) < 0.08 * under
+
+
+def test_a_wrinkled_forehead_lends_the_clipped_scalp_no_stripes():
+    """The clearest bare skin beside a clipped head can be a forehead with its wrinkles: tiled over
+    the clipped scalp as its 'texture', they ran across it as stripes."""
+    from smp_studio.core.engine.shave import shave
+
+    rng = np.random.default_rng(3)
+    size, scale = 300, Scale(3.0)
+    img = np.full((size, size, 3), (196, 150, 128), np.float32)
+    for y in range(160, 300, 9):  # the forehead below: bare skin, creased across
+        img[y:y + 2, :] -= 45
+    img[:140] = (70, 55, 45)  # hair above it
+    img = np.clip(img + rng.normal(0, 2, (size, size, 1)), 0, 255).astype(np.uint8)
+    region = np.zeros((size, size), np.float32)
+    region[20:130, 40:260] = 1.0
+    region = cv2.GaussianBlur(region, (0, 0), 3)
+    out = shave(img, region, scale, guard_mm=0.5, hair_rgb=(70, 55, 45), skin_mask=np.arange(size)[:, None] > 150,
+                follicles=np.zeros((size, size), np.float32))
+    g = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(np.float32)[40:110, 60:240]
+    g -= cv2.GaussianBlur(g, (0, 0), 6)
+    rows, cols = g.mean(axis=1).std(), g.mean(axis=0).std()  # stripes across: the rows' means swing
+    assert rows < 2.0 * cols + 0.3
