@@ -76,3 +76,17 @@ def test_a_bright_bald_crown_against_a_pale_wall_keeps_its_scalp(tmp_path, monke
     _without_the_model(tmp_path, monkeypatch)
     without = treatable_scalp(seg, view="back", photo_rgb=rgb).mask
     assert (without & ~with_net).sum() < 0.01 * without.sum()
+
+
+def test_only_where_the_network_is_sure_no_one_is_there_is_the_scalp_cut(monkeypatch):
+    """Unsure (a lit crown against a pale wall: p ~ 0.4) is not a wall; sure of no one (p ~ 0) is."""
+    head = np.zeros((100, 100), bool)
+    head[10:90, 10:90] = True
+    prob = np.ones((100, 100), np.float32)
+    prob[10:22, 10:90] = 0.4   # a lit crown the network hesitates over (15 % of the head)
+    prob[70:90, 60:90] = 0.02  # the wall the head cut took in
+    monkeypatch.setattr(person, "person_mask", lambda small: prob)
+    keep = person.on_the_person(head, np.zeros((100, 100, 3), np.uint8))
+    assert keep is not None
+    assert keep[12:20, 20:80].all()        # the crown stays
+    assert not keep[78:88, 70:88].any()    # the wall goes

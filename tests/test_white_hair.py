@@ -46,5 +46,9 @@ def test_shine_and_a_pale_wall_past_the_outline_are_not_white_hair():
     lab[80:100, 80:110] = (88.0, 2.0, 3.0)  # a highlight, pale and neutral
     tex = np.full((200, 200), 0.5, np.float32)
     tex[80:100, 80:110] = 1.6  # lit pores
-    tex[15:25, :] = 3.0  # the outline's own contrast
+    # All round the outline, the wall's contrast against the head reads as pale, stringy texture (a
+    # ring of it larger than any patch of white hair must be).
+    rim = head & ~np.pad(np.ones((148, 148), bool), 26)
+    lab[rim] = (88.0, 1.0, 2.0)
+    tex[rim] = 3.0
     assert not pale_hair_inside(head, lab, tex, skin_lab=(60.0, 12.0, 10.0)).any()

@@ -48,7 +48,6 @@ def outline_features(labels: np.ndarray) -> dict:
             "outline_solidity": float(head.sum() / max(cv2.contourArea(hull), 1.0))}
 
 
-
 def person_grid(rgb: np.ndarray) -> np.ndarray | None:
     """Where the person is (bool, on a :data:`BODY_SIZE` grid over the photo), or None.
 

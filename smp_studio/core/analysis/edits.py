@@ -82,3 +82,22 @@ def scalp_with_edits(scalp: Scalp, edits: np.ndarray | None) -> Scalp:
     n_old, n_new = float(scalp.mask.sum()), float(mask.sum())
     share = (scalp.skin_share * n_old + float(added.sum())) / n_new if n_new else 0.0
     return replace(scalp, mask=mask, face=scalp.face & ~skin, fade=fade, skin_share=min(share, 1.0))
+
+
+def painted_hair(edits: np.ndarray, room: np.ndarray, scale) -> np.ndarray:
+    """Where the artist painted thinning or dense hair on the treatable scalp (``room``, any size),
+    softened over a millimetre as clipping is (float32 0..1 at ``edits``' size).
+
+    The shave preview clips what reads as hair beside the bare skin; hair that reads as skin
+    (fair strands over a bald top) the artist marks with the brush, and it is clipped too.
+
+    >>> from smp_studio.core.model.scale import Scale
+    >>> e = np.full((100, 100), 255, np.uint8); e[40:60, 40:60] = THINNING
+    >>> m = painted_hair(e, np.ones((10, 10), np.float32), Scale(2.0))
+    >>> bool(m[50, 50] > 0.9), bool(m[10, 10] == 0)
+    (True, True)
+    """
+    H, W = edits.shape
+    hair = ((edits == THINNING) | (edits == HAIR)).astype(np.float32)
+    hair *= cv2.resize(np.asarray(room, np.float32), (W, H), interpolation=cv2.INTER_LINEAR) > 0.5
+    return cv2.GaussianBlur(hair, (0, 0), max(scale.mm_to_px(1.0), 0.5))

@@ -27,7 +27,7 @@ import numpy as np
 
 from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, HAIR, THINNING
-from smp_studio.core.analysis.skull import skull_fit
+from smp_studio.core.analysis.skull import skull_fit, skull_radius
 
 #: A face looking down shows its brows and closed eyes as one band of "hair" across the skull's
 #: middle (at least this share of the row), with only the nose's narrow skin below it: below the
@@ -80,8 +80,7 @@ def lower_arc_fade(xx, yy, cx, cy, a, b, *, width: float = 0.3) -> np.ndarray:
     >>> float(f[50, 100]), bool(0 < f[155, 100] < 1), float(f[100 + 62, 100])
     (1.0, True, 0.0)
     """
-    rho = np.sqrt(((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2)
-    edge = np.clip((1.0 - rho) / width, 0, 1)
+    edge = np.clip((1.0 - skull_radius(xx, yy, cx, cy, a, b)) / width, 0, 1)
     below = np.clip((yy - cy) / (0.3 * b), 0, 1)  # the upper arc is the outline's own: it stays
     return (1.0 - below * (1.0 - edge)).astype(np.float32)
 

@@ -28,7 +28,7 @@ from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.person import on_the_person
 from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
                                                  lower_arc_fade, without_shoulders)
-from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, whole_outline_fit
+from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, skull_radius, whole_outline_fit
 
 WORK = 320  # long side of the grid the scalp is found on
 #: Seen from the front, the skull's height above its widest row is at least this share of its half-breadth.
@@ -166,8 +166,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     fitted = (*fit[0], *fit[1])
     arc_cut = False
     if view == "topdown":
-        fit, arc_cut = without_shoulders(head, fit), fit
-        arc_cut = fit != arc_cut  # the upper arc's fit ends the skull below, not the outline
+        arc = without_shoulders(head, fit)
+        arc_cut, fit = arc != fit, arc  # the upper arc's fit ends the skull below, not the outline
     (cx, cy), (a, b) = fit
     if view == "front" and b < FRONT_ROUND * a:
         # From the front the fit reads the skull's upper arc alone, which pins its breadth but
@@ -179,7 +179,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         if b > BACK_TALL * a:
             cy, b = cy - b + BACK_TALL * a, BACK_TALL * a  # the top stays where the outline put it
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    skull = ((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2 <= 1.0
+    skull = skull_radius(xx, yy, cx, cy, a, b) <= 1.0
     mask = head & skull
     face_dir = (0.0, 1.0)
     floor = brow_cut = soft = None

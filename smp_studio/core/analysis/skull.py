@@ -14,6 +14,17 @@ import numpy as np
 from smp_studio.core.analysis.segmentation import HAIR
 
 
+def skull_radius(xx, yy, cx, cy, a, b) -> np.ndarray:
+    """Each point's distance from the skull fit's centre, as a share of the fit's radius that way
+    (1 on its edge). The fit is widened a little down its length (0.99 a by 1.03 b), where the
+    skull's own outline runs on past the arc it was fit to.
+
+    >>> round(float(skull_radius(130.0, 100.0, 100, 100, 30, 40)), 3)  # on the width's edge: just past 1
+    1.01
+    """
+    return np.sqrt(((xx - cx) / (0.99 * a)) ** 2 + ((yy - cy) / (1.03 * b)) ** 2)
+
+
 def skull_fit(head: np.ndarray, *, whole: bool = False, strict: bool = False) -> tuple | None:
     """Axis-aligned ellipse through the head's upper outline (the skull's arc), or None.
 

@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.scalp import skin_show
-from smp_studio.core.analysis.segmentation import BALD, HAIR, THINNING
+from smp_studio.core.analysis.edits import painted_hair
+from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region
@@ -32,25 +33,6 @@ REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider
 #: The same when the photo's own filters are known for the whole view: the fresh redness's
 #: blur is then the widest thing that looks around a pixel.
 REGION_CONTEXT_SKIN_KNOWN = 16
-
-
-def painted_hair(edits: np.ndarray, room: np.ndarray, scale) -> np.ndarray:
-    """Where the artist painted thinning or dense hair on the treatable scalp (``room``, any size),
-    softened over a millimetre as clipping is (float32 0..1 at ``edits``' size).
-
-    The shave preview clips what reads as hair beside the bare skin; hair that reads as skin
-    (fair strands over a bald top) the artist marks with the brush, and it is clipped too.
-
-    >>> from smp_studio.core.model.scale import Scale
-    >>> e = np.full((100, 100), 255, np.uint8); e[40:60, 40:60] = THINNING
-    >>> m = painted_hair(e, np.ones((10, 10), np.float32), Scale(2.0))
-    >>> bool(m[50, 50] > 0.9), bool(m[10, 10] == 0)
-    (True, True)
-    """
-    H, W = edits.shape
-    hair = ((edits == THINNING) | (edits == HAIR)).astype(np.float32)
-    hair *= cv2.resize(np.asarray(room, np.float32), (W, H), interpolation=cv2.INTER_LINEAR) > 0.5
-    return cv2.GaussianBlur(hair, (0, 0), max(scale.mm_to_px(1.0), 0.5))
 
 
 class Views:
