@@ -143,3 +143,32 @@ def test_a_wrinkled_forehead_lends_the_clipped_scalp_no_stripes():
     g -= cv2.GaussianBlur(g, (0, 0), 6)
     rows, cols = g.mean(axis=1).std(), g.mean(axis=0).std()  # stripes across: the rows' means swing
     assert rows < 2.0 * cols + 0.3
+
+
+def test_the_clipped_head_darkens_a_little_toward_its_new_outline():
+    """Stubble at the outline is seen edge-on: its shadow is deeper there, a thin darker rim, as a
+    buzzed head's silhouette has (a flat fill right to the edge read as a cut-out)."""
+    import smp_studio.core.engine.shave as shave_module
+
+    img, labels = synthetic_head(size=320, bald_radius=0.2)
+    head, bald = labels > 0, labels == 1
+    scale = Scale(2.0)
+    region = shave_module.shave_region((labels == 3).astype(np.float32), head, np.ones(head.shape, np.float32),
+                                       scale, rgb=img, bald=bald, around_mm=60)
+
+    def lightness(depth):
+        shave_module.EDGE_ON_DEPTH, before = depth, shave_module.EDGE_ON_DEPTH
+        try:
+            out = shave_module.shave(img, region, scale, guard_mm=0.5, hair_rgb=(45, 35, 30), skin_mask=bald,
+                                     head_mask=head)
+        finally:
+            shave_module.EDGE_ON_DEPTH = before
+        return cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(float)
+
+    inside = _outline_distance(head)
+    near = head & (inside > 3.5 * scale.px_per_mm) & (inside < 5.5 * scale.px_per_mm)  # just inside the new outline
+    deep = head & (inside > 12 * scale.px_per_mm) & (region > 0.95)
+    g = lightness(shave_module.EDGE_ON_DEPTH)
+    assert g[near].mean() < g[deep].mean() - 2  # darker at the rim than deeper in
+    flat = lightness(0.0)
+    assert g[near].mean() < flat[near].mean() - 1  # and it is the edge-on shadow that darkens it
