@@ -99,5 +99,7 @@ def painted_hair(edits: np.ndarray, room: np.ndarray, scale) -> np.ndarray:
     """
     H, W = edits.shape
     hair = ((edits == THINNING) | (edits == HAIR)).astype(np.float32)
+    if not hair.any():  # (only skin or Exclude painted: no full-size blur of nothing)
+        return hair
     hair *= cv2.resize(np.asarray(room, np.float32), (W, H), interpolation=cv2.INTER_LINEAR) > 0.5
     return cv2.GaussianBlur(hair, (0, 0), max(scale.mm_to_px(1.0), 0.5))

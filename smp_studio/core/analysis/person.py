@@ -13,6 +13,9 @@ returns None and the scalp is found as before.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import cv2
 import numpy as np
 
@@ -28,6 +31,10 @@ SIDE = 256
 #: (0.2 < p < 0.8) over more than ``PERSON_UNSURE`` of it (on photos of people: under 0.1), it is not heard.
 #: Pigment is kept off only where the network gives the person under ``PERSON_NONE``.
 PERSON_MARGIN, PERSON_SEEN, PERSON_UNSURE, PERSON_NONE = 0.01, 0.5, 0.2, 0.1
+
+
+_recent: dict = {}  # the last few images' masks: a brush stroke finds the scalp again on the same photo
+_recent_lock = threading.Lock()
 
 
 def person_mask(rgb) -> np.ndarray | None:
@@ -52,7 +59,20 @@ def person_mask(rgb) -> np.ndarray | None:
     """
     if not (face_models.models_dir() / MODEL).is_file():
         return None
-    rgb = np.asarray(rgb)
+    rgb = np.ascontiguousarray(rgb)
+    key = (rgb.shape, hashlib.blake2b(rgb.data, digest_size=16).digest())
+    with _recent_lock:
+        if key in _recent:
+            return _recent[key]
+    out = _run_person(rgb)
+    with _recent_lock:
+        if len(_recent) >= 4:
+            _recent.pop(next(iter(_recent)))
+        _recent[key] = out
+    return out
+
+
+def _run_person(rgb: np.ndarray) -> np.ndarray | None:
     h, w = rgb.shape[:2]
     # Letterboxed into the square input (black bars), colours in 0..1: a head stretched to a
     # square is no longer a head to the network (a tall close-up of a crown lost the person).
@@ -66,7 +86,9 @@ def person_mask(rgb) -> np.ndarray | None:
     except (SmpError, cv2.error):  # damaged, or an OpenCV that cannot read it: as if not installed
         return None
     out = out.reshape(SIDE, SIDE)[y0:y0 + sh, x0:x0 + sw]
-    return np.clip(cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR), 0, 1)
+    out = np.clip(cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR), 0, 1)
+    out.setflags(write=False)  # (kept and handed out again: nobody may change it)
+    return out
 
 
 def on_the_person(head, small) -> np.ndarray | None:

@@ -13,8 +13,8 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.edits import painted_hair
+from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.render import View, render
