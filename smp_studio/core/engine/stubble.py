@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.engine.bare_skin import mask_bytes
 from smp_studio.core.engine.smoothing import wide_blur
 
 HAIRS_PER_CM2 = 160.0  # ~80 follicular units per cm², about two hairs each
@@ -49,7 +50,7 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
     if dense is None:
         weight_px = float(np.count_nonzero(clipped))
     else:
-        small = cv2.resize(clipped.view(np.uint8), (dense.shape[1], dense.shape[0]), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(mask_bytes(clipped), (dense.shape[1], dense.shape[0]), interpolation=cv2.INTER_AREA)
         weight_px = float((dense * small).sum()) * (H * W) / dense.size
     n = int(rng.poisson(HAIRS_PER_CM2 * weight_px / (px * 10) ** 2))
     if not n:
