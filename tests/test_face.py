@@ -167,8 +167,13 @@ def test_guides_for_the_studio(front_face):
 def test_simulation_uses_the_face_in_front_views(front_face):
     photo, face = front_face
     sim = Simulation(photo, Settings(view="front"), face=face)
-    assert sim.scale.source == "iris"
-    assert mid_frontal_height_mm(sim.hairline, face, sim.scale) == pytest.approx(80, abs=3)
+    # The template is placed at the eyes' own scale, whatever scale the scalp is measured at.
+    assert sim.face_scale.source == "iris"
+    assert mid_frontal_height_mm(sim.hairline, face, sim.face_scale) == pytest.approx(80, abs=3)
+    # The sample's bowed head is broader than any adult's at its eyes' scale (test_figures); for eyes
+    # whose standard sizes agree with the head's breadth, the eyes measure the scalp as well.
+    agreeing = Simulation(photo, Settings(view="front", interpupillary_mm=45.0, iris_diameter_mm=9.0), face=face)
+    assert agreeing.scale.source == "iris" and agreeing.scale == agreeing.face_scale
     top = Simulation(photo, Settings(view="topdown"))
     assert top.face is None and top.scale.source == "head"  # top-down keeps the outline
 
@@ -187,7 +192,8 @@ def test_info_json_keeps_its_keys_and_adds_the_face(capsys):
     d = json.loads(capsys.readouterr().out)
     for k in ("photo", "width", "height", "format", "px_per_mm", "scale_source", "area_cm2", "bald_fraction"):
         assert k in d
-    assert d["view"] == "front" and 0 <= d["view_confidence"] <= 1 and d["scale_source"] == "iris"
+    # The sample's eyes are far behind its bowed scalp: the head's breadth measures it (test_figures).
+    assert d["view"] == "front" and 0 <= d["view_confidence"] <= 1 and d["scale_source"] == "head"
     assert len(d["face"]["outer_eye_corners"]) == 2 and len(d["face"]["pupils"]) == 2 and len(d["face"]["glabella"]) == 2
     assert main(["info", "--sample", "topdown-norwood6-shaved-look.jpg", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)

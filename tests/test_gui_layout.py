@@ -20,7 +20,8 @@ def test_front_photo_shows_face_guides_and_the_lighting_check(qtbot, tmp_path, s
     w.show()
     with qtbot.waitSignal(w.photoLoaded, timeout=30000):
         w.open_photo(samples_dir / "front-norwood4-hairline.jpg")
-    assert w.doc.settings.view == "front" and w.doc.scale.source == "iris"  # detected, not typed in
+    assert w.doc.settings.view == "front" and w.doc.sim.face_scale.source == "iris"  # detected, not typed in
+    assert w.doc.scale.source == "head"  # its eyes are far behind its bowed scalp (test_figures)
     g = w.doc.sim.face_guides()
     assert g is not None and 7.0 <= g["mid_frontal_cm"] <= 9.0  # the mature template, by the rules
     with_guides = canvas_pixels(w)

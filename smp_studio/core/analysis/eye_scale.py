@@ -14,6 +14,10 @@ IRIS_DIAMETER_MM = 11.7
 INTERPUPILLARY_MM = 63.0
 #: The iris and the pupils' distance must agree this well (share) for the iris to count.
 IRIS_AGREEMENT = 0.15
+#: How much broader than an adult's (about 15 cm) the head may read at the eyes' scale before
+#: the eyes are taken to lie farther from the camera than the scalp: 1.3 is a 19.5 cm head,
+#: wider than any adult's with short hair.
+EYES_BEHIND_SCALP = 1.3
 
 
 def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
@@ -43,3 +47,23 @@ def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
     else:
         value = ipd
     return Scale(float(np.clip(value, 0.05, 1000)), "iris")
+
+
+def scalp_scale(eyes: Scale, head: Scale) -> Scale:
+    """The scale on the scalp, from the eyes' scale and the head's breadth.
+
+    The eyes set the scale at their own depth. A head bowed toward a close
+    camera brings the scalp nearer than the eyes, so the scalp reads larger
+    than the eyes' scale says, and so would its area and price: the front
+    sample's head would be 23 cm wide at its eyes' scale. When the head at
+    the eyes' scale is broader than :data:`EYES_BEHIND_SCALP` times an adult
+    head, the head's breadth, measured at the scalp's own depth, sets it.
+
+    Examples
+    --------
+    >>> scalp_scale(Scale(3.0, "iris"), Scale(3.3, "head")).source
+    'iris'
+    >>> scalp_scale(Scale(2.3, "iris"), Scale(3.6, "head")).source
+    'head'
+    """
+    return head if head.px_per_mm > EYES_BEHIND_SCALP * eyes.px_per_mm else eyes

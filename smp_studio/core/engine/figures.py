@@ -20,8 +20,6 @@ MAX_PLAUSIBLE_CM2 = 300.0
 MAX_SKULL_SHARE = 1.2
 #: Head breadths (cm) a scale may imply before it is suspect (adults are about 14-16 cm).
 BREADTH_CM = (10.0, 22.0)
-#: An adult head's breadth (cm): what a bowed head's outline is compared with at the eyes' scale.
-HEAD_BREADTH_CM = 15.0
 #: Share of the impressions that may land on the face before it is worth a warning.
 FACE_SHARE = 0.005
 
@@ -98,15 +96,16 @@ def figures(sim) -> Figures:
                         f"(about {skull_cm2:.0f} cm²): check the scar or scalp mask.")
     breadth_cm = 2 * a / scale.px_per_mm / 10
     lo, hi = BREADTH_CM
-    if scale.source == "iris" and breadth_cm > hi and total:
-        # The eyes set the scale at their own depth; a head bowed toward the camera brings the scalp
-        # nearer, so the scalp is larger in the photo than the eyes' scale says, and so is its area.
-        k = breadth_cm / HEAD_BREADTH_CM
-        warnings.append(f"The head is bowed toward the camera, so the eyes that set the scale are farther away "
-                        f"than the scalp: at their scale the head would be {breadth_cm:.0f} cm wide (adults: about "
-                        f"15 cm), and the treated area may read up to {k * k:.1f} times too large (about "
-                        f"{area / (k * k):.0f} cm² at the head's own size). Calibrate on the scalp for an exact quote.")
-        note = f"the photo looks down on a bowed head: may read up to {k * k:.1f} times too large"
+    if scale.source == "head" and sim.face is not None and total:
+        # A face was found, yet its eyes would make the head far broader than an adult's: they lie
+        # farther from the camera than the bowed scalp (eye_scale.scalp_scale), and the head's own
+        # breadth set the scale instead.
+        eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10
+        warnings.append(f"The head is bowed toward the camera, so the eyes are farther away than the scalp: "
+                        f"at the eyes' scale the head would be {eyes_cm:.0f} cm wide (adults: about 15 cm), so "
+                        f"the area is measured at the head's own breadth instead. Calibrate on the scalp for "
+                        f"an exact quote.")
+        note = "the photo looks down on a bowed head: measured at the head's own breadth (about 15 cm)"
     elif not lo <= breadth_cm <= hi and total:
         warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
                         "the area and impression count are likely wrong; check the calibration.")

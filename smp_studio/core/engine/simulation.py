@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from smp_studio.core.analysis.edits import scalp_with_edits, with_edits
-from smp_studio.core.analysis.eye_scale import face_scale
+from smp_studio.core.analysis.eye_scale import face_scale, scalp_scale
 from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
@@ -59,13 +59,8 @@ class Simulation(Views):
     scar_mask : ndarray bool, optional
         For the scar treatment.
     face : Face or None, optional
-        The client's face, when already found (default: looked for in front
-        and side views, where the scale then comes from the eyes and the
-        templates from the clinical rules).
-    face : Face or None, optional
-        The client's face, when already found (default: looked for in front
-        and side views, where the scale then comes from the eyes and the
-        templates from the clinical rules).
+        The client's face, when already found (default: looked for in front and
+        side views, where the templates then follow the clinical rules).
 
     Examples
     --------
@@ -148,12 +143,13 @@ class Simulation(Views):
     @property
     @per_design
     def scale(self) -> Scale:
-        """Pixels per mm: given or calibrated, else from the eyes, else from the skull's breadth."""
+        """Pixels per mm on the scalp: given or calibrated, else the eyes' (see ``scalp_scale``), else the skull's."""
         def stage(s, seg, face, scalp):
             if s.px_per_mm is not None:
                 return Scale(s.px_per_mm, s.scale_source)
             if isinstance(face, Face):
-                return face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
+                eyes = face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
+                return scalp_scale(eyes, scalp.estimated_scale(s.view)) if scalp.mask.any() else eyes
             if scalp.mask.any():
                 # The skull, not the head cut's outline: ears, neck and shoulders would inflate the breadth.
                 return scalp.estimated_scale(s.view)
@@ -162,6 +158,14 @@ class Simulation(Views):
         if self.settings.px_per_mm is not None:
             return self._memo.get("scale", stage, self.settings, None, None, None)
         return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.found_scalp)
+
+    @property
+    def face_scale(self) -> Scale:
+        """The scale at the face, for rules measured on it: the eyes' own, unless the artist set one."""
+        s, face = self.settings, self.face
+        if s.px_per_mm is not None or not isinstance(face, Face):
+            return self.scale
+        return face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
 
     @property
     @per_design
@@ -200,7 +204,7 @@ class Simulation(Views):
         face = self.face
         if isinstance(face, Face):  # placed by the clinical rules against the face
             return self._memo.get("face_template", lambda s, f, sc: face_template(f, sc, s), design.settings, face,
-                                  self.scale)
+                                  self.face_scale)
         if design.settings.view in ("side", "left", "right"):
             # Seen from the side the face lies across the photo, and the skull fit is the frame.
             return self._memo.get("template", self._side_template, design.settings, self.found_scalp, self.segmentation)
@@ -240,7 +244,7 @@ class Simulation(Views):
             return out
 
         # The canvas and the panel both ask after every change: computed once for each.
-        return self._memo.get("face_guides", stage, self.settings, face, self.scale,
+        return self._memo.get("face_guides", stage, self.settings, face, self.face_scale,
                               hairline if hairline is not None else self.hairline)
 
     @property
