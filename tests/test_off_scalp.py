@@ -153,3 +153,21 @@ def test_the_scalp_fades_out_where_the_upper_arc_ends_it_not_along_a_ruled_line(
     ramp = np.flatnonzero((col > 0.05) & (col < 0.95))
     ramp = ramp[ramp > lo]  # below it, toward the head's front
     assert sim.scale.px_to_mm(len(ramp)) >= 8  # fades out over about a transition zone (8 mm by default)
+
+
+def test_beside_a_face_seen_from_the_front_the_clippers_blend_out_instead_of_a_squared_corner(samples_dir):
+    from smp_studio.core.analysis.photo import load_photo
+    from smp_studio.core.engine.simulation import Simulation
+    from smp_studio.core.model.settings import Settings
+
+    # Below the top of the face's oval, beside it, lie sideburns and ears: not scalp. The shave
+    # preview clipped right down to that cut, leaving a squared corner of clipped hair at each temple.
+    sim = Simulation(load_photo(samples_dir / "front-norwood4-hairline.jpg"), Settings(view="front"))
+    x, y, w, _ = sim.face.box()
+    b = sim.scalp.skull[1][1]
+    _, clipped = sim.shaved()
+    yy, xx = np.mgrid[0:clipped.shape[0], 0:clipped.shape[1]]
+    beside = ((xx < x) | (xx > x + w)) & sim.segmentation.head_mask
+    at_the_cut = clipped[beside & (yy > y - 0.05 * b) & (yy <= y)].mean()
+    above_it = clipped[beside & (yy > y - 0.4 * b) & (yy <= y - 0.3 * b)].mean()
+    assert at_the_cut < 0.6 * above_it

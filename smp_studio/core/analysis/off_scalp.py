@@ -298,3 +298,46 @@ def forehead_creases_row(rgb, lab, cx, cy, a, b) -> float | None:
     if len(peaks) < CREASES or peaks[CREASES - 1] - peaks[0] > 0.6 * b:
         return None
     return float(peaks[0])
+
+
+def face_cut(face, f: float, shape, *, beside: bool = False, ramp=(1.0, 1.0)) -> tuple[np.ndarray, np.ndarray | None]:
+    """What of a grid of ``shape`` (``f`` grid pixels per photo pixel) a found face rules out,
+    and how the scalp fades out toward it.
+
+    ``face`` is used duck-typed: ``box()`` (x, y, w, h in photo pixels; with ``beside``,
+    nothing below its top outside its width is scalp), ``brow_y`` and ``polygon``. The fade
+    (float32, 0 at the cut beside the face to 1 at ``ramp`` (x, y) grid pixels from it) is None
+    when there is no cut beside the face.
+
+    Examples
+    --------
+    >>> class F:
+    ...     def box(self): return (40.0, 50.0, 20.0, 30.0)
+    >>> cut, fade = face_cut(F(), 1.0, (100, 100), beside=True, ramp=(10.0, 10.0))
+    >>> bool(cut[60, 10]), bool(cut[60, 50]), bool(cut[40, 10])  # beside the face, on it, above it
+    (True, False, False)
+    >>> float(fade[49, 10]) < 0.2 < 0.9 < float(fade[30, 10])  # thinning out toward the cut
+    True
+    """
+    h, w = shape
+    m = np.zeros((h, w), bool)
+    box = getattr(face, "box", None)
+    fade = None
+    if beside and callable(box):
+        # Beside a face seen from the front, below its oval's top: temples, ears, or a wall. The
+        # pigment thins out toward that cut, as a sideburn does, never ending in a squared corner.
+        x, y, bw, _ = (v * f for v in box())
+        m[int(max(y, 0)):, :int(max(x, 0))] = True
+        m[int(max(y, 0)):, int(max(x + bw, 0)):] = True
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        inside = np.minimum(xx - x, x + bw - xx) / max(ramp[0], 1.0)
+        fade = np.clip(np.maximum(inside, (y - yy) / max(ramp[1], 1.0)), 0, 1).astype(np.float32)
+    brow = getattr(face, "brow_y", None)
+    if brow is not None:
+        m[int(max(brow * f, 0)):, :] = True
+    poly = getattr(face, "polygon", None)
+    if poly is not None and len(poly) >= 3:
+        img = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(img, [np.round(np.asarray(poly, np.float64) * f).astype(np.int32)], 1)
+        m |= img > 0
+    return m, fade

@@ -26,7 +26,7 @@ from smp_studio.core.analysis.beside_face import frontal_face_box
 from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.person import on_the_person
-from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, forehead_creases_row, inner_ear,
+from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, face_cut, forehead_creases_row, inner_ear,
                                                  lower_arc_fade, without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, skull_radius, whole_outline_fit
 
@@ -206,7 +206,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         # Brows and below: the forehead above stays scalp-adjacent (the hairline decides).
         face_mask[int(y + 0.18 * fh):, max(int(x - fw * 0.15), 0):int(x + fw * 1.15)] = True
     if face is not None:
-        face_mask |= _face_from_analysis(face, f, (h, w), beside=view in ("front", "topdown"))
+        cut, beside = face_cut(face, f, (h, w), beside=view in ("front", "topdown"), ramp=(0.15 * a, 0.15 * b))
+        face_mask |= cut
+        soft = beside if soft is None or beside is None else soft * beside
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
@@ -332,26 +334,6 @@ def _face_box(seg: Segmentation, photo_rgb, f):
     H, W = photo_rgb.shape[:2]
     small = cv2.resize(np.asarray(photo_rgb), (max(int(W * f), 8), max(int(H * f), 8)), interpolation=cv2.INTER_AREA)
     return frontal_face_box(small)
-
-
-def _face_from_analysis(face, f, shape, beside=False) -> np.ndarray:
-    h, w = shape
-    m = np.zeros((h, w), bool)
-    box = getattr(face, "box", None)
-    if beside and callable(box):
-        # Beside a face seen from the front, below its oval's top: temples, ears, or a wall.
-        x, y, bw, _ = (v * f for v in box())
-        m[int(max(y, 0)):, :int(max(x, 0))] = True
-        m[int(max(y, 0)):, int(max(x + bw, 0)):] = True
-    brow = getattr(face, "brow_y", None)
-    if brow is not None:
-        m[int(max(brow * f, 0)):, :] = True
-    poly = getattr(face, "polygon", None)
-    if poly is not None and len(poly) >= 3:
-        img = np.zeros((h, w), np.uint8)
-        cv2.fillPoly(img, [np.round(np.asarray(poly, np.float64) * f).astype(np.int32)], 1)
-        m |= img > 0
-    return m
 
 
 def skin_show(rgb, skin_lab, px_per_mm: float, *, radius_mm: float = 1.5, max_side: int = 1600,
