@@ -101,10 +101,9 @@ def figures(sim) -> Figures:
         # farther from the camera than the bowed scalp (eye_scale.scalp_scale), and the head's own
         # breadth set the scale instead.
         eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10
-        warnings.append(f"The head is bowed toward the camera, so the eyes are farther away than the scalp: "
-                        f"at the eyes' scale the head would be {eyes_cm:.0f} cm wide (adults: about 15 cm), so "
-                        f"the area is measured at the head's own breadth instead. Calibrate on the scalp for "
-                        f"an exact quote.")
+        warnings.append(f"The head is bowed toward the camera: its eyes are farther away than its scalp, and at "
+                        f"their scale the head would be {eyes_cm:.0f} cm wide (adults: about 15 cm). The area is "
+                        f"measured at the head's own breadth instead; calibrate on the scalp for an exact quote.")
         note = "the photo looks down on a bowed head: measured at the head's own breadth (about 15 cm)"
     elif not lo <= breadth_cm <= hi and total:
         warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
