@@ -274,39 +274,42 @@ def across_dir(face_dir) -> np.ndarray:
 
 
 def catmull_rom(points, samples_per_segment: int = 24, *, only_segment: int | None = None) -> np.ndarray:
-    """Centripetal Catmull-Rom spline through ``points`` (N, 2); open, ends clamped."""
+    """Centripetal Catmull-Rom spline through ``points`` (N, 2); open, ends clamped.
+
+    Every segment is evaluated at once (a drag redraws the curve several times a frame).
+
+    >>> c = catmull_rom(np.array([[0.0, 0.0], [10.0, 5.0], [20.0, 0.0]]), 4)
+    >>> c.shape, c[0].tolist(), c[4].tolist(), c[-1].tolist()  # through every point
+    ((9, 2), [0.0, 0.0], [10.0, 5.0], [20.0, 0.0])
+    """
     p = np.asarray(points, float)
+    n = samples_per_segment
     if len(p) == 2:
-        t = np.linspace(0, 1, samples_per_segment + 1)[:, None]
+        t = np.linspace(0, 1, n + 1)[:, None]
         return p[0] * (1 - t) + p[1] * t
     ext = np.vstack([2 * p[0] - p[1], p, 2 * p[-1] - p[-2]])
-    out = []
-    segs = range(len(p) - 1) if only_segment is None else [only_segment]
-    for i in segs:
-        P0, P1, P2, P3 = ext[i], ext[i + 1], ext[i + 2], ext[i + 3]
-
-        def tj(ti, a, b):
-            return ti + max(np.hypot(*(b - a)) ** 0.5, 1e-6)
-
-        t0 = 0.0
-        t1 = tj(t0, P0, P1)
-        t2 = tj(t1, P1, P2)
-        t3 = tj(t2, P2, P3)
-        last = i == len(p) - 2 or only_segment is not None
-        t = np.linspace(t1, t2, samples_per_segment + 1 if last else samples_per_segment, endpoint=last)[:, None]
-        A1 = (t1 - t) / (t1 - t0) * P0 + (t - t0) / (t1 - t0) * P1
-        A2 = (t2 - t) / (t2 - t1) * P1 + (t - t1) / (t2 - t1) * P2
-        A3 = (t3 - t) / (t3 - t2) * P2 + (t - t2) / (t3 - t2) * P3
-        B1 = (t2 - t) / (t2 - t0) * A1 + (t - t0) / (t2 - t0) * A2
-        B2 = (t3 - t) / (t3 - t1) * A2 + (t - t1) / (t3 - t1) * A3
-        seg = (t2 - t) / (t2 - t1) * B1 + (t - t1) / (t2 - t1) * B2
-        # Through the control points exactly (not to the last bit): a segment's ends do not
-        # move when a neighbour does.
-        seg[0] = P1
-        if last:
-            seg[-1] = P2
-        out.append(seg)
-    return np.vstack(out)
+    segs = np.arange(len(p) - 1) if only_segment is None else np.array([only_segment])
+    P0, P1, P2, P3 = (ext[segs + k][:, None, :] for k in range(4))  # (segments, 1, 2)
+    chord = np.maximum(np.power(np.hypot(*(ext[1:] - ext[:-1]).T), 0.5), 1e-6)  # centripetal knots
+    t0 = np.zeros(len(segs))
+    t1 = t0 + chord[segs]
+    t2 = t1 + chord[segs + 1]
+    t3 = t2 + chord[segs + 2]
+    t = np.linspace(t1, t2, n + 1, axis=1)[:, :, None]  # (segments, n + 1, 1)
+    t0, t1, t2, t3 = (v[:, None, None] for v in (t0, t1, t2, t3))
+    A1 = (t1 - t) / (t1 - t0) * P0 + (t - t0) / (t1 - t0) * P1
+    A2 = (t2 - t) / (t2 - t1) * P1 + (t - t1) / (t2 - t1) * P2
+    A3 = (t3 - t) / (t3 - t2) * P2 + (t - t2) / (t3 - t2) * P3
+    B1 = (t2 - t) / (t2 - t0) * A1 + (t - t0) / (t2 - t0) * A2
+    B2 = (t3 - t) / (t3 - t1) * A2 + (t - t1) / (t3 - t1) * A3
+    seg = (t2 - t) / (t2 - t1) * B1 + (t - t1) / (t2 - t1) * B2
+    # Through the control points exactly (not to the last bit): a segment's ends do not
+    # move when a neighbour does.
+    seg[:, 0], seg[:, -1] = P1[:, 0], P2[:, 0]
+    if only_segment is not None:
+        return seg[0]
+    # Each segment's end is the next one's start: kept once, at the very end only.
+    return np.vstack([seg[:-1, :-1].reshape(-1, 2), seg[-1]])
 
 
 def _dist_to_polyline(p, poly) -> np.ndarray:
