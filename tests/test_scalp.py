@@ -398,3 +398,17 @@ def test_the_scalp_takes_the_face_the_segmentation_found_rather_than_looking_aga
     given = scalp_mod.treatable_scalp(from_labels(seg.labels, rgb), view="topdown", photo_rgb=rgb)
     assert len(calls) == 2
     assert np.array_equal(searched.face, given.face) and searched.face.any()
+
+
+@pytest.mark.parametrize("view", ["topdown", "front"])
+def test_over_a_face_looking_down_the_template_is_drawn_where_the_pigment_begins(view):
+    """The template placed from the head's outline fell on the forehead, down by the brows, while
+    the pigment stopped well above it: the artist saw a line that was not the design's edge."""
+    img, labels, band = _face_looking_down()
+    sim = Simulation(Photo.from_array(img), Settings(view=view, px_per_mm=2.0),
+                     segmentation=from_labels(labels, img))
+    ys = sim.dots.xy[:, 1]
+    line = sim.hairline.points
+    front = np.percentile(ys[np.abs(sim.dots.xy[:, 0] - line[:, 0].mean()) < 20], 99)
+    assert line[:, 1].max() < band - 0.15 * 0.38 * 400  # off the forehead above the brows
+    assert abs(line[:, 1].max() - front) < 0.06 * 400, (view, line[:, 1].max(), front)

@@ -76,7 +76,7 @@ def head_frame(head_mask: np.ndarray, face_dir=(0.0, 1.0)) -> HeadFrame:
     return HeadFrame((float(center[0]), float(center[1])), (uhi - ulo) / 2, (vhi - vlo) / 2, (float(f[0]), float(f[1])))
 
 
-def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> Hairline:
+def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown", front_cut: float | None = None) -> Hairline:
     """Place a template hairline on the head.
 
     Parameters
@@ -85,6 +85,10 @@ def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> 
     frame : HeadFrame
         From :func:`head_frame` on the segmentation's head mask.
     view : {'topdown', 'front', 'side', 'back'}, keyword-only
+    front_cut : float, optional, keyword-only
+        The photo row where the scalp ends at a face looking down (``Scalp.front_cut``): a
+        line the outline put lower, on the forehead, moves up to it, so the line drawn is
+        where the pigment begins.
 
     Examples
     --------
@@ -102,6 +106,8 @@ def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown") -> 
     # For a front view the hairline lies above the head's centre (the face fills the rest).
     v = uv[:, 1] * reach if reach >= 0 else (uv[:, 1] - 0.55) * 0.9 + reach
     pts = frame.to_image(uv[:, 0], v)
+    if front_cut is not None and frame.face_dir[1] > 0.9:  # (the face below the scalp in the photo)
+        pts[:, 1] -= max(float(pts[:, 1].max()) - front_cut, 0.0)
     return Hairline(pts, frame.face_dir, name)
 
 

@@ -70,6 +70,9 @@ class Scalp:
     fade : ndarray of float32, (h, w), optional
         0..1: how far pigment reaches toward a nape or sideburn line, or the brows (a soft
         natural edge rather than a cut); 1 elsewhere.
+    front_cut : float, optional
+        When a face no detector found ends the scalp (its brows, closed eyes or creased
+        forehead seen), the photo row at which the pigment has faded to half toward it.
     """
 
     mask: np.ndarray
@@ -79,6 +82,7 @@ class Scalp:
     face_dir: tuple
     skin_share: float
     fade: np.ndarray | None = None
+    front_cut: float | None = None
 
     def resized(self, shape, which: str = "mask") -> np.ndarray:
         """The mask (or face) at another grid size ``(h, w)``, as float32 0..1."""
@@ -262,7 +266,10 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         soft = lower_arc_fade(xx, yy, cx, cy, a, b) * (1.0 if soft is None else soft)
     if soft is not None:
         fade = soft if fade is None else fade * soft
-    return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade)
+    # (Not where the skull's outline or its lower arc ends it: seen from above, that is often short
+    # of the front scalp, and a line moved up to it took the front of upright heads off the design.)
+    front_cut = None if brow_cut is None else (brow_cut - 0.075 * b) / f  # half of the brows' fade
+    return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade, front_cut)
 
 
 def _skin_coloured(small, skin_lab):

@@ -208,8 +208,8 @@ class Simulation(Views):
         if design.settings.view in ("side", "left", "right"):
             # Seen from the side the face lies across the photo, and the skull fit is the frame.
             return self._memo.get("template", self._side_template, design.settings, self.found_scalp, self.segmentation)
-        return self._memo.get("template", lambda s, fr: template_hairline(s.hairline_template, fr, view=s.view),
-                              design.settings, self.head_frame)
+        place = lambda s, fr, cut: template_hairline(s.hairline_template, fr, view=s.view, front_cut=cut)  # noqa: E731
+        return self._memo.get("template", place, design.settings, self.head_frame, self.found_scalp.front_cut)
 
     @staticmethod
     def _side_template(s, scalp, seg) -> Hairline:
