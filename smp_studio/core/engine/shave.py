@@ -16,6 +16,7 @@ from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns,
 from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
                                                 skin_texture, working_size)
 from smp_studio.core.engine.dotshape import DirectionField
+from smp_studio.core.engine.outline import past_outline
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
 from smp_studio.core.model.scale import Scale
@@ -254,7 +255,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     grey = (UNDER_HAIR_GREY * dense)[..., None]
     skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
     # Past the clipped head's outline: the background, where the long hair stood off the skull.
-    outline = _past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
+    outline = past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
     stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
                             dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
@@ -331,47 +332,9 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
-#: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
-#: head's outline moves in by the difference, and the background shows where the hair stood.
-OUTLINE_HAIR_MM = 3.0
-TIPS_MM = 1.5  # hair tips past the head's mask (its edge cuts through them) go with the hair
-SILHOUETTE_MM = 0.7  # the clipped head's outline is this soft (a curved skull, seen through the photo's blur)
 #: Stubble seen edge-on: toward the clipped head's outline the line of sight crosses more of it
-#: (its shadow's depth grows up to ``EDGE_ON_DEPTH`` times, over this many mm), a thin darker rim.
-EDGE_ON_MM = 2.5
+#: (its shadow's depth grows up to this many times, over ``outline.EDGE_ON_MM``), a thin darker rim.
 EDGE_ON_DEPTH = 1.5
-
-
-def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
-    """What clipping the hair at the head's outline does there, at the working size of ``small`` and
-    ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
-    once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
-    edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
-    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
-    beside the head (RGB). None without a head, or without background beside it."""
-    if head_mask is None:
-        return None
-    h, w = region.shape
-    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST)
-    if head.all() or not head.any():
-        return None
-    # The frame's edge is no outline: nothing is known past it.
-    inside = cv2.distanceTransform(np.pad(head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    outside = cv2.distanceTransform(np.pad(1 - head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    tip_px = max(TIPS_MM * mm, 1.0)
-    teach = outside > 2 * tip_px  # background, clear of the hair's fringe
-    if np.count_nonzero(teach) < 10:
-        return None
-    background = fill_skin(small, region, tuple(float(v) for v in small[teach].mean(axis=0)), skin=teach,
-                           working=True, under=True)
-    depth = inside - outside - max(OUTLINE_HAIR_MM - guard_mm, 0.0) * mm  # from the clipped head's outline
-    beyond = np.clip(0.5 - depth / max(SILHOUETTE_MM * mm, 0.5), 0, 1).astype(np.float32)
-    # The hair's own clipped share reaches out to its tips (the feathered region halves at the mask).
-    n = max(1, int(round(tip_px)))
-    near = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * n + 1, 2 * n + 1)))
-    reach = (near * np.clip(1.5 - np.maximum(outside, inside) / tip_px, 0, 1)).astype(np.float32)
-    edge_on = np.clip(1.0 - depth / max(EDGE_ON_MM * mm, 1.0), 0, 1).astype(np.float32)
-    return cv2.merge([beyond, reach, edge_on]), background
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
