@@ -35,6 +35,11 @@ FOLLICLE_GRAIN = 0.3
 #: When less of the bare skin than this share lies beside what is clipped, the skin under it (seen
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
+#: The follicles' grain in the clipped head's lightness is at most this share of it: black follicles on
+#: pale skin under flash, at FOLLICLE_GRAIN, peppered the crown sample's clipped ring like granite
+#: (at 0.07 its fine detail is 0.045 of its lightness; the shaved-look sample's real buzz cut, 0.062,
+#: as streaks). Brown stubble on tan skin stays below it.
+GRAIN_SHARE = 0.07
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
 TEACH_BELOW = 0.3  # bare skin clipped less than this teaches the fill (the clipped area's soft edge)
 TEXTURE_RING_MM = 10.0  # the bare skin's texture is matched within this of what is clipped
@@ -226,13 +231,15 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
                      inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW)
     if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
-    else:
-        # The light falling on the hair fell on the skin beneath too: keep half its gradient.
-        g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        big = max(3.0, 6.0 * px * w / W)
-        low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
-        ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
-        skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
+    # The light falling on the hair fell on the skin beneath too: keep half its gradient. Under a veil
+    # it is the light of the skin the fill learnt from: out beyond it (a head's rim turning from the
+    # flash, under dark hair) the fill only carries that light on, an even pale disc.
+    g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    big = max(3.0, 6.0 * px * w / W)
+    low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
+    lit = (rs > 0.5) & bare if veiled else rs > 0.5
+    ref_l = float(np.median(low[lit])) if lit.any() else 1.0
+    skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
     hair = np.array(hair_rgb, np.float32)
     # This head's own hair: the darker strand pixels of what is clipped (full-resolution pixels, as
     # strands are a pixel or two wide; a sparse sample of them is plenty).
@@ -254,6 +261,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
     skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
+    grain = _follicle_grain(skin, hair_shaded, shadow)
     # Past the clipped head's outline: the background, where the long hair stood off the skull.
     outline = past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
     stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
@@ -294,7 +302,8 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         # (One channel is brought up by warpAffine's own arithmetic, a last bit apart from remap's:
         # whole rows of it, as cheap as a piece of three.)
         a = warped_rows(shadow, W, H, y0, y1)[:, xa:xb]
-        a *= np.clip(1.0 + FOLLICLE_GRAIN * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
+        g = FOLLICLE_GRAIN if grain is None else warped_rows(grain, W, H, y0, y1)[:, xa:xb]
+        a *= np.clip(1.0 + g * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
         # The outline's maps are zero but in a thin rim: each side of it on its own.
         rims = [] if edged is None else [(max(c, xa), min(d, xb)) for c, d in up.spans(edged) if c < xb and d > xa]
         rims = [(c, d, up.rows(outline[0], c, d)) for c, d in rims]  # (beyond, reach, edge-on)
@@ -335,6 +344,25 @@ BAND_PIXELS = 256_000  # pixels composited at a time
 #: Stubble seen edge-on: toward the clipped head's outline the line of sight crosses more of it
 #: (its shadow's depth grows up to this many times, over ``outline.EDGE_ON_MM``), a thin darker rim.
 EDGE_ON_DEPTH = 1.5
+
+
+def _follicle_grain(skin: np.ndarray, hair: np.ndarray, shadow: np.ndarray) -> np.ndarray | None:
+    """How much the stubble shadow gathers at the follicles (share of itself, at the working size of
+    ``skin`` and ``hair``, RGB, and ``shadow``, the share it covers): ``FOLLICLE_GRAIN``, but never
+    making the clipped head's lightness more uneven than ``GRAIN_SHARE`` of itself. None where it is
+    ``FOLLICLE_GRAIN`` everywhere.
+
+    The grain's depth is the shadow's times the hair's contrast with the skin: black hair on pale
+    skin under flash peppered the head with black dots, a granite no buzz cut shows (its follicles
+    merge into an even shadow at a photo's resolution).
+    """
+    sk, hl = skin.mean(axis=2), hair.mean(axis=2)
+    depth = FOLLICLE_GRAIN * shadow * np.maximum(sk - hl, 0.0)
+    lum = sk - shadow * (sk - hl)
+    cap = GRAIN_SHARE * np.maximum(lum, 1.0)
+    if not (depth > cap).any():
+        return None
+    return (FOLLICLE_GRAIN * np.minimum(1.0, cap / np.maximum(depth, 1e-6))).astype(np.float32)
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:
