@@ -296,3 +296,43 @@ def test_clipped_hair_has_the_texture_of_a_real_buzz_cut():
     assert clipped.mean() > 0.05
     ours, theirs = texture(shaved, clipped), texture(real.photo.rgb, stubble)
     assert 0.6 * theirs < ours < 1.6 * theirs
+
+
+def test_the_crown_samples_clipped_dark_ring_reads_as_a_buzz_cut_inside_a_smooth_outline():
+    """The bundled crown sample (a pale veiled crown ringed by thick dark hair, on a pale fur rug)
+    clipped whole: the dark ring is a dark buzz cut, well below the crown's pale skin, an even shadow
+    (not pale granite peppered with black dots), and the head's outline is a skull's, with no bite of
+    the rug's colour into the head where the long hair's fuzz was."""
+    from smp_studio.core.io.opening import open_simulation
+    from smp_studio.resources import sample_photo
+
+    sim = open_simulation(sample_photo("crown-norwood4-diffuse-thinning.jpg")).sim
+    shaved, region = sim.shaved()
+    seg, px = sim.segmentation, sim.scale.px_per_mm
+
+    def lab(img):
+        out = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
+        out[..., 0] *= 100 / 255
+        out[..., 1:] -= 128
+        return out
+
+    head = seg.head_mask.astype(np.uint8)
+    inner = cv2.erode(head, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(12 * px) | 1,) * 2)) > 0
+    ring = (seg.labels == 3) & inner & (region > 0.9)
+    crown = (seg.labels == 1) & inner & (region > 0.9)
+    assert ring.sum() > 0.1 * ring.size and crown.sum() > 0.1 * crown.size
+    L = lab(shaved)[..., 0]
+    assert L[ring].mean() < 0.66 * L[crown].mean()  # a dark buzz cut beside the pale skin (was 0.74)
+    fine = L - cv2.GaussianBlur(L, (0, 0), px)  # detail finer than a millimetre
+    assert fine[ring].std() < 0.07 * L[ring].mean()  # an even shadow, not granite (was 0.086)
+    # The rug's colour, far below the head; the band 3.5-8 mm inside the head's outline, smoothed
+    # as a skull's (the clipped outline moves in by about 2.5 mm), along the rug.
+    far = cv2.dilate(head, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(20 * px) | 1,) * 2)) == 0
+    low = np.zeros(head.shape, bool)
+    low[int(0.55 * head.shape[0]):] = True
+    rug = lab(sim.photo.rgb)[far & low].mean(axis=0)
+    skull = (cv2.GaussianBlur(head.astype(np.float32), (0, 0), 6 * px) > 0.5).astype(np.uint8)
+    depth = cv2.distanceTransform(skull, cv2.DIST_L2, 5) / px
+    band = low & (depth > 3.5) & (depth < 8)
+    rug_like = np.linalg.norm(lab(shaved)[band] - rug, axis=1) < 15
+    assert band.sum() > 500 and rug_like.mean() < 0.01  # (was 0.049: bites of rug along the outline)

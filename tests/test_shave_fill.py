@@ -172,3 +172,38 @@ def test_the_clipped_head_darkens_a_little_toward_its_new_outline():
     assert g[near].mean() < g[deep].mean() - 2  # darker at the rim than deeper in
     flat = lightness(0.0)
     assert g[near].mean() < flat[near].mean() - 1  # and it is the edge-on shadow that darkens it
+
+
+def test_the_clipped_heads_outline_is_smooth_where_the_hairs_fuzz_bit_into_its_mask():
+    """The head's mask follows the fuzz of long hair at its edge: the background shows through it in
+    bites, tufts stand off it. Clipped, the skull beneath has a smooth outline: no bite of the
+    background left in the head, and no tuft of hair, or of the head, standing on the background."""
+    from smp_studio.core.engine.shave import shave
+
+    size, r, scale = 320, 120, Scale(3.0)
+    yy, xx = np.mgrid[0:size, 0:size]
+    a = np.arctan2(yy - 160, xx - 160)
+    dist = np.hypot(yy - 160, xx - 160)
+    # The fuzz: the hair's edge wanders out and in by up to 4 mm, in tufts and bites 3 to 6 mm wide.
+    edge = r + 12 * np.maximum(np.sin(23 * a), 0) ** 2 - 9 * np.maximum(np.sin(31 * a + 1), 0) ** 2
+    fuzz = dist < edge
+    img = np.full((size, size, 3), (232, 226, 208), np.uint8)  # a pale rug
+    img[fuzz] = (38, 34, 32)  # dark hair
+    region = cv2.GaussianBlur(fuzz.astype(np.float32), (0, 0), 2.0)
+    out = shave(img, region, scale, guard_mm=0.5, hair_rgb=(38, 34, 32),
+                follicles=np.full((size, size), 0.9, np.float32), head_mask=fuzz)
+    rug = np.linalg.norm(out.astype(float) - (232, 226, 208), axis=2) < 30
+    # Within the skull (the fuzz's inner edge, minus what clipping moves the outline in) no rug shows;
+    # past its outer edge, no head.
+    inner, outer = r - 9, r + 12
+    assert rug[(dist < inner - 3 * scale.px_per_mm) & (dist > inner - 8 * scale.px_per_mm)].mean() < 0.02
+    assert (~rug)[(dist > outer) & (dist < outer + 10)].mean() < 0.02
+    # And the outline between is one smooth curve: its radius wanders by a millimetre or so.
+    angles = np.linspace(-np.pi, np.pi, 180, endpoint=False)
+    radii = []
+    for t in angles:
+        ray = np.arange(40, 158)
+        px_ = (160 + ray * np.sin(t)).astype(int), (160 + ray * np.cos(t)).astype(int)
+        radii.append(ray[np.argmax(rug[px_])])
+    radii = np.array(radii, float)
+    assert np.abs(radii - np.median(radii)).max() < 1.5 * scale.px_per_mm

@@ -16,6 +16,7 @@ from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns,
 from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
                                                 skin_texture, working_size)
 from smp_studio.core.engine.dotshape import DirectionField
+from smp_studio.core.engine.outline import past_outline
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
 from smp_studio.core.model.scale import Scale
@@ -34,6 +35,11 @@ FOLLICLE_GRAIN = 0.3
 #: When less of the bare skin than this share lies beside what is clipped, the skin under it (seen
 #: through a veil of pale strands) teaches the fill, not the nearest bare skin off the head.
 VEIL_KNOWN = 0.1
+#: The follicles' grain in the clipped head's lightness is at most this share of it: black follicles on
+#: pale skin under flash, at FOLLICLE_GRAIN, peppered the crown sample's clipped ring like granite
+#: (at 0.07 its fine detail is 0.045 of its lightness; the shaved-look sample's real buzz cut, 0.062,
+#: as streaks). Brown stubble on tan skin stays below it.
+GRAIN_SHARE = 0.07
 VEIL_MIN_PX = 10  # working pixels of bare skin, at least, for a veil to be read from
 TEACH_BELOW = 0.3  # bare skin clipped less than this teaches the fill (the clipped area's soft edge)
 TEXTURE_RING_MM = 10.0  # the bare skin's texture is matched within this of what is clipped
@@ -225,13 +231,15 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
                      inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW)
     if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
-    else:
-        # The light falling on the hair fell on the skin beneath too: keep half its gradient.
-        g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        big = max(3.0, 6.0 * px * w / W)
-        low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
-        ref_l = float(np.median(low[rs > 0.5])) if (rs > 0.5).any() else 1.0
-        skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
+    # The light falling on the hair fell on the skin beneath too: keep half its gradient. Under a veil
+    # it is the light of the skin the fill learnt from: out beyond it (a head's rim turning from the
+    # flash, under dark hair) the fill only carries that light on, an even pale disc.
+    g = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    big = max(3.0, 6.0 * px * w / W)
+    low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
+    lit = (rs > 0.5) & bare if veiled else rs > 0.5
+    ref_l = float(np.median(low[lit])) if lit.any() else 1.0
+    skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
     hair = np.array(hair_rgb, np.float32)
     # This head's own hair: the darker strand pixels of what is clipped (full-resolution pixels, as
     # strands are a pixel or two wide; a sparse sample of them is plenty).
@@ -253,8 +261,9 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
     skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
+    grain = _follicle_grain(skin, hair_shaded, shadow)
     # Past the clipped head's outline: the background, where the long hair stood off the skull.
-    outline = _past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
+    outline = past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
     stubble = stubble_cover(region, rng, px, guard_mm=guard_mm, field=field, blur_sigma=blur_sigma,
                             dense=dense if follicles is not None else None)
     # Pores and grain, so the filled skin is no smoother than the skin beside it.
@@ -293,7 +302,8 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
         # (One channel is brought up by warpAffine's own arithmetic, a last bit apart from remap's:
         # whole rows of it, as cheap as a piece of three.)
         a = warped_rows(shadow, W, H, y0, y1)[:, xa:xb]
-        a *= np.clip(1.0 + FOLLICLE_GRAIN * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
+        g = FOLLICLE_GRAIN if grain is None else warped_rows(grain, W, H, y0, y1)[:, xa:xb]
+        a *= np.clip(1.0 + g * tiled(follicle_tile, y0, y1, xa, xb), 0.0, 2.0)
         # The outline's maps are zero but in a thin rim: each side of it on its own.
         rims = [] if edged is None else [(max(c, xa), min(d, xb)) for c, d in up.spans(edged) if c < xb and d > xa]
         rims = [(c, d, up.rows(outline[0], c, d)) for c, d in rims]  # (beyond, reach, edge-on)
@@ -331,47 +341,28 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
 
 
 BAND_PIXELS = 256_000  # pixels composited at a time
-#: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
-#: head's outline moves in by the difference, and the background shows where the hair stood.
-OUTLINE_HAIR_MM = 3.0
-TIPS_MM = 1.5  # hair tips past the head's mask (its edge cuts through them) go with the hair
-SILHOUETTE_MM = 0.7  # the clipped head's outline is this soft (a curved skull, seen through the photo's blur)
 #: Stubble seen edge-on: toward the clipped head's outline the line of sight crosses more of it
-#: (its shadow's depth grows up to ``EDGE_ON_DEPTH`` times, over this many mm), a thin darker rim.
-EDGE_ON_MM = 2.5
+#: (its shadow's depth grows up to this many times, over ``outline.EDGE_ON_MM``), a thin darker rim.
 EDGE_ON_DEPTH = 1.5
 
 
-def _past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
-    """What clipping the hair at the head's outline does there, at the working size of ``small`` and
-    ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
-    once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
-    edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
-    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
-    beside the head (RGB). None without a head, or without background beside it."""
-    if head_mask is None:
+def _follicle_grain(skin: np.ndarray, hair: np.ndarray, shadow: np.ndarray) -> np.ndarray | None:
+    """How much the stubble shadow gathers at the follicles (share of itself, at the working size of
+    ``skin`` and ``hair``, RGB, and ``shadow``, the share it covers): ``FOLLICLE_GRAIN``, but never
+    making the clipped head's lightness more uneven than ``GRAIN_SHARE`` of itself. None where it is
+    ``FOLLICLE_GRAIN`` everywhere.
+
+    The grain's depth is the shadow's times the hair's contrast with the skin: black hair on pale
+    skin under flash peppered the head with black dots, a granite no buzz cut shows (its follicles
+    merge into an even shadow at a photo's resolution).
+    """
+    sk, hl = skin.mean(axis=2), hair.mean(axis=2)
+    depth = FOLLICLE_GRAIN * shadow * np.maximum(sk - hl, 0.0)
+    lum = sk - shadow * (sk - hl)
+    cap = GRAIN_SHARE * np.maximum(lum, 1.0)
+    if not (depth > cap).any():
         return None
-    h, w = region.shape
-    head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST)
-    if head.all() or not head.any():
-        return None
-    # The frame's edge is no outline: nothing is known past it.
-    inside = cv2.distanceTransform(np.pad(head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    outside = cv2.distanceTransform(np.pad(1 - head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    tip_px = max(TIPS_MM * mm, 1.0)
-    teach = outside > 2 * tip_px  # background, clear of the hair's fringe
-    if np.count_nonzero(teach) < 10:
-        return None
-    background = fill_skin(small, region, tuple(float(v) for v in small[teach].mean(axis=0)), skin=teach,
-                           working=True, under=True)
-    depth = inside - outside - max(OUTLINE_HAIR_MM - guard_mm, 0.0) * mm  # from the clipped head's outline
-    beyond = np.clip(0.5 - depth / max(SILHOUETTE_MM * mm, 0.5), 0, 1).astype(np.float32)
-    # The hair's own clipped share reaches out to its tips (the feathered region halves at the mask).
-    n = max(1, int(round(tip_px)))
-    near = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * n + 1, 2 * n + 1)))
-    reach = (near * np.clip(1.5 - np.maximum(outside, inside) / tip_px, 0, 1)).astype(np.float32)
-    edge_on = np.clip(1.0 - depth / max(EDGE_ON_MM * mm, 1.0), 0, 1).astype(np.float32)
-    return cv2.merge([beyond, reach, edge_on]), background
+    return (FOLLICLE_GRAIN * np.minimum(1.0, cap / np.maximum(depth, 1e-6))).astype(np.float32)
 
 
 def _veiled(region: np.ndarray, bare: np.ndarray) -> bool:

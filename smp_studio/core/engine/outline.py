@@ -1,0 +1,75 @@
+"""The clipped head's outline: where the background shows once long hair at the head's edge is clipped.
+
+Long hair stands off the skull: clipped, the head's outline moves in, and the
+background is seen where the hair stood. The head's mask follows the fuzz of
+that hair; the skull beneath has a smooth outline.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from smp_studio.core.engine.bare_skin import dilate_disc, fill_skin, mask_bytes
+
+#: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
+#: head's outline moves in by the difference, and the background shows where the hair stood.
+OUTLINE_HAIR_MM = 3.0
+TIPS_MM = 1.5  # hair tips past the head's mask (its edge cuts through them) go with the hair
+SILHOUETTE_MM = 0.7  # the clipped head's outline is this soft (a curved skull, seen through the photo's blur)
+EDGE_ON_MM = 2.5  # stubble seen edge-on darkens toward the clipped outline over this (shave.EDGE_ON_DEPTH)
+OUTLINE_SMOOTH_MM = 10.0  # the clipped skull's outline has no bite or bump narrower than this
+
+
+def past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *, guard_mm: float):
+    """What clipping the hair at the head's outline does there, at the working size of ``small`` and
+    ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
+    once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
+    edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
+    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
+    beside the head (RGB). None without a head, or without background beside it."""
+    if head_mask is None:
+        return None
+    h, w = region.shape
+    raw = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST)
+    if raw.all() or not raw.any():
+        return None
+    # The mask's edge follows the fuzz of the long hair (the background seen through it, tufts standing
+    # off): clipped, the skull beneath shows a smooth outline, never the fuzz's bites and blobs.
+    head = _smooth_outline(raw, OUTLINE_SMOOTH_MM * mm)
+    # The frame's edge is no outline: nothing is known past it.
+    inside = cv2.distanceTransform(np.pad(head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    outside = cv2.distanceTransform(np.pad(1 - head, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    tip_px = max(TIPS_MM * mm, 1.0)
+    raw_out = cv2.distanceTransform(np.pad(1 - raw, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    teach = (outside > 2 * tip_px) & (raw_out > 2 * tip_px)  # background, clear of the hair's fringe
+    if np.count_nonzero(teach) < 10:
+        return None
+    background = fill_skin(small, region, tuple(float(v) for v in small[teach].mean(axis=0)), skin=teach,
+                           working=True, under=True)
+    depth = inside - outside - max(OUTLINE_HAIR_MM - guard_mm, 0.0) * mm  # from the clipped head's outline
+    beyond = np.clip(0.5 - depth / max(SILHOUETTE_MM * mm, 0.5), 0, 1).astype(np.float32)
+    # The hair's own clipped share reaches out to its tips (the feathered region halves at the mask),
+    # and over what the smooth outline took from the mask or gave it, beside what is clipped.
+    n = max(1, int(round(tip_px)))
+    near = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * n + 1, 2 * n + 1)))
+    raw_in = cv2.distanceTransform(np.pad(raw, 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    edge = np.minimum(np.maximum(outside, inside), np.maximum(raw_out, raw_in))  # (either outline's tips)
+    reach = (near * np.clip(1.5 - edge / tip_px, 0, 1)).astype(np.float32)
+    moved = (head != raw).astype(np.uint8)
+    if moved.any():  # (by how deep into what moved: a pixel's jitter of the outline is not a bite)
+        deep = np.clip((cv2.distanceTransform(moved, cv2.DIST_L2, 5) - 1.0) / tip_px, 0, 1)
+        d = 2 * int(round(OUTLINE_SMOOTH_MM * mm / 2)) + 1
+        reach = np.maximum(reach, dilate_disc(region, max(d, 3)) * deep).astype(np.float32)
+    edge_on = np.clip(1.0 - depth / max(EDGE_ON_MM * mm, 1.0), 0, 1).astype(np.float32)
+    return cv2.merge([beyond, reach, edge_on]), background
+
+
+def _smooth_outline(mask: np.ndarray, size_px: float) -> np.ndarray:
+    """``mask`` (uint8 0/1) without bites into its outline or tufts off it about ``size_px`` wide or less
+    (its outline's curvature flattened, as a blur and a threshold do: no corner where a coarse disc
+    turned). The frame's edge is no outline: the mask goes on past it."""
+    s = max(size_px / 2.0, 1.0)
+    m = int(np.ceil(3 * s))
+    blurred = cv2.GaussianBlur(np.pad(mask.astype(np.float32), m, mode="edge"), (0, 0), s)[m:-m, m:-m]
+    return (blurred > 0.5).astype(np.uint8)
