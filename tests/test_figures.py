@@ -166,6 +166,31 @@ def test_a_bowed_head_is_measured_at_its_own_breadth_and_says_so_on_screen_and_i
     assert "bowed head" in text and f"{fg.area_cm2:.0f} cm²" in text
 
 
+def test_a_kept_automatic_scale_keeps_the_face_template_and_the_quote():
+    # Re-running detection keeps the scale the photo had (it is written into the settings): the
+    # template, placed at the eyes' own scale, and the quote must not move.
+    sim = Simulation(load_photo(FRONT), Settings(view="front"))
+    kept = Simulation(load_photo(FRONT), Settings(view="front", px_per_mm=sim.scale.px_per_mm,
+                                                  scale_source=sim.scale.source))
+    assert np.allclose(kept.hairline.points, sim.hairline.points)
+    assert kept.figures().area_cm2 == pytest.approx(sim.figures().area_cm2, rel=0.01)
+    assert any("bowed" in w for w in kept.figures().warnings)
+    # A project saved before kept the eyes' scale of this bowed head: it is measured at the head's size too.
+    older = Simulation(load_photo(FRONT), Settings(view="front", px_per_mm=sim.face_scale.px_per_mm,
+                                                   scale_source="iris"))
+    assert older.scale.source == "head" and older.figures().area_cm2 == pytest.approx(sim.figures().area_cm2, rel=0.01)
+
+
+def test_an_upright_face_keeps_the_eyes_scale_however_wide_its_outline_reads():
+    from dataclasses import replace
+
+    # Big hair, a hood or shoulders in the skull fit widen the outline of a head facing the camera:
+    # its eyes are at the scalp's depth, and still measure it.
+    bowed = Simulation(load_photo(FRONT), Settings(view="front"))
+    upright = Simulation(load_photo(FRONT), Settings(view="front"), face=replace(bowed.face, pitch=5.0))
+    assert upright.scale.source == "iris" and not any("bowed" in w for w in upright.figures().warnings)
+
+
 def test_scar_camouflage_takes_most_of_the_pale_line_away():
     # What an artist judges: the white line against the stubble beside it, before and after.
     photo = load_photo(BACK)

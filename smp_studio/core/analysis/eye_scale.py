@@ -18,6 +18,10 @@ IRIS_AGREEMENT = 0.15
 #: the eyes are taken to lie farther from the camera than the scalp: 1.3 is a 19.5 cm head,
 #: wider than any adult's with short hair.
 EYES_BEHIND_SCALP = 1.3
+#: ... and only for a face looking down at least this far (degrees of pitch): a head upright in
+#: front of the camera has its eyes at the scalp's depth, and a wide outline there is hair, a
+#: hood or shoulders in the fit, not a nearer scalp.
+BOWED_PITCH = 25.0
 
 
 def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
@@ -49,21 +53,54 @@ def face_scale(face: Face, *, iris_diameter_mm: float = IRIS_DIAMETER_MM,
     return Scale(float(np.clip(value, 0.05, 1000)), "iris")
 
 
-def scalp_scale(eyes: Scale, head: Scale) -> Scale:
+def scalp_scale(eyes: Scale, head: Scale, *, pitch: float) -> Scale:
     """The scale on the scalp, from the eyes' scale and the head's breadth.
 
     The eyes set the scale at their own depth. A head bowed toward a close
     camera brings the scalp nearer than the eyes, so the scalp reads larger
     than the eyes' scale says, and so would its area and price: the front
-    sample's head would be 23 cm wide at its eyes' scale. When the head at
-    the eyes' scale is broader than :data:`EYES_BEHIND_SCALP` times an adult
+    sample's head would be 23 cm wide at its eyes' scale. When a face looking
+    down (``pitch``, degrees, at least :data:`BOWED_PITCH`) makes the head at
+    its eyes' scale broader than :data:`EYES_BEHIND_SCALP` times an adult
     head, the head's breadth, measured at the scalp's own depth, sets it.
 
     Examples
     --------
-    >>> scalp_scale(Scale(3.0, "iris"), Scale(3.3, "head")).source
+    >>> scalp_scale(Scale(3.0, "iris"), Scale(3.3, "head"), pitch=70).source
     'iris'
-    >>> scalp_scale(Scale(2.3, "iris"), Scale(3.6, "head")).source
+    >>> scalp_scale(Scale(2.3, "iris"), Scale(3.6, "head"), pitch=70).source
     'head'
+    >>> scalp_scale(Scale(2.3, "iris"), Scale(3.6, "head"), pitch=5).source  # upright: big hair, a hood
+    'iris'
     """
-    return head if head.px_per_mm > EYES_BEHIND_SCALP * eyes.px_per_mm else eyes
+    bowed = pitch >= BOWED_PITCH and head.px_per_mm > EYES_BEHIND_SCALP * eyes.px_per_mm
+    return head if bowed else eyes
+
+
+def eyes_scale(face: Face, settings) -> Scale:
+    """:func:`face_scale` with the iris and the pupils' distance that ``settings`` hold."""
+    return face_scale(face, iris_diameter_mm=settings.iris_diameter_mm, interpupillary_mm=settings.interpupillary_mm)
+
+
+def photo_scale(settings, seg, face, scalp) -> Scale:
+    """Pixels per mm on the scalp of one photo.
+
+    The artist's (given or calibrated, in ``settings``) wins; else the eyes'
+    when a face is found (:func:`scalp_scale`: not for a bowed head's
+    scalp), else the skull fit's breadth, else the head cut's. An eyes' scale
+    kept in the settings (a re-detection keeps the scale; older projects
+    kept the eyes' for a bowed head too) is checked against the head the same
+    way. ``seg``, ``face`` and ``scalp`` may be None when the settings hold
+    the artist's scale.
+    """
+    s = settings
+    pinned = None if s.px_per_mm is None else Scale(s.px_per_mm, s.scale_source)
+    if pinned is not None and (s.scale_source != "iris" or not isinstance(face, Face)):
+        return pinned
+    if isinstance(face, Face):
+        eyes = pinned or eyes_scale(face, s)
+        return scalp_scale(eyes, scalp.estimated_scale(s.view), pitch=face.pitch) if scalp.mask.any() else eyes
+    if scalp.mask.any():
+        # The skull, not the head cut's outline: ears, neck and shoulders would inflate the breadth.
+        return scalp.estimated_scale(s.view)
+    return seg.estimated_scale()

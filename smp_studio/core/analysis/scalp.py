@@ -212,7 +212,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     if face is not None:
         cut, beside = face_cut(face, f, (h, w), beside=view in ("front", "topdown"), ramp=(0.15 * a, 0.15 * b))
         face_mask |= cut
-        soft = beside if soft is None or beside is None else soft * beside
+        soft = beside if soft is None else (soft if beside is None else soft * beside)
         d = getattr(face, "direction", None)
         if d is not None:
             face_dir = tuple(float(v) for v in d)
@@ -266,9 +266,13 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         soft = lower_arc_fade(xx, yy, cx, cy, a, b) * (1.0 if soft is None else soft)
     if soft is not None:
         fade = soft if fade is None else fade * soft
-    # (Not where the skull's outline or its lower arc ends it: seen from above, that is often short
-    # of the front scalp, and a line moved up to it took the front of upright heads off the design.)
-    front_cut = None if brow_cut is None else (brow_cut - 0.075 * b) / f  # half of the brows' fade
+    # Where a face no detector found ends the scalp: half way down that fade, and never in the skull's
+    # upper half (creases high up would lift the line off the head). Not where the skull's outline or
+    # its lower arc ends it: seen from above, that is often short of the front scalp, and a line moved
+    # up to it took the front of upright heads off the design.
+    front_cut = None
+    if brow_cut is not None and min(edges) - 0.075 * b > cy - 0.5 * b:
+        front_cut = (min(edges) - 0.075 * b) / f
     return Scalp(mask, face_mask, f, ((cx / f, cy / f), (a / f, b / f)), face_dir, share, fade, front_cut)
 
 

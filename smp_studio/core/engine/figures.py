@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from smp_studio.core.analysis.eye_scale import EYES_BEHIND_SCALP
+from smp_studio.core.analysis.scalp import HEAD_LENGTH_MM
 from smp_studio.core.engine.dots import transition
+from smp_studio.core.model.scale import HEAD_BREADTH_MM
 from smp_studio.core.model.settings import Settings
 
 #: Largest scalp area (cm²) a single photo can show; beyond it the scale is suspect.
@@ -96,15 +99,18 @@ def figures(sim) -> Figures:
                         f"(about {skull_cm2:.0f} cm²): check the scar or scalp mask.")
     breadth_cm = 2 * a / scale.px_per_mm / 10
     lo, hi = BREADTH_CM
-    if scale.source == "head" and sim.face is not None and total:
-        # A face was found, yet its eyes would make the head far broader than an adult's: they lie
+    side = s.view in ("side", "left", "right")  # (the skull fit reads the head's length there)
+    adult_cm, size = (HEAD_LENGTH_MM if side else HEAD_BREADTH_MM) / 10, "long" if side else "wide"
+    eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10 if sim.face is not None else 0.0
+    if scale.source == "head" and eyes_cm > EYES_BEHIND_SCALP * adult_cm and total:
+        # A face was found, yet its eyes would make the head far larger than an adult's: they lie
         # farther from the camera than the bowed scalp (eye_scale.scalp_scale), and the head's own
-        # breadth set the scale instead.
-        eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10
+        # size set the scale instead.
         warnings.append(f"The head is bowed toward the camera: its eyes are farther away than its scalp, and at "
-                        f"their scale the head would be {eyes_cm:.0f} cm wide (adults: about 15 cm). The area is "
-                        f"measured at the head's own breadth instead; calibrate on the scalp for an exact quote.")
-        note = "the photo looks down on a bowed head: measured at the head's own breadth (about 15 cm)"
+                        f"their scale the head would be {eyes_cm:.0f} cm {size} (adults: about {adult_cm:.0f} cm). "
+                        f"The area is measured at the head's own size instead; calibrate on the scalp for an "
+                        f"exact quote.")
+        note = f"the photo looks down on a bowed head: measured at the head's own size (about {adult_cm:.0f} cm {size})"
     elif not lo <= breadth_cm <= hi and total:
         warnings.append(f"At this scale the head would be {breadth_cm:.0f} cm wide (adults: about 15 cm): "
                         "the area and impression count are likely wrong; check the calibration.")

@@ -238,8 +238,8 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     big = max(3.0, 6.0 * px * w / W)
     low = wide_blur(g * rs, big) / np.maximum(wide_blur(rs, big), 1e-3)
     lit = (rs > 0.5) & bare if veiled else rs > 0.5
-    ref_l = float(np.median(low[lit])) if lit.any() else 1.0
-    skin *= (np.clip(low / max(ref_l, 1.0), 0.6, 1.3) ** 0.5)[..., None]
+    if lit.any():  # (with no skin in that light to compare with, the fill's light is left as learnt)
+        skin *= (np.clip(low / max(float(np.median(low[lit])), 1.0), 0.6, 1.3) ** 0.5)[..., None]
     hair = np.array(hair_rgb, np.float32)
     # This head's own hair: the darker strand pixels of what is clipped (full-resolution pixels, as
     # strands are a pixel or two wide; a sparse sample of them is plenty).

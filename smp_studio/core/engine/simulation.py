@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from smp_studio.core.analysis.edits import scalp_with_edits, with_edits
-from smp_studio.core.analysis.eye_scale import face_scale, scalp_scale
+from smp_studio.core.analysis.eye_scale import eyes_scale, photo_scale
 from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
 from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
@@ -143,29 +143,18 @@ class Simulation(Views):
     @property
     @per_design
     def scale(self) -> Scale:
-        """Pixels per mm on the scalp: given or calibrated, else the eyes' (see ``scalp_scale``), else the skull's."""
-        def stage(s, seg, face, scalp):
-            if s.px_per_mm is not None:
-                return Scale(s.px_per_mm, s.scale_source)
-            if isinstance(face, Face):
-                eyes = face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
-                return scalp_scale(eyes, scalp.estimated_scale(s.view)) if scalp.mask.any() else eyes
-            if scalp.mask.any():
-                # The skull, not the head cut's outline: ears, neck and shoulders would inflate the breadth.
-                return scalp.estimated_scale(s.view)
-            return seg.estimated_scale()
-
-        if self.settings.px_per_mm is not None:
-            return self._memo.get("scale", stage, self.settings, None, None, None)
-        return self._memo.get("scale", stage, self.settings, self.segmentation, self.face, self.found_scalp)
+        """Pixels per mm on the scalp (see :func:`~smp_studio.core.analysis.eye_scale.photo_scale`)."""
+        if self.settings.px_per_mm is not None and self.settings.scale_source != "iris":
+            return self._memo.get("scale", photo_scale, self.settings, None, None, None)
+        return self._memo.get("scale", photo_scale, self.settings, self.segmentation, self.face, self.found_scalp)
 
     @property
     def face_scale(self) -> Scale:
-        """The scale at the face, for rules measured on it: the eyes' own, unless the artist set one."""
+        """The scale at the face, for rules measured on it: the eyes' own, unless the artist drew or typed one."""
         s, face = self.settings, self.face
-        if s.px_per_mm is not None or not isinstance(face, Face):
+        if not isinstance(face, Face) or (s.px_per_mm is not None and s.scale_source in ("calibrated", "given")):
             return self.scale
-        return face_scale(face, iris_diameter_mm=s.iris_diameter_mm, interpupillary_mm=s.interpupillary_mm)
+        return eyes_scale(face, s)
 
     @property
     @per_design
