@@ -297,17 +297,23 @@ def _mesh_from_detection(img, det, evidence, tried, presence):
     if not believable(mesh, p, evidence):
         return None
     for _ in range(2):  # re-crop on the mesh itself, as MediaPipe's tracker does
-        xy = mesh[:, :2]
-        lo, hi = xy.min(0), xy.max(0)
-        a, b = xy[33], xy[263]
-        angle = math.atan2(b[1] - a[1], b[0] - a[0])
-        R = np.array([[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]])
-        local = (xy - (lo + hi) / 2) @ R.T
-        ext = local.max(0) - local.min(0)
-        center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
-        mesh, p = fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
+        mesh, p = recrop(img, mesh)
         presence.append(p)
     return mesh if believable(mesh, p, evidence) else None
+
+
+def recrop(img: np.ndarray, mesh: np.ndarray):
+    """The mesh network run again on a crop around ``mesh`` (turned with its eye line), as
+    MediaPipe's tracker does: the mesh and the network's presence score."""
+    xy = mesh[:, :2]
+    lo, hi = xy.min(0), xy.max(0)
+    a, b = xy[33], xy[263]
+    angle = math.atan2(b[1] - a[1], b[0] - a[0])
+    R = np.array([[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]])
+    local = (xy - (lo + hi) / 2) @ R.T
+    ext = local.max(0) - local.min(0)
+    center = (lo + hi) / 2 + ((local.max(0) + local.min(0)) / 2) @ R
+    return fm.run_mesh(img, center, float(max(ext)) * 1.5, angle)
 
 
 def _make_face(mesh, pupils, diams, score) -> Face:

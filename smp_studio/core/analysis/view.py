@@ -1,6 +1,6 @@
 """Which way the camera looked: front, top-down, back, left or right.
 
-Four cues, in order, all hand-set (nothing is fitted to photos):
+Five cues, in order, all hand-set (nothing is fitted to photos):
 
 1. A face the mesh confirms (:func:`~smp_studio.core.analysis.face.find_face`)
    means a front view, or a side view when it is turned well away.
@@ -13,7 +13,10 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
 3. The mesh network's own presence score on the crops the face search ran
    (its seeds stretch a face looking down upright): the brows and eyes of
    a face looking down, a front view the mesh cannot fit.
-4. Otherwise a back view or a top-down one, by five hand-set cues voting
+4. A face looking down too far (lids lowered, eyes hardly darker than the
+   skin) for the search to believe, on which the mesh still stays when its
+   crop moves (:mod:`~smp_studio.core.analysis.downcast`): a front view.
+5. Otherwise a back view or a top-down one, by five hand-set cues voting
    (:data:`BACK_CUES`): the head's outline running off the frame's bottom
    edge (a neck), its hollows beside a neck, bare skin across the middle,
    and from the person's outline (MediaPipe's selfie segmentation,
@@ -22,53 +25,39 @@ Four cues, in order, all hand-set (nothing is fitted to photos):
    five say the back of a head.
 
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
-per view): front 66 %, top-down 85 %, back 78 %, left 92 %, right 88 % (82 %
-overall: 85 % on even-numbered subjects, on which the cues were set, 79 % on
-odd ones). Before the person's outline: top-down 77 %, back 71 %, 79 %
-overall (82 % and 76 %); before the head's outline 76 % (80 % and 72 %).
-Guesses at or above :data:`LOW_CONFIDENCE` (50 % of photos; 46 % before the
-person's outline) are right 99 % of the time; the studio asks about the
-rest. On the top-down and back photos the layout decides, each body cue
-alone is right about 4 times in 5 on either half of the subjects (each of
-the head's three 2 times in 3 to 3 in 4), all five together nearly 9 in 10.
-Fronts looking down so far that only the forehead and brows show are most of
-what is left: the mesh cannot fit them (nor upscaled, stretched, flipped or
-upside-down crops of the photo's lower part, tried), the mesh's presence on
-them is erratic, and nothing in the layout tells such a bald forehead from a
-crown (nor does the person's outline: how high the person reaches and where
-their middle sits part them about 2 times in 3 at best). Tried for top-down
-against back and not kept (each no better than 2 times in 3 on one half of
-the subjects or the other, or adding nothing to the five): the hair's
-direction low in the middle (a nape's hair runs down, a crown's hairline
-across), the outline's width low down and its fill of its enclosing circle,
-bumps of ears on the outline, the skin below the hair's lower edge against
-the hair's width, hair across the middle, the person's share outside the
-head (shoulders, clothes; 3 in 4 alone, fewer right on both halves beside
-the five), and where the brightest skin sits (a crown lit from above; no
-better than chance on one half or the other, for fronts against crowns too).
+per view): front 77 %, top-down 85 %, back 78 %, left 92 %, right 88 % (84 %
+overall: 88 % on even-numbered subjects, on which the layout's cues were
+set, 81 % on odd ones, on which the face looking down was). Before it: front 66 %, 82 % overall (85 % and 79 %);
+before the person's outline 79 %, before the head's 76 %. Guesses at or
+above :data:`LOW_CONFIDENCE` (50 % of photos) are right 99 % of the time;
+the studio asks about the rest. On the top-down and back photos the layout
+decides, each body cue alone is right about 4 times in 5 on either half of
+the subjects (each of the head's three 2 times in 3 to 3 in 4), all five
+together nearly 9 in 10. Fronts looking down so far that only the forehead
+and brows show are most of what is left: the mesh drifts on them, its
+presence is erratic, and nothing in the layout tells such a bald forehead
+from a crown. Tried against crowns and not kept (no better than 2 times in
+3 on one half of the subjects or the other): the detector on the photo or
+its lower part stretched upright (it scores crowns and backs as high), thin
+dark lines across the bottom (brows, closed eyes), skin chroma and texture
+below the forehead, the head's and the skin's width low down and the
+flatness of the skin's lower edge, the head's outline beyond the skull's
+fitted arc, and the person's outline (how high it reaches, its share at the
+sides). Tried for top-down against back and not kept: the hair's direction
+low in the middle, the outline's width low down and its fill of its
+enclosing circle, bumps of ears on the outline, the skin below the hair's
+lower edge, hair across the middle, the person's share outside the head,
+the brightest skin, Haar eye cascades, the detector's count of weak
+detections, hair whorls, the hair's share along the outline, skin-coloured
+ears beside it, and MediaPipe's pose landmarks (none found on close-ups).
 
 Opening a photo waits on this search, and a photo without a face costs the
-most: about 55 to 59 network forwards on a top-down or back photo of the
-development set (one for the person's outline), 32 on a side view (about 5 ms each; 62-66 and 56 while a
-face looking down was read from 9 crops low in the photo of its own rather
-than from the face search's crops, which find as many fronts and as few
-crowns, and while the scan for a profile read all 33 crops where only
-whether one reaches a threshold matters; 165 before the search was trimmed
-on the development set to what found faces there: see
+most: about 62 to 66 network forwards on a top-down or back photo of the
+development set (one for the person's outline, about 7 for a face looking
+down), 33 on a side view (about 5 ms each; 165 before the search was
+trimmed on the development set to what found faces there: see
 :data:`~smp_studio.core.analysis.face.SEEDS` and :data:`SCAN_ANGLES`). A
 profile's face search skips the places a face looking down usually is.
-Also tried and not kept (on the photos left to the layout, none better
-than the cues above, on either half of the subjects): OpenCV's Haar eye
-cascades (pairs of eyes only where the mesh already finds the face), the
-detector's count of weak detections, hair whorls (where the hair's
-direction turns round a point), the hair's share along the outline's top,
-sides and bottom, skin-coloured ears beside the outline, the skin's
-side against the hair's and the person's outline off the frame's middle
-(low down or all over; chance on one half) for side views the detector
-missed, and
-MediaPipe's pose landmarks on the whole photo (they never find a pose on
-these close-ups: every point "visible" on every view; its pose detector,
-which would place their crop, does not load in OpenCV 4.14: DENSIFY).
 """
 
 from __future__ import annotations
@@ -80,6 +69,7 @@ import numpy as np
 
 from smp_studio.core.analysis import face_models as fm
 from smp_studio.core.analysis.body import body_features, outline_features, person_grid
+from smp_studio.core.analysis.downcast import STEADY_DRIFT, downcast_drift
 from smp_studio.core.analysis.face import Face, search_face
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, segment
 
@@ -183,6 +173,11 @@ def decide(features: dict, face: Face | None) -> ViewGuess:
         # Part of a face the mesh believes in low in the frame and upright, but neither a face
         # that looks at the camera nor a profile: a front view looking down, brows and eyes at
         # the bottom of the photo.
+        return ViewGuess("front", 0.5, None)
+    if features.get("downcast_drift", np.inf) <= STEADY_DRIFT:
+        # A mesh that stays on brows, eyes and nose low in the frame when its crop moves, its eyes
+        # no lighter than the skin around them: a face looking down (lids lowered) the search
+        # could not believe (:mod:`~smp_studio.core.analysis.downcast`).
         return ViewGuess("front", 0.5, None)
     # No face at all: top-down or back. Hair across the middle and little skin there is the
     # back of a head; the confidences stay below LOW_CONFIDENCE (these guesses are right about
@@ -292,7 +287,13 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         # three-quarter view): the scan stops there.
         enough = PROFILE_PRESENCE if nose_out else SIDE_PRESENCE
         features["presence"] = face_presence(small, enough=enough)[0] if anywhere else searched
-    return decide(features, face)
+    guess = decide(features, face)
+    if guess.view in ("topdown", "back") and guess.uncertain:
+        # Only a photo left to the layout pays for the look for a face looking down (up to 42
+        # forwards; the sure backs, on which every cue agrees, skip it).
+        features["downcast_drift"] = downcast_drift(small)
+        guess = decide(features, face)
+    return guess
 
 
 #: Parts of the photo the detector reads (x0, y0, x1, y1 as shares): it sees 128 px, and a
