@@ -8,6 +8,7 @@ against its local density so that session ``k`` shows exactly the dots with
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -32,7 +33,8 @@ class Dots:
     size_mm : ndarray float32 (N,)
         Healed diameter.
     opacity : ndarray float32 (N,)
-        Healed peak opacity before dilution, 0..1.
+        Healed peak opacity before dilution, about 0..1 (a wide dot's fainter when its ink
+        does not grow with its area: ``Settings.ink_size_power``).
     q : ndarray float32 (N,)
         Session rank: the dot is placed by session ``k`` if ``q < fraction_k``.
     depth_mm : ndarray float32 (N,)
@@ -47,6 +49,9 @@ class Dots:
     index : ndarray int64 (N,), optional
         Which of the placement's candidates each dot is (in increasing order),
         so a hairline drag can redo the dots near the line alone.
+    spread_opacity : ndarray float32 (N,), optional
+        The opacity of the dot's soft spread (``Settings.spread_evenness``; None: its own
+        ``opacity``).
     """
 
     xy: np.ndarray
@@ -57,6 +62,7 @@ class Dots:
     satellite: np.ndarray
     shape: np.ndarray | None = None
     index: np.ndarray | None = None
+    spread_opacity: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.xy)
@@ -65,7 +71,8 @@ class Dots:
         """The dots ``keep`` picks (a boolean mask or indices)."""
         keep = np.flatnonzero(keep) if keep.dtype == bool else keep
         return Dots(*(None if a is None else take_rows(a, keep) for a in (
-            self.xy, self.size_mm, self.opacity, self.q, self.depth_mm, self.satellite, self.shape, self.index)))
+            self.xy, self.size_mm, self.opacity, self.q, self.depth_mm, self.satellite, self.shape, self.index,
+            self.spread_opacity)))
 
     def for_session(self, settings: Settings) -> "Dots":
         """The dots placed by the end of ``settings.session``."""
@@ -202,12 +209,22 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     if len(xy) == 0:
         return empty
     size = settings.dot_size_mm * size_f * v["size"]
-    opacity = op_f * v["op"] * (1 + 0.5 * settings.patchiness * v["patch_o"])
-    opacity = np.where(v["faded"], opacity * v["fade"], opacity)
+    hand = op_f * (1 + 0.5 * settings.patchiness * v["patch_o"])  # what a dot shares with its neighbours
     if zone.scar:
         # Scar tissue is paler and holds pigment less evenly (shared/domain.md).
-        opacity = opacity * settings.scar_uptake * v["uptake"]
-    opacity = np.clip(opacity, 0.05, 1.0)
+        hand = hand * settings.scar_uptake * v["uptake"]
+    opacity = np.clip(hand * np.where(v["faded"], v["op"] * v["fade"], v["op"]), 0.05, 1.0)
+    # A dot that healed wider than the design's size spread the needle's ink thinner: its ink grows
+    # as its size to ``ink_size_power`` (2: with its area), scaled to keep the design's mean ink.
+    # With the area, the wide dots' tail (a lognormal twice as wide as the sizes) reads as dark
+    # specks that clump where two or three meet: issue 10's "pepper" at arm's length.
+    thin, mean_ink = ink_draws(settings)
+    if settings.ink_size_power != 2.0:
+        opacity = opacity * (thin / np.maximum(v["size"], 1.0) ** (2.0 - settings.ink_size_power))
+    # The soft spread greys the skin between dots, for ``spread_evenness`` of it with the ink a dot
+    # of this place holds on average, not this dot's own (which its core still shows).
+    e = settings.spread_evenness
+    spread_opacity = None if e == 0 else (1 - e) * opacity + e * hand * (mean_ink / v["size"] ** 2)
     # A dot the photo's edge would cut in half is not drawn: the zone ends where the scalp does.
     r_px = 0.5 * size * scale.px_per_mm
     H, W = zone.weight.shape[0] / zone.factor, zone.weight.shape[1] / zone.factor
@@ -216,6 +233,7 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
         whole = np.flatnonzero(whole)
         xy, rank, density, depth, size, opacity, index = (take_rows(a, whole) for a in (
             xy, rank, density, depth, size, opacity, index))
+        spread_opacity = None if spread_opacity is None else spread_opacity[whole]
         v = {k: take_rows(a, whole) for k, a in v.items()}
     dist = np.where(v["doubled"], v["dbl_dist"], v["dist"])
     sat_w = np.where(v["doubled"], v["dbl_w"], v["sat_w"])
@@ -223,7 +241,35 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     shape = _shapes(xy, settings, field, v["elong"], v["turn"], v["wobble"])
     f32 = np.float32
     return Dots(xy.astype(f32), size.astype(f32), opacity.astype(f32), (rank / density).astype(f32),
-                depth.astype(f32), sat.astype(f32), shape, index)
+                depth.astype(f32), sat.astype(f32), shape, index,
+                None if spread_opacity is None else spread_opacity.astype(f32))
+
+
+@functools.lru_cache(maxsize=64)
+def _ink_draws(op_var: float, faded: float, size_var: float, power: float) -> tuple[float, float]:
+    rng = np.random.default_rng(0)  # fixed: the same design gives the same dots in any box
+    n = 1 << 16
+    op = rng.normal(1.0, op_var, n)
+    op = np.clip(np.where(rng.random(n) < faded, op * rng.uniform(0.15, 0.55, n), op), 0.05, 1.0)
+    size = np.clip(np.exp(rng.normal(0, size_var, n)), 0.5, 1.4)
+    ink = op * size * size
+    thinned = ink / np.maximum(size, 1.0) ** (2.0 - power)
+    return float(ink.mean() / thinned.mean()), float(ink.mean())
+
+
+def ink_draws(settings: Settings) -> tuple[float, float]:
+    """What keeps the design's mean ink when wide dots spread theirs thinner (``ink_size_power``),
+    and a dot's mean ink (peak opacity times its size squared, in the design's units) over its
+    own random draws (strength, fading, size, as ``place_dots`` draws them).
+
+    >>> k, ink = ink_draws(Settings(ink_size_power=2.0))
+    >>> k, ink == ink_draws(Settings(ink_size_power=1.0))[1]
+    (1.0, True)
+    >>> 1.0 < ink_draws(Settings(ink_size_power=1.0))[0] < 1.2 and 0.7 < ink < 1.2
+    True
+    """
+    return _ink_draws(float(settings.opacity_variation), float(settings.faded_fraction),
+                      float(settings.size_variation), float(settings.ink_size_power))
 
 
 def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, wobble) -> np.ndarray:

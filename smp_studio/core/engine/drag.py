@@ -83,5 +83,7 @@ def patch_dots(dots: Dots, zone: Zone, candidates: Candidates, settings: Setting
     # Both are in candidate order: slot the new dots in among the kept ones.
     at = np.searchsorted(kept.index, fresh_index)
     fields = ("xy", "size_mm", "opacity", "q", "depth_mm", "satellite", "shape")
+    spread = None if kept.spread_opacity is None or fresh.spread_opacity is None else insert_rows(
+        kept.spread_opacity, at, fresh.spread_opacity)
     return Dots(*(insert_rows(getattr(kept, k), at, getattr(fresh, k)) for k in fields),
-                np.insert(kept.index, at, fresh_index))
+                np.insert(kept.index, at, fresh_index), spread)

@@ -35,10 +35,12 @@ from smp_studio.core.model.settings import Settings
 #: How much of a clipped highlight's lost shine is assumed over pigment.
 CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
-#: Cores' ink is calibrated on a sharp photo (blur 1/12 mm: 12 px/mm, 1 px); on a softer one a core
-#: keeps up to 1.6 times it, taken from the spread, so its dots still read as dots (README, Realism).
+#: Cores' ink is calibrated on a sharp photo (blur 1/12 mm: 12 px/mm, 1 px); on a softer one a core keeps
+#: up to 2.6 times it, taken from the spread, so its dots still read as dots (README, Realism), drawn
+#: CORE_DETAIL times as wide as the skin's detail allows: the spread's ink comes with some of its softness.
 CORE_REF_BLUR_MM = 1.0 / 12.0
-CORE_BLUR_KEEP = 1.6
+CORE_BLUR_KEEP = 2.6
+CORE_DETAIL = 1.3
 BAND = 96  # rows composited at a time
 THREADS = True
 STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
@@ -142,14 +144,11 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     occlusion : bool, keyword-only
         Hide pigment under hair strands that lie over it.
     visibility : ndarray float32 (h, w), optional, keyword-only
-        How much skin shows at each output pixel (1 bare .. 0 covered by
-        dense hair), in the view's geometry; pigment only shows through skin.
+        How much skin shows at each output pixel (1 bare .. 0 covered by dense hair), in the view's geometry.
     look : PhotoLook, optional, keyword-only
-        The photo's own blur and grain (``photolook.estimate_look``): the
-        pigment is drawn no sharper and no cleaner than the photo.
+        The photo's own blur and grain (``photolook.estimate_look``): pigment no sharper than the photo.
     skin : list of ndarray float32 (h, w), optional, keyword-only
-        ``skin.skin_factors`` of the whole of ``base`` when already known (they
-        depend on the photo alone: a drag re-renders the same view many times).
+        ``skin.skin_factors`` of the whole of ``base`` when known (a drag re-renders one view many times).
 
     Returns
     -------
@@ -172,7 +171,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         major = minor = np.ones(len(r))
     reach = r * (3 * SIGMA_PER_RADIUS * (1.5 + st["soft"]) * major + np.maximum(np.abs(sat[:, 0]), np.abs(sat[:, 1])))
     optical = max(look.blur_sigma * s, MIN_SIGMA)
-    floor = look.detail_sigma * s  # no dot sharper than the bare skin's own detail, where that is softer
+    detail = look.detail_sigma * CORE_DETAIL
+    floor = detail * s  # no dot sharper than the bare skin's own detail (and its softness), where softer
     # The soft spread (light scattered in the skin): one width, set by the design, not by the dots in view.
     typical = settings.dot_size_mm * 0.5 * st["size"] * scale.px_per_mm * s * SIGMA_PER_RADIUS
     halo = float(np.sqrt((settings.spread_mm * scale.px_per_mm * s) ** 2 + (typical * st["soft"]) ** 2 + optical**2))
@@ -181,9 +181,11 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     if not inside.any():
         return base.copy()
     opacity = dots.opacity
+    spread_op = dots.spread_opacity  # None: the spread holds the dot's own ink
     if not inside.all():  # (a whole-image render skips the gathers)
         keep = np.flatnonzero(inside)
-        p, sat, axis, r, major, minor, opacity = (take_rows(x, keep) for x in (p, sat, axis, r, major, minor, opacity))
+        p, sat, axis, r, major, minor, opacity, spread_op = (None if x is None else take_rows(x, keep) for x in (
+            p, sat, axis, r, major, minor, opacity, spread_op))
     density = opacity * st["opacity"] * pigment.strength * pigment.reach * HEALED_DENSITY
 
     # Region of interest in output pixels, and a padded one to accumulate in so that
@@ -235,10 +237,13 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # A soft photo spreads a core's ink over sig² + blur²: the core keeps up to CORE_BLUR_KEEP times
     # its ink there, so its dots still read as dots (at the photo's own size: a preview reads as the export).
     sig_native, blur_native, ref = sig / s, max(look.blur_sigma, MIN_SIGMA), CORE_REF_BLUR_MM * scale.px_per_mm
-    kept = core * np.clip(np.maximum(sig_native**2 + blur_native**2, look.detail_sigma**2) / (sig_native**2 + ref**2),
-                          1.0, CORE_BLUR_KEEP)
-    # The same ink in all (the treated area greys alike from afar): what the cores keep, the spread gives up.
-    halo_ink = np.maximum(ink * spread - (kept - core), 0.0)
+    held = np.clip(np.maximum(sig_native**2 + blur_native**2, detail**2) / (sig_native**2 + ref**2), 1, CORE_BLUR_KEEP)
+    kept = core * held
+    # The same ink in all (the treated area greys alike from afar): what the cores keep, the spread gives up. Where
+    # the photo's blur merges the dots, the spread holds a dot's mean ink there (no clump of a few strong ones).
+    if spread_op is not None:
+        ink_s = ink * (1.0 + (held - 1.0) / (CORE_BLUR_KEEP - 1.0) * (spread_op / np.maximum(opacity, 1e-6) - 1.0))
+    halo_ink = np.maximum((ink if spread_op is None else ink_s) * spread - (kept - core), 0.0)
     core = kept
     # A dark core saturates (light let through can only fall to zero); shrunk below
     # the photo's blur in a preview it would not, and would read darker than the

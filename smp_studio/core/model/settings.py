@@ -58,6 +58,8 @@ RANGES = {
     "dot_elongation": (1.0, 3.0),
     "dot_spread": (0.0, 0.8),
     "spread_mm": (0.1, 1.5),
+    "ink_size_power": (1.0, 2.0),
+    "spread_evenness": (0.0, 1.0),
     "faded_fraction": (0.0, 0.6),
     "doubled_fraction": (0.0, 0.3),
     "patchiness": (0.0, 0.6),
@@ -117,6 +119,13 @@ class Settings:
     dot_elongation: float = 1.45
     dot_spread: float = 0.72
     spread_mm: float = 0.7
+    # How a dot that healed wider than the design's size holds its ink (1: the needle's one deposit
+    # spread thinner; 2: more ink, with its area), and how much of the spread holds the mean ink of
+    # a dot at its place rather than the dot's own where the photo's blur merges the dots (1: they
+    # vary in their cores only). Both keep the stubble shadow even at arm's length: with the area
+    # and the dot's own ink, two or three strong dots side by side read as one dark clump (pepper).
+    ink_size_power: float = 1.0
+    spread_evenness: float = 1.0
     faded_fraction: float = 0.15
     doubled_fraction: float = 0.05
     patchiness: float = 0.18
