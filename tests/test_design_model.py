@@ -121,6 +121,10 @@ def test_a_dragged_line_gives_the_zone_and_dots_of_a_fresh_start(front, treatmen
     np.testing.assert_array_equal(dots.xy, fresh.dots.xy)
     np.testing.assert_allclose(dots.opacity, fresh.dots.opacity, atol=1e-5)
     np.testing.assert_allclose(dots.shape, fresh.dots.shape, atol=1e-5)  # sampled in other batches: to the last bit
+    # The soft spread's ink, evened out among neighbours, is patched alike (else it would fall back to each dot's own).
+    assert (dots.spread_opacity is None) == (fresh.dots.spread_opacity is None)
+    if fresh.dots.spread_opacity is not None:
+        np.testing.assert_allclose(dots.spread_opacity, fresh.dots.spread_opacity, atol=1e-5)
     assert sim.figures().impressions == fresh.figures().impressions
     # A setting changed after the drag still reaches the zone it updated.
     sim.update(transition_mm=sim.settings.transition_mm + 6.0)

@@ -266,8 +266,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         soft = lower_arc_fade(xx, yy, cx, cy, a, b) * (1.0 if soft is None else soft)
     if soft is not None:
         fade = soft if fade is None else fade * soft
-    # Where a face no detector found ends the scalp: half way down that fade, and never in the skull's
-    # upper half (creases high up would lift the line off the head). Not where the skull's outline or
+    # Where a face no detector found ends the scalp: half way down that fade, and not when that lies
+    # in the skull's top quarter (creases high up: the line would leave the head; it stays where the
+    # outline put it, and the artist moves it). Not where the skull's outline or
     # its lower arc ends it: seen from above, that is often short of the front scalp, and a line moved
     # up to it took the front of upright heads off the design.
     front_cut = None

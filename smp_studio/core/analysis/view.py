@@ -289,8 +289,8 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
         features["presence"] = face_presence(small, enough=enough)[0] if anywhere else searched
     guess = decide(features, face)
     if guess.view in ("topdown", "back") and guess.uncertain:
-        # Only a photo left to the layout pays for the look for a face looking down (up to 42
-        # forwards; the sure backs, on which every cue agrees, skip it).
+        # Only a photo left to the layout pays for the look for a face looking down (up to 14
+        # forwards, about 6 when its eyes are lighter than the skin; the sure backs skip it).
         features["downcast_drift"] = downcast_drift(small)
         guess = decide(features, face)
     return guess

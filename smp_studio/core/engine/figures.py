@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smp_studio.core.analysis.eye_scale import EYES_BEHIND_SCALP
+from smp_studio.core.analysis.eye_scale import BOWED_PITCH, EYES_BEHIND_SCALP
 from smp_studio.core.analysis.scalp import HEAD_LENGTH_MM
 from smp_studio.core.engine.dots import transition
 from smp_studio.core.model.scale import HEAD_BREADTH_MM
@@ -101,7 +101,8 @@ def figures(sim) -> Figures:
     lo, hi = BREADTH_CM
     side = s.view in ("side", "left", "right")  # (the skull fit reads the head's length there)
     adult_cm, size = (HEAD_LENGTH_MM if side else HEAD_BREADTH_MM) / 10, "long" if side else "wide"
-    eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10 if sim.face is not None else 0.0
+    bowed = getattr(sim.face, "pitch", 0.0) >= BOWED_PITCH  # (None, or a face upright: no)
+    eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10 if bowed else 0.0
     if scale.source == "head" and eyes_cm > EYES_BEHIND_SCALP * adult_cm and total:
         # A face was found, yet its eyes would make the head far larger than an adult's: they lie
         # farther from the camera than the bowed scalp (eye_scale.scalp_scale), and the head's own
