@@ -26,9 +26,9 @@ BUZZ_UNEVEN = (0.06, 0.11)
 #: as well as the short one runs on over centimetres: long hair.
 LINE_MM = (1.5, 6.0)
 #: The texture's share left along ``LINE_MM[1]`` over that along ``LINE_MM[0]`` (in its best way of
-#: four), from which it is less a buzz, and at which none: devdata's buzz cuts 0.55-0.62 (a blurred
-#: one 0.66), the bundled fair-hair sample's long strands 0.75, the crown sample's ring 0.65.
-LONG_TEXTURE = (0.64, 0.72)
+#: four), from which it is less a buzz, and at which none: devdata's buzz cuts 0.52-0.64, the bundled
+#: fair-hair sample's long strands 0.75 (the crown sample's dark ring, 0.65, is too dark to be a buzz).
+LONG_TEXTURE = (0.66, 0.74)
 #: A buzz's grain is faint: its shafts are finer than the photo's pixels. Its detail finer than half a
 #: millimetre is at most this share of its lightness (devdata's buzz cuts 0.02-0.08), from which it is
 #: less one and at which none: coarse strands of the hair's full contrast lie on the skin, long.
