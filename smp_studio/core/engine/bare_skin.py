@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.engine.buzz import BUZZ_WIDE_MM, buzz_share
+
 WORK = 768  # long side of the working image for the skin fill
 
 
@@ -154,7 +156,7 @@ def dilate_disc(a: np.ndarray, d: int) -> np.ndarray:
 
 
 def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
-                  strands: np.ndarray | None = None) -> np.ndarray:
+                  strands: np.ndarray | None = None, keep_buzz: bool = False) -> np.ndarray:
     """How much the photo looks like hair, not skin, where ``hair`` (working size) says hair (0..1).
 
     Hair is darker than the bare skin beside it, and often greyer (less
@@ -164,7 +166,8 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     skin filled in from the bald pixels around. Lighter or only greyer than
     the skin is hair (white or grey) only where ``strands`` (0..1, working
     size) are seen, and away from a shine (lighter and greyer too, but a
-    near-white spot).
+    near-white spot). With ``keep_buzz``, hair already buzzed short is not
+    hair to clip either (:func:`~smp_studio.core.engine.buzz.buzz_share`).
 
     >>> img = np.full((80, 80, 3), (150, 100, 70), np.uint8); img[20:60, 20:40] = (20, 18, 16)
     >>> img[20:60, 45:65] = (135, 90, 62)  # a slightly darker blotch of the same skin
@@ -214,6 +217,11 @@ def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float
     shine = np.clip((shine - coarse_morphology(shine, cv2.MORPH_OPEN, SHINE_MAX_MM * mm) - 0.3) / 0.4, 0, 1)
     shine = cv2.dilate(shine, np.ones((3, 3), np.uint8), iterations=max(1, int(round(3.0 * mm))))
     ev *= 1.0 - shine
+    if keep_buzz:
+        # A buzz is one haircut over centimetres: scattered flecks of it in long hair are not kept,
+        # which would leave a patchwork of clipped and long hair.
+        buzz = buzz_share(darker, cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32), mm)
+        ev *= 1.0 - coarse_morphology(buzz, cv2.MORPH_OPEN, BUZZ_WIDE_MM * mm)
     # Decided over a few millimetres: a clipped patch never ends on a pixel's whim.
     ev = cv2.GaussianBlur(ev, (0, 0), max(1.0, 3.0 * mm))
     return ev if ev.shape[::-1] == out else cv2.resize(ev, out, interpolation=cv2.INTER_LINEAR)

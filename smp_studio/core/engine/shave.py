@@ -48,7 +48,8 @@ VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its s
 
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
                  around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
-                 bald: np.ndarray | None = None, fade: np.ndarray | None = None) -> np.ndarray:
+                 bald: np.ndarray | None = None, fade: np.ndarray | None = None,
+                 keep_buzz: bool = False) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
     With ``rgb``, sparse hair over the zone is clipped too where strands are
@@ -57,6 +58,9 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
     hull of the bald skin: the skull is convex and carries the bald skin, and
     this keeps a mis-segmented wall or shirt from being "shaved" into skin.
+    With ``keep_buzz`` (and ``rgb`` and ``bald``), hair already buzzed short
+    is left as it is (:mod:`~smp_studio.core.engine.buzz`): its own stubble
+    is the best there is.
     Within ``edge_mm`` of the head's outline only the hair clipped just
     inside it is, out to the outline (:func:`shave`, given the head, moves
     the outline in as clippers do): that rim is the same hair seen edge-on,
@@ -101,7 +105,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
             # One buzz clips thinning and dense hair alike: the gaps between patches of it close, so
             # the clipped scalp is one piece, never a patchwork of clipped and long hair; what in a
             # gap is bare skin (a blotch, a shine) is then kept by the hair evidence.
-            ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen)
+            ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen, keep_buzz=keep_buzz)
             hair = np.maximum(hair, coarse_morphology(hair, cv2.MORPH_CLOSE, 2 * CLOSE_MM * mm)) * ev
     if edge_mm > 0:
         inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
