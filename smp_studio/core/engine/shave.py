@@ -49,7 +49,7 @@ VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its s
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
                  around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
                  bald: np.ndarray | None = None, fade: np.ndarray | None = None,
-                 keep_buzz: bool = False) -> np.ndarray:
+                 keep_buzz: bool = True) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
     With ``rgb``, sparse hair over the zone is clipped too where strands are
@@ -58,9 +58,9 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
     hull of the bald skin: the skull is convex and carries the bald skin, and
     this keeps a mis-segmented wall or shirt from being "shaved" into skin.
-    With ``keep_buzz`` (and ``rgb`` and ``bald``), hair already buzzed short
-    is left as it is (:mod:`~smp_studio.core.engine.buzz`): its own stubble
-    is the best there is.
+    With ``keep_buzz`` (the default; it needs ``rgb`` and ``bald``), hair
+    already buzzed short is left as it is (:mod:`~smp_studio.core.engine.buzz`):
+    its own stubble is the best there is.
     Within ``edge_mm`` of the head's outline only the hair clipped just
     inside it is, out to the outline (:func:`shave`, given the head, moves
     the outline in as clippers do): that rim is the same hair seen edge-on,

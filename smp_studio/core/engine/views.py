@@ -52,8 +52,7 @@ class Views:
             soft = wide_blur(maps.room.astype(np.float32), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
             bald = seg.labels == BALD
             region = shave_region(seg.hair_density, seg.head_mask, maps.room, scale, around_mm=s.shave_around_mm,
-                                  rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1),
-                                  keep_buzz=True)
+                                  rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1))
             if painted is not None:  # what the artist marked as hair on the scalp is hair: clipped
                 region = np.maximum(region, painted_hair(painted, maps.room, scale))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
