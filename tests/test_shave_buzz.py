@@ -47,3 +47,18 @@ def test_a_head_already_buzzed_short_keeps_its_own_stubble_and_long_hair_is_stil
     detail = lambda a: np.abs(a - cv2.GaussianBlur(a, (0, 0), 2.0)).mean()  # noqa: E731
     assert detail(lum(out)[buzz]) > 0.8 * detail(lum(img)[buzz])  # no smooth patch in it
     assert lum(out)[long_hair].mean() > lum(img)[long_hair].mean() + 15  # skin shows where long hair was
+
+
+def test_devdata_a_lone_clipped_patch_in_a_buzzed_head_is_no_pale_hole(devdata):
+    """norwood5_left_007 is buzzed all over; one patch of it, taken for longer hair, was clipped
+    alone and filled in flat and pale: a hole in the buzz. Clippers take a whole head."""
+    from smp_studio.core.analysis.photo import load_photo
+    from smp_studio.core.io.opening import open_simulation
+
+    sim = open_simulation(load_photo(devdata / "scalp_photos" / "norwood5_left_007.jpg")).sim
+    shaved, region = sim.shaved()
+    patch = np.zeros(region.shape, bool)
+    patch[105:170, 300:365] = True  # where the patch was (clipped above 0.9 before)
+    grey = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2GRAY).astype(float)  # noqa: E731
+    assert region[patch].mean() < 0.2
+    assert abs(grey(shaved)[patch].mean() - grey(sim.photo.rgb)[patch].mean()) < 4

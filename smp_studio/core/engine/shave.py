@@ -15,6 +15,7 @@ import numpy as np
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
 from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
                                                 skin_texture, working_size)
+from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.outline import past_outline
 from smp_studio.core.engine.smoothing import wide_blur
@@ -107,6 +108,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
             # gap is bare skin (a blotch, a shine) is then kept by the hair evidence.
             ev = hair_evidence(rgb, hair, b > 0, mm, strands=seen, keep_buzz=keep_buzz)
             hair = np.maximum(hair, coarse_morphology(hair, cv2.MORPH_CLOSE, 2 * CLOSE_MM * mm)) * ev
+            if keep_buzz:  # (and a patch of it alone in the buzz kept round it is left too)
+                hair *= 1.0 - dilate_disc(lone_patches(hair, b > 0, mm), 2 * int(round(mm)) + 1)
     if edge_mm > 0:
         inside = cv2.distanceTransform(np.pad(head.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 5)[1:-1, 1:-1]
         edge_px = max(edge_mm * mm, 1e-3)
