@@ -73,8 +73,18 @@ def scalp_scale(eyes: Scale, head: Scale, *, pitch: float) -> Scale:
     >>> scalp_scale(Scale(2.3, "iris"), Scale(3.6, "head"), pitch=5).source  # upright: big hair, a hood
     'iris'
     """
-    bowed = pitch >= BOWED_PITCH and head.px_per_mm > EYES_BEHIND_SCALP * eyes.px_per_mm
-    return head if bowed else eyes
+    return head if bowed_head(eyes, head, pitch=pitch) else eyes
+
+
+def bowed_head(eyes: Scale, head: Scale, *, pitch: float) -> bool:
+    """Whether a face looking down ``pitch`` degrees has its eyes farther from the camera than
+    its scalp: at the ``eyes``' scale the head would be broader than :data:`EYES_BEHIND_SCALP`
+    times the adult head the ``head`` scale assumes (see :func:`scalp_scale`).
+
+    >>> bowed_head(Scale(2.3, "iris"), Scale(3.6, "head"), pitch=70), bowed_head(Scale(3.0), Scale(3.3), pitch=70)
+    (True, False)
+    """
+    return pitch >= BOWED_PITCH and head.px_per_mm > EYES_BEHIND_SCALP * eyes.px_per_mm
 
 
 def eyes_scale(face: Face, settings) -> Scale:

@@ -76,7 +76,8 @@ def head_frame(head_mask: np.ndarray, face_dir=(0.0, 1.0)) -> HeadFrame:
     return HeadFrame((float(center[0]), float(center[1])), (uhi - ulo) / 2, (vhi - vlo) / 2, (float(f[0]), float(f[1])))
 
 
-def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown", front_cut: float | None = None) -> Hairline:
+def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown",
+                      front_cut: float | None = None) -> Hairline:
     """Place a template hairline on the head.
 
     Parameters

@@ -268,9 +268,9 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         fade = soft if fade is None else fade * soft
     # Where a face no detector found ends the scalp: half way down that fade, and not when that lies
     # in the skull's top quarter (creases high up: the line would leave the head; it stays where the
-    # outline put it, and the artist moves it). Not where the skull's outline or
-    # its lower arc ends it: seen from above, that is often short of the front scalp, and a line moved
-    # up to it took the front of upright heads off the design.
+    # outline put it, and the artist moves it). Not where the skull's outline or its lower arc ends
+    # it: seen from above, that is often short of the front scalp, and a line moved up to it took
+    # the front of upright heads off the design.
     front_cut = None
     if brow_cut is not None and min(edges) - 0.075 * b > cy - 0.5 * b:
         front_cut = (min(edges) - 0.075 * b) / f

@@ -27,8 +27,9 @@ Five cues, in order, all hand-set (nothing is fitted to photos):
 Measured with ``tools/eval_view.py`` on the development set (465 photos, 93
 per view): front 77 %, top-down 85 %, back 78 %, left 92 %, right 88 % (84 %
 overall: 88 % on even-numbered subjects, on which the layout's cues were
-set, 81 % on odd ones, on which the face looking down was). Before it: front 66 %, 82 % overall (85 % and 79 %);
-before the person's outline 79 %, before the head's 76 %. Guesses at or
+set, 81 % on odd ones, on which the face looking down was). Before it:
+front 66 %, 82 % overall (85 % and 79 %); before the person's outline 79 %,
+before the head's 76 %. Guesses at or
 above :data:`LOW_CONFIDENCE` (50 % of photos) are right 99 % of the time;
 the studio asks about the rest. On the top-down and back photos the layout
 decides, each body cue alone is right about 4 times in 5 on either half of

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smp_studio.core.analysis.eye_scale import BOWED_PITCH, EYES_BEHIND_SCALP
+from smp_studio.core.analysis.eye_scale import bowed_head
 from smp_studio.core.analysis.scalp import HEAD_LENGTH_MM
 from smp_studio.core.engine.dots import transition
 from smp_studio.core.model.scale import HEAD_BREADTH_MM
@@ -101,12 +101,12 @@ def figures(sim) -> Figures:
     lo, hi = BREADTH_CM
     side = s.view in ("side", "left", "right")  # (the skull fit reads the head's length there)
     adult_cm, size = (HEAD_LENGTH_MM if side else HEAD_BREADTH_MM) / 10, "long" if side else "wide"
-    bowed = getattr(sim.face, "pitch", 0.0) >= BOWED_PITCH  # (None, or a face upright: no)
-    eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10 if bowed else 0.0
-    if scale.source == "head" and eyes_cm > EYES_BEHIND_SCALP * adult_cm and total:
+    pitch = getattr(sim.face, "pitch", 0.0)  # (None, or a face without a pose: not bowed)
+    if scale.source == "head" and bowed_head(sim.face_scale, scale, pitch=pitch) and total:
         # A face was found, yet its eyes would make the head far larger than an adult's: they lie
         # farther from the camera than the bowed scalp (eye_scale.scalp_scale), and the head's own
         # size set the scale instead.
+        eyes_cm = 2 * a / sim.face_scale.px_per_mm / 10
         warnings.append(f"The head is bowed toward the camera: its eyes are farther away than its scalp, and at "
                         f"their scale the head would be {eyes_cm:.0f} cm {size} (adults: about {adult_cm:.0f} cm). "
                         f"The area is measured at the head's own size instead; calibrate on the scalp for an "
