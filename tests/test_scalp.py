@@ -412,3 +412,29 @@ def test_over_a_face_looking_down_the_template_is_drawn_where_the_pigment_begins
     front = np.percentile(ys[np.abs(sim.dots.xy[:, 0] - line[:, 0].mean()) < 20], 99)
     assert line[:, 1].max() < band - 0.15 * 0.38 * 400  # off the forehead above the brows
     assert abs(line[:, 1].max() - front) < 0.06 * 400, (view, line[:, 1].max(), front)
+
+
+def test_side_view_template_fills_a_receded_front_as_a_profile_hairline():
+    """Seen from the side, the template is a hairline in profile: up the temple, turning at the
+    frontotemporal corner, forward over the forehead to the outline. The bald front behind it,
+    where the client's hair has receded, is treated; in front of it the forehead is not."""
+    img, labels, _ = side_view()
+    H, W = labels.shape
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = 0.52 * W, 0.45 * H, 0.36 * W, 0.32 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    X, Y = (cx - xx) / a, (cy - yy) / b  # toward the face (left), up
+    rng = np.random.default_rng(5)
+    # Hair on the back of the skull up to a line receding from the crown to behind the ear.
+    _paint(img, labels, skull & (X < -0.05 - 0.2 * Y) & (Y > -0.35), HAIR, 3, rng, strands=True)
+    sim = Simulation(Photo.from_array(img), Settings(view="side", px_per_mm=2.0, hairline_template="mature"),
+                     segmentation=from_labels(labels, img))
+    line = sim.hairline.points
+    (fx, fy), (fa, fb) = sim.scalp.skull
+    lx, ly = (fx - line[:, 0]) / fa, (fy - line[:, 1]) / fb
+    assert lx[-1] > lx[0] and ly[-1] > ly[0]  # from the temple forward and up
+    assert abs(np.hypot(lx[-1], ly[-1]) - 1) < 0.05  # ending on the outline over the forehead
+    # The receded front of the top, up to the forehead, is treated (the frontal template turned on
+    # its side left all but its back edge).
+    assert _on(sim.dots, skull & (X > 0.45) & (Y > 0.6)) > 100
+    assert _on(sim.dots, skull & (X > 0.75) & (Y < 0.5)) == 0  # the forehead in front of the line

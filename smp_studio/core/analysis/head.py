@@ -112,4 +112,47 @@ def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown",
     return Hairline(pts, frame.face_dir, name)
 
 
-assert tuple(TEMPLATE_SHAPES) == TEMPLATES, "every template name in settings has one shape here"
+#: Templates seen from the side: (X, Y) per point in the skull fit's frame, X toward the face
+#: (1 = the fit's front edge) and Y up (1 = its top; the scalp ends at 0.28, the ear's top).
+#: The line runs up the temple from the sideburn, turns at the frontotemporal corner and runs
+#: forward over the forehead to the outline: a hairline seen in profile. Read off the natural
+#: lines of Norwood 2 profiles for the juvenile one; mature, conservative a little higher and
+#: further back at the corner, as seen from the front (shared/domain.md); feminine rounds the
+#: corner, edge-up squares it.
+SIDE_SHAPES = {
+    "juvenile": [(0.54, 0.12), (0.54, 0.32), (0.57, 0.43), (0.68, 0.51), (0.86, 0.56)],
+    "mature": [(0.48, 0.12), (0.48, 0.34), (0.52, 0.47), (0.63, 0.57), (0.80, 0.63)],
+    "conservative": [(0.42, 0.12), (0.42, 0.36), (0.46, 0.52), (0.57, 0.64), (0.72, 0.71)],
+    "feminine": [(0.57, 0.12), (0.58, 0.32), (0.63, 0.45), (0.73, 0.52), (0.87, 0.56)],
+    "edge-up": [(0.56, 0.12), (0.56, 0.44), (0.60, 0.50), (0.72, 0.53), (0.86, 0.55)],
+}
+
+
+def side_template(name: str, skull, face_dir) -> Hairline:
+    """A template hairline in profile, placed on the skull fit ``((cx, cy), (a, b))`` (photo pixels).
+
+    ``face_dir`` is (±1, 0): the side of the photo the face is on. The line
+    ends on the fit's outline over the forehead; what lies behind it (away
+    from the face) is treated.
+
+    Examples
+    --------
+    >>> h = side_template("mature", ((200.0, 200.0), (100.0, 110.0)), (1.0, 0.0))
+    >>> bool(h.points[-1, 0] > h.points[0, 0] > 200), bool(h.points[-1, 1] < h.points[0, 1])
+    (True, True)
+    >>> l = side_template("mature", ((200.0, 200.0), (100.0, 110.0)), (-1.0, 0.0))
+    >>> bool(abs(l.points[0, 0] - (400 - h.points[0, 0])) < 1e-9)  # mirrored for a face on the left
+    True
+    """
+    if name not in SIDE_SHAPES:
+        raise SettingsError(f"unknown hairline template {name!r}; choose one of {', '.join(SIDE_SHAPES)}")
+    (cx, cy), (a, b) = skull
+    sgn = 1.0 if face_dir[0] >= 0 else -1.0
+    xy = np.array(SIDE_SHAPES[name], float)
+    # The last point on the outline itself, however the fit's axes compare.
+    xy[-1, 0] = np.sqrt(max(1.0 - xy[-1, 1] ** 2, 0.0))
+    pts = np.column_stack([cx + sgn * xy[:, 0] * a, cy - xy[:, 1] * b])
+    return Hairline(pts, (sgn, 0.0), name)
+
+
+assert tuple(TEMPLATE_SHAPES) == TEMPLATES == tuple(SIDE_SHAPES), "every template name in settings has its shapes here"

@@ -19,7 +19,7 @@ from smp_studio.core.analysis.edits import scalp_with_edits, with_edits
 from smp_studio.core.analysis.eye_scale import eyes_scale, photo_scale
 from smp_studio.core.analysis.face import Face, find_face
 from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
-from smp_studio.core.analysis.head import HeadFrame, head_frame, template_hairline
+from smp_studio.core.analysis.head import HeadFrame, head_frame, side_template, template_hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
@@ -202,8 +202,9 @@ class Simulation(Views):
 
     @staticmethod
     def _side_template(s, scalp, seg) -> Hairline:
-        m = scalp.resized(seg.labels.shape) > 0.5
-        frame = head_frame(m if m.any() else seg.labels != BACKGROUND, scalp.face_dir)
+        if scalp.mask.any():
+            return side_template(s.hairline_template, scalp.skull, scalp.face_dir)
+        frame = head_frame(seg.labels != BACKGROUND, scalp.face_dir)
         return template_hairline(s.hairline_template, frame, view="side")
 
     @property
