@@ -97,6 +97,9 @@ def test_a_back_photo_offers_no_hairline_template_until_the_view_changes(win, qt
     assert not win.doc.history.can_undo
     choose(p.view, "topdown")
     assert win.doc.hairline is not None and p.template_apply.isEnabled() and p.mirror.isEnabled()
+    # From the side the hairline is seen in profile: no left half to mirror onto a right one.
+    choose(p.view, "left")
+    assert p.template_apply.isEnabled() and not p.mirror.isEnabled() and "profile" in p.mirror.toolTip()
 
 
 def test_bald_skin_painted_past_the_detected_scalp_is_treated(win, qtbot, samples_dir):

@@ -23,7 +23,7 @@ from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model import variants
 from smp_studio.core.model.labels import label_for
-from smp_studio.core.model.settings import Settings
+from smp_studio.core.model.settings import SIDE_VIEWS, Settings
 
 #: Brush classes: what the artist can paint. "Automatic" erases the corrections (the detection
 #: shows again there), "Erase scar" the painted scar: a slip of the brush is mended in place,
@@ -306,7 +306,7 @@ class Document(QObject):
         self.apply(self.design.with_template(name), f"Hairline template: {label_for('hairline_template', name)}")
 
     def _mirrored(self, h: Hairline) -> Hairline:
-        if not self.design.mirror:
+        if not self.design.mirror or self.settings.view in SIDE_VIEWS:  # a profile has no left and right half
             return h
         frame = self.sim.head_frame
         return h.mirrored(frame.center, keep="left", asymmetry_px=self.scale.mm_to_px(MIRROR_ASYMMETRY_MM),

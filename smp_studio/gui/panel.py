@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from smp_studio.core.model.labels import choices, field_label
 from smp_studio.core.engine.coverage import helmet_warning
-from smp_studio.core.model.settings import RANGES, SHAVE_GUARDS
+from smp_studio.core.model.settings import RANGES, SHAVE_GUARDS, SIDE_VIEWS
 from smp_studio.gui.document import BRUSH_CLASSES, Document
 from smp_studio.gui.designs_section import DesignsSection
 from smp_studio.gui.sections import Section
@@ -71,8 +71,7 @@ class DesignPanel(QScrollArea):
         row.addWidget(self.template, 1)
         row.addWidget(self.template_apply)
         f.addRow("Hairline", row)
-        self.mirror = QCheckBox("Mirror left half")
-        self.mirror.setToolTip("Mirror the left half of the hairline onto the right while you edit it")
+        self.mirror = QCheckBox("Mirror left half")  # (its tooltip says, with the view, what it does)
         self.mirror.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # clickable where it shows
         self.mirror.toggled.connect(doc.set_mirror)
         f.addRow("", self.mirror)
@@ -299,6 +298,10 @@ class DesignPanel(QScrollArea):
         line = self.doc.hairline is not None  # a back photo shows no hairline: nothing to apply or mirror
         for w in (self.template, self.template_apply, self.mirror):
             w.setEnabled(line)
+        profile = s.view in SIDE_VIEWS
+        self.mirror.setEnabled(line and not profile)
+        self.mirror.setToolTip("A side photo shows the hairline in profile: it has no left half to mirror" if profile
+                               else "Mirror the left half of the hairline onto the right while you edit it")
         self.template_apply.setToolTip("Replace the hairline with this template" if line else
                                        "A back photo shows no hairline: set Photo view to design one")
         self.shave.setCurrentIndex(self.shave.findData(s.shave_preview))

@@ -29,6 +29,7 @@ from smp_studio.core.analysis.person import on_the_person
 from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, face_cut, forehead_creases_row, inner_ear,
                                                  lower_arc_fade, without_shoulders)
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, skull_radius, whole_outline_fit
+from smp_studio.core.model.settings import SIDE_VIEWS
 
 WORK = 320  # long side of the grid the scalp is found on
 #: Seen from the front, the skull's height above its widest row is at least this share of its half-breadth.
@@ -104,7 +105,7 @@ class Scalp:
         from smp_studio.core.model.scale import HEAD_BREADTH_MM, Scale
 
         a = self.skull[1][0]
-        mm = HEAD_LENGTH_MM if view in ("side", "left", "right") else HEAD_BREADTH_MM
+        mm = HEAD_LENGTH_MM if view in SIDE_VIEWS else HEAD_BREADTH_MM
         return Scale.from_head_breadth(2 * a, mm)
 
     def area_px(self) -> float:
@@ -148,7 +149,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     lab = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
     head = largest_component(lab != BACKGROUND)
     face_mask = np.zeros((h, w), bool)
-    side = view in ("side", "left", "right")
+    side = view in SIDE_VIEWS
     if not head.any():
         return Scalp(head, face_mask, f, ((W / 2, H / 2), (1.0, 1.0)), (0.0, 1.0), 0.0)
     small = None if photo_rgb is None else cv2.resize(np.asarray(photo_rgb), (w, h), interpolation=cv2.INTER_AREA)

@@ -15,7 +15,7 @@ from smp_studio.core.analysis.eye_scale import bowed_head
 from smp_studio.core.analysis.scalp import HEAD_LENGTH_MM
 from smp_studio.core.engine.dots import transition
 from smp_studio.core.model.scale import HEAD_BREADTH_MM
-from smp_studio.core.model.settings import Settings
+from smp_studio.core.model.settings import SIDE_VIEWS, Settings
 
 #: Largest scalp area (cm²) a single photo can show; beyond it the scale is suspect.
 MAX_PLAUSIBLE_CM2 = 300.0
@@ -99,7 +99,7 @@ def figures(sim) -> Figures:
                         f"(about {skull_cm2:.0f} cm²): check the scar or scalp mask.")
     breadth_cm = 2 * a / scale.px_per_mm / 10
     lo, hi = BREADTH_CM
-    side = s.view in ("side", "left", "right")  # (the skull fit reads the head's length there)
+    side = s.view in SIDE_VIEWS  # (the skull fit reads the head's length there)
     adult_cm, size = (HEAD_LENGTH_MM if side else HEAD_BREADTH_MM) / 10, "long" if side else "wide"
     pitch = getattr(sim.face, "pitch", 0.0)  # (None, or a face without a pose: not bowed)
     if scale.source == "head" and bowed_head(sim.face_scale, scale, pitch=pitch) and total:

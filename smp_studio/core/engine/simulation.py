@@ -36,7 +36,7 @@ from smp_studio.core.model.design import Design
 from smp_studio.core.model.hairline import Hairline
 from smp_studio.core.model.layer import Layer
 from smp_studio.core.model.scale import Scale
-from smp_studio.core.model.settings import Settings
+from smp_studio.core.model.settings import SIDE_VIEWS, Settings
 
 #: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
 FACE_VIEWS = ("front", "left", "right", "side")
@@ -194,7 +194,7 @@ class Simulation(Views):
         if isinstance(face, Face):  # placed by the clinical rules against the face
             return self._memo.get("face_template", lambda s, f, sc: face_template(f, sc, s), design.settings, face,
                                   self.face_scale)
-        if design.settings.view in ("side", "left", "right"):
+        if design.settings.view in SIDE_VIEWS:
             # Seen from the side the face lies across the photo, and the skull fit is the frame.
             return self._memo.get("template", self._side_template, design.settings, self.found_scalp, self.segmentation)
         place = lambda s, fr, cut: template_hairline(s.hairline_template, fr, view=s.view, front_cut=cut)  # noqa: E731

@@ -14,6 +14,8 @@ from smp_studio.core.errors import SettingsError
 TREATMENTS = ("full", "density", "hairline", "crown", "scar")
 #: "side" is kept for projects saved before left and right were told apart.
 VIEWS = ("topdown", "front", "left", "right", "back", "side")
+#: The views that see the head in profile.
+SIDE_VIEWS = ("side", "left", "right")
 #: Where pixels per mm came from: the eye (iris and pupils), the head's breadth, a line the
 #: artist drew, or a number typed in.
 SCALE_SOURCES = ("iris", "head", "calibrated", "given")
