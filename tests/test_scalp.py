@@ -438,3 +438,26 @@ def test_side_view_template_fills_a_receded_front_as_a_profile_hairline():
     # its side left all but its back edge).
     assert _on(sim.dots, skull & (X > 0.45) & (Y > 0.6)) > 100
     assert _on(sim.dots, skull & (X > 0.75) & (Y < 0.5)) == 0  # the forehead in front of the line
+
+
+def test_a_bald_back_ends_in_a_nape_line_not_the_rim_of_a_hat():
+    """Seen from behind a shaved head with no fringe to follow, the treated scalp ends in a nape
+    line lowest at the midline and rising toward the ears, fading out: not a level cut."""
+    img, labels, _ = back_view()
+    H, W = labels.shape
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = W / 2, 0.42 * H, 0.30 * W, 0.33 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    labels[skull] = 1
+    img[skull] = SKIN
+    sc = treatable_scalp(from_labels(labels, img), view="back")
+    m = sc.resized(labels.shape)
+
+    def lowest(x):  # the lowest row of the scalp in a column (fade included)
+        return int(np.flatnonzero(m[:, int(x)] > 0.05).max())
+
+    mid, sides = lowest(cx), (lowest(cx - 0.6 * a), lowest(cx + 0.6 * a))
+    assert mid - max(sides) > 0.08 * b
+    # and it fades out over about 2-3 cm (here 2 px/mm: ~40-60 px), not a ruled edge
+    col = m[:, int(cx)]
+    assert np.count_nonzero((col > 0.05) & (col < 0.95)) > 0.25 * b

@@ -37,6 +37,9 @@ FRONT_ROUND = 0.85
 #: Seen from behind, the skull's height above its widest row is at most this share of its
 #: half-breadth: a taller fit has taken the neck below a bald head for skull.
 BACK_TALL = 1.1
+#: Seen from behind, how far (skull half-heights) the nape line rises from the midline toward the
+#: ears (a level cut reads as the rim of a hat), and how far up it fades out.
+NAPE_RISE, NAPE_FADE = 0.2, 0.35
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0
@@ -203,7 +206,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
             notch = np.maximum((0.55 * a - front) / (0.15 * a), (cy - 0.45 * b - yy) / (0.15 * b))
             soft = np.clip(notch, 0, 1).astype(np.float32)
     elif view == "back":
-        floor = nape_row(lab, cx, cy, a, b)
+        # Lowest at the midline (never below about the ear lobes), rising toward the ears each side.
+        floor = nape_row(lab, cx, cy, a, b) - NAPE_RISE * b * np.clip(((xx - cx) / (0.8 * a)) ** 2, 0, 1)
         mask &= yy < floor
     box = _face_box(seg, photo_rgb, f) if (face is None and view in ("front", "topdown")) else None
     if box is not None:
@@ -262,7 +266,8 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     fade = None
     edges = [e for e in (floor, brow_cut) if e is not None]
     if edges:  # a natural nape, sideburn or frontal line is soft, never a ruled edge
-        fade = np.clip((min(edges) - yy) / max(0.15 * b, 1.0), 0, 1).astype(np.float32)
+        width = (NAPE_FADE if view == "back" else 0.15) * b
+        fade = np.clip((np.minimum.reduce(np.broadcast_arrays(*edges)) - yy) / max(width, 1.0), 0, 1).astype(np.float32)
     if arc_cut:  # no outline ends the scalp there, and no ruled line should: it fades out
         soft = lower_arc_fade(xx, yy, cx, cy, a, b) * (1.0 if soft is None else soft)
     if soft is not None:
