@@ -106,3 +106,17 @@ def test_transition_factors_at_the_line_and_deep_behind():
     assert f["density"][1] == pytest.approx(1.0)
     assert 0 < f["density"][2] < s.scatter_density + 1e-6
     assert f["density"][3] == 0
+
+
+def test_where_the_zone_fades_out_its_dots_are_finer_and_lighter_not_a_dotted_rim():
+    """A nape or the end of a blend into the fringe fades out as a hairline does: fewer dots, and the
+    last ones smaller and paler than the body's (sparse dots at full strength read as a rim)."""
+    w = 600
+    ramp = np.tile(np.clip(np.linspace(1.6, -0.2, w, dtype=np.float32), 0, 1), (600, 1))
+    zone = Zone(ramp, np.full((600, w), FAR, np.float32), 1.0, None)
+    d = place_dots(zone, Settings(density_per_cm2=120), Scale(10.0), rng=3)
+    x = d.xy[:, 0]
+    body, rim = x < 0.3 * w, (x > 0.75 * w) & (x < 0.86 * w)  # weight 1, and weight ~0.05-0.25
+    assert rim.sum() > 20
+    assert np.median(d.opacity[rim]) < 0.9 * np.median(d.opacity[body])
+    assert np.median(d.size_mm[rim]) < 0.93 * np.median(d.size_mm[body])

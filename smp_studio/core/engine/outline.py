@@ -73,3 +73,52 @@ def _smooth_outline(mask: np.ndarray, size_px: float) -> np.ndarray:
     m = int(np.ceil(3 * s))
     blurred = cv2.GaussianBlur(np.pad(mask.astype(np.float32), m, mode="edge"), (0, 0), s)[m:-m, m:-m]
     return (blurred > 0.5).astype(np.uint8)
+
+
+#: The head's outline runs through hair (a fringe the segmentation left out of the head, often white or
+#: grey) where the photo past it is within this colour distance (CIE76) of the clipped hair beside it.
+SAME_HAIR_DE = 10.0
+RUNS_ON_MM = 3.0  # the photo this far past the head's outline is compared with the clipped hair within twice it
+RUNS_ON_SHARE = 0.2  # a clipped patch with more of its rim than this where the hair runs on is that hair's
+
+
+def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: float, *, fade_px: float) -> np.ndarray:
+    """How far clipping may reach (0..1, at the working size of ``small``): 1, but fading to 0 over
+    ``fade_px`` toward where the head's outline runs on through the same hair as is clipped beside it.
+
+    There the outline is no silhouette, only where the segmentation stopped: the hair goes on past it,
+    and clippers stopping at it left a flat patch of skin with a hard edge in the middle of the hair
+    (norwood5_right_022). Past a real silhouette lies a background of another colour.
+
+    >>> small = np.full((60, 90, 3), 200, np.uint8); small[:, 60:] = 40  # pale hair; a dark wall at the right
+    >>> head = np.zeros((60, 90), bool); head[:, 30:60] = True  # the head's mask left out the hair at the left
+    >>> m = hair_runs_on(small, head, head.astype(np.float32), 1.0, fade_px=10)
+    >>> bool(m[30, 31] < 0.3), bool(m[30, 45] > 0.9), bool(m[30, 58] == 1.0)  # faded by the hair, not the wall
+    (True, True, True)
+    """
+    on = clipped > 0.5
+    if not on.any() or head.all():
+        return np.ones(head.shape, np.float32)
+    lab = cv2.cvtColor(np.asarray(small, np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
+    r = max(1, int(round(RUNS_ON_MM * mm)))
+    past = dilate_disc(head.astype(np.float32), 2 * r + 1) > 0.5
+    past &= ~head
+    past[[0, -1], :] = past[:, [0, -1]] = False  # (the frame's edge is no outline)
+    s = max(1.0, 2 * RUNS_ON_MM * mm)
+    weight = cv2.GaussianBlur(on.astype(np.float32), (0, 0), s)
+    mean = cv2.GaussianBlur(lab * on[..., None], (0, 0), s) / np.maximum(weight, 1e-3)[..., None]
+    same = past & (weight > 0.05) & (np.linalg.norm(lab - mean, axis=2) < SAME_HAIR_DE)
+    if not same.any():
+        return np.ones(head.shape, np.float32)
+    d = cv2.distanceTransform((~same).astype(np.uint8), cv2.DIST_L2, 5)
+    keep = np.clip(d / max(fade_px, 1.0), 0, 1).astype(np.float32)
+    # A patch the hair runs on from round much of its edge belongs to that hair: left whole.
+    n, cc = cv2.connectedComponents(on.astype(np.uint8), connectivity=8)
+    k = 2 * max(1, int(round(RUNS_ON_MM * mm))) + 1
+    for i in range(1, n):
+        patch = cc == i
+        ring = dilate_disc(patch.astype(np.float32), k) > 0.5
+        ring &= ~on
+        if ring.any() and same[ring].mean() > RUNS_ON_SHARE:
+            keep[dilate_disc(patch.astype(np.float32), k) > 0.5] = 0.0
+    return keep
