@@ -11,6 +11,11 @@ photo (the machines are shared); ``--wrong`` lists the photos classified wrong;
 confidence on each), to look at what the classifier missed. Keep the sheet
 outside the repository: it is made of development photos.
 
+Two labels look swapped: norwood2_left_013 shows the man looking toward
+image-right and norwood2_right_013 toward image-left (every other photo
+labelled "left" looks toward image-left). Both count as wrong here, at high
+confidence (the only side views classified wrong at or above LOW_CONFIDENCE).
+
     python tools/eval_view.py [DEVDATA_DIR] [--step N] [--wrong] [--sheet PNG]
 """
 
