@@ -6,9 +6,17 @@ and the mean time per photo; the accuracy on even- and odd-numbered subjects
 apart (tune on one, check the other: the held-out set has other men); then
 how often the studio would ask (confidence below LOW_CONFIDENCE) and how often
 the guesses it does not ask about are right. ``--step N`` measures every Nth
-photo (the machines are shared); ``--wrong`` lists the photos classified wrong.
+photo (the machines are shared); ``--wrong`` lists the photos classified wrong;
+``--sheet PNG`` draws them on one contact sheet (true view, guess and
+confidence on each), to look at what the classifier missed. Keep the sheet
+outside the repository: it is made of development photos.
 
-    python tools/eval_view.py [DEVDATA_DIR] [--step N] [--wrong]
+Two labels look swapped: norwood2_left_013 shows the man looking toward
+image-right and norwood2_right_013 toward image-left (every other photo
+labelled "left" looks toward image-left). Both count as wrong here, at high
+confidence (the only side views classified wrong at or above LOW_CONFIDENCE).
+
+    python tools/eval_view.py [DEVDATA_DIR] [--step N] [--wrong] [--sheet PNG]
 """
 
 from __future__ import annotations
@@ -18,6 +26,9 @@ import csv
 import time
 from collections import Counter
 from pathlib import Path
+
+import cv2
+import numpy as np
 
 from smp_studio.core.analysis import face_models
 from smp_studio.core.analysis.photo import load_photo
@@ -60,10 +71,35 @@ def evaluate(root: Path, step: int = 1) -> dict:
             confident += 1
             confident_right += g.view == r["view"]
         if g.view != r["view"]:
-            wrong.append((r["file"], g.view, round(g.confidence, 2)))
+            wrong.append((r["file"], g.view, round(g.confidence, 2), r["view"]))
     return {"confusion": confusion, "faces": faces, "total": total, "seconds": seconds / max(len(rows), 1),
             "confident": confident, "confident_right": confident_right, "wrong": wrong, "forwards": forwards,
             "by_parity": by_parity, "parity_total": parity_total}
+
+
+def contact_sheet(tiles, *, size: int = 200, columns: int = 8) -> np.ndarray:
+    """One BGR image of the photos side by side, each captioned at its top-left.
+
+    ``tiles`` holds (rgb, caption) pairs; empty when there are none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> contact_sheet([(np.zeros((50, 80, 3), np.uint8), "a")] * 3, size=20, columns=2).shape
+    (40, 40, 3)
+    """
+    cells = []
+    for rgb, caption in tiles:
+        cell = cv2.resize(cv2.cvtColor(np.asarray(rgb, np.uint8), cv2.COLOR_RGB2BGR), (size, size),
+                          interpolation=cv2.INTER_AREA)
+        cv2.putText(cell, caption, (2, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 0, 0), 2)
+        cv2.putText(cell, caption, (2, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (0, 255, 255), 1)
+        cells.append(cell)
+    if not cells:
+        return np.zeros((0, 0, 3), np.uint8)
+    columns = min(columns, len(cells))
+    cells += [np.zeros_like(cells[0])] * (-len(cells) % columns)
+    return np.vstack([np.hstack(cells[i:i + columns]) for i in range(0, len(cells), columns)])
 
 
 def _default_devdata() -> Path:
@@ -79,6 +115,7 @@ if __name__ == "__main__":
     ap.add_argument("devdata", nargs="?", default=str(_default_devdata()))
     ap.add_argument("--step", type=int, default=1)
     ap.add_argument("--wrong", action="store_true")
+    ap.add_argument("--sheet", help="write the photos classified wrong to this PNG")
     a = ap.parse_args()
     res = evaluate(Path(a.devdata), a.step)
     c, tot = res["confusion"], res["total"]
@@ -99,3 +136,7 @@ if __name__ == "__main__":
     if a.wrong:
         for w in res["wrong"]:
             print(*w)
+    if a.sheet:
+        photos = Path(a.devdata) / "scalp_photos"
+        cv2.imwrite(a.sheet, contact_sheet([(load_photo(photos / f).rgb, f"{true} > {guess} {conf:.2f}")
+                                            for f, guess, conf, true in res["wrong"]]))
