@@ -205,6 +205,12 @@ def place_dots(zone: Zone, settings: Settings, scale: Scale, *, photo_rgb=None, 
     index = np.flatnonzero(keep)
     xy, rank, density, depth = take_rows(xy, index), rank[index], density[index], depth[index]
     size_f, op_f = front["size"][index], front["opacity"][index]
+    if not (zone.avoid_hair or zone.scar):
+        # Where the zone fades out (a nape, a sideburn, the end of a blend into the fringe) its dots
+        # fade as a hairline's first ones do, finer and lighter as well as sparser: sparse dots
+        # at full strength read as a dotted rim.
+        edge = edge_factors(weight[index], settings)
+        size_f, op_f = size_f * edge["size"], op_f * edge["opacity"]
     v = {k: take_rows(a, index) for k, a in v.items()}
     if len(xy) == 0:
         return empty
@@ -292,6 +298,26 @@ def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, w
     major = np.sqrt(area * ratio)
     minor = np.sqrt(area / ratio)
     return np.column_stack([axis, major, minor]).astype(np.float32)
+
+
+#: Zone weight from which a dot is full size and strength (the blend into hair keeps 0.55).
+EDGE_FULL = 0.5
+
+
+def edge_factors(weight: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
+    """Size and opacity factors of dots where the zone's ``weight`` fades out toward 0.
+
+    They ease from the hairline's first dots' (``hairline_size``,
+    ``hairline_opacity``) up to 1 at :data:`EDGE_FULL`.
+
+    >>> f = edge_factors(np.array([0.0, 0.25, 0.5, 1.0]), Settings())
+    >>> [round(float(x), 2) for x in f["opacity"]], [round(float(x), 2) for x in f["size"]]
+    ([0.6, 0.8, 1.0, 1.0], [0.7, 0.85, 1.0, 1.0])
+    """
+    s = np.clip(np.asarray(weight, np.float32) / EDGE_FULL, 0, 1)
+    s = s * s * (3 - 2 * s)
+    return {"size": settings.hairline_size + (1 - settings.hairline_size) * s,
+            "opacity": settings.hairline_opacity + (1 - settings.hairline_opacity) * s}
 
 
 def transition(depth_mm: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
