@@ -112,9 +112,12 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
 FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
 
 
-def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float) -> np.ndarray:
+def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float, *,
+                   within: np.ndarray | None = None) -> np.ndarray:
     """How densely the clipped hair grew (0..1, float32) at ``size`` (w, h), from the detected hair
-    density ``follicles`` (any size); ``px_per_mm`` at ``size``.
+    density ``follicles`` (any size); ``px_per_mm`` at ``size``. With ``within`` (bool, any size: the
+    head), read over the head alone: the background's zero beyond its outline thinned the stubble
+    shadow along it, a pale rim round a clipped head.
 
     >>> dens = np.zeros((100, 100), np.float32); dens[:, 50:] = 1
     >>> f = follicle_share(dens, (50, 50), 1.0)
@@ -123,7 +126,11 @@ def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: floa
     """
     dense = cv2.resize(np.asarray(follicles, np.float32), size, interpolation=cv2.INTER_AREA)
     # Follicle density changes over centimetres, never in a step at the detected hair's edge.
-    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
+    s = max(1.0, FOLLICLE_BLUR_MM * px_per_mm)
+    if within is None:
+        return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), s)
+    m = np.minimum(cv2.resize(mask_bytes(within), size, interpolation=cv2.INTER_AREA), 1).astype(np.float32)
+    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1) * m, s) / np.maximum(wide_blur(m, s), 1e-3)
 
 
 def stubble_share(dense: np.ndarray, guard_mm: float) -> np.ndarray:
