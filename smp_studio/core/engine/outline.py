@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import dilate_disc, fill_skin, mask_bytes
+from smp_studio.core.engine.bare_skin import dilate_disc, mask_bytes
 
 #: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
 #: head's outline moves in by the difference, and the background shows where the hair stood.
@@ -26,8 +26,9 @@ def past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *,
     ``region`` (``mm`` pixels per mm), float32: three maps in one image, where the background shows
     once the clipped head's outline moved in (0..1), what is clipped out past the head's mask (its
     edge cuts through the hair tips, which go with the hair) and how edge-on the clipped scalp is
-    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and that background, filled in from
-    beside the head (RGB). None without a head, or without background beside it."""
+    seen (1 at its new outline, 0 from ``EDGE_ON_MM`` in); and where to find that background (x, y, 0:
+    the offset, in pixels at this size, to the background beside the head mirrored across the hair's
+    fringe, :func:`beyond`). None without a head, or without background beside it."""
     if head_mask is None:
         return None
     h, w = region.shape
@@ -45,8 +46,7 @@ def past_outline(small: np.ndarray, head_mask, region: np.ndarray, mm: float, *,
     teach = (outside > 2 * tip_px) & (raw_out > 2 * tip_px)  # background, clear of the hair's fringe
     if np.count_nonzero(teach) < 10:
         return None
-    background = fill_skin(small, region, tuple(float(v) for v in small[teach].mean(axis=0)), skin=teach,
-                           working=True, under=True)
+    background = _mirror_offsets(teach)
     depth = inside - outside - max(OUTLINE_HAIR_MM - guard_mm, 0.0) * mm  # from the clipped head's outline
     beyond = np.clip(0.5 - depth / max(SILHOUETTE_MM * mm, 0.5), 0, 1).astype(np.float32)
     # The hair's own clipped share reaches out to its tips (the feathered region halves at the mask),
@@ -73,3 +73,30 @@ def _smooth_outline(mask: np.ndarray, size_px: float) -> np.ndarray:
     m = int(np.ceil(3 * s))
     blurred = cv2.GaussianBlur(np.pad(mask.astype(np.float32), m, mode="edge"), (0, 0), s)[m:-m, m:-m]
     return (blurred > 0.5).astype(np.uint8)
+
+
+def _mirror_offsets(clear: np.ndarray) -> np.ndarray:
+    """Per pixel, the offset (x, y, 0; float32) to its mirror image across the nearest pixel of ``clear``
+    (bool): the background there, as far beyond the clear edge as the pixel lies inside it."""
+    h, w = clear.shape
+    _, labels = cv2.distanceTransformWithLabels((~clear).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    ys, xs = np.nonzero(clear)
+    lut = np.zeros((int(labels.max()) + 1, 2), np.float32)
+    lut[labels[ys, xs]] = np.column_stack([xs, ys])
+    q = lut[labels]
+    off = np.zeros((h, w, 3), np.float32)
+    off[..., 0] = 2.0 * (q[..., 0] - np.arange(w, dtype=np.float32)[None, :])
+    off[..., 1] = 2.0 * (q[..., 1] - np.arange(h, dtype=np.float32)[:, None])
+    return off
+
+
+def beyond(rgb: np.ndarray, offsets: np.ndarray, y0: int, x0: int, k: float) -> np.ndarray:
+    """The background the clipped head's outline uncovers, for the rows and columns of ``rgb`` from ``(x0,
+    y0)`` that ``offsets`` (``past_outline``'s, brought up to them; pixels at ``1 / k`` of ``rgb``'s size)
+    covers, float32 RGB: the photo's own background mirrored across the hair's fringe, with its texture
+    (a smooth fill there read as a pale band round the head)."""
+    h, w = offsets.shape[:2]
+    mx = np.arange(x0, x0 + w, dtype=np.float32)[None, :] + k * offsets[..., 0]
+    my = np.arange(y0, y0 + h, dtype=np.float32)[:, None] + k * offsets[..., 1]
+    return cv2.remap(rgb, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)

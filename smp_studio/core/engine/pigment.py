@@ -44,6 +44,12 @@ HEALED_DENSITY = 8.0
 #: On the darkest skin this share of the light seen comes back from the dermis, where the pigment is.
 REACH_DARK = 0.5
 DEFAULT_HAIR = (52, 42, 36)  # dark brown, used when no hair is visible
+#: Hair much more colourful for its lightness than brown-black (Lab chroma / (L + 16)) is fair or red
+#: (warm pigment): in a photo's shade it reads as dark as black hair, its colour does not. From the
+#: first saturation it counts as up to ``FAIR_LIFT`` lighter, by the second (brown-black hair lies
+#: at 0-0.4; the bundled fair-hair sample's, read in shade at L 17, at 0.63).
+FAIR_SAT = (0.4, 0.62)
+FAIR_LIFT = 40.0
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,18 @@ def choose_dilution(hair_rgb, skin_rgb) -> float:
     As artists choose it: from the hair colour first (black hair: the least
     water, but never neat: healed work is "dusty"; brown: more; grey or
     blond: much more), then a little stronger on darker skin, where diluted
-    pigment would not show at all.
+    pigment would not show at all. Fair or red hair is told from its colour,
+    which shade keeps, where its lightness in a photo may be that of black.
 
     >>> choose_dilution((40, 32, 28), (225, 180, 160)) < choose_dilution((170, 165, 160), (225, 180, 160))
     True
+    >>> choose_dilution((64, 34, 18), (196, 141, 103)) > choose_dilution((25, 25, 25), (196, 141, 103)) + 0.1
+    True
     """
-    Lh = rgb_to_lab(hair_rgb)[0]
+    Lh, ah, bh = rgb_to_lab(hair_rgb)
     Ls = rgb_to_lab(skin_rgb)[0]
+    sat = float(np.hypot(ah, bh)) / (Lh + 16.0)
+    Lh += FAIR_LIFT * float(np.clip((sat - FAIR_SAT[0]) / (FAIR_SAT[1] - FAIR_SAT[0]), 0.0, 1.0))
     strength = float(np.interp(Lh, [22.0, 45.0, 72.0], [0.66, 0.55, 0.38]))
     strength += float(np.clip((62.0 - Ls) / 100.0, 0.0, 0.15))
     return float(np.clip(1.0 - strength, 0.15, 0.9))

@@ -25,6 +25,7 @@ from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.lookup import lookup3, pack3
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.rows import take_rows
+from smp_studio.core.engine.shine import CLIP_BOOST, LINEAR, composite, shine_floor
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.threads import done as _done, pool as _pool, side as _side
@@ -32,8 +33,6 @@ from smp_studio.core.engine.pigment import HEALED_DENSITY, TINT_AGED, TINT_FRESH
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 
-#: How much of a clipped highlight's lost shine is assumed over pigment.
-CLIP_BOOST = 0.4
 SIGMA_PER_RADIUS = 1 / 1.2
 #: Cores' ink is calibrated on a sharp photo (blur 1/12 mm: 12 px/mm, 1 px); on a softer one a core keeps
 #: up to 2.6 times it, taken from the spread, so its dots still read as dots (README, Realism), drawn
@@ -49,10 +48,7 @@ AHEAD_PIXELS = 12_000_000  # photo filters worked out ahead of the strips (8 byt
 #: How far a dense core turns from the skin's warm cast toward neutral charcoal (0..1); more
 #: would make a preview of sub-pixel dots read warmer than the export shrunk.
 NEUTRAL = 0.6
-SCAR_SHINE = 0.78  # linear light above which a pale scar's pixel counts as shine (about 225)
 LOBES = 1.6  # how much wider than one Gaussian a core split in lobes absorbs at its own size
-#: sRGB as approximately linear light (gamma 2): pigment multiplies light, not code values.
-LINEAR = ((np.arange(256, dtype=np.float32) / 255.0) ** 2).reshape(1, 256)
 
 
 @dataclass(frozen=True)
@@ -126,7 +122,7 @@ def state_factors(settings: Settings) -> dict:
 
 def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings, scale: Scale,
            view: View = View(), occlusion: bool = True, visibility: np.ndarray | None = None,
-           look: PhotoLook | None = None, skin: list | None = None) -> np.ndarray:
+           look: PhotoLook | None = None, skin: list | None = None, lit: float = 0.0) -> np.ndarray:
     """Composite the impressions onto ``base``.
 
     Parameters
@@ -149,6 +145,8 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         The photo's own blur and grain (``photolook.estimate_look``): pigment no sharper than the photo.
     skin : list of ndarray float32 (h, w), optional, keyword-only
         ``skin.skin_factors`` of the whole of ``base`` when known (a drag re-renders one view many times).
+    lit : float, keyword-only
+        The treated scalp's lit skin (``shine.lit_level``): only light above it shines.
 
     Returns
     -------
@@ -281,10 +279,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     reach = sum(int(np.ceil(3.0 * st_)) for st_ in steps if st_ > 0.05) + 2  # of the blur cascade
     red_sigma = max(3.0 * float(np.median(lobe_s)), 1.5) if st["redness"] > 0 else 0.0
     red_reach = int(np.ceil(4.0 * red_sigma)) + 1 if red_sigma else 0
-    skin_lin = (np.array(pigment.skin_rgb, np.float32) / 255.0) ** 2
-    spec_floor = np.float32(1.3 * float(skin_lin.min()) + 0.02)
-    if settings.treatment == "scar":  # scar tissue is pale, not shiny: only near-white shines on it
-        spec_floor = max(spec_floor, np.float32(SCAR_SHINE))
+    spec_floor = shine_floor(pigment.skin_rgb, lit=lit, scar=settings.treatment == "scar")
     result = np.empty_like(base)  # outside the region of interest: the photo as it came in
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
@@ -312,7 +307,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         out = result[by0 + y:by0 + y1, bx0:bx1]
         a8 = cv2.convertScaleAbs(alpha, alpha=255.0)
         if red is not None:  # fresh: the skin reddens too, in linear light
-            out[:] = _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut)
+            out[:] = composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut)
             return
         out[:] = cv2.multiply(band, lookup3(a8, factor32), scale=1.0 / 255.0)
         # Shine rides on top of the pigment: redo the (few) tiles where pigment meets it.
@@ -323,7 +318,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
             cols = np.flatnonzero(hit.any(0))
             for t in np.unique(cols // TILE):
                 sl = slice(t * TILE, min((t + 1) * TILE, band.shape[1]))
-                out[:, sl] = _composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]),
+                out[:, sl] = composite(band[:, sl], np.ascontiguousarray(alpha[:, sl]),
                                         np.ascontiguousarray(a8[:, sl]), keep_lut, None, spec_lut, boost_lut)
 
     def strip(r0, r1):
@@ -349,30 +344,6 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
         for sp in spans:
             strip(*sp)
     return result
-
-
-def _composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarray:
-    """Pigment under the skin of one band: it multiplies the diffuse light (in
-    approximately linear light); the specular shine stays on top.
-
-    ``a8`` is ``alpha`` in 8 bits, ``keep_lut`` the light let through per level (:func:`_keep`).
-    """
-    r, g, b = cv2.split(band)
-    mn = cv2.min(cv2.min(r, g), b)
-    spec = cv2.LUT(mn, spec_lut)
-    spec_top = cv2.add(spec, cv2.multiply(cv2.LUT(mn, boost_lut), alpha))
-    keep = cv2.LUT(cv2.merge([a8, a8, a8]), keep_lut)  # light the pigment lets through
-    if red is not None:
-        one = np.ones_like(red)
-        keep = cv2.multiply(keep, cv2.merge([one, cv2.addWeighted(red, -0.32, red, 0.0, 1.0),
-                                             cv2.addWeighted(red, -0.26, red, 0.0, 1.0)]))
-    lin = cv2.subtract(cv2.LUT(band, LINEAR), cv2.merge([spec, spec, spec]))
-    lin = cv2.add(cv2.multiply(lin, keep), cv2.merge([spec_top, spec_top, spec_top]))
-    np.minimum(lin, 1.0, out=lin)  # (a float to cv2 on 3 channels would clip only the first)
-    composite = cv2.convertScaleAbs(cv2.sqrt(lin), alpha=255.0)
-    if red is None:
-        composite = cv2.min(composite, band)  # pigment only ever darkens
-    return composite
 
 
 def _keep(alpha, tint):

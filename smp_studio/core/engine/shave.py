@@ -17,9 +17,10 @@ from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fi
                                                 skin_texture, working_size)
 from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
-from smp_studio.core.engine.outline import past_outline
+from smp_studio.core.engine.outline import beyond, past_outline
 from smp_studio.core.engine.smoothing import wide_blur
-from smp_studio.core.engine.stubble import follicle_points, follicle_share, stubble_cover, stubble_share
+from smp_studio.core.engine.stubble import (follicle_points, follicle_share, hair_cast, stubble_cover,
+                                             stubble_share)
 from smp_studio.core.model.scale import Scale
 
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
@@ -262,12 +263,13 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
 
     # A clipped head reads as a "stubble shadow": the cut shafts and the roots beneath the skin,
     # darker the denser the hair grew and the longer the guard leaves it.
-    dense = np.ones((h, w), np.float32) if follicles is None else follicle_share(follicles, (w, h), px * w / W)
+    dense = np.ones((h, w), np.float32) if follicles is None else follicle_share(follicles, (w, h), px * w / W,
+                                                                                  within=head_mask)
     shadow = stubble_share(dense, guard_mm)
     # Skin that grew dense hair has not seen the sun, and the roots beneath it cast grey: a
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
-    skin = skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey
+    skin = hair_cast(skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey, small, dense, px * w / W)
     grain = _follicle_grain(skin, hair_shaded, shadow)
     # Past the clipped head's outline: the background, where the long hair stood off the skull.
     outline = past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
@@ -333,8 +335,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
             r = r.copy()
         for c, d, edge in rims:
             part = np.s_[:, c - xa:d - xa]
-            bg = up.rows(outline[1], c, d)
-            bg += tiled(tile, y0, y1, c, d)[..., None]
+            bg = beyond(rgb, up.rows(outline[1], c, d), y0, c, W / w)  # (with its own texture)
             bg -= sk[part]
             bg *= edge[..., :1]
             sk[part] += bg

@@ -112,9 +112,12 @@ def stubble_cover(region: np.ndarray, rng, px: float, *, guard_mm: float, field,
 FOLLICLE_BLUR_MM = 4.0  # follicle density is read over this: it changes over centimetres
 
 
-def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float) -> np.ndarray:
+def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: float, *,
+                   within: np.ndarray | None = None) -> np.ndarray:
     """How densely the clipped hair grew (0..1, float32) at ``size`` (w, h), from the detected hair
-    density ``follicles`` (any size); ``px_per_mm`` at ``size``.
+    density ``follicles`` (any size); ``px_per_mm`` at ``size``. With ``within`` (bool, any size: the
+    head), read over the head alone: the background's zero beyond its outline thinned the stubble
+    shadow along it, a pale rim round a clipped head.
 
     >>> dens = np.zeros((100, 100), np.float32); dens[:, 50:] = 1
     >>> f = follicle_share(dens, (50, 50), 1.0)
@@ -123,7 +126,11 @@ def follicle_share(follicles: np.ndarray, size: tuple[int, int], px_per_mm: floa
     """
     dense = cv2.resize(np.asarray(follicles, np.float32), size, interpolation=cv2.INTER_AREA)
     # Follicle density changes over centimetres, never in a step at the detected hair's edge.
-    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), max(1.0, FOLLICLE_BLUR_MM * px_per_mm))
+    s = max(1.0, FOLLICLE_BLUR_MM * px_per_mm)
+    if within is None:
+        return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1), s)
+    m = np.minimum(cv2.resize(mask_bytes(within), size, interpolation=cv2.INTER_AREA), 1).astype(np.float32)
+    return wide_blur(np.clip((dense - 0.15) / 0.45, 0, 1) * m, s) / np.maximum(wide_blur(m, s), 1e-3)
 
 
 def stubble_share(dense: np.ndarray, guard_mm: float) -> np.ndarray:
@@ -189,3 +196,39 @@ def follicle_points(rng, *, px: float, blur_sigma: float, size: int = 512) -> np
     t = cv2.GaussianBlur(np.pad(t, m, mode="wrap"), (0, 0), s)[m:-m, m:-m]
     t -= t.mean()
     return t / max(float(t.std()), 1e-6)
+
+
+#: Where dense grey or ash hair grew, the clipped scalp takes up to this share of its colour's cast (Lab
+#: a, b) from the photo's own there, read over ``CAST_MM``: the skin filled in from the bald scalp or the
+#: neck is tan, and turned an ash head brown; the roots and stubble left keep the hair's cast.
+HAIR_CAST = 0.85
+CAST_MM = 6.0
+#: Lab lightness of the photo over that hair from which (none) to which (all of ``HAIR_CAST``) the cast is
+#: the hair's with the skin through it: over dark hair the photo shows the hair alone, whose colour the
+#: stubble shadow already carries (clipped, dark brown hair is brown stubble on warm skin).
+CAST_L = (20.0, 40.0)
+
+
+def hair_cast(skin: np.ndarray, photo: np.ndarray, dense: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """``skin`` (float32 RGB 0..255) with the cast of the hair the ``photo`` (uint8 RGB, same size) shows
+    where it grew ``dense`` (0..1, :func:`follicle_share`); ``px_per_mm`` at that size.
+
+    >>> skin = np.full((40, 40, 3), (200, 150, 120), np.float32)
+    >>> ash = np.full((40, 40, 3), (110, 110, 112), np.uint8)
+    >>> out = hair_cast(skin, ash, np.ones((40, 40), np.float32), 1.0)
+    >>> bool(np.ptp(out[20, 20]) < 0.6 * np.ptp(skin[20, 20]))  # greyer: the ash hair's cast
+    True
+    """
+    w = (HAIR_CAST * np.clip(dense, 0, 1)).astype(np.float32)
+    if not (w > 0.01).any():
+        return skin
+    s = max(1.0, CAST_MM * px_per_mm)
+    lab_p = cv2.cvtColor(photo.astype(np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
+    # The hair's own cast, averaged over where it grew (not the shirt or the bald skin beside it).
+    d = cv2.GaussianBlur(dense.astype(np.float32), (0, 0), s)
+    lab = cv2.GaussianBlur(lab_p * dense[..., None], (0, 0), s) / np.maximum(d, 1e-3)[..., None]
+    ab = lab[..., 1:]
+    w *= np.clip((lab[..., 0] - CAST_L[0]) / (CAST_L[1] - CAST_L[0]), 0, 1)
+    lab_s = cv2.cvtColor(np.clip(skin, 0, 255).astype(np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
+    lab_s[..., 1:] += (ab - lab_s[..., 1:]) * w[..., None]
+    return np.clip(cv2.cvtColor(lab_s, cv2.COLOR_Lab2RGB) * 255.0, 0, 255).astype(np.float32)

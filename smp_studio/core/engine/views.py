@@ -19,6 +19,7 @@ from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.bare_skin import working_size
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region
+from smp_studio.core.engine.shine import lit_level
 from smp_studio.core.engine.smoothing import wide_blur
 from smp_studio.core.engine.skin import pigment_hold, skin_factors
 from smp_studio.core.engine.stubble import dark_hair_share, follicle_share, stubble_share
@@ -65,6 +66,12 @@ class Views:
         maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
         return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
                               self.direction_field, self._pigment(settings), self._follicles(), self.edits)
+
+    def _lit(self) -> float:
+        """The bald scalp's lit skin (``shine.lit_level``): of the photo, whatever the design or view, so a
+        preview and a drag shine as the export does."""
+        return self._memo.get("lit", lambda s, seg, rgb: lit_level(rgb, seg.labels == BALD), self.settings,
+                              self.segmentation, self.photo.rgb)
 
     def _follicles(self) -> np.ndarray:
         """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a
@@ -195,7 +202,7 @@ class Views:
                                   settings, base, self.scale.px_per_mm * view.scale)
             if region is None:
                 return render(base, dots, pigment=pig, settings=settings, scale=self.scale, view=view,
-                              visibility=vis, look=self.look, skin=skin)
+                              visibility=vis, look=self.look, skin=skin, lit=self._lit())
         if region is None:
             # A large image in bands: the working memory of one band, not of the whole photo,
             # and time that grows with the pixels. Each band equals that part of a whole render.
@@ -215,6 +222,6 @@ class Views:
         a0, b0, a1, b1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
         sub = View(view.x0 + a0 / view.scale, view.y0 + b0 / view.scale, view.scale)
         out = render(base[b0:b1, a0:a1], dots, pigment=pig, settings=settings, scale=self.scale, view=sub,
-                     visibility=vis[b0:b1, a0:a1], look=self.look,
+                     visibility=vis[b0:b1, a0:a1], look=self.look, lit=self._lit(),
                      skin=None if skin is None else [f[b0:b1, a0:a1] for f in skin])
         return out[y0 - b0:y1 - b0, x0 - a0:x1 - a0]
