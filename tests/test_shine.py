@@ -36,3 +36,4 @@ def test_near_white_glare_stays_on_top_of_the_pigment():
     # On that lit crown a near-white highlight is still shine: the dots under it barely show.
     lit = lit_level(np.full((50, 50, 3), CROWN, np.uint8), np.ones((50, 50), bool))
     assert _darkening(NECK, (250, 250, 250), lit=lit) < 0.5 * _darkening(NECK, CROWN, lit=lit)
+

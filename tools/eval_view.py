@@ -136,7 +136,9 @@ if __name__ == "__main__":
     if a.wrong:
         for w in res["wrong"]:
             print(*w)
-    if a.sheet:
+    if a.sheet and not res["wrong"]:
+        print(f"every photo classified right: no sheet written to {a.sheet}")
+    elif a.sheet:
         photos = Path(a.devdata) / "scalp_photos"
         cv2.imwrite(a.sheet, contact_sheet([(load_photo(photos / f).rgb, f"{true} > {guess} {conf:.2f}")
                                             for f, guess, conf, true in res["wrong"]]))

@@ -39,7 +39,7 @@ FRONT_ROUND = 0.85
 BACK_TALL = 1.1
 #: Seen from behind, how far (skull half-heights) the nape line rises from the midline toward the
 #: ears (a level cut reads as the rim of a hat), and how far up it fades out.
-NAPE_RISE, NAPE_FADE = 0.2, 0.35
+NAPE_RISE, NAPE_FADE = 0.12, 0.2
 #: Least share of the treatable scalp that must show skin (bald or thinning) to treat it.
 MIN_SKIN_SHARE = 0.06
 HEAD_LENGTH_MM = 195.0

@@ -19,7 +19,7 @@ from smp_studio.core.engine.dotshape import DirectionField, dot_axes, patch_nois
 from smp_studio.core.engine.rows import take_rows
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
-from smp_studio.core.engine.zones import FAR, Zone
+from smp_studio.core.engine.zones import BLEND_MAX, FAR, Zone
 
 
 @dataclass(frozen=True, eq=False)
@@ -300,24 +300,31 @@ def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, w
     return np.column_stack([axis, major, minor]).astype(np.float32)
 
 
-#: Zone weight from which a dot is full size and strength (the blend into hair keeps 0.55).
-EDGE_FULL = 0.5
+#: Zone weight from which a dot is full size and strength: below the blend into hair's own
+#: (``zones.BLEND_MAX``), which is a lighter density, not an edge.
+EDGE_FULL = 0.9 * BLEND_MAX
+
+
+def _eased(s: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
+    """Size and opacity factors from a hairline's first dots' (``s`` = 0) up to 1 (``s`` = 1), smoothly."""
+    s = np.clip(np.asarray(s, np.float32), 0, 1)
+    s = s * s * (3 - 2 * s)
+    return {"size": settings.hairline_size + (1 - settings.hairline_size) * s,
+            "opacity": settings.hairline_opacity + (1 - settings.hairline_opacity) * s, "eased": s}
 
 
 def edge_factors(weight: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
     """Size and opacity factors of dots where the zone's ``weight`` fades out toward 0.
 
-    They ease from the hairline's first dots' (``hairline_size``,
-    ``hairline_opacity``) up to 1 at :data:`EDGE_FULL`.
+    A fading edge (a nape, a sideburn, the end of a blend into the fringe) ends as
+    a hairline begins: its dots ease from the hairline's first ones'
+    (``hairline_size``, ``hairline_opacity``) up to 1 at :data:`EDGE_FULL`.
 
-    >>> f = edge_factors(np.array([0.0, 0.25, 0.5, 1.0]), Settings())
+    >>> f = edge_factors(np.array([0.0, EDGE_FULL / 2, EDGE_FULL, 1.0]), Settings())
     >>> [round(float(x), 2) for x in f["opacity"]], [round(float(x), 2) for x in f["size"]]
     ([0.6, 0.8, 1.0, 1.0], [0.7, 0.85, 1.0, 1.0])
     """
-    s = np.clip(np.asarray(weight, np.float32) / EDGE_FULL, 0, 1)
-    s = s * s * (3 - 2 * s)
-    return {"size": settings.hairline_size + (1 - settings.hairline_size) * s,
-            "opacity": settings.hairline_opacity + (1 - settings.hairline_opacity) * s}
+    return _eased(np.asarray(weight, np.float32) / EDGE_FULL, settings)
 
 
 def transition(depth_mm: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
@@ -328,12 +335,9 @@ def transition(depth_mm: np.ndarray, settings: Settings) -> dict[str, np.ndarray
     over ``scatter_mm``.
     """
     d = np.asarray(depth_mm, np.float32)
-    tw = max(settings.transition_mm, 1e-3)
-    s = np.clip(d / tw, 0, 1)
-    s = s * s * (3 - 2 * s)  # smoothstep
-    dens = settings.hairline_density + (1 - settings.hairline_density) * s
-    size = settings.hairline_size + (1 - settings.hairline_size) * s
-    op = settings.hairline_opacity + (1 - settings.hairline_opacity) * s
+    eased = _eased(d / max(settings.transition_mm, 1e-3), settings)
+    dens = settings.hairline_density + (1 - settings.hairline_density) * eased["eased"]
+    size, op = eased["size"], eased["opacity"]
     ahead = d < 0
     if settings.scatter_mm > 0:
         fade = np.clip(1 + d / settings.scatter_mm, 0, 1)

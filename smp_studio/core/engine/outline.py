@@ -91,12 +91,13 @@ def _mirror_offsets(clear: np.ndarray) -> np.ndarray:
     return off
 
 
-def beyond(rgb: np.ndarray, offsets: np.ndarray, y0: int, x0: int, k: float) -> np.ndarray:
-    """The background the clipped head's outline uncovers, for the rows and columns of ``rgb`` from ``(x0,
-    y0)`` that ``offsets`` (``past_outline``'s, brought up to them; pixels at ``1 / k`` of ``rgb``'s size)
-    covers, float32 RGB: the photo's own background mirrored across the hair's fringe, with its texture
-    (a smooth fill there read as a pale band round the head)."""
+def beyond(rgb: np.ndarray, offsets: np.ndarray, *, origin: tuple[int, int], k: float) -> np.ndarray:
+    """The background the clipped head's outline uncovers, for the pixels of ``rgb`` from ``origin``
+    (x, y) on that ``offsets`` (``past_outline``'s (dx, dy), brought up to them; in pixels at ``1 / k``
+    of ``rgb``'s size on both axes) covers, float32 RGB: the photo's own background mirrored across
+    the hair's fringe, with its texture (a smooth fill there read as a pale band round the head)."""
     h, w = offsets.shape[:2]
+    x0, y0 = origin
     mx = np.arange(x0, x0 + w, dtype=np.float32)[None, :] + k * offsets[..., 0]
     my = np.arange(y0, y0 + h, dtype=np.float32)[:, None] + k * offsets[..., 1]
     return cv2.remap(rgb, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)

@@ -335,7 +335,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
             r = r.copy()
         for c, d, edge in rims:
             part = np.s_[:, c - xa:d - xa]
-            bg = beyond(rgb, up.rows(outline[1], c, d), y0, c, W / w)  # (with its own texture)
+            bg = beyond(rgb, up.rows(outline[1], c, d), origin=(c, y0), k=W / w)
             bg -= sk[part]
             bg *= edge[..., :1]
             sk[part] += bg

@@ -68,10 +68,15 @@ class Views:
                               self.direction_field, self._pigment(settings), self._follicles(), self.edits)
 
     def _lit(self) -> float:
-        """The bald scalp's lit skin (``shine.lit_level``): of the photo, whatever the design or view, so a
-        preview and a drag shine as the export does."""
-        return self._memo.get("lit", lambda s, seg, rgb: lit_level(rgb, seg.labels == BALD), self.settings,
-                              self.segmentation, self.photo.rgb)
+        """The treatable scalp's lit bare skin (``shine.lit_level``), of the whole photo whatever the view
+        shows, so a preview and a drag shine as the export does. Not the face's, neck's or ears' (a
+        shaded neck set it low, and a side view's face decided it), unless the scalp shows none."""
+        def stage(s, seg, scalp, rgb):
+            bald = seg.labels == BALD
+            on_scalp = bald & (scalp.resized(bald.shape) > 0.5)
+            return lit_level(rgb, on_scalp if on_scalp.any() else bald)
+
+        return self._memo.get("lit", stage, self.settings, self.segmentation, self.scalp, self.photo.rgb)
 
     def _follicles(self) -> np.ndarray:
         """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a

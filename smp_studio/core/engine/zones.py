@@ -26,6 +26,9 @@ from smp_studio.core.model.settings import Settings
 ZONE_SIZE = 1024
 FAR = 1e6  # "no hairline": every point is far behind it
 RIM_MM = 8.0  # hair within this of the head's silhouette is (mostly) its edge, not thinning
+#: The blend into the fringe at its most: existing hair gets a lighter density than bare skin, so
+#: the shadow fades into the hair rather than painting over it.
+BLEND_MAX = 0.55
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +141,7 @@ def zone_maps(seg: Segmentation, settings: Settings, scale: Scale, scalp=None) -
     base = room.copy()
     if hairy.any() and settings.blend_mm > 0:
         into = cv2.distanceTransform(hairy.astype(np.uint8), cv2.DIST_L2, 5) / px_per_mm
-        blend = 0.55 * np.clip(1.0 - into / settings.blend_mm, 0, 1)
+        blend = BLEND_MAX * np.clip(1.0 - into / settings.blend_mm, 0, 1)
         base = np.where(hairy, blend * room, base)
     # Hair seen edge-on at the head's silhouette thins out against the background: it reads as
     # thinning, but it is the edge of a full head of hair. Near the silhouette only bare skin is
