@@ -82,7 +82,10 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
         up = cv2.resize(est, (k.shape[1], k.shape[0]), interpolation=cv2.INTER_LINEAR)
         own = c / np.maximum(k, 1e-6)[..., None]
         a = np.clip(k * 2.0, 0, 1)[..., None]
-        est = own * a + up * (1 - a)
+        own *= a  # (own * a + up * (1 - a), in place: the same sums, without four copies of the image)
+        up *= 1 - a
+        own += up
+        est = own
     return est if working else cv2.resize(est, (W, H), interpolation=cv2.INTER_LINEAR)
 
 
@@ -94,6 +97,20 @@ SHINE_LIFT = 25.0  # grey levels of the darkest channel above the skin's from wh
 EVIDENCE_PX_PER_MM = 2.0  # the hair evidence's working resolution
 MIN_BARE_SHARE = 0.02  # of the head: less bare skin than this is too little to judge hair against
 SHINE_MAX_MM = 30.0  # a shine is a spot narrower than this; a wider pale patch is white hair
+
+
+def channel_mean(img: np.ndarray) -> np.ndarray:
+    """``img.mean(axis=2)`` of an RGB float image, to the last bit (numpy adds the channels in turn,
+    then divides by 3), for a tenth of the cost of numpy's reduction over interleaved channels.
+
+    >>> a = np.random.default_rng(0).random((40, 50, 3)).astype(np.float32)
+    >>> bool((channel_mean(a) == a.mean(axis=2)).all())
+    True
+    """
+    out = img[..., 0] + img[..., 1]
+    out += img[..., 2]
+    out /= 3
+    return out
 
 
 def _channel(op, img: np.ndarray) -> np.ndarray:

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
-from smp_studio.core.engine.bare_skin import (coarse_morphology, dilate_disc, fill_skin, hair_evidence, mask_bytes,
-                                                skin_texture, working_size)
+from smp_studio.core.engine.bare_skin import (channel_mean, coarse_morphology, dilate_disc, fill_skin, hair_evidence,
+                                                mask_bytes, skin_texture, working_size)
 from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.outline import beyond, past_outline
@@ -254,10 +254,10 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     k = max(1, int(np.sqrt(H * W / 1e6)))
     strands = rgb[::k, ::k][region[::k, ::k] > 0.5]
     if len(strands) > 200 // (k * k):
-        lum0 = strands.astype(np.float32).mean(1)
+        lum0 = channel_mean(strands.astype(np.float32))
         hair = np.median(strands[lum0 <= np.percentile(lum0, 25)], axis=0).astype(np.float32)
     # The hair takes the skin's shading: darker where the skin is darker.
-    lum = skin.mean(axis=2)
+    lum = channel_mean(skin)
     ref = float(np.median(lum[rs > 0.3])) if (rs > 0.3).any() else float(lum.mean())
     hair_shaded = np.clip(lum / max(ref, 1.0), 0.4, 1.4)[..., None] * hair
 
@@ -269,7 +269,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     # Skin that grew dense hair has not seen the sun, and the roots beneath it cast grey: a
     # clipped head of thick hair is a grey shadow, not the tan of the neck the fill learnt from.
     grey = (UNDER_HAIR_GREY * dense)[..., None]
-    skin = hair_cast(skin * (1.0 - grey) + skin.mean(axis=2, keepdims=True) * grey, small, dense, px * w / W)
+    skin = hair_cast(skin * (1.0 - grey) + lum[..., None] * grey, small, dense, px * w / W)
     grain = _follicle_grain(skin, hair_shaded, shadow)
     # Past the clipped head's outline: the background, where the long hair stood off the skull.
     outline = past_outline(small, head_mask, rs, px * w / W, guard_mm=guard_mm)
@@ -364,7 +364,7 @@ def _follicle_grain(skin: np.ndarray, hair: np.ndarray, shadow: np.ndarray) -> n
     skin under flash peppered the head with black dots, a granite no buzz cut shows (its follicles
     merge into an even shadow at a photo's resolution).
     """
-    sk, hl = skin.mean(axis=2), hair.mean(axis=2)
+    sk, hl = channel_mean(skin), channel_mean(hair)
     depth = FOLLICLE_GRAIN * shadow * np.maximum(sk - hl, 0.0)
     lum = sk - shadow * (sk - hl)
     cap = GRAIN_SHARE * np.maximum(lum, 1.0)
