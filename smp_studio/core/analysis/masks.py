@@ -1,4 +1,4 @@
-"""Whole-mask clean-ups: the largest piece, and the holes inside it."""
+"""Whole-mask operations: the largest piece, the holes inside it, a dilation by a disc."""
 
 from __future__ import annotations
 
@@ -36,3 +36,39 @@ def fill_holes(mask: np.ndarray) -> np.ndarray:
         if x > 0 and y > 0 and x + bw < w and y + bh < h:
             out[cc == i] = True
     return out
+
+
+def dilate_disc(a: np.ndarray, d: int) -> np.ndarray:
+    """``cv2.dilate`` of ``a`` by ``cv2.MORPH_ELLIPSE`` of ``d`` (odd) pixels across, exactly, as a
+    cascade of thin rectangles: OpenCV dilates by a wide ellipse point by point (50 ms at 69
+    pixels on a working-size map), by a rectangle a row and a column at a time.
+
+    The ellipse is the union of rectangles, one for each width of its rows, as tall as the rows
+    that wide; the widest is the flattest. From the tallest (narrowest) on: widen, lower by the
+    difference in height, take the larger; last, the flattest's height.
+
+    >>> a = np.random.default_rng(0).random((60, 80)).astype(np.float32)
+    >>> k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
+    >>> bool((dilate_disc(a, 21) == cv2.dilate(a, k)).all())
+    True
+    """
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d))
+    c = d // 2
+    tall: dict[int, int] = {}  # half-width of a row -> how far from the middle row it lies, at most
+    for i in range(d):
+        cols = np.flatnonzero(k[i])
+        if len(cols) != cols[-1] - cols[0] + 1 or cols[0] + cols[-1] != 2 * c or d < 9:
+            return cv2.dilate(a, k)  # (small, or not the symmetric rows this expects)
+        tall[c - int(cols[0])] = max(tall.get(c - int(cols[0]), 0), abs(i - c))
+    out, wide, high = None, 0, 0
+    for r in sorted(tall):
+        h = max(v for w, v in tall.items() if w >= r)  # every row at least this wide
+        a = cv2.dilate(a, np.ones((1, 2 * (r - wide) + 1), np.uint8)) if r > wide else a
+        if out is None:
+            out = a
+        else:
+            if high > h:
+                out = cv2.dilate(out, np.ones((2 * (high - h) + 1, 1), np.uint8))
+            out = cv2.max(out, a)
+        wide, high = r, h
+    return cv2.dilate(out, np.ones((2 * high + 1, 1), np.uint8)) if high else out

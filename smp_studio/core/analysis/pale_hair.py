@@ -14,6 +14,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.masks import dilate_disc
+
 #: Fine texture (L units, as the segmentation measures it) of a fringe of pale strands: a wall
 #: or a pillow is smoother than this away from its folds.
 STRANDS = 0.8
@@ -84,8 +86,7 @@ def pale_fringe(head: np.ndarray, lab: np.ndarray, texture: np.ndarray, *, skin_
 
     def ring(reach):
         r = max(int(round(reach * breadth)), 2)
-        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        return cv2.dilate(head.astype(np.uint8), k).astype(bool) & ~head
+        return dilate_disc(head.astype(np.uint8), 2 * r + 1).astype(bool) & ~head  # (cv2.dilate's, faster)
 
     near, wide = ring(REACH), ring(2 * REACH)
     pale = _pale(lab, skin_lab)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.masks import dilate_disc  # noqa: F401 - (the engine's modules take it from here)
 from smp_studio.core.engine.buzz import BUZZ_WIDE_MM, buzz_share
 
 WORK = 768  # long side of the working image for the skin fill
@@ -134,42 +135,6 @@ def coarse_morphology(a: np.ndarray, op: int, size_px: float) -> np.ndarray:
     d = max(3, int(round(size_px / k)) | 1)
     small = cv2.morphologyEx(small, op, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def dilate_disc(a: np.ndarray, d: int) -> np.ndarray:
-    """``cv2.dilate`` of ``a`` by ``cv2.MORPH_ELLIPSE`` of ``d`` (odd) pixels across, exactly, as a
-    cascade of thin rectangles: OpenCV dilates by a wide ellipse point by point (50 ms at 69
-    pixels on a working-size map), by a rectangle a row and a column at a time.
-
-    The ellipse is the union of rectangles, one for each width of its rows, as tall as the rows
-    that wide; the widest is the flattest. From the tallest (narrowest) on: widen, lower by the
-    difference in height, take the larger; last, the flattest's height.
-
-    >>> a = np.random.default_rng(0).random((60, 80)).astype(np.float32)
-    >>> k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
-    >>> bool((dilate_disc(a, 21) == cv2.dilate(a, k)).all())
-    True
-    """
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d))
-    c = d // 2
-    tall: dict[int, int] = {}  # half-width of a row -> how far from the middle row it lies, at most
-    for i in range(d):
-        cols = np.flatnonzero(k[i])
-        if len(cols) != cols[-1] - cols[0] + 1 or cols[0] + cols[-1] != 2 * c or d < 9:
-            return cv2.dilate(a, k)  # (small, or not the symmetric rows this expects)
-        tall[c - int(cols[0])] = max(tall.get(c - int(cols[0]), 0), abs(i - c))
-    out, wide, high = None, 0, 0
-    for r in sorted(tall):
-        h = max(v for w, v in tall.items() if w >= r)  # every row at least this wide
-        a = cv2.dilate(a, np.ones((1, 2 * (r - wide) + 1), np.uint8)) if r > wide else a
-        if out is None:
-            out = a
-        else:
-            if high > h:
-                out = cv2.dilate(out, np.ones((2 * (high - h) + 1, 1), np.uint8))
-            out = cv2.max(out, a)
-        wide, high = r, h
-    return cv2.dilate(out, np.ones((2 * high + 1, 1), np.uint8)) if high else out
 
 
 def hair_evidence(rgb: np.ndarray, hair: np.ndarray, bald: np.ndarray, mm: float, *,
