@@ -21,7 +21,10 @@ SMOOTH_SHARE = 0.7
 #: A piece counts as off the skull when its mean radius, in the fitted skull's radii, is beyond this.
 OFF_SKULL = 1.0
 SLIVER = 0.15  # share of the image's side: what is left this thin beside a backdrop is its rim
-MIN_SHARE = 0.002  # pieces smaller than this share of the image are left (specks change no outline)
+#: A backdrop's colour is this far (a*, b*) from the hair's at least: shadowed hair at the frame's edge
+#: is darker, of the same hue (1.5 at most over FASSEG's faces), a wall beside brown hair greyer (4.2).
+HUE_APART = 2.0
+MIN_SHARE = 0.005  # pieces smaller than this share of the image are left (hair at the frame in shadow, specks)
 
 
 def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray, lab: np.ndarray, *,
@@ -54,6 +57,7 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     >>> wall = (yy < 30) & (np.abs(xx - 60) < 25)  # dark wall above the head, out of the frame
     >>> tex = np.where(skull, 1.0, 0.1); dens = np.where(skull & (yy > 70), 0.0, 1.0)
     >>> lab = np.zeros((h, w, 3), np.float32); lab[..., 0] = np.where(wall & ~skull, 20, 40)
+    >>> lab[..., 2] = np.where(wall & ~skull, -3, 6)  # a grey-blue wall; brown hair
     >>> out = without_backdrop(skull | wall, dens, tex, lab, hair_from=0.58)
     >>> bool(out[5, 60]), bool(out[70, 60]), bool(out[40, 60])
     (False, True, True)
@@ -86,7 +90,11 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     off = np.zeros(n, np.float64)
     np.add.at(off, cc[yy, xx], r)
     off /= np.maximum(st[:, cv2.CC_STAT_AREA], 1)
-    drop = np.isin(cc, [i for i in pieces if off[i] > OFF_SKULL])
+    # Hair in shadow is darker than the rest but of its hue: a backdrop of another hue is no hair.
+    textured = hair & core & ~smooth
+    own = np.median(lab[textured if np.count_nonzero(textured) >= 50 else hair & core][:, 1:], axis=0)
+    hue = [float(np.linalg.norm(np.median(lab[cc == i][:, 1:], axis=0) - own)) for i in pieces]
+    drop = np.isin(cc, [i for i, d in zip(pieces, hue) if off[i] > OFF_SKULL and d > HUE_APART])
     if not drop.any():
         return head
     # Its rim, where it meets the hair and reads as textured, is left as slivers: gone too, near it.
