@@ -22,8 +22,8 @@ SMOOTH_SHARE = 0.7
 OFF_SKULL = 1.0
 SLIVER = 0.15  # share of the image's side: what is left this thin beside a backdrop is its rim
 #: A backdrop's colour is this far (a*, b*) from the hair's at least: shadowed hair at the frame's edge
-#: is darker, of the same hue (1.5 at most over FASSEG's faces), a wall beside brown hair greyer (4.2).
-HUE_APART = 2.0
+#: is darker, of about the same hue (2.5 at most over FASSEG's faces), a wall beside brown hair greyer (4.2).
+HUE_APART = 3.0
 MIN_SHARE = 0.005  # pieces smaller than this share of the image are left (hair at the frame in shadow, specks)
 
 
