@@ -14,19 +14,19 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.backdrop import without_backdrop
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
 from smp_studio.core.analysis.masks import fill_holes, largest_component
 from smp_studio.core.analysis.patches import hairline_by_colour, sheen_in_hair, spots_on_forehead
 from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin, white_hair
+from smp_studio.core.analysis.strokes import HINT_EXCLUDE, HINT_HAIR, HINT_SKIN, apply_hints
 from smp_studio.core.model.scale import Scale
 
 BACKGROUND, BALD, THINNING, HAIR = 0, 1, 2, 3
 CLASS_NAMES = {BACKGROUND: "background", BALD: "bald skin", THINNING: "thinning", HAIR: "dense hair"}
 
-#: Hint values in a hints image (0 = no hint).
-HINT_SKIN, HINT_HAIR, HINT_EXCLUDE = 1, 2, 3
 
 WORK_SIZE = 320  # long side of the working image, in pixels
 GRABCUT_SIZE = 160  # long side of the grid the head/background cut runs on
@@ -155,6 +155,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
+    head = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM)  # (a dark wall beside dark hair)
     # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
     # layout) but takes thinning hair's density: clipped, never inked over.
     veiled = face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10) and \
@@ -167,7 +168,7 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     density = hairline_by_colour(density, lab, head, thinning_from=THINNING_FROM, band=HAIRLINE_BAND)
     density = white_hair(density, head, lab, texture, skin_lab=skin_lab)  # over pink skin, it passes for shine
     if small_hints is not None:
-        density = _apply_hints(density, small_hints)
+        density = apply_hints(density, small_hints)
     density *= head
 
     hair_px = head & (density > HAIR_FROM)
@@ -354,18 +355,6 @@ def _hair_density(lab, texture, skin_lab, head) -> np.ndarray:
     warm_or_smooth = np.maximum(np.clip((b - 6.0) / 6.0, 0, 1), (t < 0.3).astype(np.float32))
     d *= 1.0 - 0.85 * brighter * warm_or_smooth
     return cv2.GaussianBlur(d.astype(np.float32), (0, 0), 2.0)
-
-
-def _apply_hints(density, hints) -> np.ndarray:
-    d = density.copy()
-    # Spread each stroke's meaning a little, so a few clicks correct a region.
-    for value, target in ((HINT_SKIN, 0.0), (HINT_HAIR, 1.0)):
-        m = (hints == value).astype(np.float32)
-        if not m.any():
-            continue
-        w = np.clip(cv2.GaussianBlur(m, (0, 0), 4.0) * 4.0, 0, 1)
-        d = d * (1 - w) + target * w
-    return d
 
 
 def from_labels(labels, rgb) -> Segmentation:

@@ -101,3 +101,54 @@ def beyond(rgb: np.ndarray, offsets: np.ndarray, *, origin: tuple[int, int], k: 
     mx = np.arange(x0, x0 + w, dtype=np.float32)[None, :] + k * offsets[..., 0]
     my = np.arange(y0, y0 + h, dtype=np.float32)[:, None] + k * offsets[..., 1]
     return cv2.remap(rgb, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+
+
+#: The head's outline runs through hair (a fringe the segmentation left out of the head, often white or
+#: grey) where the photo past it is within this colour distance (CIE76) of the clipped hair beside it.
+SAME_HAIR_DE = 10.0
+RUNS_ON_MM = 3.0  # the photo this far past the head's outline is compared with the clipped hair within twice it
+RUNS_ON_SHARE = 0.2  # a clipped patch with more of its rim than this where the hair runs on is that hair's
+
+
+def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: float) -> np.ndarray:
+    """Where clipping may reach (float32 0 or 1, at the working size of ``small``, ``mm`` pixels per mm):
+    not over a clipped patch (``clipped`` from 0.5) the head's outline runs along, round more than
+    ``RUNS_ON_SHARE`` of its rim, through the same hair as is clipped in it.
+
+    There the outline is no silhouette, only where the segmentation stopped (a white or grey fringe
+    left out of the head): the hair goes on past it, and the patch clipped alone inside it was a flat
+    skin fill with a hard edge in the middle of the hair (norwood5_right_022). Past a real silhouette
+    lies a background of another colour; a head clipped whole has little of its rim there.
+
+    >>> small = np.full((60, 90, 3), 150, np.uint8); small[:, :30] = 200; small[:, 60:] = 40  # hair, head, wall
+    >>> head = np.zeros((60, 90), bool); head[:, 30:60] = True  # the head's mask left out the hair at the left
+    >>> clipped = np.zeros((60, 90), np.float32); clipped[20:40, 30:38] = clipped[20:40, 52:60] = 1
+    >>> small[20:40, 30:38] = 200  # that hair goes on into the head, and is clipped there
+    >>> m = hair_runs_on(small, head, clipped, 1.0)
+    >>> float(m[30, 33]), float(m[30, 56])  # the patch the hair runs on from is left; the one at the wall not
+    (0.0, 1.0)
+    """
+    on = clipped > 0.5
+    if not on.any() or head.all():
+        return np.ones(head.shape, np.float32)
+    lab = cv2.cvtColor(np.asarray(small, np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
+    r = max(1, int(round(RUNS_ON_MM * mm)))
+    past = dilate_disc(head.astype(np.float32), 2 * r + 1) > 0.5
+    past &= ~head
+    past[[0, -1], :] = past[:, [0, -1]] = False  # (the frame's edge is no outline)
+    s = max(1.0, 2 * RUNS_ON_MM * mm)
+    weight = cv2.GaussianBlur(on.astype(np.float32), (0, 0), s)
+    mean = cv2.GaussianBlur(lab * on[..., None], (0, 0), s) / np.maximum(weight, 1e-3)[..., None]
+    same = past & (weight > 0.05) & (np.linalg.norm(lab - mean, axis=2) < SAME_HAIR_DE)
+    if not same.any():
+        return np.ones(head.shape, np.float32)
+    keep = np.ones(head.shape, np.float32)
+    n, cc = cv2.connectedComponents(on.astype(np.uint8), connectivity=8)
+    k = 2 * max(1, int(round(RUNS_ON_MM * mm))) + 1
+    for i in range(1, n):
+        patch = cc == i
+        ring = dilate_disc(patch.astype(np.float32), k) > 0.5
+        ring &= ~on
+        if ring.any() and same[ring].mean() > RUNS_ON_SHARE:
+            keep[dilate_disc(patch.astype(np.float32), k) > 0.5] = 0.0
+    return keep

@@ -17,10 +17,9 @@ from smp_studio.core.engine.bare_skin import (channel_mean, coarse_morphology, d
                                                 mask_bytes, skin_texture, working_size)
 from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
-from smp_studio.core.engine.outline import beyond, past_outline
+from smp_studio.core.engine.outline import beyond, hair_runs_on, past_outline
 from smp_studio.core.engine.smoothing import wide_blur
-from smp_studio.core.engine.stubble import (follicle_points, follicle_share, hair_cast, stubble_cover,
-                                             stubble_share)
+from smp_studio.core.engine.stubble import follicle_points, follicle_share, hair_cast, stubble_cover, stubble_share
 from smp_studio.core.model.scale import Scale
 
 STRAND_CONTRAST = 10  # grey levels a strand stands out from the skin beside it
@@ -121,6 +120,8 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         sure = coarse_morphology(np.clip((cut - 0.5) / 0.3, 0, 1), cv2.MORPH_OPEN, 3 * edge_px)
         reach = dilate_disc(sure, d)
         hair = np.maximum(cut, np.minimum(hair, reach))
+    if rgb is not None:  # (a patch clipped where the head's mask ends inside its own hair is that hair: left)
+        hair *= hair_runs_on(cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA), head, hair, mm)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
     if fade is not None:

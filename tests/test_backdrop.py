@@ -1,0 +1,54 @@
+"""Principle 3 / issue 10: a dark backdrop touching dark hair is no head: never hair, never inked or clipped."""
+
+import numpy as np
+
+from smp_studio.core.analysis.backdrop import without_backdrop
+from smp_studio.core.analysis.photo import load_photo
+from smp_studio.core.analysis.segmentation import HAIR_FROM
+from smp_studio.core.io.opening import open_simulation
+
+
+def _head_with_a_tab(tab_ab):
+    """Working-size maps of a head the graph cut kept with a dark tab running from its crown out of the frame:
+    bald skin ringed by textured brown hair; the tab smooth, dark, of Lab (a*, b*) ``tab_ab``."""
+    rng = np.random.default_rng(1)
+    h, w = 320, 320
+    yy, xx = np.mgrid[0:h, 0:w]
+    skull = ((xx - 160) / 140.0) ** 2 + ((yy - 175) / 150.0) ** 2 < 1
+    bald = ((xx - 160) / 110.0) ** 2 + ((yy - 185) / 120.0) ** 2 < 1
+    tab = (np.abs(xx - 160) < 60) & (yy < 40) & ~skull
+    head = skull | tab
+    lab = np.zeros((h, w, 3), np.float32)
+    lab[...] = (45.0, 5.0, 7.0)  # brown hair
+    lab[bald] = (65.0, 14.0, 16.0)  # skin
+    lab[tab] = (33.0, *tab_ab)
+    texture = np.where(skull & ~bald, rng.uniform(0.5, 1.0, (h, w)), 0.3).astype(np.float32)
+    texture[tab] = rng.uniform(0.2, 0.4, tab.sum())
+    density = np.where(bald, 0.0, 1.0).astype(np.float32)
+    return head, density, texture, lab, tab, skull & ~bald
+
+
+def test_a_dark_wall_beside_brown_hair_is_taken_out_of_the_head():
+    # (norwood4_topdown_039: a grey-purple wall above the crown, glued to its dark fringe by the graph cut)
+    head, density, texture, lab, tab, hair = _head_with_a_tab((4.0, 1.5))
+    out = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM)
+    assert out[tab].mean() < 0.05
+    assert out[hair].mean() > 0.97  # the fringe stays head
+
+
+def test_hair_in_shadow_at_the_frame_of_the_hairs_own_hue_stays():
+    # (FASSEG faces: hair running out of the frame, darker in shadow, of the same hue)
+    head, density, texture, lab, tab, hair = _head_with_a_tab((5.0, 6.0))
+    out = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM)
+    assert out[tab].all()
+
+
+def test_devdata_the_dark_wall_above_a_head_seen_from_above_is_left_as_it_came(devdata):
+    # norwood4_topdown_039: the crown nearly touches the frame's top, a dark wall beyond it, which the old
+    # segmentation took for hair: the shave preview and the dots ran up it to the frame's edge.
+    path = devdata / "scalp_photos" / "norwood4_topdown_039.jpg"
+    photo = load_photo(path)
+    out = open_simulation(photo).sim.render()
+    band = max(int(0.025 * photo.height), 1)  # the frame's top rows: wall, above the head
+    diff = np.abs(out[:band].astype(int) - photo.rgb[:band].astype(int)).max(axis=2)
+    assert (diff > 8).mean() < 0.01
