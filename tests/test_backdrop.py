@@ -52,3 +52,13 @@ def test_devdata_the_dark_wall_above_a_head_seen_from_above_is_left_as_it_came(d
     band = max(int(0.025 * photo.height), 1)  # the frame's top rows: wall, above the head
     diff = np.abs(out[:band].astype(int) - photo.rgb[:band].astype(int)).max(axis=2)
     assert (diff > 8).mean() < 0.01
+
+
+def test_what_the_artist_marked_as_hair_is_never_taken_for_a_wall():
+    """When a dark head of hair is taken for a backdrop, the artist paints it as hair: a piece holding
+    their stroke stays head (they had no way to bring it back but a dotted line of strokes)."""
+    head, density, texture, lab, tab, hair = _head_with_a_tab((4.0, 1.5))
+    stroke = np.zeros_like(head)
+    stroke[10:14, 150:170] = True  # a dab on the tab
+    out = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM, keep=stroke)
+    assert out[tab].mean() > 0.95

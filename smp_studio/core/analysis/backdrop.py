@@ -28,7 +28,7 @@ MIN_SHARE = 0.005  # pieces smaller than this share of the image are left (hair 
 
 
 def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray, lab: np.ndarray, *,
-                     hair_from: float) -> np.ndarray:
+                     hair_from: float, keep: np.ndarray | None = None) -> np.ndarray:
     """``head`` (bool, working size) without the smooth dark backdrop glued to its hair.
 
     Parameters
@@ -41,6 +41,9 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     lab : ndarray float (h, w, 3)
         The photo, CIE Lab.
     hair_from : float, keyword-only
+    keep : ndarray bool (h, w), optional, keyword-only
+        What the artist marked as skin or hair: a piece holding any of it is head, whatever it looks
+        like (the artist's correction when a dark head of hair was taken for a wall).
 
     Returns
     -------
@@ -94,7 +97,8 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     textured = hair & core & ~smooth
     own = np.median(lab[textured if np.count_nonzero(textured) >= 50 else hair & core][:, 1:], axis=0)
     hue = [float(np.linalg.norm(np.median(lab[cc == i][:, 1:], axis=0) - own)) for i in pieces]
-    drop = np.isin(cc, [i for i, d in zip(pieces, hue) if off[i] > OFF_SKULL and d > HUE_APART])
+    marked = set(np.unique(cc[keep]).tolist()) if keep is not None else set()
+    drop = np.isin(cc, [i for i, d in zip(pieces, hue) if off[i] > OFF_SKULL and d > HUE_APART and i not in marked])
     if not drop.any():
         return head
     # Its rim, where it meets the hair and reads as textured, is left as slivers: gone too, near it.

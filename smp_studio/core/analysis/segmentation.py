@@ -155,7 +155,8 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
 
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
-    head = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM)  # (a dark wall beside dark hair)
+    marked = None if small_hints is None else (small_hints == HINT_SKIN) | (small_hints == HINT_HAIR)
+    head = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM, keep=marked)  # (a dark wall by dark hair)
     # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
     # layout) but takes thinning hair's density: clipped, never inked over.
     veiled = face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10) and \

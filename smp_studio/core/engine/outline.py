@@ -131,11 +131,14 @@ def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: f
     on = clipped > 0.5
     if not on.any() or head.all():
         return np.ones(head.shape, np.float32)
-    lab = cv2.cvtColor(np.asarray(small, np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
     r = max(1, int(round(RUNS_ON_MM * mm)))
-    past = dilate_disc(head.astype(np.float32), 2 * r + 1) > 0.5
+    k = 2 * r + 1  # a patch's ring: what lies within r of it
+    past = dilate_disc(head.astype(np.float32), k) > 0.5
     past &= ~head
     past[[0, -1], :] = past[:, [0, -1]] = False  # (the frame's edge is no outline)
+    if not (on & (dilate_disc(past.astype(np.float32), k + 2) > 0.5)).any():
+        return np.ones(head.shape, np.float32)  # (nothing clipped near the outline: the usual case, kept cheap)
+    lab = cv2.cvtColor(np.asarray(small, np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
     s = max(1.0, 2 * RUNS_ON_MM * mm)
     weight = cv2.GaussianBlur(on.astype(np.float32), (0, 0), s)
     mean = cv2.GaussianBlur(lab * on[..., None], (0, 0), s) / np.maximum(weight, 1e-3)[..., None]
@@ -143,12 +146,15 @@ def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: f
     if not same.any():
         return np.ones(head.shape, np.float32)
     keep = np.ones(head.shape, np.float32)
-    n, cc = cv2.connectedComponents(on.astype(np.uint8), connectivity=8)
-    k = 2 * max(1, int(round(RUNS_ON_MM * mm))) + 1
+    n, cc, st, _ = cv2.connectedComponentsWithStats(on.astype(np.uint8), connectivity=8)
+    H, W = on.shape
     for i in range(1, n):
-        patch = cc == i
-        ring = dilate_disc(patch.astype(np.float32), k) > 0.5
-        ring &= ~on
-        if ring.any() and same[ring].mean() > RUNS_ON_SHARE:
-            keep[dilate_disc(patch.astype(np.float32), k) > 0.5] = 0.0
+        x, y, bw, bh = (int(v) for v in st[i, :4])
+        x0, y0, x1, y1 = max(x - k, 0), max(y - k, 0), min(x + bw + k, W), min(y + bh + k, H)
+        if not same[y0:y1, x0:x1].any():
+            continue
+        grown = dilate_disc((cc[y0:y1, x0:x1] == i).astype(np.float32), k) > 0.5  # (whole within the box)
+        ring = grown & ~on[y0:y1, x0:x1]
+        if ring.any() and same[y0:y1, x0:x1][ring].mean() > RUNS_ON_SHARE:
+            keep[y0:y1, x0:x1][grown] = 0.0
     return keep
