@@ -86,3 +86,41 @@ def test_a_shaved_head_seen_from_behind_is_not_inked_down_the_neck():
     assert _on(dots, skull & (yy < cy)) > 500  # the crown is treated
     assert _on(dots, neck & (yy > cy + 0.7 * b)) < 0.002 * len(dots)
 
+
+
+def test_a_profile_template_keeps_the_frontotemporal_recession_open_and_starts_where_the_scalp_ends():
+    """shared/domain.md: the frontotemporal angles are not filled in. Seen from the side, the mature and
+    conservative lines go back into the recession above the temple's peak before running forward over
+    the forehead (a wedge filled low and forward into that angle read as too young a design); every
+    line starts just below where the side scalp ends, not on the cheek."""
+    from smp_studio.core.analysis.head import side_template
+    from smp_studio.core.analysis.scalp import SIDE_FLOOR
+
+    skull = ((300.0, 300.0), (120.0, 110.0))
+    for name in ("juvenile", "mature", "conservative", "feminine", "edge-up"):
+        pts = side_template(name, skull, (1.0, 0.0)).points
+        X, Y = (pts[:, 0] - 300.0) / 120.0, (300.0 - pts[:, 1]) / 110.0
+        assert SIDE_FLOOR - 0.1 < Y[0] < SIDE_FLOOR, name
+        if name in ("mature", "conservative"):
+            peak = int(np.argmax(X[:3]))  # the temple's peak, low on the line
+            assert X[peak + 1:-1].min() < X[peak] - 0.05, name  # back into the recession above it
+
+
+def test_the_nape_line_rises_gently_and_fades_within_about_two_centimetres():
+    """A nape that rises too steeply or fades too far up leaves the sides above the ears and the lower
+    back lighter than the crown, wrong for a full shaved look."""
+    img, labels, _ = back_view()
+    H, W = labels.shape
+    yy, xx = np.mgrid[0:H, 0:W]
+    cx, cy, a, b = W / 2, 0.42 * H, 0.30 * W, 0.33 * H
+    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
+    labels[skull] = 1
+    img[skull] = SKIN
+    m = treatable_scalp(from_labels(labels, img), view="back").resized(labels.shape)
+
+    def lowest(x):
+        return int(np.flatnonzero(m[:, int(x)] > 0.05).max())
+
+    assert lowest(cx) - max(lowest(cx - 0.6 * a), lowest(cx + 0.6 * a)) < 0.1 * b
+    col = m[:, int(cx)]
+    assert np.count_nonzero((col > 0.05) & (col < 0.95)) < 0.26 * b

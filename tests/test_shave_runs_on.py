@@ -20,7 +20,7 @@ def test_a_patch_the_hair_runs_on_from_past_the_heads_mask_is_left_and_one_at_a_
     head[:, 40:80] = True
     clipped = np.zeros((80, 120), np.float32)
     clipped[15:65, 40:55] = clipped[15:65, 65:80] = 1.0
-    keep = hair_runs_on(small, head, clipped, 1.0)
+    keep = hair_runs_on(small, head, clipped, mm=1.0)
     assert keep[15:65, 40:55].max() == 0.0  # left whole: it is the hair past the mask
     assert keep[15:65, 65:80].min() == 1.0  # clipped to the outline: a wall is a silhouette
 

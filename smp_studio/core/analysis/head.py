@@ -113,19 +113,20 @@ def template_hairline(name: str, frame: HeadFrame, *, view: str = "topdown",
 
 
 #: Templates seen from the side: (X, Y) per point in the skull fit's frame, X toward the face
-#: (1 = the fit's front edge) and Y up (1 = its top; the scalp ends at 0.28, the ear's top).
-#: The line runs up the temple from just below where the scalp ends, turns at the frontotemporal
-#: corner and runs forward over the forehead to end on the outline (X² + Y² = 1): a hairline seen
-#: in profile. Read off the natural lines of Norwood 2 profiles for the juvenile one; mature and
-#: conservative a little higher and further back at the corner, as seen from the front
-#: (shared/domain.md); feminine rounds the corner, edge-up squares it.
+#: (1 = the fit's front edge) and Y up (1 = its top; the scalp ends at ``scalp.SIDE_FLOOR``, the
+#: ear's top). The line runs up the temple from just below where the scalp ends to the temple's
+#: peak, back into the frontotemporal recession, which stays open (shared/domain.md: those angles
+#: are not filled in; deeper for the mature and conservative lines, none on the feminine one's
+#: rounded corner, squared on the edge-up), and forward over the forehead to end on the outline
+#: at the height ``SIDE_ENDS``: a hairline seen in profile. Read off Norwood 2 profiles.
 SIDE_SHAPES = {
-    "juvenile": [(0.54, 0.22), (0.54, 0.32), (0.57, 0.43), (0.68, 0.51), (0.83, 0.56)],
-    "mature": [(0.48, 0.22), (0.48, 0.34), (0.52, 0.47), (0.63, 0.57), (0.78, 0.63)],
-    "conservative": [(0.42, 0.22), (0.42, 0.36), (0.46, 0.52), (0.57, 0.64), (0.70, 0.71)],
-    "feminine": [(0.57, 0.22), (0.58, 0.32), (0.63, 0.45), (0.73, 0.52), (0.83, 0.56)],
-    "edge-up": [(0.56, 0.22), (0.56, 0.44), (0.60, 0.50), (0.72, 0.53), (0.84, 0.55)],
+    "juvenile": [(0.52, 0.22), (0.55, 0.36), (0.53, 0.45), (0.64, 0.52)],
+    "mature": [(0.46, 0.22), (0.49, 0.36), (0.42, 0.50), (0.56, 0.58)],
+    "conservative": [(0.42, 0.22), (0.45, 0.36), (0.36, 0.54), (0.50, 0.64)],
+    "feminine": [(0.57, 0.22), (0.58, 0.32), (0.63, 0.45), (0.73, 0.52)],
+    "edge-up": [(0.56, 0.22), (0.56, 0.44), (0.60, 0.50), (0.72, 0.53)],
 }
+SIDE_ENDS = {"juvenile": 0.56, "mature": 0.63, "conservative": 0.71, "feminine": 0.56, "edge-up": 0.55}
 
 
 def side_template(name: str, skull, face_dir) -> Hairline:
@@ -148,9 +149,10 @@ def side_template(name: str, skull, face_dir) -> Hairline:
         raise SettingsError(f"unknown hairline template {name!r}; choose one of {', '.join(SIDE_SHAPES)}")
     (cx, cy), (a, b) = skull
     sgn = 1.0 if face_dir[0] >= 0 else -1.0
-    xy = np.array(SIDE_SHAPES[name], float)
+    end = SIDE_ENDS[name]
+    xy = np.array(SIDE_SHAPES[name] + [(np.sqrt(1.0 - end**2), end)], float)
     pts = np.column_stack([cx + sgn * xy[:, 0] * a, cy - xy[:, 1] * b])
     return Hairline(pts, (sgn, 0.0), name)
 
 
-assert tuple(TEMPLATE_SHAPES) == TEMPLATES == tuple(SIDE_SHAPES), "every template name in settings has its shapes here"
+assert tuple(TEMPLATE_SHAPES) == TEMPLATES == tuple(SIDE_SHAPES) == tuple(SIDE_ENDS), "every template has its shapes here"

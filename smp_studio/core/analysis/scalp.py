@@ -37,6 +37,9 @@ FRONT_ROUND = 0.85
 #: Seen from behind, the skull's height above its widest row is at most this share of its
 #: half-breadth: a taller fit has taken the neck below a bald head for skull.
 BACK_TALL = 1.1
+#: Seen from the side, the scalp ends this far (skull half-heights) above the fit's centre: about
+#: the ear's top (below lie the sideburn, the ear, the cheek and the neck).
+SIDE_FLOOR = 0.28
 #: Seen from behind, how far (skull half-heights) the nape line rises from the midline toward the
 #: ears (a level cut reads as the rim of a hat), and how far up it fades out.
 NAPE_RISE, NAPE_FADE = 0.12, 0.2
@@ -196,7 +199,7 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
         sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
         face_dir = (float(sgn), 0.0)
         # Below the top of the ear: sideburn, ear, cheek and neck.
-        floor = cy - 0.28 * b if ear is None else ear[1] - 0.05 * b  # an ear seen: its top
+        floor = cy - SIDE_FLOOR * b if ear is None else ear[1] - 0.05 * b  # an ear seen: its top
         mask &= yy < floor
         # The face in front of the temple: in front of the ear line, below the forehead's top
         # (either side of an ear found in a view guessed otherwise: the face's side is a guess).

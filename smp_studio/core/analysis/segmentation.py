@@ -99,9 +99,10 @@ class Segmentation:
         counts = np.bincount(self.labels.ravel(), minlength=4)
         return {CLASS_NAMES[k]: int(counts[k]) for k in CLASS_NAMES}
 
-    def bald_fraction(self) -> float:
-        """Share of the head that is bald skin plus half the thinning area."""
-        c = np.bincount(self.labels.ravel(), minlength=4).astype(float)
+    def bald_fraction(self, within: np.ndarray | None = None) -> float:
+        """Share of the head (or of the bool mask ``within``, at the labels' size) that is bald skin plus
+        half the thinning area."""
+        c = np.bincount((self.labels if within is None else self.labels[within]).ravel(), minlength=4).astype(float)
         head = c[1:].sum()
         return float((c[BALD] + 0.5 * c[THINNING]) / head) if head else 0.0
 

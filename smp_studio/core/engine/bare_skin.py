@@ -12,7 +12,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.masks import dilate_disc  # noqa: F401 - (the engine's modules take it from here)
 from smp_studio.core.engine.buzz import BUZZ_WIDE_MM, buzz_share
 
 WORK = 768  # long side of the working image for the skin fill
@@ -103,11 +102,14 @@ SHINE_MAX_MM = 30.0  # a shine is a spot narrower than this; a wider pale patch 
 def channel_mean(img: np.ndarray) -> np.ndarray:
     """``img.mean(axis=2)`` of an RGB float image, to the last bit (numpy adds the channels in turn,
     then divides by 3), for a tenth of the cost of numpy's reduction over interleaved channels.
+    Float images only (an integer image's sum would wrap): a ValueError says so.
 
     >>> a = np.random.default_rng(0).random((40, 50, 3)).astype(np.float32)
     >>> bool((channel_mean(a) == a.mean(axis=2)).all())
     True
     """
+    if img.dtype.kind != "f":
+        raise ValueError(f"channel_mean takes a float image, not {img.dtype}")
     out = img[..., 0] + img[..., 1]
     out += img[..., 2]
     out /= 3

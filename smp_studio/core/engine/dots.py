@@ -302,7 +302,8 @@ def _shapes(xy, settings: Settings, field: DirectionField | None, elong, turn, w
 
 #: Zone weight from which a dot is full size and strength: below the blend into hair's own
 #: (``zones.BLEND_MAX``), which is a lighter density, not an edge.
-EDGE_FULL = 0.9 * BLEND_MAX
+EDGE_FULL = 0.5
+assert EDGE_FULL < BLEND_MAX
 
 
 def _eased(s: np.ndarray, settings: Settings) -> dict[str, np.ndarray]:
@@ -320,7 +321,7 @@ def edge_factors(weight: np.ndarray, settings: Settings) -> dict[str, np.ndarray
     a hairline begins: its dots ease from the hairline's first ones'
     (``hairline_size``, ``hairline_opacity``) up to 1 at :data:`EDGE_FULL`.
 
-    >>> f = edge_factors(np.array([0.0, EDGE_FULL / 2, EDGE_FULL, 1.0]), Settings())
+    >>> f = edge_factors(np.array([0.0, 0.25, 0.5, 1.0]), Settings())
     >>> [round(float(x), 2) for x in f["opacity"]], [round(float(x), 2) for x in f["size"]]
     ([0.6, 0.8, 1.0, 1.0], [0.7, 0.85, 1.0, 1.0])
     """

@@ -10,7 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.engine.bare_skin import dilate_disc, mask_bytes
+from smp_studio.core.analysis.masks import dilate_disc
+from smp_studio.core.engine.bare_skin import mask_bytes
 
 #: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
 #: head's outline moves in by the difference, and the background shows where the hair stood.
@@ -110,7 +111,7 @@ RUNS_ON_MM = 3.0  # the photo this far past the head's outline is compared with 
 RUNS_ON_SHARE = 0.2  # a clipped patch with more of its rim than this where the hair runs on is that hair's
 
 
-def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: float) -> np.ndarray:
+def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, *, mm: float) -> np.ndarray:
     """Where clipping may reach (float32 0 or 1, at the working size of ``small``, ``mm`` pixels per mm):
     not over a clipped patch (``clipped`` from 0.5) the head's outline runs along, round more than
     ``RUNS_ON_SHARE`` of its rim, through the same hair as is clipped in it.
@@ -124,7 +125,7 @@ def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, mm: f
     >>> head = np.zeros((60, 90), bool); head[:, 30:60] = True  # the head's mask left out the hair at the left
     >>> clipped = np.zeros((60, 90), np.float32); clipped[20:40, 30:38] = clipped[20:40, 52:60] = 1
     >>> small[20:40, 30:38] = 200  # that hair goes on into the head, and is clipped there
-    >>> m = hair_runs_on(small, head, clipped, 1.0)
+    >>> m = hair_runs_on(small, head, clipped, mm=1.0)
     >>> float(m[30, 33]), float(m[30, 56])  # the patch the hair runs on from is left; the one at the wall not
     (0.0, 1.0)
     """

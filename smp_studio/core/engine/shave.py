@@ -12,9 +12,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.masks import dilate_disc
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
-from smp_studio.core.engine.bare_skin import (channel_mean, coarse_morphology, dilate_disc, fill_skin, hair_evidence,
-                                                mask_bytes, skin_texture, working_size)
+from smp_studio.core.engine.bare_skin import (channel_mean, coarse_morphology, fill_skin, hair_evidence, mask_bytes,
+                                                skin_texture, working_size)
 from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.outline import beyond, hair_runs_on, past_outline
@@ -121,7 +122,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
         reach = dilate_disc(sure, d)
         hair = np.maximum(cut, np.minimum(hair, reach))
     if rgb is not None:  # (a patch clipped where the head's mask ends inside its own hair is that hair: left)
-        hair *= hair_runs_on(cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA), head, hair, mm)
+        hair *= hair_runs_on(cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA), head, hair, mm=mm)
     feather = max(1.0, 1.0 * scale.px_per_mm * (w / W))  # ~1 mm soft edge
     hair = cv2.GaussianBlur(hair.astype(np.float32), (0, 0), feather)
     if fade is not None:
@@ -230,8 +231,7 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     bare = None if skin_mask is None else cv2.resize(mask_bytes(skin_mask), (w, h),
                                                       interpolation=cv2.INTER_NEAREST) > 0
     veiled = bare is not None and _veiled(rs, bare)
-    # Under a veil, neither its strands nor its edge (where skin and hair mix) are the skin's tone,
-    # which varies over centimetres.
+    # Under a veil, neither its strands nor its edge (skin and hair mixed) are the skin's tone (cm-wide).
     tone_px = VEIL_TONE_MM * px * w / W
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # (the fill reads it as it is)
     # The bare skin in the clipped area's soft edge teaches too: it is the skin nearest the hair,

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from smp_studio.core.analysis.photo import Photo, load_photo
-from smp_studio.core.analysis.segmentation import HAIR, THINNING, from_labels
+from smp_studio.core.analysis.segmentation import from_labels
 from smp_studio.core.analysis.view import ViewGuess, classify_view
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.errors import SmpError
@@ -132,9 +131,8 @@ def suggested_treatment(sim: Simulation) -> str:
     scalp = sim.scalp
     if not scalp.has_scalp or not scalp.mask.any():
         return "full"
-    m = scalp.mask
-    labels = cv2.resize(sim.detection.labels, (m.shape[1], m.shape[0]), interpolation=cv2.INTER_NEAREST)
-    hair = float((labels[m] == HAIR).mean()) + 0.5 * float((labels[m] == THINNING).mean())
+    seg = sim.detection
+    hair = 1.0 - seg.bald_fraction(within=scalp.resized(seg.labels.shape) > 0.5)
     return "density" if hair >= DENSITY_FROM_HAIR else "full"
 
 
