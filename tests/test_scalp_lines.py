@@ -38,7 +38,9 @@ def test_side_view_template_fills_a_receded_front_as_a_profile_hairline():
 
 def test_a_bald_back_ends_in_a_nape_line_not_the_rim_of_a_hat():
     """Seen from behind a shaved head with no fringe to follow, the treated scalp ends in a nape
-    line lowest at the midline and rising toward the ears, fading out: not a level cut."""
+    line lowest at the midline and rising toward the ears, fading out: not a level cut. Gently: a
+    nape rising too steeply or fading too far up leaves the sides above the ears and the lower back
+    lighter than the crown, wrong for a full shaved look."""
     img, labels, _ = back_view()
     H, W = labels.shape
     yy, xx = np.mgrid[0:H, 0:W]
@@ -53,10 +55,10 @@ def test_a_bald_back_ends_in_a_nape_line_not_the_rim_of_a_hat():
         return int(np.flatnonzero(m[:, int(x)] > 0.05).max())
 
     mid, sides = lowest(cx), (lowest(cx - 0.6 * a), lowest(cx + 0.6 * a))
-    assert mid - max(sides) > 0.05 * b
+    assert 0.05 * b < mid - max(sides) < 0.1 * b
     # and it fades out over about 2 cm, not a ruled edge
     col = m[:, int(cx)]
-    assert np.count_nonzero((col > 0.05) & (col < 0.95)) > 0.15 * b
+    assert 0.15 * b < np.count_nonzero((col > 0.05) & (col < 0.95)) < 0.26 * b
 
 def test_side_view_keeps_to_the_skull_above_the_ear():
     img, labels, parts = side_view()
@@ -104,23 +106,3 @@ def test_a_profile_template_keeps_the_frontotemporal_recession_open_and_starts_w
         if name in ("mature", "conservative"):
             peak = int(np.argmax(X[:3]))  # the temple's peak, low on the line
             assert X[peak + 1:-1].min() < X[peak] - 0.05, name  # back into the recession above it
-
-
-def test_the_nape_line_rises_gently_and_fades_within_about_two_centimetres():
-    """A nape that rises too steeply or fades too far up leaves the sides above the ears and the lower
-    back lighter than the crown, wrong for a full shaved look."""
-    img, labels, _ = back_view()
-    H, W = labels.shape
-    yy, xx = np.mgrid[0:H, 0:W]
-    cx, cy, a, b = W / 2, 0.42 * H, 0.30 * W, 0.33 * H
-    skull = ((xx - cx) / a) ** 2 + ((yy - cy) / b) ** 2 <= 1
-    labels[skull] = 1
-    img[skull] = SKIN
-    m = treatable_scalp(from_labels(labels, img), view="back").resized(labels.shape)
-
-    def lowest(x):
-        return int(np.flatnonzero(m[:, int(x)] > 0.05).max())
-
-    assert lowest(cx) - max(lowest(cx - 0.6 * a), lowest(cx + 0.6 * a)) < 0.1 * b
-    col = m[:, int(cx)]
-    assert np.count_nonzero((col > 0.05) & (col < 0.95)) < 0.26 * b
