@@ -71,7 +71,7 @@ class DesignPanel(QScrollArea):
         row.addWidget(self.template, 1)
         row.addWidget(self.template_apply)
         f.addRow("Hairline", row)
-        self.mirror = QCheckBox("Mirror left half")  # (its tooltip says, with the view, what it does)
+        self.mirror = QCheckBox("Mirror left half")  # (its tooltip depends on the view: set in refresh)
         self.mirror.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # clickable where it shows
         self.mirror.toggled.connect(doc.set_mirror)
         f.addRow("", self.mirror)
@@ -296,7 +296,7 @@ class DesignPanel(QScrollArea):
         self.template.setCurrentIndex(self.template.findData(s.hairline_template))
         self.mirror.setChecked(d.mirror)
         line = self.doc.hairline is not None  # a back photo shows no hairline: nothing to apply or mirror
-        for w in (self.template, self.template_apply, self.mirror):
+        for w in (self.template, self.template_apply):
             w.setEnabled(line)
         profile = s.view in SIDE_VIEWS
         self.mirror.setEnabled(line and not profile)
