@@ -392,8 +392,7 @@ class Canvas(CanvasInput, CanvasLayers, QWidget):
             painting.draw_measure_line(p, tw(*a), tw(*b), f"{length:.0f} px")
 
     def resizeEvent(self, e):
-        # A fitted photo stays fitted as the window opens, is resized or the panel moves;
-        # a view the artist zoomed or panned is left alone.
+        # A fitted photo stays fitted as the window opens, resizes or the panel moves; a zoomed one stays.
         first = e.oldSize().width() <= 0
         if (first or self.fitted) and self.doc.has_photo:
             self.fit()
