@@ -110,7 +110,7 @@ def open_simulation(source, *, settings: dict | None = None, hairline: Hairline 
 
 #: Share of the treatable scalp under hair from which a photo opens as a density treatment, thinning
 #: hair counting half: half or more of the scalp still has its hair (Norwood 2-3 mostly: 77 % of
-#: them on a third of the development set, against 17 % of Norwood 5-7), so the client keeps it and
+#: them on a third of the development set, against 16 % of Norwood 5-7), so the client keeps it and
 #: dots go between the hairs. (Dense hair alone: 69 % and 11 %; a diffuse thinning crown then had
 #: its hair clipped to a felt disc, and long hair over a bald top into a grey cloud.)
 DENSITY_FROM_HAIR = 0.5
