@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from smp_studio.core.analysis.masks import pieces_with_rings
+
 #: Share of the bare skin's lightness an existing buzz takes off it, read over ``BUZZ_MM``: from the
 #: first (no stubble: skin, or a veil of pale strands) to the second, then back down to none at the
 #: third and fourth (a mass of dark hair hiding the skin). Devdata's buzzed heads lie 0.2-0.4 below
@@ -122,18 +124,10 @@ def lone_patches(clipped: np.ndarray, bald: np.ndarray, mm: float) -> np.ndarray
     >>> bald[25:70, 25:70] = True; bool(lone_patches(clipped, bald, 1.0)[47, 47])  # a tuft on bare skin
     False
     """
-    on = (clipped > 0.5).astype(np.uint8)
+    on = clipped > 0.5
     out = np.zeros(clipped.shape, np.float32)
-    n, cc, stats, _ = cv2.connectedComponentsWithStats(on, connectivity=8)
     k = 2 * max(1, int(round(LONE_RING_MM * mm))) + 1
-    ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        if area >= LONE_CM2 * (10 * mm) ** 2:
-            continue
-        box = (slice(max(y - k, 0), y + h + k), slice(max(x - k, 0), x + w + k))
-        patch = (cc[box] == i).astype(np.uint8)
-        ring = cv2.dilate(patch, ker).astype(bool) & (on[box] == 0)
+    for box, piece, _, ring in pieces_with_rings(on, k, below=LONE_CM2 * (10 * mm) ** 2):
         if ring.any() and bald[box][ring].mean() < LONE_BALD:
-            out[box][patch > 0] = 1.0
+            out[box][piece] = 1.0
     return out

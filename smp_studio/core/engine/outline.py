@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.masks import dilate_disc
+from smp_studio.core.analysis.masks import dilate_disc, pieces_with_rings
 from smp_studio.core.engine.bare_skin import mask_bytes
 
 #: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
@@ -147,15 +147,7 @@ def hair_runs_on(small: np.ndarray, head: np.ndarray, clipped: np.ndarray, *, mm
     if not same.any():
         return np.ones(head.shape, np.float32)
     keep = np.ones(head.shape, np.float32)
-    n, cc, st, _ = cv2.connectedComponentsWithStats(on.astype(np.uint8), connectivity=8)
-    H, W = on.shape
-    for i in range(1, n):
-        x, y, bw, bh = (int(v) for v in st[i, :4])
-        x0, y0, x1, y1 = max(x - k, 0), max(y - k, 0), min(x + bw + k, W), min(y + bh + k, H)
-        if not same[y0:y1, x0:x1].any():
-            continue
-        grown = dilate_disc((cc[y0:y1, x0:x1] == i).astype(np.float32), k) > 0.5  # (whole within the box)
-        ring = grown & ~on[y0:y1, x0:x1]
-        if ring.any() and same[y0:y1, x0:x1][ring].mean() > RUNS_ON_SHARE:
-            keep[y0:y1, x0:x1][grown] = 0.0
+    for box, _, grown, ring in pieces_with_rings(on, k):
+        if ring.any() and same[box][ring].mean() > RUNS_ON_SHARE:
+            keep[box][grown] = 0.0
     return keep

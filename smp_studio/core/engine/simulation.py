@@ -39,7 +39,7 @@ from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import SIDE_VIEWS, Settings
 
 #: Views in which the face is usually visible: the scale comes from the eyes, templates from the face.
-FACE_VIEWS = ("front", "left", "right", "side")
+FACE_VIEWS = ("front", *SIDE_VIEWS)
 
 
 class Simulation(Views):
