@@ -12,6 +12,7 @@ import numpy as np
 
 from smp_studio.core.analysis.masks import dilate_disc, pieces_with_rings
 from smp_studio.core.engine.bare_skin import mask_bytes
+from smp_studio.core.engine.smoothing import wide_blur
 
 #: Long hair lying on the head stands off the skull by about this (mm): clipped to the guard, the
 #: head's outline moves in by the difference, and the background shows where the hair stood.
@@ -72,7 +73,7 @@ def _smooth_outline(mask: np.ndarray, size_px: float) -> np.ndarray:
     turned). The frame's edge is no outline: the mask goes on past it."""
     s = max(size_px / 2.0, 1.0)
     m = int(np.ceil(3 * s))
-    blurred = cv2.GaussianBlur(np.pad(mask.astype(np.float32), m, mode="edge"), (0, 0), s)[m:-m, m:-m]
+    blurred = wide_blur(np.pad(mask.astype(np.float32), m, mode="edge"), s)[m:-m, m:-m]
     return (blurred > 0.5).astype(np.uint8)
 
 

@@ -225,11 +225,11 @@ def hair_cast(skin: np.ndarray, photo: np.ndarray, dense: np.ndarray, px_per_mm:
     s = max(1.0, CAST_MM * px_per_mm)
     lab_p = cv2.cvtColor(photo.astype(np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
     # The hair's own cast, averaged over where it grew (not the shirt or the bald skin beside it).
-    d = np.maximum(cv2.GaussianBlur(dense.astype(np.float32), (0, 0), s), 1e-3)
-    w *= np.clip((cv2.GaussianBlur(lab_p[..., 0] * dense, (0, 0), s) / d - CAST_L[0]) / (CAST_L[1] - CAST_L[0]), 0, 1)
+    d = np.maximum(wide_blur(dense.astype(np.float32), s), 1e-3)
+    w *= np.clip((wide_blur(lab_p[..., 0] * dense, s) / d - CAST_L[0]) / (CAST_L[1] - CAST_L[0]), 0, 1)
     if not (w > 0.01).any():
         return skin  # (dark hair, the usual case, casts nothing: its lightness is read first, alone)
-    ab = cv2.GaussianBlur(lab_p[..., 1:] * dense[..., None], (0, 0), s) / d[..., None]
+    ab = wide_blur(lab_p[..., 1:] * dense[..., None], s) / d[..., None]
     lab_s = cv2.cvtColor(np.clip(skin, 0, 255).astype(np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
     lab_s[..., 1:] += (ab - lab_s[..., 1:]) * w[..., None]
     return np.clip(cv2.cvtColor(lab_s, cv2.COLOR_Lab2RGB) * 255.0, 0, 255).astype(np.float32)
