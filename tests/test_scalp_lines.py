@@ -59,6 +59,10 @@ def test_a_bald_back_ends_in_a_nape_line_not_the_rim_of_a_hat():
     # and it fades out over about 2 cm, not a ruled edge
     col = m[:, int(cx)]
     assert 0.15 * b < np.count_nonzero((col > 0.05) & (col < 0.95)) < 0.26 * b
+    # Half way out of that fade, at the midline, it sits below the middle of the ear lobes (the
+    # nape of a full shaved look, not a cap ending at the ears' middle).
+    (_, fy), (_, fb) = sc.skull
+    assert int(np.flatnonzero(col > 0.5).max()) > fy + 0.5 * fb
 
 def test_side_view_keeps_to_the_skull_above_the_ear():
     img, labels, parts = side_view()

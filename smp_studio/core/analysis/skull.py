@@ -183,8 +183,10 @@ def breadth_above_ears(head, cx, cy, a, b) -> float:
 
 
 #: Seen from behind, the nape hairline lies at most this far below the skull's widest row (in
-#: skull half-heights): about the ear lobes' level, never down the neck (as where no fringe shows).
-NAPE_MAX = 0.5
+#: skull half-heights): about the ear lobes' lower end, where the neck's creases begin, never down
+#: the neck (as where no fringe shows). At 0.5 (mid-lobe) an SMP artist judged the nape too high:
+#: its fade (``scalp.NAPE_FADE``) ends here, so the pigment seen stops a little above it.
+NAPE_MAX = 0.65
 
 
 def nape_row(lab, cx, cy, a, b) -> float:
@@ -198,7 +200,7 @@ def nape_row(lab, cx, cy, a, b) -> float:
     >>> nape_row(lab, 50.0, 40.0, 40.0, 80.0)
     76.0
     >>> nape_row(np.ones((100, 100), np.uint8), 50.0, 40.0, 40.0, 80.0)  # no fringe: the ear lobes
-    80.0
+    92.0
     """
     h, w = lab.shape
     c0, c1 = int(max(cx - 0.45 * a, 0)), int(min(cx + 0.45 * a, w))
