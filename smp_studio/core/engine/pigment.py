@@ -99,7 +99,7 @@ def skin_reach(skin_rgb) -> float:
     return float(np.interp(Ls, [25.0, 70.0], [REACH_DARK, 1.0]))
 
 
-def choose_dilution(hair_rgb, skin_rgb) -> float:
+def choose_dilution(hair_rgb, skin_rgb, *, scalp_l: float | None = None) -> float:
     """Dilution (0 = full strength .. 0.9) for this hair and skin.
 
     As artists choose it: from the hair colour first (black hair: the least
@@ -108,13 +108,21 @@ def choose_dilution(hair_rgb, skin_rgb) -> float:
     pigment would not show at all. Fair or red hair is told from its colour,
     which shade keeps, where its lightness in a photo may be that of black.
 
+    ``scalp_l`` is the lightness (L*) of the treated scalp's bare skin, where the
+    dots land. The skin's tone is read from the lighter of it and ``skin_rgb``
+    (the head's typical skin, often its shaded sides, neck or ears): shade
+    makes fair skin look dark, light never makes dark skin look fair, and read
+    in shade a lit crown took ink as strong as deeply pigmented skin's.
+
     >>> choose_dilution((40, 32, 28), (225, 180, 160)) < choose_dilution((170, 165, 160), (225, 180, 160))
     True
     >>> choose_dilution((64, 34, 18), (196, 141, 103)) > choose_dilution((25, 25, 25), (196, 141, 103)) + 0.1
     True
+    >>> choose_dilution((85, 82, 83), (145, 114, 104), scalp_l=64.0) > choose_dilution((85, 82, 83), (145, 114, 104)) + 0.1
+    True
     """
     Lh, ah, bh = rgb_to_lab(hair_rgb)
-    Ls = rgb_to_lab(skin_rgb)[0]
+    Ls = max(rgb_to_lab(skin_rgb)[0], scalp_l if scalp_l is not None else 0.0)
     sat = float(np.hypot(ah, bh)) / (Lh + 16.0)
     Lh += FAIR_LIFT * float(np.clip((sat - FAIR_SAT[0]) / (FAIR_SAT[1] - FAIR_SAT[0]), 0.0, 1.0))
     strength = float(np.interp(Lh, [22.0, 45.0, 72.0], [0.66, 0.55, 0.38]))
@@ -122,8 +130,9 @@ def choose_dilution(hair_rgb, skin_rgb) -> float:
     return float(np.clip(1.0 - strength, 0.15, 0.9))
 
 
-def pigment_for(settings: Settings, hair_lab, skin_lab) -> Pigment:
-    """The pigment for these settings and this client's hair and skin."""
+def pigment_for(settings: Settings, hair_lab, skin_lab, *, scalp_l: float | None = None) -> Pigment:
+    """The pigment for these settings and this client's hair and skin (``scalp_l``: the treated
+    scalp's bare skin lightness, see :func:`choose_dilution`)."""
     if settings.hair_color != "auto":
         hair = parse_hex(settings.hair_color)
     elif hair_lab is not None:
@@ -131,5 +140,5 @@ def pigment_for(settings: Settings, hair_lab, skin_lab) -> Pigment:
     else:
         hair = DEFAULT_HAIR
     skin = lab_to_rgb(skin_lab) if skin_lab is not None else (200, 160, 140)
-    dil = settings.dilution if settings.dilution is not None else choose_dilution(hair, skin)
+    dil = settings.dilution if settings.dilution is not None else choose_dilution(hair, skin, scalp_l=scalp_l)
     return Pigment(PIGMENT_HEALED, float(dil), hair, skin)

@@ -359,8 +359,8 @@ class Simulation(Views):
         return self._pigment(self.settings)
 
     def _pigment(self, settings: Settings) -> Pigment:
-        return self._memo.get("pigment", lambda s, seg: pigment_for(s, seg.hair_lab, seg.skin_lab),
-                              settings, self.segmentation)
+        return self._memo.get("pigment", lambda s, seg, lit: pigment_for(s, seg.hair_lab, seg.skin_lab, scalp_l=lit),
+                              settings, self.segmentation, self._scalp_skin_l())
 
     # --- headless edits: each makes a new design --------------------------------------------
     def update(self, **changes) -> None:

@@ -34,6 +34,9 @@ REGION_CONTEXT = 48  # output pixels of photo around a re-rendered region (wider
 #: The same when the photo's own filters are known for the whole view: the fresh redness's
 #: blur is then the widest thing that looks around a pixel.
 REGION_CONTEXT_SKIN_KNOWN = 16
+#: Bare treatable scalp under this share of the photo says too little of the light the dots land in.
+SCALP_SKIN_MIN = 0.002
+SCALP_SKIN_SAMPLES = 100_000  # bare scalp pixels, at most, its lightness is read from
 
 
 class Views:
@@ -77,6 +80,20 @@ class Views:
             return lit_level(rgb, on_scalp if on_scalp.any() else bald)
 
         return self._memo.get("lit", stage, self.settings, self.segmentation, self.scalp, self.photo.rgb)
+
+    def _scalp_skin_l(self) -> float | None:
+        """Median lightness (L*) of the treatable scalp's bare skin, where the dots land (None
+        with too little of it): the light the pigment's dilution is judged in."""
+        def stage(s, seg, scalp, rgb):
+            bald = seg.labels == BALD
+            on_scalp = bald & (scalp.resized(bald.shape) > 0.5)
+            if on_scalp.sum() < SCALP_SKIN_MIN * bald.size:
+                return None
+            px = rgb[on_scalp]
+            px = px[:: len(px) // SCALP_SKIN_SAMPLES + 1].reshape(-1, 1, 3)
+            return float(np.median(cv2.cvtColor(px.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]))
+
+        return self._memo.get("scalp skin L", stage, self.settings, self.segmentation, self.scalp, self.photo.rgb)
 
     def _follicles(self) -> np.ndarray:
         """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a
