@@ -9,12 +9,16 @@ millimetres on the skin into pixels in the photo.
 
 The head model is the mesh's own midline (glabella up to the top of the mesh,
 in 3-D) continued as an arc of the skull (radius ``SKULL_RADIUS_MM``) curving
-away from the face.
+away from the face. The head's outline in the photo bounds it: a model whose
+skull rises above the outline over the forehead is squeezed down onto it
+(a mesh reading a face squashed by the photo, or bent down, as a forehead
+turned to the camera put 8 cm at the top of a bald head, the scalp below it
+left bare as "forehead").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -28,6 +32,9 @@ from smp_studio.core.model.settings import Settings
 MIDLINE = (9, 151, 10)
 #: Sagittal radius of the frontal bone beyond the mesh (mm): adults ~ 85-110.
 SKULL_RADIUS_MM = 95.0
+#: Least share of the model's height above the glabella the head's outline can squeeze it to (a
+#: photo stretched 16:9 to a square; an outline lower than that is a segmentation that lost the top).
+SQUASH_MIN = 0.55
 #: A frontotemporal corner less than this far (mm) above the midline counts as filled in.
 FILLED_ANGLE_MM = 3.0
 
@@ -60,6 +67,8 @@ class ForeheadModel:
     inward: np.ndarray  # unit 3-D direction into the head there
     across: np.ndarray  # unit 3-D direction from image-left eye to image-right eye
     px_per_mm: float
+    up2: tuple = (0.0, -1.0)  # the face's up in the photo
+    squash: float = 1.0  # image heights above the glabella scaled by this (the outline's bound)
 
     def up_point(self, height_mm: float) -> np.ndarray:
         """3-D point ``height_mm`` up the forehead midline from the glabella (px)."""
@@ -81,7 +90,13 @@ class ForeheadModel:
     def image_point(self, height_mm: float, across_px: float = 0.0) -> np.ndarray:
         """Image ``(x, y)`` of the point ``height_mm`` up and ``across_px`` to the side."""
         p = self.up_point(height_mm)
-        return (p + self.across * across_px)[:2]
+        return self.to_image((p + self.across * across_px)[None])[0]
+
+    def to_image(self, pts) -> np.ndarray:
+        """(N, 2) photo points of (N, 3) model points, heights above the glabella squashed."""
+        q, up = np.asarray(pts, float)[:, :2] - self.origin[:2], np.asarray(self.up2, float)
+        q = q + (self.squash - 1.0) * (q @ up)[:, None] * up
+        return q + self.origin[:2]
 
     def height_of(self, xy):
         """How many mm above the glabella, along the forehead, an image point (or (N, 2) points) sits."""
@@ -93,14 +108,17 @@ class ForeheadModel:
     def _profile(self):
         # Once per model: the warnings measure every curve point near the temples against it.
         hs = np.linspace(-20, 200, 441)
-        pts = self.up_points(hs)[:, :2]
+        pts = self.to_image(self.up_points(hs))
         up = pts[-1] - pts[0]
         up /= max(np.linalg.norm(up), 1e-9)
         return (pts - self.origin[:2]) @ up, hs, up
 
 
-def forehead_model(face: Face, scale: Scale) -> ForeheadModel:
+def forehead_model(face: Face, scale: Scale, *, top: float | None = None) -> ForeheadModel:
     """The forehead of this face as a surface to measure on.
+
+    ``top``: how far the head's outline rises above the glabella over the midline (photo px,
+    :func:`outline_top`); a model rising higher is squashed down to it.
 
     Examples
     --------
@@ -113,6 +131,8 @@ def forehead_model(face: Face, scale: Scale) -> ForeheadModel:
     >>> m = forehead_model(f, Scale(2.0))
     >>> y40, y80 = m.image_point(40)[1], m.image_point(80)[1]
     >>> bool(200 - y40 > y40 - y80)  # the second 4 cm climb less in the photo: the head curves away
+    True
+    >>> bool(forehead_model(f, Scale(2.0), top=150.0).image_point(80)[1] > y80)  # a lower outline
     True
     """
     L = face.landmarks
@@ -130,17 +150,39 @@ def forehead_model(face: Face, scale: Scale) -> ForeheadModel:
     inward = back - tangent * (back @ tangent)
     n = np.linalg.norm(inward)
     inward = inward / n if n > 1e-6 else back
-    return ForeheadModel(path[0].copy(), path, tangent, inward, across, float(scale.px_per_mm))
+    up2 = np.asarray(face.up, float)
+    model = ForeheadModel(path[0].copy(), path, tangent, inward, across, float(scale.px_per_mm), tuple(up2))
+    if top is None:
+        return model
+    rise = float(np.max((model.to_image(model.up_points(np.arange(0.0, 301.0, 2.0))) - path[0, :2]) @ up2))
+    if rise <= top or rise <= 0:
+        return model
+    return replace(model, squash=max(top / rise, SQUASH_MIN))
 
 
-def face_template(face: Face, scale: Scale, settings: Settings) -> Hairline:
+def outline_top(face: Face, head: np.ndarray) -> float | None:
+    """How far (px) the head's outline rises above the glabella along the face's up, over the
+    forehead's midline (within a quarter of the eyes' half-span); None when the head runs off the
+    photo there, its top unseen, or no head lies above the glabella."""
+    up = np.asarray(face.up, float)
+    half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
+    ys, xs = np.nonzero(head)
+    d = np.stack([xs, ys], 1) - np.asarray(face.glabella, float)
+    near = np.abs(d @ np.array([-up[1], up[0]])) < 0.25 * half
+    if not near.any() or ys[near].min() <= 1:
+        return None
+    rise = float((d[near] @ up).max())
+    return rise if rise > 0 else None
+
+
+def face_template(face: Face, scale: Scale, settings: Settings, *, top: float | None = None) -> Hairline:
     """The settings' template placed against the face by the clinical rules.
 
     The midline sits ``settings.template_height_mm`` above the glabella (plus
     the early sessions' offset); the corners on the verticals through the
-    outer eye corners.
+    outer eye corners. ``top``: see :func:`forehead_model`.
     """
-    model = forehead_model(face, scale)
+    model = forehead_model(face, scale, top=top)
     up = face.up
     across = np.array([-up[1], up[0]])
     g = face.glabella
@@ -158,28 +200,29 @@ def face_template(face: Face, scale: Scale, settings: Settings) -> Hairline:
     return Hairline(np.array(pts), tuple(-face.up), settings.hairline_template)
 
 
-def mid_frontal_height_mm(hairline: Hairline, face: Face, scale: Scale) -> float:
+def mid_frontal_height_mm(hairline: Hairline, face: Face, scale: Scale, *, top: float | None = None) -> float:
     """How far above the glabella, on the forehead, the hairline crosses the midline (mm)."""
-    return _midline_height(*_across_face(hairline, face, scale))
+    return _midline_height(*_across_face(hairline, face, scale, top))
 
 
 def _midline_height(model, c, u) -> float:
     return model.height_of(c[int(np.argmin(np.abs(u)))])
 
 
-def _across_face(hairline: Hairline, face: Face, scale: Scale):
+def _across_face(hairline: Hairline, face: Face, scale: Scale, top=None):
     """The forehead model, the hairline's curve, and each curve point's offset across the face from the glabella."""
-    model = forehead_model(face, scale)
+    model = forehead_model(face, scale, top=top)
     c = hairline.curve()
     up = face.up
     across = np.array([-up[1], up[0]])
     return model, c, (c - face.glabella) @ across
 
 
-def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Settings) -> list[str]:
+def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Settings, *,
+                      top: float | None = None) -> list[str]:
     """Gentle warnings about a design: too low a midline, filled-in frontotemporal angles."""
     out = []
-    model, c, u = _across_face(hairline, face, scale)  # (once: the curve and its forehead profile)
+    model, c, u = _across_face(hairline, face, scale, top)  # (once: the curve and its forehead profile)
     h = _midline_height(model, c, u)
     if h < settings.low_hairline_warning_mm - 0.5:  # a template placed at the limit is not "lower"
         out.append(f"The hairline's midpoint sits {h / 10:.1f} cm above the glabella; designs lower than "
@@ -199,16 +242,16 @@ def hairline_warnings(hairline: Hairline, face: Face, scale: Scale, settings: Se
     return out
 
 
-def guides(face: Face, scale: Scale, *, heights_mm=(70.0, 80.0, 95.0)) -> dict:
+def guides(face: Face, scale: Scale, *, heights_mm=(70.0, 80.0, 95.0), top: float | None = None) -> dict:
     """Geometry for the studio's guides, in photo pixels.
 
     Returns a dict with ``glabella`` (x, y); ``eye_verticals``: two segments
     ``[(x0, y0), (x1, y1)]`` through the outer eye corners, upward; and
     ``thirds``: segments across the face at the glabella and at the nose base
     (the lines between the facial thirds; the top third ends at the hairline),
-    ``heights``: {mm: (x, y)} points up the forehead midline.
+    ``heights``: {mm: (x, y)} points up the forehead midline. ``top``: see :func:`forehead_model`.
     """
-    model = forehead_model(face, scale)
+    model = forehead_model(face, scale, top=top)
     up = face.up
     across = np.array([-up[1], up[0]])
     half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2

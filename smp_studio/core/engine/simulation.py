@@ -18,7 +18,8 @@ import numpy as np
 from smp_studio.core.analysis.edits import scalp_with_edits, with_edits
 from smp_studio.core.analysis.eye_scale import eyes_scale, photo_scale
 from smp_studio.core.analysis.face import Face, find_face
-from smp_studio.core.analysis.hairline_rules import face_template, guides, hairline_warnings, mid_frontal_height_mm
+from smp_studio.core.analysis.hairline_rules import (face_template, guides, hairline_warnings, mid_frontal_height_mm,
+                                                     outline_top)
 from smp_studio.core.analysis.head import HeadFrame, head_frame, side_template, template_hairline
 from smp_studio.core.analysis.photo import Photo
 from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
@@ -192,8 +193,8 @@ class Simulation(Views):
             return None
         face = self.face
         if isinstance(face, Face):  # placed by the clinical rules against the face
-            return self._memo.get("face_template", lambda s, f, sc: face_template(f, sc, s), design.settings, face,
-                                  self.face_scale)
+            return self._memo.get("face_template", lambda s, f, sc, top: face_template(f, sc, s, top=top),
+                                  design.settings, face, self.face_scale, self._face_top(face))
         if design.settings.view in SIDE_VIEWS:
             # Seen from the side the face lies across the photo, and the skull fit is the frame.
             return self._memo.get("template", self._side_template, design.settings, self.found_scalp, self.segmentation)
@@ -226,16 +227,21 @@ class Simulation(Views):
         if not isinstance(face, Face):
             return None
 
-        def stage(s, face, scale, line):
-            out = guides(face, scale)
+        def stage(s, face, scale, line, top):
+            out = guides(face, scale, top=top)
             if line is not None:
-                out["mid_frontal_cm"] = round(mid_frontal_height_mm(line, face, scale) / 10, 1)
-                out["warnings"] = hairline_warnings(line, face, scale, s)
+                out["mid_frontal_cm"] = round(mid_frontal_height_mm(line, face, scale, top=top) / 10, 1)
+                out["warnings"] = hairline_warnings(line, face, scale, s, top=top)
             return out
 
         # The canvas and the panel both ask after every change: computed once for each.
         return self._memo.get("face_guides", stage, self.settings, face, self.face_scale,
-                              hairline if hairline is not None else self.hairline)
+                              hairline if hairline is not None else self.hairline, self._face_top(face))
+
+    def _face_top(self, face: Face) -> float | None:
+        """How far the head's outline rises above the glabella: it bounds the forehead model."""
+        return self._memo.get("face_top", lambda s, f, seg: outline_top(f, seg.labels != BACKGROUND), self.settings,
+                              face, self.segmentation)
 
     @property
     @per_design
