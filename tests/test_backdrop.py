@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from smp_studio.core.analysis.backdrop import without_backdrop
+from smp_studio.core.analysis.backdrop import without_backdrop, without_skin_coloured_wall
 from smp_studio.core.analysis.photo import load_photo
-from smp_studio.core.analysis.segmentation import HAIR_FROM
+from smp_studio.core.analysis.segmentation import HAIR_FROM, THINNING_FROM
 from smp_studio.core.io.opening import open_simulation
 
 
@@ -62,3 +62,57 @@ def test_what_the_artist_marked_as_hair_is_never_taken_for_a_wall():
     stroke[10:14, 150:170] = True  # a dab on the tab
     out = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM, keep=stroke)
     assert out[tab].mean() > 0.95
+
+
+def _head_beside_a_beige_wall(wall_ab):
+    """Working-size maps of a head the graph cut kept with a smooth skin-coloured wall that runs from the
+    frame's top to its bottom beside it: a bald top ringed by hair, the wall of Lab (a*, b*) ``wall_ab``."""
+    h, w = 320, 320
+    yy, xx = np.mgrid[0:h, 0:w]
+    skull = ((xx - 140) / 110.0) ** 2 + ((yy - 190) / 150.0) ** 2 < 1
+    bald = ((xx - 140) / 80.0) ** 2 + ((yy - 200) / 110.0) ** 2 < 1
+    wall = (xx > 230) & (xx < 300) & ~skull
+    lab = np.zeros((h, w, 3), np.float32)
+    lab[...] = (45.0, 5.0, 7.0)  # brown hair
+    lab[bald] = (66.0, 20.0, 19.0)  # skin
+    lab[wall] = (60.0, *wall_ab)
+    density = np.where(bald | wall, 0.0, 1.0).astype(np.float32)
+    return skull | wall, density, lab, wall, bald
+
+
+def test_a_beige_wall_beside_a_head_labelled_skin_is_taken_out_of_the_head():
+    # (norwood3_front_001: a beige door frame beside the head, which the cut kept and the skin model took
+    # for the client's skin: density dots ran onto it)
+    head, density, lab, wall, bald = _head_beside_a_beige_wall((8.0, 10.0))
+    out = without_skin_coloured_wall(head, density, lab, thinning_from=THINNING_FROM)
+    assert out[wall].mean() < 0.05
+    assert out[bald].all() and out[head & ~wall].mean() > 0.99
+
+
+def test_skin_of_the_heads_own_colour_beside_it_stays():
+    # (a shoulder or a bald head cut by the frame, of the scalp's colour: the graph cut's call stands)
+    head, density, lab, wall, bald = _head_beside_a_beige_wall((18.0, 17.0))
+    assert without_skin_coloured_wall(head, density, lab, thinning_from=THINNING_FROM) is head
+
+
+def test_skin_from_the_frames_bottom_and_most_of_the_bare_skin_stay():
+    # (a neck, shoulders or arms come from below and are the scalp analysis' to cut; a bald crown seen
+    # from above may run out of the frame's top, of a shade unlike the rest's, and is most of the skin)
+    head, density, lab, wall, bald = _head_beside_a_beige_wall((8.0, 10.0))
+    low = head & ~(wall & (np.arange(320)[:, None] < 100))  # the wall from the frame's bottom only
+    assert without_skin_coloured_wall(low, density, lab, thinning_from=THINNING_FROM) is low
+    small = head & ~(bald & (np.arange(320)[None, :] > 80))  # the head's own bare skin, a third of the wall's
+    assert without_skin_coloured_wall(small, np.where(small, density, 1.0), lab,
+                                      thinning_from=THINNING_FROM) is small
+
+
+def test_devdata_no_pigment_on_the_beige_wall_beside_a_head_from_the_front(devdata):
+    # norwood3_front_001: the wall right of the head, a rectangle from the frame's top to its bottom, was
+    # labelled bald skin: the density treatment laid dots on it above the head's right side.
+    path = devdata / "scalp_photos" / "norwood3_front_001.jpg"
+    photo = load_photo(path)
+    out = open_simulation(photo).sim.render()
+    H, W = photo.height, photo.width
+    box = np.s_[: int(0.4 * H), int(0.6 * W):]  # the wall right of the hair's top
+    diff = np.abs(out[box].astype(int) - photo.rgb[box].astype(int)).max(axis=2)
+    assert (diff > 8).mean() < 0.002

@@ -6,6 +6,8 @@ unlike the skin). Then pigment and the shave preview's clipped fill spill onto
 it. Two things tell it from hair: it is smooth (no strands), and it lies
 outside the skull that the rest of the head's outline describes. It runs on
 out of the frame too, where a head's hair seen beside the frame is textured.
+A beige wall that the cut kept beside a head is taken for bare skin instead: it
+is told by its colour, unlike the head's own bare skin, and its place off the skull.
 """
 
 from __future__ import annotations
@@ -109,3 +111,63 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     kept[near] = cv2.morphologyEx(kept, cv2.MORPH_OPEN, disc)[near]
     return largest_component(kept > 0)
 
+
+
+#: Bare skin on the head and a wall the graph cut kept with it are this far apart in colour (a*, b*)
+#: at least: a pale or beige wall labelled skin is far greyer or yellower than the scalp (13 to 20
+#: on devdata), the bare skin of one head across light and shade within about 9.
+SKIN_APART = 10.0
+#: The head keeps at least this much bare skin elsewhere, per pixel of the piece taken out.
+REST_SHARE = 0.5
+
+
+def without_skin_coloured_wall(head: np.ndarray, density: np.ndarray, lab: np.ndarray, *, thinning_from: float,
+                               keep: np.ndarray | None = None) -> np.ndarray:
+    """``head`` (bool, working size) without a pale wall that the graph cut kept and the hair score left as skin.
+
+    A beige wall or door beside a head is smooth and warm like skin: the cut keeps a piece of it
+    and pigment lands on it. It reaches the frame's top, lies outside the skull fitted to the rest
+    of the head, is of another colour than the head's own bare skin, and the head keeps at least
+    half as much bare skin elsewhere; a crown cut by the frame is inside the skull, of the skin's
+    colour and most of it, and a neck or shoulders come from the frame's bottom. ``keep``: as in :func:`without_backdrop`.
+    Returns ``head`` itself when nothing is taken out.
+
+    Examples
+    --------
+    >>> h = w = 120
+    >>> yy, xx = np.mgrid[0:h, 0:w]
+    >>> skull = (xx - 50) ** 2 + (yy - 70) ** 2 < 40 ** 2
+    >>> wall = (xx > 80) & (xx < 110)  # a beige door frame to frame, beside the head
+    >>> dens = np.where(skull & ((yy < 50) | (xx > 75)), 1.0, 0.0)  # hair between the bald top and the wall
+    >>> lab = np.zeros((h, w, 3), np.float32); lab[..., 0] = 60
+    >>> lab[..., 1:] = np.where(wall[..., None] & ~skull[..., None], (6, 10), (20, 18))
+    >>> out = without_skin_coloured_wall(skull | wall, dens, lab, thinning_from=0.22)
+    >>> bool(out[10, 95]), bool(out[80, 50]), bool(out[70, 85])
+    (False, True, True)
+    """
+    from smp_studio.core.analysis.skull import skull_radius, whole_outline_fit  # (skull reads our classes)
+
+    h, w = head.shape
+    skin = head & (density < thinning_from)
+    n, cc, st, _ = cv2.connectedComponentsWithStats(skin.astype(np.uint8), connectivity=4)
+    marked = set(np.unique(cc[keep]).tolist()) if keep is not None else set()
+    out = head
+    for i in range(1, n):
+        x, y, bw, bh, area = st[i]
+        # (A wall stands behind the head and runs on above it; a neck, shoulders or arms come from below.)
+        if area < MIN_SHARE * h * w or y > 0 or i in marked:
+            continue
+        piece = cc == i
+        rest = skin & ~piece
+        if np.count_nonzero(rest) < max(REST_SHARE * area, 50):  # (it is most of the bare skin: the scalp)
+            continue
+        if np.linalg.norm(np.median(lab[piece][:, 1:], axis=0) - np.median(lab[rest][:, 1:], axis=0)) <= SKIN_APART:
+            continue
+        fit = whole_outline_fit(largest_component(out & ~piece))
+        if fit is None:
+            continue
+        (cx, cy), (a, b) = fit
+        yy, xx = np.nonzero(piece)
+        if float(skull_radius(xx.astype(np.float32), yy.astype(np.float32), cx, cy, a, b).mean()) > OFF_SKULL:
+            out = out & ~piece
+    return out if out is head else largest_component(out)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from smp_studio.core.analysis.backdrop import without_backdrop
+from smp_studio.core.analysis.backdrop import without_backdrop, without_skin_coloured_wall
 from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_box, hair_by_colour, profile_face_box,
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
@@ -157,6 +157,11 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
     skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
     density = _hair_density(lab, texture, skin_lab, head)
     marked = None if small_hints is None else (small_hints == HINT_SKIN) | (small_hints == HINT_HAIR)
+    walled = without_skin_coloured_wall(head, density, lab, thinning_from=THINNING_FROM, keep=marked)
+    if walled is not head:  # (the skin's colour was learnt from the wall too: again, from the head alone)
+        head = walled
+        skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
+        density = _hair_density(lab, texture, skin_lab, head)
     head = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM, keep=marked)  # (a dark wall by dark hair)
     # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
     # layout) but takes thinning hair's density: clipped, never inked over.
