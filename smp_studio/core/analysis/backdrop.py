@@ -112,7 +112,6 @@ def without_backdrop(head: np.ndarray, density: np.ndarray, texture: np.ndarray,
     return largest_component(kept > 0)
 
 
-
 #: Bare skin on the head and a wall the graph cut kept with it are this far apart in colour (a*, b*)
 #: at least: a pale or beige wall labelled skin is far greyer or yellower than the scalp (13 to 20
 #: on devdata), the bare skin of one head across light and shade within about 9.
@@ -129,8 +128,8 @@ def without_skin_coloured_wall(head: np.ndarray, density: np.ndarray, lab: np.nd
     and pigment lands on it. It reaches the frame's top, lies outside the skull fitted to the rest
     of the head, is of another colour than the head's own bare skin, and the head keeps at least
     half as much bare skin elsewhere; a crown cut by the frame is inside the skull, of the skin's
-    colour and most of it, and a neck or shoulders come from the frame's bottom. ``keep``: as in :func:`without_backdrop`.
-    Returns ``head`` itself when nothing is taken out.
+    colour and most of it, and a neck or shoulders come from the frame's bottom. ``keep``: as in
+    :func:`without_backdrop`. Returns ``head`` itself when nothing is taken out.
 
     Examples
     --------
