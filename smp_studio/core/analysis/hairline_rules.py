@@ -166,13 +166,35 @@ def outline_top(face: Face, head: np.ndarray) -> float | None:
     photo there, its top unseen, or no head lies above the glabella."""
     up = np.asarray(face.up, float)
     half = float(np.linalg.norm(face.outer_eye_corners[1] - face.outer_eye_corners[0])) / 2
-    ys, xs = np.nonzero(head)
-    d = np.stack([xs, ys], 1) - np.asarray(face.glabella, float)
-    near = np.abs(d @ np.array([-up[1], up[0]])) < 0.25 * half
-    if not near.any() or ys[near].min() <= 1:
+    g = np.asarray(face.glabella, float)
+    xs, ys = _strip(head.shape, g, np.array([-up[1], up[0]]), 0.25 * half)
+    d = np.stack([xs, ys], 1) - g
+    on = head[ys, xs]
+    if not on.any() or ys[on].min() <= 1:
         return None
-    rise = float((d[near] @ up).max())
+    rise = float((d[on] @ up).max())
     return rise if rise > 0 else None
+
+
+def _strip(shape, g, across, w):
+    """The pixels (xs, ys) of an image of ``shape`` less than ``w`` from the line through ``g`` at
+    right angles to ``across`` (a unit vector): walked a row (or a column) at a time over the few
+    pixels each crosses, not over the whole photo (at 12 MP that took a quarter of a second)."""
+    H, W = shape
+    k = 0 if abs(across[0]) >= abs(across[1]) else 1  # the axis the strip crosses most squarely
+    n_lines, n_along = (H, W) if k == 0 else (W, H)
+    lines = np.arange(n_lines)
+    t = (lines - g[1 - k]) * across[1 - k]  # the cross offset of each line's start
+    ends = np.stack([(-w - t) / across[k], (w - t) / across[k]], 1) + g[k]
+    first = np.floor(ends.min(axis=1)).astype(np.int64)
+    span = np.arange(int(np.ceil(2 * w / abs(across[k]))) + 3)
+    along = first[:, None] + span[None, :]
+    line = np.broadcast_to(lines[:, None], along.shape)
+    keep = (along >= 0) & (along < n_along)
+    along, line = along[keep], line[keep]
+    xs, ys = (along, line) if k == 0 else (line, along)
+    near = np.abs((np.stack([xs, ys], 1) - g) @ across) < w
+    return xs[near], ys[near]
 
 
 def face_template(face: Face, scale: Scale, settings: Settings, *, top: float | None = None) -> Hairline:
