@@ -208,3 +208,34 @@ def test_the_first_look_is_simulated_smaller_than_the_view_is_searched(tmp_path,
     assert searched == [(750, 1000)] and again == []  # the reduced decode, searched once; its face kept
     assert w * h <= FIRST_LOOK_PIXELS and w * h < 0.5 * 1000 * 750 and w / h == pytest.approx(4 / 3, rel=0.01)
     assert opened.sim.settings.view == "front" and opened.sim.face is opened.view_guess.face
+
+
+def test_the_first_look_clips_the_hair_from_coarser_maps_yet_looks_the_same(big_front, monkeypatch):
+    """The first look is on screen for a moment, shown fitted to the canvas: its shave preview's
+    tone and light (which vary over centimetres) are read at a draft's working size, for well under
+    half the work, and the picture is the one the full-size maps give."""
+    import smp_studio.core.engine.shave as shave_mod
+    from smp_studio.core.engine.bare_skin import DRAFT_WORK, WORK
+    from smp_studio.core.engine.simulation import Simulation
+
+    sizes = []
+    real_fill = shave_mod.fill_skin
+    monkeypatch.setattr(shave_mod, "fill_skin", lambda *a, **kw: sizes.append(kw.get("work")) or real_fill(*a, **kw))
+    shown = []
+    opened = open_progressively(big_front, box=(800, 600), show=shown.append)
+    # The first look's clipped hair from a draft's maps (once, or twice when the view search ended
+    # after the layout's guess was drawn and disagreed); the full result's from the full working size.
+    assert shown and sizes[-1] == WORK and sizes[:-1] in ([DRAFT_WORK], [DRAFT_WORK] * 2)
+    sim = opened.sim
+    assert sim.clips_hair()
+    small = cv2.resize(sim.photo.rgb, (700, 700), interpolation=cv2.INTER_AREA)
+    draft, exact = (Simulation(type(sim.photo).from_array(small), draft=d) for d in (True, False))
+    exact.update(view="front"), draft.update(view="front")
+    # What the shave and the pigment change, seen at a few millimetres, as the first look is seen.
+    seen = lambda a: cv2.GaussianBlur(small.astype(np.float32) - a.astype(np.float32), (0, 0), 4).mean(2)  # noqa: E731
+    a, b = seen(draft.render()), seen(exact.render())
+    changed = np.abs(b) > 3
+    assert changed.mean() > 0.05
+    r = np.corrcoef(a.ravel(), b.ravel())[0, 1]
+    off = np.abs(a - b)[changed].mean() / np.abs(b)[changed].mean()
+    assert r > 0.95 and off < 0.15, f"a draft's clipped hair looks different (r = {r:.2f}, {off:.0%} of the change off)"

@@ -15,15 +15,20 @@ import numpy as np
 from smp_studio.core.engine.buzz import BUZZ_WIDE_MM, buzz_share
 
 WORK = 768  # long side of the working image for the skin fill
+#: The same for a draft (a photo's first look, replaced within moments): its maps carry tone and
+#: light that vary over centimetres, alike at this size (a few levels apart in a pixel here and
+#: there), at well under half the cost.
+DRAFT_WORK = 320
 
 
-def working_size(H: int, W: int) -> tuple[int, int]:
-    """(w, h) of the working image the skin fill and the shave's maps of a (H, W) photo are made at.
+def working_size(H: int, W: int, work: int = WORK) -> tuple[int, int]:
+    """(w, h) of the working image (long side at most ``work``) the skin fill and the shave's maps of a
+    (H, W) photo are made at.
 
-    >>> working_size(3000, 4000)
-    (768, 576)
+    >>> working_size(3000, 4000), working_size(3000, 4000, DRAFT_WORK)
+    ((768, 576), (320, 240))
     """
-    f = min(1.0, WORK / max(H, W))
+    f = min(1.0, work / max(H, W))
     return max(int(round(W * f)), 4), max(int(round(H * f)), 4)
 
 
@@ -38,7 +43,8 @@ def mask_bytes(mask: np.ndarray) -> np.ndarray:
 
 
 def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *, skin: np.ndarray | None = None,
-              working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02) -> np.ndarray:
+              working: bool = False, under: bool = False, inset: int = 1, below: float = 0.02,
+              work: int = WORK) -> np.ndarray:
     """Skin under the hair: tone and shading pulled in from the bare skin around (push-pull fill).
 
     ``skin`` (bool) says which pixels may teach the fill (default: all
@@ -50,7 +56,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     edge of what teaches do not (there skin and hair mix). Pixels where
     ``mask`` is ``below`` or more do not either (by default: any of it).
     Returns float32 (H, W, 3) in 0..255 at the photo's size (``working``: at
-    the working size it is computed at, at most ``WORK`` pixels across).
+    the working size it is computed at, at most ``work`` pixels across).
 
     >>> img = np.full((64, 64, 3), 200, np.uint8); img[20:40, 20:40] = 30
     >>> m = np.zeros((64, 64), np.float32); m[18:42, 18:42] = 1
@@ -58,7 +64,7 @@ def fill_skin(rgb: np.ndarray, mask: np.ndarray, fallback_rgb=(200, 160, 140), *
     True
     """
     H, W = mask.shape
-    w, h = working_size(H, W)
+    w, h = working_size(H, W, work)
     small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     # Only clearly bare skin teaches the fill (strand edges would smear in as blotches).
     known = cv2.resize(np.asarray(mask, np.float32), (w, h), interpolation=cv2.INTER_LINEAR) < below

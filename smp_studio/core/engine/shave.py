@@ -14,8 +14,8 @@ import numpy as np
 
 from smp_studio.core.analysis.masks import dilate_disc
 from smp_studio.core.engine.bands import Upsampler, grain_tile, nonzero_columns, span_union, tiled, warped_rows
-from smp_studio.core.engine.bare_skin import (channel_mean, coarse_morphology, fill_skin, hair_evidence, mask_bytes,
-                                                skin_texture, working_size)
+from smp_studio.core.engine.bare_skin import (WORK, channel_mean, coarse_morphology, fill_skin, hair_evidence,
+                                                mask_bytes, skin_texture, working_size)
 from smp_studio.core.engine.buzz import lone_patches
 from smp_studio.core.engine.dotshape import DirectionField
 from smp_studio.core.engine.outline import beyond, hair_runs_on, past_outline
@@ -51,7 +51,7 @@ VEIL_TONE_MM = 4.0  # the skin seen through such a veil is read over this (its s
 def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: np.ndarray, scale: Scale, *,
                  around_mm: float = 25.0, edge_mm: float = 4.0, rgb: np.ndarray | None = None,
                  bald: np.ndarray | None = None, fade: np.ndarray | None = None,
-                 keep_buzz: bool = True) -> np.ndarray:
+                 keep_buzz: bool = True, work: int = WORK) -> np.ndarray:
     """Where hair is clipped: hair on the head, in the zone or within ``around_mm`` of it (photo size, float 0..1).
 
     With ``rgb``, sparse hair over the zone is clipped too where strands are
@@ -60,16 +60,15 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     With ``bald`` (bool, photo size), only within ``around_mm`` of the convex
     hull of the bald skin: the skull is convex and carries the bald skin, and
     this keeps a mis-segmented wall or shirt from being "shaved" into skin.
-    With ``keep_buzz`` (the default; it needs ``rgb`` and ``bald``), hair
-    already buzzed short is left as it is (:mod:`~smp_studio.core.engine.buzz`):
-    its own stubble is the best there is.
+    With ``keep_buzz`` (the default; it needs ``rgb`` and ``bald``), hair already buzzed
+    short is left as it is (:mod:`~smp_studio.core.engine.buzz`): its own stubble is best.
     Within ``edge_mm`` of the head's outline only the hair clipped just
     inside it is, out to the outline (:func:`shave`, given the head, moves
     the outline in as clippers do): that rim is the same hair seen edge-on,
     where a bald head's shaded rim, which reads as hair too, has nothing
     clipped inside it and stays. The frame's edge is not an outline.
     ``zone_weight`` and ``fade`` (0..1, multiplies the result) may be of any
-    size covering the photo.
+    size covering the photo. The maps are at most ``work`` pixels across.
 
     >>> dens = np.zeros((100, 100), np.float32); dens[:, :50] = 1
     >>> zone = np.zeros((100, 100), np.float32); zone[:, 45:] = 1
@@ -78,7 +77,7 @@ def shave_region(hair_density: np.ndarray, head_mask: np.ndarray, zone_weight: n
     (True, True, True)
     """
     H, W = hair_density.shape
-    w, h = working_size(H, W)
+    w, h = working_size(H, W, work)
     dens = cv2.resize(np.asarray(hair_density, np.float32), (w, h), interpolation=cv2.INTER_AREA)  # (no copy)
     head = cv2.resize(mask_bytes(head_mask), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     zone = cv2.resize(zone_weight.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.05
@@ -151,7 +150,8 @@ def _strand_fraction(rgb: np.ndarray, scale: Scale, size: tuple[int, int]) -> np
 def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float, hair_rgb, seed: int = 0,
           field: DirectionField | None = None, skin_rgb=(200, 160, 140), noise: float = 0.01,
           skin_mask: np.ndarray | None = None, blur_sigma: float = 0.8,
-          follicles: np.ndarray | None = None, head_mask: np.ndarray | None = None) -> np.ndarray:
+          follicles: np.ndarray | None = None, head_mask: np.ndarray | None = None,
+          work: int = WORK) -> np.ndarray:
     """The photo with the hair in ``region`` clipped to stubble of ``guard_mm``.
 
     Parameters
@@ -164,13 +164,10 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         Clipper guard: 0 (bare follicles showing as dots) to 3 mm.
     hair_rgb : tuple, keyword-only
         The client's hair colour.
-    seed : int, keyword-only
     field : DirectionField, optional, keyword-only
         Growth direction for the stubble (random directions without it).
-    skin_rgb : tuple, keyword-only
-        Fallback skin colour where no bare skin is near.
-    noise : float, keyword-only
-        The photo's grain (0..1), given to the filled skin.
+    skin_rgb, noise : keyword-only
+        Fallback skin colour where no bare skin is near; the photo's grain (0..1), given to the filled skin.
     skin_mask : ndarray bool (H, W), optional, keyword-only
         Pixels of the head (the fill learns skin only from these).
     blur_sigma : float, keyword-only
@@ -183,6 +180,8 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
         The head. Where hair is clipped at its outline the outline moves in:
         the long hair stood off the skull, and the background seen past the
         clipped head is filled in from the background beside it.
+    work : int, keyword-only
+        The working size's long side, at most, for the tone, light and shadow maps.
 
     Returns
     -------
@@ -212,20 +211,20 @@ def shave(rgb: np.ndarray, region: np.ndarray, scale: Scale, *, guard_mm: float,
                skin_rgb=skin_rgb, noise=noise, blur_sigma=blur_sigma,
                skin_mask=None if skin_mask is None else skin_mask[y0:y1, x0:x1],
                follicles=None if follicles is None else _crop_any(follicles, (Hf, Wf), x0, y0, x1, y1),
-               head_mask=None if head_mask is None else head_mask[y0:y1, x0:x1])
+               head_mask=None if head_mask is None else head_mask[y0:y1, x0:x1], work=work)
     return out
 
 
 def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarray, *, guard_mm: float, hair_rgb,
                seed: int, field, skin_rgb, noise: float, skin_mask, blur_sigma: float, follicles,
-               head_mask) -> None:
+               head_mask, work: int = WORK) -> None:
     """:func:`shave` on a box of the photo (``rgb``, ``region``), into ``out`` (the photo there)."""
     H, W = region.shape
     px = scale.px_per_mm
     rng = np.random.default_rng([seed, 31])
     # Tone, shading and the clipped hair's colour vary over centimetres: all at a working size,
     # brought up once. Only the grain and the stubble are drawn at full resolution.
-    w, h = working_size(H, W)  # the fill's own size: its maps and these line up
+    w, h = working_size(H, W, work)  # the fill's own size: its maps and these line up
     rs = cv2.resize(region, (w, h), interpolation=cv2.INTER_AREA)
     # (The fill reads the skin mask at this size: brought down once, for it and for the veil's test.)
     bare = None if skin_mask is None else cv2.resize(mask_bytes(skin_mask), (w, h),
@@ -237,7 +236,8 @@ def _shave_box(rgb: np.ndarray, region: np.ndarray, scale: Scale, out: np.ndarra
     # The bare skin in the clipped area's soft edge teaches too: it is the skin nearest the hair,
     # in its light (beyond the edge, on a head turning from the light, it may be far lighter).
     skin = fill_skin(small, region, skin_rgb, skin=bare, working=True, under=veiled,
-                     inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW)
+                     inset=max(1, int(round(tone_px))) if veiled else 1, below=0.02 if bare is None else TEACH_BELOW,
+                     work=work)
     if veiled:  # (the fill learnt the skin where it is, in its own light)
         skin = cv2.GaussianBlur(skin, (0, 0), max(1.0, tone_px))
     # The light falling on the hair fell on the skin beneath too: keep half its gradient. Under a veil

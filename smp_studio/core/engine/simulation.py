@@ -78,7 +78,7 @@ class Simulation(Views):
 
     def __init__(self, photo: Photo, settings: Settings | None = None, *, design: Design | None = None,
                  segmentation: Segmentation | None = None, hairline: Hairline | None = None, scar_mask=None,
-                 crown_center=None, face=...):
+                 crown_center=None, face=..., draft: bool = False):
         if design is None:
             scar = Layer.from_array(np.asarray(scar_mask, bool), False) if scar_mask is not None else None
             design = Design(settings or Settings(), hairline, scar=scar, detection=segmentation)
@@ -86,6 +86,7 @@ class Simulation(Views):
         self.design = design
         self.crown_center = crown_center
         self._face_given = face  # ... = look for it when the view shows a face
+        self.draft = draft  # a first look, replaced within moments: its shave's maps are made coarser
         self._memo = Memo()
         self._known: dict = {}  # per stage: (design, face given, value), see memo.per_design
 

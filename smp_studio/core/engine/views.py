@@ -16,7 +16,7 @@ import numpy as np
 from smp_studio.core.analysis.edits import painted_hair
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
-from smp_studio.core.engine.bare_skin import working_size
+from smp_studio.core.engine.bare_skin import DRAFT_WORK, WORK, working_size
 from smp_studio.core.engine.render import View, render
 from smp_studio.core.engine.shave import shave, shave_region
 from smp_studio.core.engine.shine import lit_level
@@ -56,19 +56,25 @@ class Views:
             soft = wide_blur(maps.room.astype(np.float32), max(SHAVE_EDGE_MM * maps.px_per_mm, 0.5))
             bald = seg.labels == BALD
             region = shave_region(seg.hair_density, seg.head_mask, maps.room, scale, around_mm=s.shave_around_mm,
-                                  rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1))
+                                  rgb=self.photo.rgb, bald=bald, fade=np.clip(soft * 2.0 - 0.5, 0, 1), work=work)
             if painted is not None:  # what the artist marked as hair on the scalp is hair: clipped
                 region = np.maximum(region, painted_hair(painted, maps.room, scale))
             img = shave(self.photo.rgb, region, scale, guard_mm=s.shave_guard_mm, hair_rgb=pig.hair_rgb, seed=s.seed,
                         field=field, skin_rgb=pig.skin_rgb, noise=look.noise, skin_mask=bald,
                         blur_sigma=max(look.blur_sigma, look.detail_sigma), follicles=follicles,
-                        head_mask=seg.head_mask)
+                        head_mask=seg.head_mask, work=work)
             return img, region
 
+        work = self._work
         settings = settings or self.settings
         maps = self._zone_maps(None if settings.treatment == "scar" else self.scalp)
         return self._memo.get("shaved", stage, settings, self.segmentation, maps, self.scale, self.look,
                               self.direction_field, self._pigment(settings), self._follicles(), self.edits)
+
+    @property
+    def _work(self) -> int:
+        """The long side of the shave's working maps: a draft's are coarser."""
+        return DRAFT_WORK if self.draft else WORK
 
     def _lit(self) -> float:
         """The treatable scalp's lit bare skin (``shine.lit_level``), of the whole photo whatever the view
@@ -100,7 +106,7 @@ class Views:
         stubble shadow once clipped. A veil of fine pale strands or white hair leaves next to none."""
         def stage(s, seg, rgb, scale):
             H, W = rgb.shape[:2]
-            w, h = working_size(H, W)
+            w, h = working_size(H, W, self._work)
             small = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
             dens = cv2.resize(seg.hair_density, (w, h), interpolation=cv2.INTER_AREA)
             return dens * dark_hair_share(small, seg.skin_lab, scale.px_per_mm * w / W)

@@ -218,7 +218,7 @@ def _first_look(small: Photo, searched_size, searching, box, name: str, lent: Fu
         finally:
             if lent is not None:
                 lent.set_result(seg)
-        sim = Simulation(small, design=Design(detection=seg))
+        sim = Simulation(small, design=Design(detection=seg), draft=True)
         _ = sim.look, sim.direction_field
         view = View.fitted(sim.photo.size, box)
         ready = None
