@@ -239,3 +239,30 @@ def test_the_first_look_clips_the_hair_from_coarser_maps_yet_looks_the_same(big_
     r = np.corrcoef(a.ravel(), b.ravel())[0, 1]
     off = np.abs(a - b)[changed].mean() / np.abs(b)[changed].mean()
     assert r > 0.95 and off < 0.15, f"a draft's clipped hair looks different (r = {r:.2f}, {off:.0%} of the change off)"
+
+
+def test_the_first_looks_blur_and_grain_are_read_beside_its_segmentation_once(big_front, monkeypatch):
+    """The photo's own blur and grain depend on the photo alone: they are estimated on the search's
+    thread while the segmentation runs, not after it on the way to the first look, and not twice."""
+    import threading
+
+    import smp_studio.core.engine.simulation as simulation
+    import smp_studio.core.io.progressive as progressive
+
+    where = []
+    real = progressive.estimate_look
+
+    def estimate(rgb):
+        where.append((threading.current_thread() is threading.main_thread(), rgb.shape[:2]))
+        return real(rgb)
+
+    monkeypatch.setattr(progressive, "estimate_look", estimate)
+    monkeypatch.setattr(simulation, "estimate_look", estimate)
+    shown = []
+    opened = open_progressively(big_front, box=(800, 600), show=shown.append)
+    assert len(shown) == 1
+    # Once off the main thread for the first look (its photo, whose shape the shown look keeps), once for
+    # the full photo when it is prepared.
+    first, full = where
+    assert first[0] is False and first[1][0] * first[1][1] <= FIRST_LOOK_PIXELS
+    assert full[1] == opened.sim.photo.rgb.shape[:2]

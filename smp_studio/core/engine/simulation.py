@@ -78,7 +78,7 @@ class Simulation(Views):
 
     def __init__(self, photo: Photo, settings: Settings | None = None, *, design: Design | None = None,
                  segmentation: Segmentation | None = None, hairline: Hairline | None = None, scar_mask=None,
-                 crown_center=None, face=..., draft: bool = False):
+                 crown_center=None, face=..., draft: bool = False, photo_look: PhotoLook | None = None):
         if design is None:
             scar = Layer.from_array(np.asarray(scar_mask, bool), False) if scar_mask is not None else None
             design = Design(settings or Settings(), hairline, scar=scar, detection=segmentation)
@@ -87,6 +87,7 @@ class Simulation(Views):
         self.crown_center = crown_center
         self._face_given = face  # ... = look for it when the view shows a face
         self.draft = draft  # a first look, replaced within moments: its shave's maps are made coarser
+        self._photo_look = photo_look  # this photo's blur and grain, when estimated already (beside other work)
         self._memo = Memo()
         self._known: dict = {}  # per stage: (design, face given, value), see memo.per_design
 
@@ -349,7 +350,8 @@ class Simulation(Views):
         # Blur, grain and sharpening depend on the photo alone: estimated once. The skin's detail is read
         # on the automatic segmentation's bare skin (not the artist's edits) at the photo's scale, which a
         # calibration or a brush stroke may move: only that small part is read again then.
-        base = self._memo.get("photo look", lambda s, rgb: estimate_look(rgb), self.settings, self.photo.rgb)
+        base = self._memo.get("photo look", lambda s, rgb: self._photo_look or estimate_look(rgb), self.settings,
+                              self.photo.rgb)
         detail = self._memo.get("skin detail", lambda s, rgb, seg, px: skin_detail_sigma(rgb, seg.labels == BALD,
                                                                                           px_per_mm=px),
                                 self.settings, self.photo.rgb, self.detection, self.scale.px_per_mm)

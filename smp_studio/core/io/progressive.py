@@ -24,6 +24,7 @@ from smp_studio.core.analysis.face import ANALYSIS_SIZE, find_face
 from smp_studio.core.analysis.photo import Photo, decode_photo, photo_bytes, photo_label
 from smp_studio.core.analysis.segmentation import segment
 from smp_studio.core.analysis.view import ViewGuess, classify_view, decide, layout_features
+from smp_studio.core.engine.photolook import estimate_look
 from smp_studio.core.engine.render import View
 from smp_studio.core.engine.simulation import Simulation
 from smp_studio.core.io.opening import Opened, apply_opening, is_project, open_simulation
@@ -165,10 +166,13 @@ def open_progressively(path, *, box=(1600, 1000), show=None, progress=None) -> O
         # segmentation, the first look and the full decode. When it finds no face it reads the
         # head's layout from the first look's segmentation, ready by then, instead of its own.
         lent = Future() if small is not None and show is not None else None
+        first = None if lent is None else reduced_copy(small, FIRST_LOOK_PIXELS) or small
+        # (The first look's blur and grain, from its photo alone, on the same thread first: the
+        # search ends well before the first look's render, which needs them as soon as it begins.)
+        looking = None if first is None else pool.submit(estimate_look, first.rgb)
         searching = None if small is None else pool.submit(classify_view, small.rgb, labels=_lender(lent))
-        if searching is not None and show is not None:
-            look = _first_look(reduced_copy(small, FIRST_LOOK_PIXELS) or small, small.size, searching, box, name,
-                               lent)
+        if first is not None:
+            look = _first_look(first, small.size, searching, box, name, lent, looking)
             if look is not None:
                 show(look)
         if photo is None:
@@ -201,13 +205,14 @@ def _lender(lent: Future | None):
     return labels
 
 
-def _first_look(small: Photo, searched_size, searching, box, name: str, lent: Future | None = None):
+def _first_look(small: Photo, searched_size, searching, box, name: str, lent: Future | None = None,
+                looking: Future | None = None):
     """The first look's render of ``small`` (None when it fails: the full open says what is wrong).
 
     It waits for the view, searched on a copy of ``searched_size``: a first look in the wrong view
     would ink a front photo's forehead, even if only for a moment, in front of the client. Its
     segmentation is lent to the search through ``lent`` (None when it failed: the search segments
-    on its own).
+    on its own). ``looking``, if given, is estimating the photo's look (``estimate_look``) meanwhile.
     """
     seg = None
     try:
@@ -218,7 +223,8 @@ def _first_look(small: Photo, searched_size, searching, box, name: str, lent: Fu
         finally:
             if lent is not None:
                 lent.set_result(seg)
-        sim = Simulation(small, design=Design(detection=seg), draft=True)
+        sim = Simulation(small, design=Design(detection=seg), draft=True,
+                         photo_look=None if looking is None else looking.result())
         _ = sim.look, sim.direction_field
         view = View.fitted(sim.photo.size, box)
         ready = None
