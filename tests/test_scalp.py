@@ -383,3 +383,18 @@ def test_over_a_face_looking_down_the_template_is_drawn_where_the_pigment_begins
     front = np.percentile(ys[np.abs(sim.dots.xy[:, 0] - line[:, 0].mean()) < 20], 99)
     assert line[:, 1].max() < band - 0.15 * 0.38 * 400  # off the forehead above the brows
     assert abs(line[:, 1].max() - front) < 0.06 * 400, (view, line[:, 1].max(), front)
+
+
+def test_a_bald_crown_ringed_by_hair_is_treated_though_its_skin_is_cool_and_grey():
+    """Bare skin shows too little of itself smooth and warm to learn its colour from when it is a
+    crown's bald spot in a head of hair under a cool light. The spot, ringed by hair, is the
+    scalp's skin all the same: the photo opens with something to treat, the dots on the spot,
+    not "no bald or thinning scalp found"."""
+    from smp_studio.core.io.opening import open_simulation
+
+    rgb, truth = synthetic_head(400, skin=(170, 168, 172), bald_radius=0.12)
+    sim = open_simulation(Photo.from_array(rgb), settings={"view": "topdown"}).sim
+    assert sim.has_scalp and sim.hint == ""
+    xy = np.round(sim.dots.xy).astype(int)
+    on = truth[xy[:, 1], xy[:, 0]]
+    assert len(xy) > 500 and (on == 1).mean() > 0.8 and (on == 0).sum() == 0

@@ -123,3 +123,61 @@ def hairline_by_colour(density, lab, head, *, thinning_from: float, band: int) -
     out = density.copy()
     out[hairy & ~moved] = 0.0
     return out
+
+
+#: With no colour of bare skin learnt (too little of it smooth and warm, as through thinning hair
+#: on a crown), a bare patch is still the scalp where it can be nothing else: at least this share
+#: of the head (a smaller one is the hair's sheen, see ``SHEEN_PATCH_NO_FACE``), off the frame's
+#: edge (a wall seen past the head reaches it) and ringed by hair over ``RINGED`` of its rim.
+RINGED_BALD = 0.02
+#: ... and a crown's spot, in a head mostly of hair: at most this share of the head, with dense hair
+#: over at least as much of it (a white mug's face, ringed by its outline, is neither).
+SPOT_MAX, SPOT_HAIR = 0.4, 0.4
+
+
+def ringed_bald(bare: np.ndarray, hair: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """The patches of ``bare`` (bool) ringed by ``hair`` (bool, thinning or dense) on the ``head``: a
+    crown's bald spot seen from above or behind.
+
+    >>> head = np.zeros((60, 60), bool); head[5:55, 5:55] = True
+    >>> bare = np.zeros((60, 60), bool); bare[25:35, 25:35] = True   # a bald spot in the hair
+    >>> bare[5:12, 5:55] = True                                      # the forehead, at the head's edge
+    >>> out = ringed_bald(bare, head & ~bare, head)
+    >>> bool(out[30, 30]), bool(out[8, 30])
+    (True, False)
+    """
+    h, w = head.shape
+    n, cc, stats, _ = cv2.connectedComponentsWithStats((bare & head).astype(np.uint8), connectivity=8)
+    out = np.zeros((h, w), bool)
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if area < RINGED_BALD * head.sum() or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        box = (slice(max(y - 2, 0), y + bh + 2), slice(max(x - 2, 0), x + bw + 2))
+        comp = cc[box] == i
+        rim = cv2.dilate(comp.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~comp
+        if rim.any() and (hair[box][rim] & head[box][rim]).mean() >= RINGED:
+            out[box] |= comp
+    return out
+
+
+def ringed_skin(lab: np.ndarray, density: np.ndarray, head: np.ndarray, *, thinning_from: float, hair_from: float):
+    """The skin's Lab colour and the pixels it came from, learnt from a crown's bald spot
+    (:func:`ringed_bald`) in a head of hair, or (None, None) with none: for a head whose bare skin
+    showed too little of it smooth and warm to learn from, so that every bare pixel read as
+    neither skin nor hair.
+
+    >>> lab = np.zeros((60, 60, 3), np.float32); lab[..., 0] = 20       # dark hair
+    >>> head = np.zeros((60, 60), bool); head[5:55, 5:55] = True
+    >>> dens = head.astype(np.float32); dens[25:35, 25:35] = 0; lab[25:35, 25:35] = (66, 4, 6)
+    >>> ringed_skin(lab, dens, head, thinning_from=0.22, hair_from=0.58)[0]
+    (66.0, 4.0, 6.0)
+    """
+    spot = ringed_bald(density < thinning_from, density >= thinning_from, head)
+    n = max(int(head.sum()), 1)
+    if not spot.any() or spot.sum() > SPOT_MAX * n or (head & (density >= hair_from)).sum() < SPOT_HAIR * n:
+        return None, None
+    L = lab[..., 0]
+    lo, hi = np.percentile(L[spot], [30, 85])  # (glimpses of hair are darker, shine lighter)
+    core = spot & (L >= lo) & (L <= hi)
+    return tuple(float(np.median(lab[..., c][core])) for c in range(3)), core

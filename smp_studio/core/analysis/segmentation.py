@@ -19,7 +19,7 @@ from smp_studio.core.analysis.beside_face import (beside_the_face, frontal_face_
                                                     refine_edge)
 from smp_studio.core.analysis.hair_colour import shaft_colour
 from smp_studio.core.analysis.masks import fill_holes, largest_component
-from smp_studio.core.analysis.patches import hairline_by_colour, sheen_in_hair, spots_on_forehead
+from smp_studio.core.analysis.patches import hairline_by_colour, ringed_skin, sheen_in_hair, spots_on_forehead
 from smp_studio.core.analysis.pale_hair import VEILED_DENSITY, pale_colour, pale_fringe, pale_strands, veiled_skin, white_hair
 from smp_studio.core.analysis.strokes import HINT_EXCLUDE, HINT_HAIR, HINT_SKIN, apply_hints
 from smp_studio.core.model.scale import Scale
@@ -163,6 +163,10 @@ def segment(rgb, *, hints=None, face_exclude: bool = True, previous: Segmentatio
         skin_lab, skin_core = _skin_model(lab, texture, head, small_hints, beside_a_face=face is not None)
         density = _hair_density(lab, texture, skin_lab, head)
     head = without_backdrop(head, density, texture, lab, hair_from=HAIR_FROM, keep=marked)  # (a dark wall by dark hair)
+    if skin_lab is None and face is None and small_hints is None:  # a crown's bald spot ringed by hair is skin
+        skin_lab, skin_core = ringed_skin(lab, density, head, thinning_from=THINNING_FROM, hair_from=HAIR_FROM)
+        if skin_lab is not None:
+            density = _hair_density(lab, texture, skin_lab, head)
     # Skin seen only through a veil of fine pale hair keeps its label (the skin that shows, to the view's
     # layout) but takes thinning hair's density: clipped, never inked over.
     veiled = face is None and (small_hints is None or (small_hints == HINT_SKIN).sum() <= 10) and \
