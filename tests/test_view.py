@@ -125,6 +125,39 @@ def test_a_profile_looks_the_way_its_nose_points_and_a_mirror_turns_it():
         "left", "right")
 
 
+def test_an_unconfirmed_profile_yields_to_a_back_on_which_every_layout_cue_agrees():
+    back_lab, _ = _back_and_crown()
+    yy, xx = np.mgrid[0:64, 0:64]
+    on_shoulders = (yy - 22) ** 2 + (xx - 32) ** 2 < 18 ** 2
+    on_shoulders[30:, 24:40] = True
+    on_shoulders[52:, 4:60] = True
+    back = {**layout_features(back_lab), **body_features(on_shoulders), "detector_score": 0.8, "nose_offset": -1.2}
+    # An ear on the back of a head read by the detector as a profile: the mesh sees no face.
+    g = decide({**back, "presence": 0.05}, None)
+    assert g.view == "back" and g.uncertain
+    # The mesh seeing a face makes it a profile whatever the layout says.
+    assert decide({**back, "presence": 0.97}, None).view == "left"
+    # A layout that does not all say back leaves the detector's side.
+    crownish = {**back, "skin_middle": 0.9}
+    assert decide({**crownish, "presence": 0.05}, None).view == "left"
+
+
+def test_a_turned_face_the_mesh_does_not_confirm_is_read_from_nose_skin_and_hair_agreeing():
+    looking_left = layout_features(_profile_labels())
+    looking_right = layout_features(_profile_labels()[:, ::-1])
+    assert looking_left["skin_side"] > 0.3 and looking_right["skin_side"] < -0.3
+    cue = {"presence": 0.1, "detector_score": 0.6}
+    left = decide({**looking_left, **cue, "nose_offset": -0.3}, None)
+    right = decide({**looking_right, **cue, "nose_offset": 0.3}, None)
+    assert (left.view, right.view) == ("left", "right") and left.uncertain and right.uncertain
+    # The nose pointing against the skin's side, or hardly off the ears' middle, or a weak
+    # detection: no side view.
+    assert decide({**looking_left, **cue, "nose_offset": 0.3}, None).view not in ("left", "right")
+    assert decide({**looking_left, **cue, "nose_offset": -0.1}, None).view not in ("left", "right")
+    assert decide({**looking_left, **cue, "detector_score": 0.3, "nose_offset": -0.3}, None).view not in (
+        "left", "right")
+
+
 def test_a_face_the_mesh_took_for_frontal_is_a_side_view_when_its_nose_stands_out():
     face = Face(np.zeros((468, 3)), np.array([[40.0, 50.0], [100.0, 50.0]]), (7.0, 7.0), 10.0, 0.0, 0.0, 0.9)
     assert decide({"nose_offset": 0.1, "detector_score": 0.8}, face).view == "front"
