@@ -53,3 +53,17 @@ def test_density_treatment_inks_a_lit_bald_top(lit_head):
     area_cm2 = np.pi * (0.25 * 400 / 2.5 / 10) ** 2
     # Dots between hairs thin out near the hair; the open skin gets close to the body density.
     assert on_top.sum() > 0.5 * sim.settings.density_per_cm2 * area_cm2
+
+
+def test_devdata_a_side_view_s_lit_bald_front_is_inked_and_its_face_is_not(devdata):
+    # norwood5_left_017: a bald front seen from the side, lit and paler than the face; the density
+    # treatment it opens with found no skin on it (284 impressions, a few on its edge).
+    from smp_studio.core.io.opening import open_simulation
+
+    sim = open_simulation(devdata / "scalp_photos" / "norwood5_left_017.jpg").sim
+    assert sim.settings.treatment == "density"
+    xy = sim.session_dots().xy
+    (cx, cy), (a, b) = sim.scalp.skull
+    front = sim.scalp.face_dir[0] * (xy[:, 0] - cx) > 0  # the half of the skull toward the face
+    assert (front & (xy[:, 1] < cy)).sum() > 600  # the bald front, above the skull's middle
+    assert not (xy[:, 1] > cy).any()  # nothing on the face, the ear or the neck
