@@ -67,3 +67,12 @@ def test_devdata_a_side_view_s_lit_bald_front_is_inked_and_its_face_is_not(devda
     front = sim.scalp.face_dir[0] * (xy[:, 0] - cx) > 0  # the half of the skull toward the face
     assert (front & (xy[:, 1] < cy)).sum() > 600  # the bald front, above the skull's middle
     assert not (xy[:, 1] > cy).any()  # nothing on the face, the ear or the neck
+
+
+def test_seen_from_behind_only_the_client_s_skin_colour_counts(lit_head):
+    # From behind, what the labels call bald skin on the scalp is often lit grey hair at the
+    # silhouette or the side of the neck: its colour is no reference, and no dots follow it.
+    img, labels, seg = lit_head
+    scalp = np.hypot(*np.mgrid[0:400, 0:400] - 200.0) < 0.4 * 400
+    show = density_skin_show(img, seg.skin_lab, labels, scalp, 2.5, view="back")
+    assert show[200, 200] < 0.2

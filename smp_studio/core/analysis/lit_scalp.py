@@ -10,6 +10,12 @@ second reference: a pixel shows skin when it looks like either.
 Only the colour the segmentation already calls bald skin *on the treatable scalp* sets that second
 reference, so a forehead or a cheek outside the scalp does not, and strands over it still count
 as hair (``skin_show``'s strand test is unchanged).
+
+Not kept, seen from behind: there the treatable scalp reaches down the sides to the nape, and what
+the labels call bald skin on it is often the lit edge of short grey hair or the side of the neck;
+their colour as a reference put dots along a hair's silhouette and down a neck (3 of 34 Norwood 2-3
+back views). Nor where bald skin is under ``MIN_BALD_SHARE`` of the scalp: a few lit strands the
+labels took for skin then set it (dots over light brown hair seen from the side).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 
 #: Least share of the treatable scalp labelled bald skin for its colour to be a reference.
-MIN_BALD_SHARE = 0.03
+MIN_BALD_SHARE = 0.05
 #: Least warmth (a* + b*) of that colour: a grey wall, a white cap or silver hair the labels took
 #: for skin is no skin reference. Lit skin under a cool light keeps little red but its yellow
 #: (a* 2, b* 8 on a Norwood 5 side view's bald top).
@@ -60,11 +66,12 @@ def scalp_skin_lab(rgb, labels, scalp_mask) -> tuple | None:
     return ref if ref[1] + ref[2] >= MIN_WARMTH else None
 
 
-def density_skin_show(rgb, skin_lab, labels, scalp_mask, px_per_mm: float) -> np.ndarray:
-    """``skin_show`` for a density treatment: skin showing like the client's skin, or like the
-    scalp's own bare skin as lit in this photo (0..1, at most 1600 pixels on its long side)."""
+def density_skin_show(rgb, skin_lab, labels, scalp_mask, px_per_mm: float, view: str = "topdown") -> np.ndarray:
+    """``skin_show`` for a density treatment: skin showing like the client's skin, or (but seen from
+    behind) like the scalp's own bare skin as lit in this photo (0..1, at most 1600 pixels on its
+    long side)."""
     show, _ = skin_show(rgb, skin_lab, px_per_mm)
-    ref = scalp_skin_lab(rgb, labels, scalp_mask)
+    ref = None if view == "back" else scalp_skin_lab(rgb, labels, scalp_mask)
     if ref is None or (skin_lab is not None and np.linalg.norm(np.subtract(ref, skin_lab)) < MIN_APART):
         return show
     lit, _ = skin_show(rgb, ref, px_per_mm)

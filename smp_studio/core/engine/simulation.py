@@ -262,7 +262,7 @@ class Simulation(Views):
         show = None
         if self.settings.treatment == "density":
             show = self._memo.get("skin_show", lambda s, rgb, seg, sc, scale: density_skin_show(
-                rgb, seg.skin_lab, seg.labels, sc.mask, scale.px_per_mm), self.settings, self.photo.rgb,
+                rgb, seg.skin_lab, seg.labels, sc.mask, scale.px_per_mm, s.view), self.settings, self.photo.rgb,
                 self.segmentation, self.scalp, self.scale)
 
         def stage(s, seg, scale, hairline, scar, crown, maps, scalp, show):
