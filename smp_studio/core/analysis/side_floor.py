@@ -10,7 +10,7 @@ horizontal cut through a shaved look and left the side of a bald top bare (issue
 The ear itself is hard to find by colour in a profile (the face is as red; ``inner_ear`` found it
 on 2 of 29 side views). The face detector does better: on a profile it marks the ears' tragions
 (the notch in front of the ear canal) close together on the visible ear, behind the eyes and the
-nose. The ear's top lies about 3-4 cm above that mark; the floor goes there, above and behind
+nose. The ear's top lies 2.5-5 cm above that mark; the floor goes there, above and behind
 the ear, and rises back to the fit's level line in front of it over the temple (where a lower
 floor would reach the temple's skin beside the eye: tried before, and not kept).
 """
@@ -29,9 +29,10 @@ CROPS = ((0.0, 0.0, 1.0, 1.0), (0.0, 0.25, 1.0, 1.0), (0.0, 0.0, 1.0, 0.75), (0.
 #: The least detector score whose ear marks are used (``view.PROFILE_SCORE``).
 MIN_SCORE = 0.55
 #: The floor above the ear mark, in skull half-lengths. The mark lies in the concha, by the ear
-#: canal; the ear's top was 0.25-0.4 above it on the development set's side views (0.3 put dots
-#: on the helix of two of them), and the floor's fade ends at the floor, so no pigment reaches it.
-EAR_ABOVE = 0.45
+#: canal; the ear's top was 0.25-0.54 above it on 59 of the development set's side views (0.3 put
+#: dots on the helix of two, 0.45 on one), and the floor's fade ends at the floor, so no pigment
+#: reaches it.
+EAR_ABOVE = 0.6
 #: In front of the tragion, the floor rises back to the level line over this (skull half-lengths).
 TEMPLE_RAMP = 0.2
 #: The ear reaches this far behind its mark (skull half-lengths; 0.3-0.35 on the development set);
@@ -84,13 +85,13 @@ def side_floor(xx, yy, cx, cy, a, b, face_sign: int, level: float, tragion=None)
     >>> xx = np.arange(0.0, 200.0)[None, :]
     >>> f = side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0, tragion=(110.0, 130.0))
     >>> float(f[0, 100]), float(f[0, 199])  # over the ear: its top; ahead, over the temple: the level
-    (94.0, 78.0)
+    (82.0, 78.0)
     >>> float(f[0, 30])  # well behind the ear: down toward the nape
     122.0
     >>> float(side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0)[0, 50])  # no ear: the level
     78.0
-    >>> float(side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0, tragion=(110.0, 100.0))[0, 100])
-    64.0
+    >>> float(side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0, tragion=(110.0, 90.0))[0, 100])
+    42.0
     """
     level_row = np.full(np.broadcast(xx, xx).shape, float(level), np.float32)
     if tragion is None:
