@@ -31,8 +31,11 @@ MIN_SCORE = 0.55
 #: The floor above the ear mark, in skull half-lengths. The mark lies in the concha, by the ear
 #: canal; the ear's top was 0.25-0.54 above it on 59 of the development set's side views (0.3 put
 #: dots on the helix of two, 0.45 on one), and the floor's fade ends at the floor, so no pigment
-#: reaches it.
-EAR_ABOVE = 0.6
+#: reaches it. Below the level line the floor goes only as far as ``EAR_ABOVE`` allows; above it
+#: (an ear raised past the line by a head tilted back) it rises to ``EAR_ABOVE_RAISE`` above the
+#: mark: rising by the wide margin took a band of scalp off four shaved looks whose ears the line
+#: had cleared.
+EAR_ABOVE, EAR_ABOVE_RAISE = 0.6, 0.45
 #: In front of the tragion, the floor rises back to the level line over this (skull half-lengths).
 TEMPLE_RAMP = 0.2
 #: The ear reaches this far behind its mark (skull half-lengths; 0.3-0.35 on the development set);
@@ -91,7 +94,7 @@ def side_floor(xx, yy, cx, cy, a, b, face_sign: int, level: float, tragion=None)
     >>> float(side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0)[0, 50])  # no ear: the level
     78.0
     >>> float(side_floor(xx, None, 100.0, 100.0, 80.0, 80.0, 1, 78.0, tragion=(110.0, 90.0))[0, 100])
-    42.0
+    54.0
     """
     level_row = np.full(np.broadcast(xx, xx).shape, float(level), np.float32)
     if tragion is None:
@@ -99,7 +102,7 @@ def side_floor(xx, yy, cx, cy, a, b, face_sign: int, level: float, tragion=None)
     tx, ty = tragion
     # Over the ear, its top, even above the level line: a head tilted back raises the ear past it
     # (a development photo had dots on its helix).
-    top = ty - EAR_ABOVE * a
+    top = max(ty - EAR_ABOVE * a, min(level, ty - EAR_ABOVE_RAISE * a))
     ahead = face_sign * (np.asarray(xx, np.float32) - tx)  # > 0: toward the face
     t = np.clip(ahead / max(TEMPLE_RAMP * a, 1e-3), 0, 1)
     floor = top + (level - top) * t
