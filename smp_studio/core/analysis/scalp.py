@@ -23,11 +23,12 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.beside_face import frontal_face_box
-from smp_studio.core.analysis.segmentation import BACKGROUND, HAIR, THINNING, BALD, Segmentation
+from smp_studio.core.analysis.segmentation import BACKGROUND, THINNING, BALD, Segmentation
 from smp_studio.core.analysis.masks import largest_component
 from smp_studio.core.analysis.person import on_the_person
 from smp_studio.core.analysis.off_scalp import (brow_row, eye_band_row, face_cut, forehead_creases_row, inner_ear,
                                                  lower_arc_fade, without_shoulders)
+from smp_studio.core.analysis.side_floor import face_side, profile_ear, side_floor
 from smp_studio.core.analysis.skull import breadth_above_ears, nape_row, skull_fit, skull_radius, whole_outline_fit
 from smp_studio.core.model.settings import SIDE_VIEWS
 
@@ -37,8 +38,9 @@ FRONT_ROUND = 0.85
 #: Seen from behind, the skull's height above its widest row is at most this share of its
 #: half-breadth: a taller fit has taken the neck below a bald head for skull.
 BACK_TALL = 1.1
-#: Seen from the side, the scalp ends this far (skull half-heights) above the fit's centre: about
-#: the ear's top (below lie the sideburn, the ear, the cheek and the neck).
+#: Seen from the side, the scalp ends this far (skull half-heights) above the fit's centre, above
+#: the ear's top on every development photo; lower, down to the ear's top, where the face detector
+#: marks the ear (analysis/side_floor.py). Below lie the sideburn, the ear, the cheek and the neck.
 SIDE_FLOOR = 0.28
 #: Seen from behind, how far (skull half-heights) the nape line rises from the midline toward the
 #: ears (a level cut reads as the rim of a hat), and how far up it fades out.
@@ -196,10 +198,12 @@ def treatable_scalp(seg: Segmentation, *, view: str = "topdown", face=None, phot
     floor = brow_cut = soft = None
     if side:
         d = getattr(face, "direction", None) if face is not None else None
-        sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else _face_side(lab, head, cx, cy, b, view)
+        sgn = (1 if d[0] > 0 else -1) if d is not None and abs(d[0]) > 0.3 else face_side(lab, head, cx, cy, b, view)
         face_dir = (float(sgn), 0.0)
         # Below the top of the ear: sideburn, ear, cheek and neck.
         floor = cy - SIDE_FLOOR * b if ear is None else ear[1] - 0.05 * b  # an ear seen: its top
+        if ear is None and small is not None:  # the ear the face detector marks: down to its top
+            floor = side_floor(xx, yy, cx, cy, a, b, sgn, floor, profile_ear(small, sgn, cx, cy, a, b))
         mask &= yy < floor
         # The face in front of the temple: in front of the ear line, below the forehead's top
         # (either side of an ear found in a view guessed otherwise: the face's side is a guess).
@@ -317,32 +321,6 @@ def _ears(lab, mask, cx, cy, a, b) -> np.ndarray:
     if out.any():  # the ear's rim is often hair-coloured shadow: take a little around it
         out = cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     return out
-
-
-def _face_side(lab, head, cx, cy, b, view) -> int:
-    """+1 if the face is to the right of the head in the photo, -1 if to the left.
-
-    Three cues vote (each right on about 4 in 5 devdata side views, together on
-    5 in 6; a face analysis, when given, decides instead): the occipital fringe
-    is hair at the back of the skull's lower half; the face below the skull
-    reaches further forward than the neck does backward; bare skin (forehead,
-    cheek) lies on the face side.
-    """
-    if view == "left":
-        return -1
-    if view == "right":
-        return 1
-    h, w = lab.shape
-    xs = np.arange(w)
-    r0, r1 = int(max(cy - 0.2 * b, 0)), int(min(cy + 0.4 * b, h))
-    band = lab[r0:r1]
-    hair = np.sign((band[:, xs < cx] == HAIR).sum() - (band[:, xs >= cx] == HAIR).sum())
-    r0, r1 = int(max(cy + 0.2 * b, 0)), int(min(cy + 0.6 * b, h))
-    cols = np.flatnonzero(head[r0:r1].any(axis=0))
-    reach = np.sign((cols.max() - cx) - (cx - cols.min())) if cols.size else 0
-    band = lab[int(max(cy - 0.1 * b, 0)):int(min(cy + 0.5 * b, h))]
-    skin = np.sign((band[:, xs >= cx] == BALD).sum() - (band[:, xs < cx] == BALD).sum())
-    return 1 if hair + reach + skin >= 0 else -1
 
 
 def _face_box(seg: Segmentation, photo_rgb, f):

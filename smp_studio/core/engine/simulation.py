@@ -22,7 +22,8 @@ from smp_studio.core.analysis.hairline_rules import (face_template, guides, hair
                                                      outline_top)
 from smp_studio.core.analysis.head import HeadFrame, head_frame, side_template, template_hairline
 from smp_studio.core.analysis.photo import Photo
-from smp_studio.core.analysis.scalp import Scalp, skin_show, treatable_scalp
+from smp_studio.core.analysis.lit_scalp import density_skin_show
+from smp_studio.core.analysis.scalp import Scalp, treatable_scalp
 from smp_studio.core.analysis.segmentation import BACKGROUND, BALD, Segmentation, segment
 from smp_studio.core.engine.dots import Dots, make_candidates, place_dots
 from smp_studio.core.engine.drag import patch_dots, patch_zone
@@ -262,9 +263,9 @@ class Simulation(Views):
         scalp = None if scar_only else self.scalp
         show = None
         if self.settings.treatment == "density":
-            show = self._memo.get("skin_show", lambda s, rgb, seg, scale: skin_show(rgb, seg.skin_lab,
-                                                                                    scale.px_per_mm)[0],
-                                  self.settings, self.photo.rgb, self.segmentation, self.scale)
+            show = self._memo.get("skin_show", lambda s, rgb, seg, sc, scale: density_skin_show(
+                rgb, seg.skin_lab, seg.labels, sc.mask, scale.px_per_mm, s.view), self.settings, self.photo.rgb,
+                self.segmentation, self.scalp, self.scale)
 
         def stage(s, seg, scale, hairline, scar, crown, maps, scalp, show):
             patched = self._dragged("zone", 2, (seg, scale, hairline, scar, crown, maps, scalp, show), s)
