@@ -9,7 +9,7 @@ import pytest
 from smp_studio.core.engine.dots import place_dots
 from smp_studio.core.engine.dotshape import direction_field
 from smp_studio.core.engine.photolook import PhotoLook
-from smp_studio.core.engine.pigment import Pigment
+from smp_studio.core.engine.pigment import Pigment, pigment_for, rgb_to_lab
 from smp_studio.core.engine.render import render
 from smp_studio.core.engine.zones import FAR, Zone
 from smp_studio.core.io.opening import open_simulation
@@ -86,3 +86,17 @@ def test_the_shadow_does_not_pale_where_the_head_turns_away():
     middle, rim = 1 - t[rho < 0.4].mean(), 1 - t[(rho > 0.75) & (rho < 0.92)].mean()
     # Within 10 %: with each dot's ink shrunk with its foreshortened area the rim darkened 40 % less.
     assert rim > 0.9 * middle, (rim, middle)
+
+
+def test_a_lit_dark_scalp_is_read_as_one_skin_tone_for_dilution_and_reach():
+    """The dilution reads the lighter of the head's typical skin and the treated scalp's bare skin; the
+    share of light the pigment reaches reads the same tone: a lit dark scalp, read as lit by one and as
+    dark by the other, got the palest ink of both (norwood4_topdown_037: hazy, lit dark skin)."""
+    hair, shaded, lit_l = (60, 50, 45), (132, 90, 89), 62.6
+    s = Settings()
+    as_read = pigment_for(s, rgb_to_lab(hair), rgb_to_lab(shaded), scalp_l=lit_l)
+    lit_skin = rgb_to_lab(shaded)
+    lit_skin = (lit_l, lit_skin[1], lit_skin[2])
+    as_lit = pigment_for(s, rgb_to_lab(hair), lit_skin)
+    assert as_read.dilution == pytest.approx(as_lit.dilution, abs=0.01)
+    assert as_read.strength * as_read.reach == pytest.approx(as_lit.strength * as_lit.reach, rel=0.02)
