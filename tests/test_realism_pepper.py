@@ -11,6 +11,7 @@ from smp_studio.core.engine.dotshape import direction_field
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.pigment import Pigment, pigment_for, rgb_to_lab
 from smp_studio.core.engine.render import render
+from smp_studio.core.engine.shine import LINEAR, shine_floor
 from smp_studio.core.engine.zones import FAR, Zone
 from smp_studio.core.io.opening import open_simulation
 from smp_studio.core.model.scale import Scale
@@ -86,6 +87,27 @@ def test_the_shadow_does_not_pale_where_the_head_turns_away():
     middle, rim = 1 - t[rho < 0.4].mean(), 1 - t[(rho > 0.75) & (rho < 0.92)].mean()
     # Within 10 %: with each dot's ink shrunk with its foreshortened area the rim darkened 40 % less.
     assert rim > 0.9 * middle, (rim, middle)
+
+
+def test_lit_skin_about_the_shine_floor_keeps_its_dots():
+    """Skin a little lighter than the shine floor is lit skin, not glare: it takes the pigment as the skin
+    just under the floor does, with no pale blotches where its mottling crosses the floor."""
+    px, n = 4.0, 240
+    floor = float(shine_floor(SKIN))
+    under, over = (int(round(255 * np.sqrt(v))) for v in (floor - 0.01, floor + 0.05))
+    img = np.empty((n, 2 * n, 3), np.uint8)
+    img[:] = SKIN
+    img[:, :n] = np.clip(np.array(SKIN) * under / min(SKIN), 0, 255)  # darkest channel just under the floor
+    img[:, n:] = np.clip(np.array(SKIN) * over / min(SKIN), 0, 255)  # a little over it
+    assert LINEAR[0, img[0, 0].min()] < floor < LINEAR[0, img[0, -1].min()]
+    s, sc = Settings(density_per_cm2=100), Scale(px)
+    dots = place_dots(Zone(np.ones((n, 2 * n), np.float32), np.full((n, 2 * n), FAR, np.float32), 1.0, None),
+                      s, sc, rng=1)
+    out = render(img, dots, pigment=Pigment((44, 46, 53), 0.35, (40, 32, 28), SKIN), settings=s, scale=sc,
+                 look=PhotoLook(blur_sigma=1.2), occlusion=False)
+    t = 1 - linear(out) / linear(img)
+    left, right = t[20:-20, 20:n - 20].mean(), t[20:-20, n + 20:-20].mean()
+    assert right > 0.93 * left, (right, left)  # (0.83 when all light above the floor was shine)
 
 
 def test_a_lit_dark_scalp_is_read_as_one_skin_tone_for_dilution_and_reach():

@@ -25,7 +25,7 @@ from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.lookup import lookup3, pack3
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.rows import take_rows
-from smp_studio.core.engine.shine import CLIP_BOOST, LINEAR, composite, shine_floor
+from smp_studio.core.engine.shine import CLIP_BOOST, LINEAR, composite, shine_floor, shine_table
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.threads import done as _done, pool as _pool, side as _side
@@ -298,7 +298,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
     # Shine on the surface: what lies above the skin's own diffuse light, per darkest channel.
-    spec_lut = np.maximum(LINEAR - spec_floor, 0.0).astype(np.float32)
+    spec_lut = shine_table(spec_floor)
     # A clipped highlight hides how bright the shine really was, so over pigment a
     # near-white pixel keeps a little more shine; only a little (a blown-out crown
     # still shows its dots) and only over pigment (what has none stays as it was).
