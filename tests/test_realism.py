@@ -93,9 +93,11 @@ def test_dots_resolve_on_a_sharp_photo_and_merge_into_a_shadow_on_a_soft_one():
     assert 30 <= sharp <= 80, sharp  # separate dots, not a wash nor every dot as a speck
     assert 0.07 < c_sharp < 0.16, c_sharp  # as faint as real healed work (0.11), not black pepper
     assert soft < 0.6 * sharp  # soft photo: dots half resolved...
-    # ...and fainter, but not as faint as the same ink blurred (0.47 of the sharp contrast): a core
-    # takes some ink back from the spread, so the dots that resolve still read as dots.
-    assert 0.5 * c_sharp < c_soft < c_sharp, (c_soft, c_sharp)
+    # ...and fainter: faint impressions in the shadow, no stronger than the same ink blurred (0.47 of the
+    # sharp contrast), their differences evened out where the blur merges them. Cores that took back up to
+    # 2.6 times their ink from the spread there (0.55 of it) read at 100 % as pepper and leopard spots on
+    # bare skin (issue 10: an SMP artist on soft devdata photos and the dark-skin sample).
+    assert 0.25 * c_sharp < c_soft < 0.5 * c_sharp, (c_soft, c_sharp)
     assert abs(shadow_soft - shadow_sharp) < 0.2 * shadow_sharp  # ...yet the same ink: the same stubble shadow
     assert 0.14 < shadow_sharp < 0.30, shadow_sharp  # greyed like clipped stubble from afar, not a dark cap
 

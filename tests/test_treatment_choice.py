@@ -15,8 +15,10 @@ def test_a_diffuse_thinning_crown_opens_as_a_density_treatment_with_its_hair_kep
     assert sim.settings.treatment == "density" and not sim.settings.shave_on
     after = sim.render().astype(int)
     before = photo.rgb.astype(int)
-    # the hair round the crown is left as it was (a clipped head changes nearly every pixel of it)
-    assert np.mean(np.abs(after - before).sum(axis=2) > 12) < 0.25
+    # the hair round the crown is left as it was (a clipped head changes nearly every pixel of it); the
+    # pigment itself changes about 27 % of the frame (25 % by more than 12 levels; 24.8 % before the even
+    # spread took a foreshortened dot's lost ink toward the head's outline)
+    assert np.mean(np.abs(after - before).sum(axis=2) > 12) < 0.3
     assert len(sim.dots) > 2000  # and the thinning crown is treated
 
 

@@ -60,6 +60,8 @@ class Pigment:
     dilution: float
     hair_rgb: tuple
     skin_rgb: tuple
+    #: The treated scalp's bare-skin lightness (L*) the dilution was judged in, if read (see ``choose_dilution``).
+    scalp_l: float | None = None
 
     @property
     def strength(self) -> float:
@@ -72,13 +74,18 @@ class Pigment:
         Carbon sits in the dermis, under the epidermis' melanin: on darker skin
         less of the light seen comes from the layer the pigment darkens, so the
         same ink takes a smaller share of it (artists dilute less there, which
-        ``choose_dilution`` does; this is the skin's side of it).
+        ``choose_dilution`` does; this is the skin's side of it). Both read the same skin
+        tone, the lighter of ``skin_rgb`` and ``scalp_l``: read from a shaded neck while
+        the dilution read the lit scalp, a lit dark scalp got the pale ink of fair skin
+        and lost more of it as dark skin's (issue 10: a hazy, lit dark scalp's ink too pale).
 
         >>> dark, fair = Pigment(PIGMENT_HEALED, 0.3, DEFAULT_HAIR, (95, 60, 45)), Pigment(PIGMENT_HEALED, 0.3, DEFAULT_HAIR, (225, 185, 165))
         >>> 0.5 < dark.reach < fair.reach == 1.0
         True
+        >>> Pigment(PIGMENT_HEALED, 0.3, DEFAULT_HAIR, (95, 60, 45), scalp_l=70.0).reach
+        1.0
         """
-        return skin_reach(self.skin_rgb)
+        return skin_reach(self.skin_rgb, scalp_l=self.scalp_l)
 
 
 def lab_to_rgb(lab) -> tuple[int, int, int]:
@@ -92,10 +99,11 @@ def rgb_to_lab(rgb) -> tuple[float, float, float]:
     return tuple(float(v) for v in cv2.cvtColor(a, cv2.COLOR_RGB2Lab)[0, 0])
 
 
-def skin_reach(skin_rgb) -> float:
-    """Share of the skin's light that comes back through the dermis, from its lightness:
-    1 on fair skin (L* >= 70), falling to ``REACH_DARK`` on deeply pigmented skin (L* <= 25)."""
-    Ls = rgb_to_lab(skin_rgb)[0]
+def skin_reach(skin_rgb, *, scalp_l: float | None = None) -> float:
+    """Share of the skin's light that comes back through the dermis, from its lightness (the
+    lighter of ``skin_rgb``'s and ``scalp_l``, as :func:`choose_dilution` reads it): 1 on fair
+    skin (L* >= 70), falling to ``REACH_DARK`` on deeply pigmented skin (L* <= 25)."""
+    Ls = max(rgb_to_lab(skin_rgb)[0], scalp_l if scalp_l is not None else 0.0)
     return float(np.interp(Ls, [25.0, 70.0], [REACH_DARK, 1.0]))
 
 
@@ -141,4 +149,4 @@ def pigment_for(settings: Settings, hair_lab, skin_lab, *, scalp_l: float | None
         hair = DEFAULT_HAIR
     skin = lab_to_rgb(skin_lab) if skin_lab is not None else (200, 160, 140)
     dil = settings.dilution if settings.dilution is not None else choose_dilution(hair, skin, scalp_l=scalp_l)
-    return Pigment(PIGMENT_HEALED, float(dil), hair, skin)
+    return Pigment(PIGMENT_HEALED, float(dil), hair, skin, scalp_l)

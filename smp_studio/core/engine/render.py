@@ -25,7 +25,7 @@ from smp_studio.core.engine.dots import Dots
 from smp_studio.core.engine.lookup import lookup3, pack3
 from smp_studio.core.engine.photolook import PhotoLook
 from smp_studio.core.engine.rows import take_rows
-from smp_studio.core.engine.shine import CLIP_BOOST, LINEAR, composite, shine_floor
+from smp_studio.core.engine.shine import CLIP_BOOST, LINEAR, composite, shine_floor, shine_table
 from smp_studio.core.engine.skin import hold_size, pigment_hold, skin_factors, strand_size
 from smp_studio.core.engine.splat import MIN_SIGMA, Wide, bins as _bins, cascade as _cascade, saturation as _saturation
 from smp_studio.core.engine.threads import done as _done, pool as _pool, side as _side
@@ -35,11 +35,16 @@ from smp_studio.core.model.settings import Settings
 
 SIGMA_PER_RADIUS = 1 / 1.2
 #: Cores' ink is calibrated on a sharp photo (blur 1/12 mm: 12 px/mm, 1 px); on a softer one a core keeps
-#: up to 2.6 times it, taken from the spread, so its dots still read as dots (README, Realism), drawn
-#: CORE_DETAIL times as wide as the skin's detail allows: the spread's ink comes with some of its softness.
+#: up to CORE_BLUR_KEEP times it, taken from the spread, so its dots still read as faint dots (README,
+#: Realism), drawn CORE_DETAIL times as wide as the skin's detail allows: the spread's ink comes with some
+#: of its softness. (2.6 times made pepper and leopard spots of soft photos at 100 %: issue 10.)
 CORE_REF_BLUR_MM = 1.0 / 12.0
-CORE_BLUR_KEEP = 2.6
+CORE_BLUR_KEEP = 1.5
 CORE_DETAIL = 1.3
+#: Where a dot's blurred width (variance) is this many times a sharp photo's, the photo merges the dots:
+#: the spread holds a dot's mean ink there, and the cores up to CORE_EVEN of the way to it.
+MERGED_AT = 2.6
+CORE_EVEN = 0.7
 BAND = 96  # rows composited at a time
 THREADS = True
 STRIP = 384  # rows of a strip rendered side by side with others (a multiple of BAND)
@@ -229,19 +234,28 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     # irregular or doubling satellite, and the soft spread healing leaves.
     sig = r * SIGMA_PER_RADIUS
     s_min, s_maj = sig * minor, sig * major
-    ink = density * 2 * np.pi * s_min * s_maj
+    ink = density * 2 * np.pi * sig * sig
+    # The skin turning away from the camera shows each dot smaller (its core: ``area``) and packs them
+    # closer, which dots placed evenly in the photo's pixels do not: the ink those closer dots would
+    # add goes to the even spread (at a photo's resolution such packed dots read as one shadow). With
+    # none of it the treated shadow paled toward the head's outline (issue 10: a front view's lit top
+    # paler than its front edge, the dots gone from under the dome's highlights).
+    area = minor * major
     spread = st["spread"]
-    core = ink * (1 - spread)
     # A soft photo spreads a core's ink over sig² + blur²: the core keeps up to CORE_BLUR_KEEP times
     # its ink there, so its dots still read as dots (at the photo's own size: a preview reads as the export).
     sig_native, blur_native, ref = sig / s, max(look.blur_sigma, MIN_SIGMA), CORE_REF_BLUR_MM * scale.px_per_mm
-    held = np.clip(np.maximum(sig_native**2 + blur_native**2, detail**2) / (sig_native**2 + ref**2), 1, CORE_BLUR_KEEP)
-    kept = core * held
+    wider = np.maximum(sig_native**2 + blur_native**2, detail**2) / (sig_native**2 + ref**2)
+    held = np.clip(wider, 1, CORE_BLUR_KEEP)
     # The same ink in all (the treated area greys alike from afar): what the cores keep, the spread gives up. Where
-    # the photo's blur merges the dots, the spread holds a dot's mean ink there (no clump of a few strong ones).
-    if spread_op is not None:
-        ink_s = ink * (1.0 + (held - 1.0) / (CORE_BLUR_KEEP - 1.0) * (spread_op / np.maximum(opacity, 1e-6) - 1.0))
-    halo_ink = np.maximum((ink if spread_op is None else ink_s) * spread - (kept - core), 0.0)
+    # the photo's blur merges the dots, the spread holds a dot's mean ink there (no clump of a few strong ones),
+    # and so, up to CORE_EVEN, do the cores: their differences read there as blotches, not as varied dots.
+    mean_ink = ink if spread_op is None else ink * (spread_op / np.maximum(opacity, 1e-6))
+    merged = np.clip((wider - 1.0) / (MERGED_AT - 1.0), 0.0, 1.0)
+    ink_s = ink + merged * (mean_ink - ink)
+    core = (ink + CORE_EVEN * merged * (mean_ink - ink)) * area * (1 - spread)
+    kept = core * held
+    halo_ink = np.maximum(ink_s * spread + mean_ink * (1 - spread) * (1 - area) - (kept - core), 0.0)
     core = kept
     # A dark core saturates (light let through can only fall to zero); shrunk below
     # the photo's blur in a preview it would not, and would read darker than the
@@ -284,7 +298,7 @@ def render(base: np.ndarray, dots: Dots, *, pigment: Pigment, settings: Settings
     result[:by0], result[by1:] = base[:by0], base[by1:]
     result[by0:by1, :bx0], result[by0:by1, bx1:] = base[by0:by1, :bx0], base[by0:by1, bx1:]
     # Shine on the surface: what lies above the skin's own diffuse light, per darkest channel.
-    spec_lut = np.maximum(LINEAR - spec_floor, 0.0).astype(np.float32)
+    spec_lut = shine_table(spec_floor)
     # A clipped highlight hides how bright the shine really was, so over pigment a
     # near-white pixel keeps a little more shine; only a little (a blown-out crown
     # still shows its dots) and only over pigment (what has none stays as it was).

@@ -25,6 +25,10 @@ LIT_PERCENTILE = 70.0
 #: is shine on any skin.
 LIT_CAP = 0.6
 LIT_SAMPLES = 200_000  # bald pixels, at most, the lit level is read from
+#: Shine sets in softly over this much linear light above its floor: lit skin whose darkest channel
+#: hovers about the floor (a fair crown's mottling, its lit bumps) is skin, not glare, and read as shine
+#: pixel by pixel it left pale blotches and holes in the dots over it (issue 10). Glare lies far above.
+SHINE_KNEE = 0.12
 
 
 def lit_level(rgb: np.ndarray, bald: np.ndarray) -> float:
@@ -65,6 +69,18 @@ def shine_floor(skin_rgb, *, lit: float = 0.0, scar: bool = False) -> np.float32
     if scar:
         floor = max(floor, SCAR_SHINE)
     return np.float32(floor)
+
+
+def shine_table(floor) -> np.ndarray:
+    """The shine (linear light) per level of a pixel's darkest channel: what lies above ``floor``
+    (:func:`shine_floor`), setting in softly over ``SHINE_KNEE``.
+
+    >>> t, above = shine_table(np.float32(0.25))[0], np.maximum(LINEAR[0] - 0.25, 0)
+    >>> float(t[100]), bool(t[140] < 0.5 * above[140]), float(t[255] - above[255])
+    (0.0, True, 0.0)
+    """
+    above = np.maximum(LINEAR - floor, 0.0)
+    return (above * np.minimum(above / SHINE_KNEE, 1.0)).astype(np.float32)
 
 
 def composite(band, alpha, a8, keep_lut, red, spec_lut, boost_lut) -> np.ndarray:
