@@ -80,26 +80,29 @@ class Views:
         """The treatable scalp's lit bare skin (``shine.lit_level``), of the whole photo whatever the view
         shows, so a preview and a drag shine as the export does. Not the face's, neck's or ears' (a
         shaded neck set it low, and a side view's face decided it), unless the scalp shows none."""
-        def stage(s, seg, scalp, rgb):
-            bald = seg.labels == BALD
-            on_scalp = bald & (scalp.resized(bald.shape) > 0.5)
-            return lit_level(rgb, on_scalp if on_scalp.any() else bald)
+        def stage(s, seg, on_scalp, rgb):
+            return lit_level(rgb, on_scalp if on_scalp.any() else seg.labels == BALD)
 
-        return self._memo.get("lit", stage, self.settings, self.segmentation, self.scalp, self.photo.rgb)
+        return self._memo.get("lit", stage, self.settings, self.segmentation, self._bare_scalp(), self.photo.rgb)
+
+    def _bare_scalp(self) -> np.ndarray:
+        """The treatable scalp's bare skin (bool, photo size): read by the shine and the dilution."""
+        def stage(s, seg, scalp):
+            return (seg.labels == BALD) & (scalp.resized(seg.labels.shape) > 0.5)
+
+        return self._memo.get("bare scalp", stage, self.settings, self.segmentation, self.scalp)
 
     def _scalp_skin_l(self) -> float | None:
         """Median lightness (L*) of the treatable scalp's bare skin, where the dots land (None
         with too little of it): the light the pigment's dilution is judged in."""
-        def stage(s, seg, scalp, rgb):
-            bald = seg.labels == BALD
-            on_scalp = bald & (scalp.resized(bald.shape) > 0.5)
-            if on_scalp.sum() < SCALP_SKIN_MIN * bald.size:
+        def stage(s, on_scalp, rgb):
+            if on_scalp.sum() < SCALP_SKIN_MIN * on_scalp.size:
                 return None
             px = rgb[on_scalp]
             px = px[:: len(px) // SCALP_SKIN_SAMPLES + 1].reshape(-1, 1, 3)
             return float(np.median(cv2.cvtColor(px.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]))
 
-        return self._memo.get("scalp skin L", stage, self.settings, self.segmentation, self.scalp, self.photo.rgb)
+        return self._memo.get("scalp skin L", stage, self.settings, self._bare_scalp(), self.photo.rgb)
 
     def _follicles(self) -> np.ndarray:
         """Where dark hair grew, and how densely (0..1, at the shave's working size): what leaves a
