@@ -60,4 +60,22 @@ def synthetic_head(size=400, *, skin=(214, 168, 140), hair=(45, 35, 30), bg=(70,
     return np.clip(img, 0, 255).astype(np.uint8), labels
 
 
+def treated_darkening(sim, after):
+    """How much ``after`` darkens the treated bare scalp (L* units, float32, photo size), and where that
+    is judged: bare skin fully in the zone, well behind the hairline's transition and 3 mm in from any
+    edge of it (bool). Asserts there is enough of it to judge."""
+    import cv2
+
+    px = sim.scale.px_per_mm
+    H, W = after.shape[:2]
+    weight = cv2.resize(sim.zone.weight, (W, H), interpolation=cv2.INTER_LINEAR)
+    depth = cv2.resize(sim.zone.depth_mm, (W, H), interpolation=cv2.INTER_LINEAR)
+    bare = np.clip(sim.segmentation.hair_density, 0, 1) < 0.05
+    inner = ((weight > 0.95) & (depth > sim.settings.transition_mm + 2) & bare).astype(np.uint8)
+    inner = cv2.erode(inner, np.ones((int(6 * px) | 1,) * 2, np.uint8)) > 0
+    assert inner.sum() > 2000  # enough treated bare scalp to judge
+    lightness = lambda rgb: cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100.0 / 255.0)  # noqa: E731
+    return lightness(sim.photo.rgb) - lightness(after), inner
+
+
 sys.modules.setdefault("smp_test_helpers", sys.modules[__name__])

@@ -12,6 +12,7 @@ import pytest
 
 from smp_studio.core.io.opening import open_simulation
 from smp_studio.resources import sample_photos
+from smp_test_helpers import treated_darkening
 
 CLUMP_MM = 1.0  # a clump: two or three dots ~1 mm apart reading as one dark blot
 
@@ -25,15 +26,7 @@ def blotchiness(sim, after):
     band-pass (clumps of ~1 mm against the shadow 4 mm around), over the shadow itself;
     on bare skin well behind the hairline transition."""
     px = sim.scale.px_per_mm
-    H, W = after.shape[:2]
-    weight = cv2.resize(sim.zone.weight, (W, H), interpolation=cv2.INTER_LINEAR)
-    depth = cv2.resize(sim.zone.depth_mm, (W, H), interpolation=cv2.INTER_LINEAR)
-    bare = np.clip(sim.segmentation.hair_density, 0, 1) < 0.05
-    inner = ((weight > 0.95) & (depth > sim.settings.transition_mm + 2) & bare).astype(np.uint8)
-    k = int(6 * px) | 1  # 3 mm in from any edge of it
-    inner = cv2.erode(inner, np.ones((k, k), np.uint8)) > 0
-    assert inner.sum() > 2000  # enough treated bare scalp to judge
-    dark = lightness(sim.photo.rgb) - lightness(after)
+    dark, inner = treated_darkening(sim, after)
     s = CLUMP_MM * px
     clumps = cv2.GaussianBlur(dark, (0, 0), s) - cv2.GaussianBlur(dark, (0, 0), 4 * s)
     return float(clumps[inner].std() / dark[inner].mean()), float(dark[inner].mean())

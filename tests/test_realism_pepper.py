@@ -17,6 +17,7 @@ from smp_studio.core.io.opening import open_simulation
 from smp_studio.core.model.scale import Scale
 from smp_studio.core.model.settings import Settings
 from smp_studio.resources import sample_photos
+from smp_test_helpers import treated_darkening
 
 SKIN = (205, 160, 135)
 
@@ -34,14 +35,7 @@ def grain(sim, after):
     under 1 mm (std), over the shadow itself. Real healed work at these photos' 3-4 px/mm is a fine,
     faint grain in one even shadow."""
     px = sim.scale.px_per_mm
-    H, W = after.shape[:2]
-    weight = cv2.resize(sim.zone.weight, (W, H), interpolation=cv2.INTER_LINEAR)
-    depth = cv2.resize(sim.zone.depth_mm, (W, H), interpolation=cv2.INTER_LINEAR)
-    bare = np.clip(sim.segmentation.hair_density, 0, 1) < 0.05
-    inner = ((weight > 0.95) & (depth > sim.settings.transition_mm + 2) & bare).astype(np.uint8)
-    inner = cv2.erode(inner, np.ones((int(6 * px) | 1,) * 2, np.uint8)) > 0
-    assert inner.sum() > 2000
-    dark = lightness(sim.photo.rgb) - lightness(after)
+    dark, inner = treated_darkening(sim, after)
     fine = dark - cv2.GaussianBlur(dark, (0, 0), px)
     return float(fine[inner].std() / dark[inner].mean()), float(dark[inner].mean())
 
