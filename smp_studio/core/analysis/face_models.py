@@ -94,6 +94,30 @@ class Detection:
     keypoints: np.ndarray  # (6, 2): image-left eye, image-right eye, nose, mouth, ears
 
 
+#: Parts of a photo the detector reads (x0, y0, x1, y1 as shares) when one look is not enough: it sees
+#: 128 px, and a profile filling the frame is found more often on a part of it.
+PART_CROPS = ((0.0, 0.0, 1.0, 1.0), (0.0, 0.25, 1.0, 1.0), (0.0, 0.0, 1.0, 0.75), (0.125, 0.125, 0.875, 0.875),
+              (0.0, 0.5, 1.0, 1.0))
+
+
+def best_in_parts(rgb: np.ndarray, *, min_score: float) -> Detection | None:
+    """The best face the detector finds on the photo or on one of its :data:`PART_CROPS`, its box
+    and keypoints in the photo's pixels (None without any of ``min_score``)."""
+    rgb = np.asarray(rgb)
+    H, W = rgb.shape[:2]
+    best = None
+    for x0, y0, x1, y1 in PART_CROPS:
+        ox, oy = int(x0 * W), int(y0 * H)
+        for d in detect_faces(rgb[oy:int(y1 * H), ox:int(x1 * W)], min_score=min_score):
+            if best is None or d.score > best[0].score:
+                best = (d, ox, oy)
+    if best is None:
+        return None
+    d, ox, oy = best
+    box = (d.box[0] + ox, d.box[1] + oy, d.box[2] + ox, d.box[3] + oy)
+    return Detection(d.score, box, np.asarray(d.keypoints, float) + (ox, oy))
+
+
 def detect_faces(rgb: np.ndarray, *, min_score: float = 0.5) -> list[Detection]:
     """Faces on an RGB image, best first (the photo letterboxed to 128 px)."""
     h, w = rgb.shape[:2]

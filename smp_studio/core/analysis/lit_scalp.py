@@ -59,11 +59,21 @@ def scalp_skin_lab(rgb, labels, scalp_mask) -> tuple | None:
     rgb = np.asarray(rgb)
     if rgb.shape[:2] != (h, w):
         rgb = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
-    px = rgb[bald]
-    px = px[:: len(px) // SAMPLES + 1].reshape(-1, 1, 3)
-    lab = cv2.cvtColor(px.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab).reshape(-1, 3)
-    ref = tuple(float(v) for v in np.median(lab, axis=0))
+    ref = median_lab(rgb, bald, SAMPLES)
     return ref if ref[1] + ref[2] >= MIN_WARMTH else None
+
+
+def median_lab(rgb, mask, samples: int) -> tuple:
+    """The median Lab colour of ``rgb``'s pixels under ``mask`` (bool, not empty), read from an even
+    sample of at most about ``samples`` of them.
+
+    >>> median_lab(np.full((4, 4, 3), 255, np.uint8), np.ones((4, 4), bool), 10)[0]
+    100.0
+    """
+    px = np.asarray(rgb)[mask]
+    px = px[:: len(px) // samples + 1].reshape(-1, 1, 3)
+    lab = cv2.cvtColor(px.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+    return tuple(float(v) for v in np.median(lab, axis=0))
 
 
 def density_skin_show(rgb, skin_lab, labels, scalp_mask, px_per_mm: float, view: str = "topdown") -> np.ndarray:

@@ -22,10 +22,6 @@ import numpy as np
 from smp_studio.core.analysis import face_models as fm
 from smp_studio.core.analysis.segmentation import BALD, HAIR
 
-#: Parts of the photo the detector reads (x0, y0, x1, y1 as shares; as ``view.CUE_CROPS``): it sees
-#: 128 px, and a profile filling the frame is found more often on a part of it.
-CROPS = ((0.0, 0.0, 1.0, 1.0), (0.0, 0.25, 1.0, 1.0), (0.0, 0.0, 1.0, 0.75), (0.125, 0.125, 0.875, 0.875),
-         (0.0, 0.5, 1.0, 1.0))
 #: The least detector score whose ear marks are used (``view.PROFILE_SCORE``).
 MIN_SCORE = 0.55
 #: The floor above the ear mark, in skull half-lengths. The mark lies in the concha, by the ear
@@ -56,19 +52,10 @@ def profile_ear(rgb, face_sign: int, cx, cy, a, b) -> tuple | None:
     >>> profile_ear(np.full((200, 200, 3), 120, np.uint8), 1, 100.0, 100.0, 80.0, 80.0) is None
     True
     """
-    rgb = np.asarray(rgb)
-    H, W = rgb.shape[:2]
-    best = None
-    for x0, y0, x1, y1 in CROPS:
-        ox, oy = int(x0 * W), int(y0 * H)
-        for d in fm.detect_faces(rgb[oy:int(y1 * H), ox:int(x1 * W)], min_score=MIN_SCORE):
-            if best is None or d.score > best[0].score:
-                best = (d, ox, oy)
+    best = fm.best_in_parts(rgb, min_score=MIN_SCORE)  # (as the view's profile cue reads it)
     if best is None:
         return None
-    d, ox, oy = best
-    k = np.asarray(d.keypoints, float) + (ox, oy)
-    nose, ears = k[2], k[4:6]
+    nose, ears = best.keypoints[2], best.keypoints[4:6]
     behind = face_sign * (nose[0] - ears[:, 0])  # how far each ear mark lies behind the nose
     if behind.max() <= 0:
         return None  # the face looks the other way: not this profile

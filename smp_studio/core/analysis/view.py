@@ -344,12 +344,6 @@ def classify_view(rgb: np.ndarray, *, face: Face | None = ..., labels=None) -> V
     return guess
 
 
-#: Parts of the photo the detector reads (x0, y0, x1, y1 as shares): it sees 128 px, and a
-#: profile filling the frame is found more often on a part of it.
-CUE_CROPS = ((0.0, 0.0, 1.0, 1.0), (0.0, 0.25, 1.0, 1.0), (0.0, 0.0, 1.0, 0.75), (0.125, 0.125, 0.875, 0.875),
-             (0.0, 0.5, 1.0, 1.0))
-
-
 def profile_cue(rgb: np.ndarray) -> tuple[float, float]:
     """Where the face detector puts the nose against the ears, and its score.
 
@@ -365,14 +359,7 @@ def profile_cue(rgb: np.ndarray) -> tuple[float, float]:
     >>> profile_cue(np.full((200, 200, 3), 120, np.uint8))
     (0.0, 0.0)
     """
-    rgb = np.asarray(rgb)
-    H, W = rgb.shape[:2]
-    best = None
-    for x0, y0, x1, y1 in CUE_CROPS:
-        a, b = int(x0 * W), int(y0 * H)
-        for d in fm.detect_faces(rgb[b:int(y1 * H), a:int(x1 * W)], min_score=0.1):
-            if best is None or d.score > best.score:
-                best = d
+    best = fm.best_in_parts(rgb, min_score=0.1)  # (on the photo or a part of it)
     if best is None:
         return 0.0, 0.0
     k = best.keypoints

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from smp_studio.core.analysis.edits import painted_hair
+from smp_studio.core.analysis.lit_scalp import median_lab
 from smp_studio.core.analysis.scalp import skin_show
 from smp_studio.core.analysis.segmentation import BALD
 from smp_studio.core.engine.bare_skin import DRAFT_WORK, WORK, working_size
@@ -98,9 +99,7 @@ class Views:
         def stage(s, on_scalp, rgb):
             if on_scalp.sum() < SCALP_SKIN_MIN * on_scalp.size:
                 return None
-            px = rgb[on_scalp]
-            px = px[:: len(px) // SCALP_SKIN_SAMPLES + 1].reshape(-1, 1, 3)
-            return float(np.median(cv2.cvtColor(px.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]))
+            return median_lab(rgb, on_scalp, SCALP_SKIN_SAMPLES)[0]
 
         return self._memo.get("scalp skin L", stage, self.settings, self._bare_scalp(), self.photo.rgb)
 
